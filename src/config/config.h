@@ -1,0 +1,102 @@
+// vigil's configuration: one struct per section, every member with its
+// default. `config/vigil.example.yaml` documents the same keys; the loader
+// rejects keys it does not know, naming file, line and key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace vigil {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::vector<std::string> auth_tokens;  // bearer tokens; empty = no auth (loopback only)
+  uint64_t max_body_bytes = 64ull << 20;
+  int max_connections = 512;
+  int listen_backlog = 1024;
+  int read_timeout_s = 10;
+  int write_timeout_s = 10;
+  int idle_timeout_s = 30;  // keep-alive idle time before the server closes
+  int retry_after_s = 1;
+};
+
+struct IngestConfig {
+  std::string timestamp_field = "timestamp";
+  int max_depth = 32;
+  uint64_t max_field_bytes = 64 << 10;
+  uint64_t max_event_bytes = 1 << 20;
+  uint64_t queue_capacity = 65536;  // events waiting between ingest and the store
+};
+
+struct NormalizeConfig {
+  // canonical ECS path -> source fields tried in order (first present wins)
+  std::map<std::string, std::vector<std::string>> aliases;
+};
+
+struct SanitizeConfig {
+  // pattern name -> action: redact | pseudonymize | anonymize_ip | drop
+  std::map<std::string, std::string> actions;
+  std::vector<std::string> sensitive_keys;  // added to the built-in list
+  std::string pseudonymize_key;             // HMAC key; else $VIGIL_PSEUDONYMIZE_KEY
+  int ipv4_prefix = 24;
+  int ipv6_prefix = 48;
+};
+
+struct LookupTableConfig {
+  std::string name;
+  std::string file;         // CSV with a header row
+  std::string key_column;   // column matched against `match_field`
+  std::string match_field;  // canonical field of the event, e.g. user.name
+  std::string target;       // where the row's other columns go, e.g. user.lookup
+};
+
+struct EnrichConfig {
+  std::string geoip;  // .mmdb path; empty = GeoIP off
+  std::string asn;    // optional separate ASN .mmdb
+  std::vector<std::string> ip_fields = {"source.ip", "destination.ip"};
+  std::vector<LookupTableConfig> lookups;
+};
+
+struct StorageConfig {
+  std::string data_dir = "./data";
+  int retention_days = 30;
+  uint64_t batch_max_events = 8192;
+  int max_batch_delay_ms = 5;
+  std::string synchronous = "full";  // full | normal (normal is not power-loss safe)
+};
+
+struct MetricsConfig {
+  int max_event_type_labels = 64;
+};
+
+struct LoggingConfig {
+  std::string level = "info";
+};
+
+struct PipelineConfig {
+  int workers = 0;  // 0 = number of cores
+};
+
+struct Config {
+  std::string source_file;  // empty when running on embedded defaults
+  ServerConfig server;
+  IngestConfig ingest;
+  NormalizeConfig normalize;
+  SanitizeConfig sanitize;
+  EnrichConfig enrich;
+  StorageConfig storage;
+  MetricsConfig metrics;
+  LoggingConfig logging;
+  PipelineConfig pipeline;
+};
+
+// The embedded defaults (what `vigil run` uses with no --config).
+Config default_config();
+Result<Config> load_config_file(const std::string& path);
+Result<Config> load_config_string(const std::string& yaml, const std::string& name);
+
+}  // namespace vigil

@@ -1,0 +1,15 @@
+// Small string helpers shared by every stage.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+std::string ascii_lower(std::string_view s);
+bool iequals_ascii(std::string_view a, std::string_view b);
+std::string_view trim(std::string_view s);
+// True when the bytes are well-formed UTF-8 (no overlongs, no surrogates).
+bool valid_utf8(std::string_view s);
+
+}  // namespace vigil

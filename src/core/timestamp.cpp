@@ -1,0 +1,151 @@
+#include "core/timestamp.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace vigil {
+namespace {
+
+struct Civil {
+  int64_t year;
+  unsigned month, day;
+};
+
+// Howard Hinnant's civil_from_days.
+Civil civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {y + (m <= 2), m, d};
+}
+
+bool read_digits(std::string_view s, size_t& pos, size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  pos += n;
+  out = v;
+  return true;
+}
+
+bool expect(std::string_view s, size_t& pos, char c) {
+  if (pos < s.size() && s[pos] == c) {
+    ++pos;
+    return true;
+  }
+  return false;
+}
+
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+}  // namespace
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+Timestamp Timestamp::now() {
+  using namespace std::chrono;
+  return {duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()};
+}
+
+std::optional<Timestamp> parse_iso8601(std::string_view s) {
+  size_t pos = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!read_digits(s, pos, 4, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) ||
+      !expect(s, pos, '-') || !read_digits(s, pos, 2, day)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  int64_t micros_of_day = 0;
+  if (pos < s.size()) {
+    if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
+    ++pos;
+    if (!read_digits(s, pos, 2, hour) || !expect(s, pos, ':') || !read_digits(s, pos, 2, minute)) {
+      return std::nullopt;
+    }
+    if (expect(s, pos, ':') && !read_digits(s, pos, 2, second)) return std::nullopt;
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    int64_t frac = 0;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      ++pos;
+      int digits = 0;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        if (digits < 6) frac = frac * 10 + (s[pos] - '0');
+        ++digits;
+        ++pos;
+      }
+      if (digits == 0) return std::nullopt;
+      for (int i = digits; i < 6; ++i) frac *= 10;
+    }
+    micros_of_day = ((hour * 60 + minute) * 60 + second) * int64_t{1'000'000} + frac;
+    if (pos < s.size()) {
+      const char c = s[pos];
+      if (c == 'Z' || c == 'z') {
+        ++pos;
+      } else if (c == '+' || c == '-') {
+        ++pos;
+        int oh = 0, om = 0;
+        if (!read_digits(s, pos, 2, oh)) return std::nullopt;
+        expect(s, pos, ':');
+        if (pos < s.size() && !read_digits(s, pos, 2, om)) return std::nullopt;
+        if (oh > 23 || om > 59) return std::nullopt;
+        const int64_t offset = (oh * 60 + om) * int64_t{60'000'000};
+        micros_of_day += c == '+' ? -offset : offset;
+      }
+    }
+  }
+  if (pos != s.size()) return std::nullopt;
+  const int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return Timestamp{days * kMicrosPerDay + micros_of_day};
+}
+
+std::optional<Timestamp> from_epoch_number(double v) {
+  if (!std::isfinite(v) || v < 0) return std::nullopt;
+  if (v >= 1e14) return Timestamp{static_cast<int64_t>(v)};
+  if (v >= 1e11) return Timestamp{static_cast<int64_t>(v * 1e3)};
+  return Timestamp{static_cast<int64_t>(std::llround(v * 1e6))};
+}
+
+std::string format_rfc3339(Timestamp t) {
+  const int64_t days = floor_div(t.micros, kMicrosPerDay);
+  int64_t rem = t.micros - days * kMicrosPerDay;
+  const Civil c = civil_from_days(days);
+  const int64_t micros = rem % 1'000'000;
+  rem /= 1'000'000;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.year, c.month, c.day,
+                     rem / 3600, (rem / 60) % 60, rem % 60, micros);
+}
+
+std::string format_day(Timestamp t) {
+  const Civil c = civil_from_days(floor_div(t.micros, kMicrosPerDay));
+  return fmt::format("{:04}.{:02}.{:02}", c.year, c.month, c.day);
+}
+
+Timestamp day_start(Timestamp t) {
+  return {floor_div(t.micros, kMicrosPerDay) * kMicrosPerDay};
+}
+
+}  // namespace vigil

@@ -1,0 +1,49 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace vigil {
+namespace {
+
+TEST(Config, EmptyFileGivesDefaults) {
+  auto c = load_config_string("", "empty.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->storage.data_dir, "./data");
+  EXPECT_FALSE(c->normalize.aliases.at("user.name").empty());
+}
+
+TEST(Config, UnknownKeyNamesFileLineAndKey) {
+  auto c = load_config_string("server:\n  listen: 0.0.0.0:9000\n  lisen: x\n", "vigil.yaml");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("vigil.yaml:3"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("server.lisen"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, WrongTypeIsAnError) {
+  auto c = load_config_string("storage:\n  retention_days: lots\n", "v.yaml");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("v.yaml:2"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("storage.retention_days"), std::string::npos);
+}
+
+TEST(Config, ValuesOverrideDefaults) {
+  auto c = load_config_string(
+      "storage:\n  data_dir: /var/lib/vigil\n  retention_days: 7\n"
+      "normalize:\n  aliases:\n    user.name: [login]\n",
+      "v.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->storage.data_dir, "/var/lib/vigil");
+  EXPECT_EQ(c->storage.retention_days, 7);
+  EXPECT_EQ(c->normalize.aliases.at("user.name"), std::vector<std::string>{"login"});
+  EXPECT_FALSE(c->normalize.aliases.at("source.ip").empty());
+}
+
+TEST(Config, SyntaxErrorHasLine) {
+  auto c = load_config_string("server:\n  listen: [unclosed\n", "bad.yaml");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("bad.yaml:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,52 @@
+#include "core/timestamp.h"
+
+#include <gtest/gtest.h>
+
+namespace vigil {
+namespace {
+
+TEST(Timestamp, ParsesRfc3339WithZulu) {
+  auto t = parse_iso8601("2024-03-01T12:34:56Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->seconds(), 1709296496);
+}
+
+TEST(Timestamp, AppliesOffsetsToUtc) {
+  auto plus = parse_iso8601("2024-03-01T14:34:56+02:00");
+  auto minus = parse_iso8601("2024-03-01T07:04:56-0530");
+  ASSERT_TRUE(plus && minus);
+  EXPECT_EQ(plus->seconds(), 1709296496);
+  EXPECT_EQ(minus->seconds(), 1709296496);
+}
+
+TEST(Timestamp, NoOffsetMeansUtcAndSpaceSeparatorWorks) {
+  auto t = parse_iso8601("2024-03-01 12:34:56.250");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->micros, 1709296496250000);
+  EXPECT_EQ(format_rfc3339(*t), "2024-03-01T12:34:56.250000Z");
+}
+
+TEST(Timestamp, RejectsGarbage) {
+  EXPECT_FALSE(parse_iso8601("yesterday"));
+  EXPECT_FALSE(parse_iso8601("2024-13-01T00:00:00Z"));
+  EXPECT_FALSE(parse_iso8601("2024-03-01T25:00:00Z"));
+  EXPECT_FALSE(parse_iso8601("2024-03-01T12:00:00Zjunk"));
+}
+
+TEST(Timestamp, EpochSecondsAndMilliseconds) {
+  EXPECT_EQ(from_epoch_number(1709296496)->seconds(), 1709296496);
+  EXPECT_EQ(from_epoch_number(1709296496123.0)->micros, 1709296496123000);
+  EXPECT_EQ(from_epoch_number(1709296496.5)->micros, 1709296496500000);
+  EXPECT_FALSE(from_epoch_number(-1));
+}
+
+TEST(Timestamp, DayFormattingAcrossMidnight) {
+  auto t = parse_iso8601("2023-12-31T23:59:59.999999Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(format_day(*t), "2023.12.31");
+  EXPECT_EQ(format_day(Timestamp{t->micros + 1}), "2024.01.01");
+  EXPECT_EQ(format_rfc3339(Timestamp{0}), "1970-01-01T00:00:00.000000Z");
+}
+
+}  // namespace
+}  // namespace vigil
