@@ -27,8 +27,12 @@ Value& FieldPath::set(Value& doc, Value v) const {
   Value* cur = &doc;
   for (size_t i = 0; i + 1 < segments_.size(); ++i) {
     Value* next = cur->find(segments_[i]);
-    if (next == nullptr || !(next->is_object() || next->is_null())) {
+    if (next == nullptr) {
       next = &cur->set(segments_[i], Object{});
+    } else if (!next->is_object()) {
+      // A scalar already sits on the way ("user": "alice"): never clobber
+      // data the event carried; keep the field under its flat dotted key.
+      return doc.set(dotted_, std::move(v));
     }
     cur = next;
   }

@@ -21,7 +21,8 @@ class FieldPath {
   // Resolves the path in a document. A flat key containing the whole dotted
   // path ("user.name": ...) is honoured too, because shippers send both forms.
   const Value* find(const Value& doc) const;
-  // Creates intermediate objects as needed; replaces an existing leaf.
+  // Creates intermediate objects as needed and replaces an existing leaf. When
+  // a scalar blocks the way, the value goes under the flat dotted key instead.
   Value& set(Value& doc, Value v) const;
 
  private:

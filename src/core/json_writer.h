@@ -25,6 +25,9 @@ class JsonObjectWriter {
   JsonObjectWriter& field(std::string_view key, const char* s) {
     return field(key, std::string_view(s));
   }
+  JsonObjectWriter& field(std::string_view key, const std::string& s) {
+    return field(key, std::string_view(s));
+  }
   JsonObjectWriter& field(std::string_view key, int64_t n);
   JsonObjectWriter& field(std::string_view key, uint64_t n);
   JsonObjectWriter& field(std::string_view key, int n) { return field(key, int64_t{n}); }

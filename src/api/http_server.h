@@ -1,0 +1,54 @@
+// vigil's HTTP API: event ingest and search, health, readiness and metrics.
+// Handlers only parse parameters and hand work to the pipeline; they never
+// touch the store's write path themselves.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "api/bearer_auth.h"
+#include "config/config.h"
+#include "core/error.h"
+#include "metrics/vigil_metrics.h"
+#include "pipeline/pipeline.h"
+
+namespace vigil {
+
+struct ListenAddress {
+  std::string host;
+  int port = 0;
+};
+Result<ListenAddress> parse_listen_address(std::string_view s);
+bool is_loopback_host(std::string_view host);
+
+class HttpServer {
+ public:
+  HttpServer(const ServerConfig& config, Pipeline& pipeline, VigilMetrics* metrics);
+  ~HttpServer();
+
+  // Binds the socket (port 0 picks a free port). Refuses a non-loopback
+  // address without auth tokens.
+  Result<int> bind();
+  // Serves until stop(); blocking.
+  void serve();
+  void stop();
+
+ private:
+  void install_routes();
+  bool authorize(const httplib::Request& req, httplib::Response& res) const;
+  void post_events(const httplib::Request& req, httplib::Response& res);
+  void get_events(const httplib::Request& req, httplib::Response& res);
+  void get_metrics(httplib::Response& res);
+  void get_readyz(httplib::Response& res);
+
+  const ServerConfig config_;
+  Pipeline& pipeline_;
+  VigilMetrics* metrics_;
+  BearerAuth auth_;
+  httplib::Server server_;
+  int listen_fd_ = -1;
+};
+
+}  // namespace vigil

@@ -1,0 +1,50 @@
+#include "app/engine.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace vigil {
+
+Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptions options) {
+  std::unique_ptr<Engine> engine(new Engine(config));
+  engine->metrics_ = std::make_unique<VigilMetrics>(config.metrics);
+
+  auto sanitizer = Sanitizer::create(config.sanitize);
+  if (!sanitizer) return tl::unexpected(sanitizer.error());
+  if ((*sanitizer)->ephemeral_key()) {
+    spdlog::warn(
+        "no sanitize.pseudonymize_key or VIGIL_PSEUDONYMIZE_KEY set: pseudonyms use a "
+        "random per-process key and will not correlate across restarts");
+  }
+  auto enricher = Enricher::create(config.enrich);
+  if (!enricher) return tl::unexpected(enricher.error());
+
+  Stages stages;
+  stages.normalizer = std::make_shared<Normalizer>(config.normalize);
+  stages.sanitizer = *sanitizer;
+  if ((*enricher)->geoip_enabled() || !config.enrich.lookups.empty())
+    stages.enricher = std::shared_ptr<const Enricher>(std::move(*enricher));
+  engine->alerts_ = std::make_unique<AlertRouter>(stages.sanitizer, engine->metrics_.get());
+  engine->alerts_->add_output(std::make_unique<LogAlertOutput>());
+  stages.alerts = engine->alerts_.get();
+  stages.metrics = engine->metrics_.get();
+
+  std::unique_ptr<EventStore> store;
+  if (options.with_store) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.storage.data_dir, ec);
+    if (ec) {
+      return make_error(ErrorCode::kIo, fmt::format("cannot create data dir {}: {}",
+                                                    config.storage.data_dir, ec.message()));
+    }
+    auto made = make_event_store("sqlite", config.storage);
+    if (!made) return tl::unexpected(made.error());
+    store = std::move(*made);
+  }
+  engine->pipeline_ = std::make_unique<Pipeline>(config, std::move(stages), std::move(store));
+  return engine;
+}
+
+}  // namespace vigil

@@ -1,0 +1,35 @@
+// Builds the engine from a Config: the stages, the store and the pipeline.
+// Shared by `run` and `replay`, so back-tests run exactly what the daemon runs.
+#pragma once
+
+#include <memory>
+
+#include "alert/alert_router.h"
+#include "config/config.h"
+#include "metrics/vigil_metrics.h"
+#include "pipeline/pipeline.h"
+
+namespace vigil {
+
+struct EngineOptions {
+  bool with_store = true;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> create(const Config& config, EngineOptions options);
+
+  Pipeline& pipeline() { return *pipeline_; }
+  VigilMetrics& metrics() { return *metrics_; }
+  const Config& config() const { return config_; }
+
+ private:
+  explicit Engine(const Config& config) : config_(config) {}
+
+  Config config_;
+  std::unique_ptr<VigilMetrics> metrics_;
+  std::unique_ptr<AlertRouter> alerts_;
+  std::unique_ptr<Pipeline> pipeline_;  // last: stops before what it uses
+};
+
+}  // namespace vigil

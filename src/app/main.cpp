@@ -1,0 +1,41 @@
+// vigil's entry point: parses the command line and hands over to a command.
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace vigil;
+  CLI::App app{"vigil: a security-monitoring engine"};
+  app.require_subcommand(1);
+  Overrides o;
+
+  auto* run = app.add_subcommand("run", "Run the daemon: HTTP ingest and search API, metrics");
+  run->add_option("--config", o.config_file, "YAML config file (embedded defaults without it)");
+  run->add_option("--listen", o.listen, "HOST:PORT to listen on (server.listen)");
+  run->add_option("--data-dir", o.data_dir, "Directory for the day files (storage.data_dir)");
+  run->add_option("--geoip", o.geoip, "MaxMind .mmdb database for GeoIP (enrich.geoip)");
+
+  std::string input;
+  bool no_store = false;
+  auto* replay =
+      app.add_subcommand("replay", "Push an NDJSON file (or - for stdin) through the pipeline");
+  replay->add_option("--config", o.config_file, "YAML config file");
+  replay->add_option("--data-dir", o.data_dir, "Directory for the day files (storage.data_dir)");
+  replay->add_option("--geoip", o.geoip, "MaxMind .mmdb database for GeoIP (enrich.geoip)");
+  replay->add_flag("--no-store", no_store, "Process without storing (back-tests, benchmarks)");
+  replay->add_option("input", input, "NDJSON file, or - for stdin")->required();
+
+  std::string config_file;
+  auto* check = app.add_subcommand("check-config", "Validate a config file");
+  check->add_option("file", config_file, "YAML config file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  if (*run) return run_daemon(o);
+  if (*replay) return run_replay(o, input, no_store);
+  return run_check_config(config_file);
+}

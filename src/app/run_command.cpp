@@ -1,0 +1,56 @@
+// `vigil run`: the daemon.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <thread>
+
+#include "api/http_server.h"
+#include "app/commands.h"
+#include "app/config_loading.h"
+#include "app/engine.h"
+
+namespace vigil {
+
+int run_daemon(const Overrides& overrides) {
+  auto config = load_effective_config(overrides);
+  if (!config) return kExitUsage;
+  init_logging(config->logging);
+
+  // Signals are taken by one thread with sigwait, so no handler runs inside
+  // arbitrary code: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto engine = Engine::create(*config, EngineOptions{});
+  if (!engine) {
+    spdlog::error("{}", engine.error().message);
+    return engine.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
+  }
+  HttpServer server(config->server, (*engine)->pipeline(), &(*engine)->metrics());
+  auto port = server.bind();
+  if (!port) {
+    spdlog::error("{}", port.error().message);
+    return port.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
+  }
+  spdlog::info("vigil listening on {} (port {}), data in {}", config->server.listen, *port,
+               config->storage.data_dir);
+
+  std::thread signal_waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: stopping", sig);
+    server.stop();
+  });
+  server.serve();
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it if serve() ended on its own
+  signal_waiter.join();
+  (*engine)->pipeline().shutdown();
+  spdlog::info("vigil stopped");
+  return kExitOk;
+}
+
+}  // namespace vigil

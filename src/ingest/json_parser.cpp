@@ -1,0 +1,169 @@
+#include "ingest/json_parser.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace vigil {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+using Parsed = tl::expected<Value, ParseFailure>;
+
+tl::unexpected<ParseFailure> fail(RejectReason r, std::string msg) {
+  return tl::unexpected<ParseFailure>(ParseFailure{r, std::move(msg)});
+}
+
+tl::unexpected<ParseFailure> from_simdjson(simdjson::error_code e) {
+  if (e == simdjson::UTF8_ERROR) return fail(RejectReason::kInvalidUtf8, "invalid UTF-8");
+  if (e == simdjson::DEPTH_ERROR) return fail(RejectReason::kTooDeep, "nesting too deep");
+  return fail(RejectReason::kParseError,
+              fmt::format("invalid JSON: {}", simdjson::error_message(e)));
+}
+
+class Converter {
+ public:
+  explicit Converter(const ParseLimits& limits) : limits_(limits) {}
+
+  Parsed value(od::value v, int depth) {
+    od::json_type type;
+    if (auto e = v.type().get(type)) return from_simdjson(e);
+    switch (type) {
+      case od::json_type::object:
+        return object(v.get_object(), depth + 1);
+      case od::json_type::array:
+        return array(v.get_array(), depth + 1);
+      case od::json_type::string:
+        return string(v.get_string());
+      case od::json_type::number:
+        return number(v);
+      case od::json_type::boolean: {
+        bool b;
+        if (auto e = v.get_bool().get(b)) return from_simdjson(e);
+        return Value(b);
+      }
+      case od::json_type::null:
+        if (!v.is_null()) return fail(RejectReason::kParseError, "invalid JSON: bad literal");
+        return Value(nullptr);
+    }
+    return fail(RejectReason::kParseError, "invalid JSON");
+  }
+
+  Parsed object(simdjson::simdjson_result<od::object> result, int depth) {
+    if (depth > limits_.max_depth) return too_deep();
+    od::object obj;
+    if (auto e = std::move(result).get(obj)) return from_simdjson(e);
+    Object out;
+    for (auto field : obj) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return from_simdjson(e);
+      if (key.size() > limits_.max_field_bytes) return field_too_large("a key");
+      auto child = value(field.value(), depth);
+      if (!child) return child;
+      out.emplace_back(std::string(key), std::move(*child));
+    }
+    return Value(std::move(out));
+  }
+
+  Parsed array(simdjson::simdjson_result<od::array> result, int depth) {
+    if (depth > limits_.max_depth) return too_deep();
+    od::array arr;
+    if (auto e = std::move(result).get(arr)) return from_simdjson(e);
+    Array out;
+    for (auto item : arr) {
+      od::value v;
+      if (auto e = item.get(v)) return from_simdjson(e);
+      auto child = value(v, depth);
+      if (!child) return child;
+      out.push_back(std::move(*child));
+    }
+    return Value(std::move(out));
+  }
+
+  Parsed string(simdjson::simdjson_result<std::string_view> result) {
+    std::string_view s;
+    if (auto e = std::move(result).get(s)) return from_simdjson(e);
+    if (s.size() > limits_.max_field_bytes) return field_too_large("a string");
+    return Value(s);
+  }
+
+  Parsed number(od::value v) {
+    od::number n;
+    if (auto e = v.get_number().get(n)) {
+      // Integers beyond 64 bits: keep them exactly, as text.
+      std::string digits = trim_number(v.raw_json_token());
+      if (is_integer_text(digits)) return Value(std::move(digits));
+      return from_simdjson(e);
+    }
+    switch (n.get_number_type()) {
+      case od::number_type::signed_integer:
+        return Value(n.get_int64());
+      case od::number_type::unsigned_integer:
+        return Value(n.get_uint64());
+      default:
+        return Value(n.get_double());
+    }
+  }
+
+ private:
+  static bool is_integer_text(std::string_view s) {
+    if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+    if (s.empty()) return false;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  }
+  static std::string trim_number(std::string_view raw) {
+    while (!raw.empty() &&
+           (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t' ||
+            raw.back() == ',' || raw.back() == '}' || raw.back() == ']')) {
+      raw.remove_suffix(1);
+    }
+    return std::string(raw);
+  }
+  tl::unexpected<ParseFailure> too_deep() const {
+    return fail(RejectReason::kTooDeep, fmt::format("nesting deeper than {}", limits_.max_depth));
+  }
+  tl::unexpected<ParseFailure> field_too_large(const char* what) const {
+    return fail(RejectReason::kFieldTooLarge,
+                fmt::format("{} longer than {} bytes", what, limits_.max_field_bytes));
+  }
+
+  const ParseLimits& limits_;
+};
+
+}  // namespace
+
+tl::expected<Value, ParseFailure> JsonEventParser::parse(std::string_view text) {
+  if (text.size() > limits_.max_event_bytes) {
+    return fail(RejectReason::kTooLarge,
+                fmt::format("event larger than {} bytes", limits_.max_event_bytes));
+  }
+  // simdjson reads up to SIMDJSON_PADDING bytes past the input: copy into a
+  // reused padded buffer rather than trusting what follows the caller's bytes.
+  if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) {
+    buffer_ = simdjson::padded_string(text.size() * 2 + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(buffer_.data(), text.data(), text.size());
+  od::document doc;
+  if (auto e = parser_.iterate(buffer_.data(), text.size(), buffer_.size()).get(doc)) {
+    return from_simdjson(e);
+  }
+  od::json_type type;
+  if (auto e = doc.type().get(type)) return from_simdjson(e);
+  if (type != od::json_type::object) {
+    return fail(RejectReason::kNotObject, "not a JSON object");
+  }
+  Converter conv(limits_);
+  auto out = conv.object(doc.get_object(), 1);
+  if (!out) return out;
+  // In bounds after the object means more tokens follow it on the line.
+  if (const char* rest; !doc.current_location().get(rest)) {
+    return fail(RejectReason::kParseError, "invalid JSON: trailing content after the object");
+  }
+  return out;
+}
+
+}  // namespace vigil

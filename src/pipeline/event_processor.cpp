@@ -1,0 +1,78 @@
+#include "pipeline/event_processor.h"
+
+#include <algorithm>
+
+#include "core/json_writer.h"
+
+namespace vigil {
+namespace {
+
+std::string string_or_empty(const Value* v) {
+  if (v == nullptr) return {};
+  if (v->is_string()) return v->as_string();
+  if (v->is_number() || v->is_bool()) return to_json(*v);
+  return {};
+}
+
+}  // namespace
+
+EventProcessor::EventProcessor(const IngestConfig& config, const Stages& stages)
+    : stages_(stages), decoder_(config) {}
+
+void EventProcessor::process(const WorkItem& item, BatchOutcome& outcome,
+                             std::vector<StoredEvent>* stored) {
+  DecodeResult decoded;
+  decoder_.decode(item.body, item.format, item.first_line, item.received, decoded);
+  count_rejections(decoded);
+  outcome.read += decoded.read;
+  outcome.rejected += decoded.errors.size();
+  outcome.accepted += decoded.events.size();
+  for (auto& err : decoded.errors) {
+    if (outcome.errors.size() >= kMaxReportedErrors) break;
+    outcome.errors.push_back(std::move(err));
+  }
+  if (stored) stored->reserve(stored->size() + decoded.events.size());
+  for (Event& event : decoded.events) {
+    analyse(event);
+    StoredEvent s = to_stored(event);
+    if (stages_.metrics) stages_.metrics->record_processed(s.event_type, s.severity, item.received);
+    if (stored) stored->push_back(std::move(s));
+  }
+}
+
+void EventProcessor::analyse(Event& event) {
+  stages_.normalizer->normalize(event);
+  if (stages_.enricher) stages_.enricher->enrich(event);
+  for (const auto& detector : stages_.detectors) detector->on_event(event, *stages_.alerts);
+}
+
+// The process boundary: from here on only the sanitized document exists.
+StoredEvent EventProcessor::to_stored(Event& event) {
+  Value meta;
+  meta.set("severity", to_string(event.severity));
+  meta.set("time_source", event.time_from_receive ? "received" : "event");
+  meta.set("received", format_rfc3339(event.received));
+  event.doc.set("vigil", std::move(meta));
+  stages_.sanitizer->sanitize(event.doc);
+
+  StoredEvent s;
+  s.time = event.time;
+  s.received = event.received;
+  s.time_from_receive = event.time_from_receive;
+  s.severity = event.severity;
+  s.event_type = string_or_empty(event_type_.find(event.doc));
+  s.user = string_or_empty(user_.find(event.doc));
+  s.source_ip = string_or_empty(source_ip_.find(event.doc));
+  json_.clear();
+  append_json(json_, event.doc);
+  s.json.assign(json_.data(), json_.size());
+  return s;
+}
+
+void EventProcessor::count_rejections(const DecodeResult& decoded) {
+  if (!stages_.metrics) return;
+  for (const auto& err : decoded.errors) stages_.metrics->record_rejected(err.reason);
+  stages_.metrics->record_accepted(decoded.events.size());
+}
+
+}  // namespace vigil

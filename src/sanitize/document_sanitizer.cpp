@@ -1,0 +1,151 @@
+#include "sanitize/document_sanitizer.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "core/json_writer.h"
+#include "sanitize/digit_shapes.h"
+
+namespace vigil::sanitize_detail {
+namespace {
+
+// The decimal digits of a number that could be a card number, else empty.
+std::string_view card_digits(const Value& v, char (&buf)[24]) {
+  uint64_t n = 0;
+  if (v.kind() == Value::Kind::kUint) {
+    n = v.as_uint();
+  } else if (v.kind() == Value::Kind::kInt && v.as_int() > 0) {
+    n = static_cast<uint64_t>(v.as_int());
+  } else if (v.kind() == Value::Kind::kDouble && v.as_double() >= 1e12 && v.as_double() < 1e19 &&
+             std::floor(v.as_double()) == v.as_double()) {
+    n = static_cast<uint64_t>(v.as_double());
+  }
+  if (n < 1'000'000'000'000ull) return {};  // fewer than 13 digits
+  const auto r = std::to_chars(buf, buf + sizeof(buf), n);
+  std::string_view digits(buf, static_cast<size_t>(r.ptr - buf));
+  return card_number(digits) ? digits : std::string_view();
+}
+
+}  // namespace
+
+void DocumentSanitizer::sanitize(Value& doc) const {
+  ScanState& st = ScanState::local();
+  st.clear();
+  collect(doc, 0, st);
+  if (st.segments.empty()) return;
+  if (!detector_.detect(st.buffer, st)) {
+    fail_closed(st);
+    return;
+  }
+  if (st.findings.empty() && st.numbers == 0 && st.sensitive_keys == 0) return;
+  rewrite_segments(st);
+  if (st.sensitive_keys > 0) replace_sensitive_members(st);
+}
+
+void DocumentSanitizer::collect(Value& v, int depth, ScanState& st) const {
+  switch (v.kind()) {
+    case Value::Kind::kString:
+      add_string(v.as_string(), SegmentKind::kValue, st);
+      return;
+    case Value::Kind::kArray:
+      if (depth >= kMaxDepth) {
+        v = Value(kTooDeep);
+        return;
+      }
+      for (Value& item : v.as_array()) collect(item, depth + 1, st);
+      return;
+    case Value::Kind::kObject:
+      if (depth >= kMaxDepth) {
+        v = Value(kTooDeep);
+        return;
+      }
+      collect_object(v.as_object(), depth + 1, st);
+      return;
+    default: {
+      char digits[24];
+      if (policy_.enabled(Pattern::kCreditCard) && !card_digits(v, digits).empty()) {
+        st.segments.emplace_back(st.buffer.size(), 0, SegmentKind::kNumber, nullptr, &v);
+        ++st.numbers;
+      }
+      return;
+    }
+  }
+}
+
+void DocumentSanitizer::collect_object(Object& object, int depth, ScanState& st) const {
+  for (size_t i = 0; i < object.size(); ++i) {
+    const size_t key_segment = st.segments.size();
+    add_string(object[i].first, SegmentKind::kKey, st);
+    st.segments[key_segment].object = &object;
+    st.segments[key_segment].member = static_cast<uint32_t>(i);
+    collect(object[i].second, depth, st);
+    st.segments[key_segment].subtree_end = static_cast<uint32_t>(st.segments.size());
+  }
+}
+
+void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, ScanState& st) {
+  st.segments.emplace_back(st.buffer.size(), s.size(), kind, &s, nullptr);
+  // The string's own terminator is the separator: no pattern spans a '\0',
+  // so strings never join.
+  st.buffer.append(s.c_str(), s.size() + 1);
+}
+
+// First pass, in document order and before any member is removed (so every
+// pointer in the segments is still valid): rewrite strings and card numbers
+// that are not inside a sensitive member. Sensitive values stay raw here so
+// that a pseudonymized value is the pseudonym of the original.
+void DocumentSanitizer::rewrite_segments(ScanState& st) const {
+  size_t skip_until = 0;
+  for (size_t i = 0; i < st.segments.size(); ++i) {
+    Segment& s = st.segments[i];
+    s.skipped = i < skip_until;
+    if (s.skipped) continue;
+    if (s.kind == SegmentKind::kKey && s.sensitive) skip_until = s.subtree_end;
+    if (s.kind == SegmentKind::kNumber) {
+      char digits[24];
+      *s.number = rewriter_.replace_value(Pattern::kCreditCard, card_digits(*s.number, digits));
+      continue;
+    }
+    if (s.finding_count == 0) continue;
+    st.out.clear();
+    rewriter_.rewrite(*s.text, s.begin, &st.findings[s.first_finding], s.finding_count, st.out);
+    s.text->assign(st.out);
+  }
+}
+
+// Second pass, in reverse document order: removing member i of an object only
+// moves members after it, whose segments have been handled already.
+void DocumentSanitizer::replace_sensitive_members(ScanState& st) const {
+  const Action action = policy_.action(Pattern::kSensitiveKey);
+  for (size_t i = st.segments.size(); i-- > 0;) {
+    const Segment& s = st.segments[i];
+    if (s.kind != SegmentKind::kKey || !s.sensitive || s.skipped) continue;
+    Object& object = *s.object;
+    if (action == Action::kDrop) {
+      object.erase(object.begin() + static_cast<std::ptrdiff_t>(s.member));
+      continue;
+    }
+    Value& v = object[s.member].second;
+    if (v.is_null()) continue;  // nothing there to hide
+    if (v.is_string()) {
+      v = rewriter_.replace_value(Pattern::kSensitiveKey, v.as_string());
+    } else {
+      v = rewriter_.replace_value(Pattern::kSensitiveKey, to_json(v));  // objects, arrays, numbers
+    }
+  }
+}
+
+// Nothing was inspected, so nothing that could carry a secret goes out: every
+// string value and every number becomes "[REDACTED]" (keys stay, so the
+// document keeps its shape for whoever investigates).
+void DocumentSanitizer::fail_closed(ScanState& st) {
+  for (Segment& s : st.segments) {
+    if (s.kind == SegmentKind::kValue) s.text->assign(Rewriter::kRedactedValue);
+    if (s.kind == SegmentKind::kNumber) *s.number = Value(Rewriter::kRedactedValue);
+    if (s.kind == SegmentKind::kKey && (*s.object)[s.member].second.is_number()) {
+      (*s.object)[s.member].second = Value(Rewriter::kRedactedValue);
+    }
+  }
+}
+
+}  // namespace vigil::sanitize_detail

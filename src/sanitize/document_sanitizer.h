@@ -1,0 +1,40 @@
+// Sanitizes a whole document in one scan: every string (values and keys) is
+// copied into one buffer, scanned once, and only strings with findings are
+// rewritten. Members under sensitive keys are replaced or dropped whole.
+#pragma once
+
+#include "core/value.h"
+#include "sanitize/detector.h"
+#include "sanitize/policy.h"
+#include "sanitize/rewriter.h"
+#include "sanitize/scan_state.h"
+
+namespace vigil::sanitize_detail {
+
+class DocumentSanitizer {
+ public:
+  // Containers nested deeper than this are replaced by kTooDeep rather than
+  // walked: the sanitizer must neither overflow its stack nor pass through
+  // what it did not inspect. (Ingest rejects such events long before.)
+  static constexpr int kMaxDepth = 128;
+  static constexpr std::string_view kTooDeep = "[REDACTED_TOO_DEEP]";
+
+  DocumentSanitizer(const Policy& policy, const Detector& detector, const Rewriter& rewriter)
+      : policy_(policy), detector_(detector), rewriter_(rewriter) {}
+
+  void sanitize(Value& doc) const;
+
+ private:
+  void collect(Value& v, int depth, ScanState& st) const;
+  void collect_object(Object& object, int depth, ScanState& st) const;
+  static void add_string(std::string& s, SegmentKind kind, ScanState& st);
+  void rewrite_segments(ScanState& st) const;
+  void replace_sensitive_members(ScanState& st) const;
+  static void fail_closed(ScanState& st);
+
+  const Policy& policy_;
+  const Detector& detector_;
+  const Rewriter& rewriter_;
+};
+
+}  // namespace vigil::sanitize_detail

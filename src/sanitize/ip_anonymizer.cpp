@@ -1,0 +1,119 @@
+#include "sanitize/ip_anonymizer.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstring>
+
+#include "sanitize/char_class.h"
+
+namespace vigil::sanitize_detail {
+namespace {
+
+uint32_t v4_mask(int prefix) {
+  return prefix == 0 ? 0u : ~uint32_t{0} << (32 - prefix);
+}
+
+char* write_octet(uint32_t v, char* p) {
+  if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+  if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+  *p++ = static_cast<char>('0' + v % 10);
+  return p;
+}
+
+// By hand into a stack buffer: fmt's format parsing, or one push_back per
+// character, cost more than the rest of the rewrite.
+void append_v4_text(uint32_t a, std::string& out) {
+  char text[16];
+  char* p = text;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    p = write_octet((a >> shift) & 0xff, p);
+    if (shift > 0) *p++ = '.';
+  }
+  out.append(text, static_cast<size_t>(p - text));
+}
+
+// ::ffff:a.b.c.d carries an IPv4 address; it gets the IPv4 prefix.
+bool is_v4_mapped(const std::array<unsigned char, 16>& b) {
+  for (size_t i = 0; i < 10; ++i) {
+    if (b[i] != 0) return false;
+  }
+  return b[10] == 0xff && b[11] == 0xff;
+}
+
+void mask_bits(std::array<unsigned char, 16>& b, size_t first_byte, int keep_bits) {
+  for (size_t i = first_byte; i < b.size(); ++i) {
+    const int bit = static_cast<int>(i - first_byte) * 8;
+    if (bit >= keep_bits) {
+      b[i] = 0;
+    } else if (keep_bits - bit < 8) {
+      b[i] &= static_cast<unsigned char>(0xff << (8 - (keep_bits - bit)));
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<uint32_t> parse_ipv4(std::string_view s) {
+  uint32_t addr = 0;
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= s.size() || s[i] != '.') return std::nullopt;
+      ++i;
+    }
+    const size_t start = i;
+    uint32_t octet = 0;
+    while (i < s.size() && i - start < 3 && is_digit(s[i])) octet = octet * 10 + (s[i++] - '0');
+    if (i == start || octet > 255) return std::nullopt;
+    addr = (addr << 8) | octet;
+  }
+  if (i != s.size()) return std::nullopt;
+  return addr;
+}
+
+Result<IpAnonymizer> IpAnonymizer::create(int ipv4_prefix, int ipv6_prefix) {
+  if (ipv4_prefix < 0 || ipv4_prefix > 32) {
+    return make_error(ErrorCode::kConfig, "sanitize.ipv4_prefix must be 0..32");
+  }
+  if (ipv6_prefix < 0 || ipv6_prefix > 128) {
+    return make_error(ErrorCode::kConfig, "sanitize.ipv6_prefix must be 0..128");
+  }
+  return IpAnonymizer(ipv4_prefix, ipv6_prefix);
+}
+
+bool IpAnonymizer::append(std::string_view ip, std::string& out) const {
+  return append_v4(ip, out) || append_v6(ip, out);
+}
+
+std::string IpAnonymizer::anonymize(std::string_view ip) const {
+  std::string out;
+  if (!append(ip, out)) out.assign(ip);
+  return out;
+}
+
+bool IpAnonymizer::append_v4(std::string_view ip, std::string& out) const {
+  const auto addr = parse_ipv4(ip);
+  if (!addr) return false;
+  append_v4_text(*addr & v4_mask(v4_prefix_), out);
+  return true;
+}
+
+bool IpAnonymizer::append_v6(std::string_view ip, std::string& out) const {
+  char text[INET6_ADDRSTRLEN];
+  if (ip.empty() || ip.size() >= sizeof(text)) return false;
+  std::memcpy(text, ip.data(), ip.size());
+  text[ip.size()] = '\0';
+  std::array<unsigned char, 16> bytes;
+  if (inet_pton(AF_INET6, text, bytes.data()) != 1) return false;
+  if (is_v4_mapped(bytes)) {
+    mask_bits(bytes, 12, v4_prefix_);
+  } else {
+    mask_bits(bytes, 0, v6_prefix_);
+  }
+  if (inet_ntop(AF_INET6, bytes.data(), text, sizeof(text)) == nullptr) return false;
+  out += text;
+  return true;
+}
+
+}  // namespace vigil::sanitize_detail

@@ -1,0 +1,55 @@
+// Per-thread working memory of a scan, reused call after call: once its
+// buffers have grown to the usual event size, a scan that finds nothing
+// allocates nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/value.h"
+#include "sanitize/digit_shapes.h"
+#include "sanitize/literal_matcher.h"
+#include "sanitize/pattern.h"
+
+namespace vigil::sanitize_detail {
+
+enum class SegmentKind : uint8_t { kValue, kKey, kNumber };
+
+// One string of the document (a value or a key) copied into the scan buffer,
+// or a number that looks like a card (no buffer bytes). Kept to one cache
+// line, and built field by field: it is made for every string of every event.
+struct Segment {
+  Segment(size_t begin_, size_t size_, SegmentKind kind_, std::string* text_, Value* number_)
+      : begin(begin_), size(size_), text(text_), number(number_), kind(kind_) {}
+
+  size_t begin;  // offset in the scan buffer
+  size_t size;
+  std::string* text;         // kValue, kKey
+  Value* number;             // kNumber
+  Object* object = nullptr;  // kKey: the member is (*object)[member]
+  uint32_t member = 0;       // kKey
+  uint32_t subtree_end = 0;  // kKey: one past the last segment of the member's value
+  uint32_t first_finding = 0;
+  uint32_t finding_count = 0;
+  SegmentKind kind;
+  bool sensitive = false;  // kKey: a sensitive-key rule matched
+  bool skipped = false;    // inside the value of a sensitive member
+};
+
+struct ScanState {
+  std::string buffer;  // the document's strings, each followed by '\0'
+  std::vector<Segment> segments;
+  std::vector<Hit> hits;
+  std::vector<Finding> candidates;
+  std::vector<Finding> findings;  // resolved: disjoint, in buffer order
+  std::vector<DigitGroup> groups;
+  std::string out;
+  size_t numbers = 0;         // kNumber segments
+  size_t sensitive_keys = 0;  // keys marked sensitive by the detector
+
+  void clear();
+  static ScanState& local();
+};
+
+}  // namespace vigil::sanitize_detail

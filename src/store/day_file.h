@@ -1,0 +1,51 @@
+// Day files: one SQLite database per UTC day, `security-events-YYYY.MM.DD.db` (the seed's
+// daily indices). Names sort chronologically; retention deletes whole files.
+//
+// Schema (version 1), in every day file:
+//   events(id INTEGER PRIMARY KEY, time, received, time_from_receive, severity,
+//          event_type, user, source_ip, doc)          -- append-only, id = arrival order
+//   blocks(first_id INTEGER PRIMARY KEY, last_id, min_time, max_time)
+//   postings(block, term, entries BLOB, PRIMARY KEY(block, term)) WITHOUT ROWID
+// Rows with id > max(blocks.last_id) are the "tail": not in any posting list yet.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/timestamp.h"
+#include "store/sqlite_database.h"
+
+namespace vigil::store {
+
+inline constexpr int64_t kMicrosPerDay = 86'400'000'000;
+inline constexpr int kSchemaVersion = 1;
+
+// Days since 1970-01-01 (UTC) of the day containing t.
+int64_t day_number(Timestamp t);
+Timestamp day_begin(int64_t day);
+std::string day_file_name(int64_t day);
+std::optional<int64_t> parse_day_file_name(std::string_view name);
+std::filesystem::path day_file_path(const std::filesystem::path& dir, int64_t day);
+
+// Days that have a file in dir, newest first; a missing dir has none.
+Result<std::vector<int64_t>> list_day_files(const std::filesystem::path& dir);
+
+// Creates the day file with its schema unless it exists. A file is created under a
+// temporary name and renamed into place, so readers never see a file without schema.
+Result<void> ensure_day_file(const std::filesystem::path& dir, int64_t day);
+
+// kStorage unless the open file carries our schema version.
+Result<void> check_schema(Database& db);
+
+// Removes the file and its -wal/-shm companions; true if the main file existed.
+Result<bool> remove_day_file(const std::filesystem::path& dir, int64_t day);
+
+// Days whose file name can represent them (years 0000-9999).
+bool is_storable_day(int64_t day);
+
+}  // namespace vigil::store

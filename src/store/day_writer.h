@@ -1,0 +1,77 @@
+// The write side of one day file: a connection with cached statements, the next event
+// id, and the posting block being filled. Only the store's writer thread uses it.
+//
+// State in memory is a cache of the file: after any failure the store calls reload(),
+// which rebuilds it from the file (next id, the tail's posting block).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "store/event_store.h"
+#include "store/posting_block.h"
+#include "store/sqlite_database.h"
+
+namespace vigil::store {
+
+struct WriterSettings {
+  std::string synchronous = "FULL";  // FULL: each commit is fsync'ed; NORMAL: not power-safe
+  int cache_kib = 16 * 1024;         // holds a whole batch: no spilling mid-transaction
+  size_t block_events = 8192;        // events per posting block
+  uint32_t max_page_count = 0;       // test hook: the file cannot grow beyond this; 0 = off
+};
+
+class DayWriter {
+ public:
+  static Result<std::unique_ptr<DayWriter>> open(const std::filesystem::path& dir, int64_t day,
+                                                 const WriterSettings& settings);
+
+  int64_t day() const { return day_; }
+
+  Result<void> begin();
+  // Inside a transaction. The event's day must be this file's day.
+  Result<void> insert(const StoredEvent& e);
+  Result<void> commit();
+  // Ends an open transaction, if any (also one SQLite already rolled back on error).
+  void rollback() noexcept;
+  // Compensation when a batch failed on another day after this one committed: deletes
+  // the rows with id >= first_id (the batch's own rows).
+  Result<void> delete_from(int64_t first_id);
+  // Before committing a day that may need compensation: allocates room beyond the end of
+  // the WAL for this transaction's commit plus a delete of the same rows, so that the
+  // delete cannot fail for lack of space. kStorageFull if the room is not there.
+  Result<void> reserve_for_undo();
+  // Forgets the in-memory state and reads it back from the file (after a rollback).
+  Result<void> reload();
+  // First id the next insert gets (the batch's first id when called before it).
+  int64_t next_id() const { return next_id_; }
+
+  // Inside the batch's transaction: once the block holds block_events events, writes its
+  // posting lists too (same commit, so no extra fsync). The block is emptied when the
+  // commit succeeds; a rollback and reload() rebuild it.
+  Result<void> index_block_if_full();
+  // Writes whatever the block holds in its own transaction (closing the store).
+  Result<void> flush_block();
+
+ private:
+  DayWriter(Database db, int64_t day, const WriterSettings& settings)
+      : db_(std::move(db)), day_(day), settings_(settings) {}
+  Result<void> configure();
+  Result<void> load_state();
+  Result<void> run(Statement& stmt, const char* what);
+  Result<void> write_block();
+
+  Database db_;
+  int64_t day_;
+  WriterSettings settings_;
+  Statement insert_, insert_posting_, insert_block_, begin_, commit_, rollback_;
+  PostingBlock block_;
+  int64_t next_id_ = 1;
+  bool block_written_ = false;  // in the open transaction
+  uint64_t tx_bytes_ = 0;       // about what the open transaction writes
+};
+
+}  // namespace vigil::store

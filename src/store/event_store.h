@@ -1,0 +1,83 @@
+// The event store: where sanitized events go to be searched later.
+//
+// What it offers:
+//  * write(batch)       - stores a batch durably (one transaction per day touched); called
+//                         from one writer thread that gathers many requests into a batch.
+//  * query(q)           - newest-first search by time range, event type, user, source IP and
+//                         minimum severity, paged with an opaque cursor; safe to call from
+//                         many threads at once, also while write() runs.
+//  * apply_retention()  - drops whole days older than the configured retention.
+//  * check_health()     - can we write right now? (/readyz, and resuming after a full disk)
+//
+// Implementations are picked by the config's `type:` string through make_event_store():
+// "sqlite" (embedded default: one SQLite file per UTC day). ClickHouse comes later.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "core/severity.h"
+#include "core/timestamp.h"
+
+namespace vigil {
+
+// One event as the store keeps it. Everything here is already sanitized by the caller:
+// the store never sees raw values.
+struct StoredEvent {
+  Timestamp time;  // event time, UTC; decides the day the event is filed under
+  Timestamp received;
+  bool time_from_receive = false;
+  Severity severity = Severity::kInfo;
+  std::string event_type;  // may be empty
+  std::string user;        // sanitized/pseudonymized value, may be empty
+  std::string source_ip;   // sanitized value, may be empty
+  std::string json;        // the sanitized event document
+};
+
+inline constexpr size_t kDefaultQueryLimit = 100;
+inline constexpr size_t kMaxQueryLimit = 1000;
+
+struct EventQuery {
+  std::optional<Timestamp> from;  // inclusive: time >= from
+  std::optional<Timestamp> to;    // exclusive: time < to
+  std::string event_type;         // exact match; empty = any
+  std::string user;               // exact match on the stored (sanitized) value; empty = any
+  std::string source_ip;          // exact match on the stored (sanitized) value; empty = any
+  std::optional<Severity> min_severity;
+  size_t limit = kDefaultQueryLimit;  // 0 = default; above kMaxQueryLimit = kMaxQueryLimit
+  std::string cursor;                 // next_cursor of the previous page, with the same filters
+};
+
+struct EventPage {
+  std::vector<std::string> events_json;  // newest first (event time, then arrival order)
+  std::string next_cursor;               // empty = no more events
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Returns only once the batch is durable. Errors: kStorageFull when the disk (or the
+  // store's quota) is full, kStorage otherwise; on error no event of the batch is to be
+  // considered stored (the caller keeps and retries it).
+  [[nodiscard]] virtual Result<void> write(std::span<const StoredEvent> batch) = 0;
+  // kInvalidInput for a malformed or foreign cursor.
+  [[nodiscard]] virtual Result<EventPage> query(const EventQuery& q) = 0;
+  // Deletes the days older than retention_days before `now` (0 keeps everything).
+  // Returns the number of day files removed.
+  [[nodiscard]] virtual Result<size_t> apply_retention(Timestamp now) = 0;
+  // OK when a write can succeed now; kStorageFull while the disk is (nearly) full.
+  [[nodiscard]] virtual Result<void> check_health() = 0;
+};
+
+// type: "sqlite". Unknown types are a kConfig error naming the known ones.
+Result<std::unique_ptr<EventStore>> make_event_store(const std::string& type,
+                                                     const StorageConfig& config);
+
+}  // namespace vigil

@@ -1,0 +1,86 @@
+#include "store/posting_block.h"
+
+#include <algorithm>
+#include <string>
+
+namespace vigil::store {
+
+void PostingBlock::add(int64_t id, int64_t time, Severity severity, std::string_view event_type,
+                       std::string_view user, std::string_view source_ip) {
+  if (events_ == 0) {
+    first_id_ = id;
+    min_time_ = max_time_ = time;
+  }
+  last_id_ = id;
+  min_time_ = std::min(min_time_, time);
+  max_time_ = std::max(max_time_, time);
+  ++events_;
+  const Posting p{time, id};
+  // Empty values are not searchable (an empty filter means "any"), so they get no term.
+  // Info is the floor of every severity filter, so it needs no list either.
+  add_term(all_term(), p);
+  if (!event_type.empty()) add_term(term_of(TermField::kEventType, event_type), p);
+  if (!user.empty()) add_term(term_of(TermField::kUser, user), p);
+  if (!source_ip.empty()) add_term(term_of(TermField::kSourceIp, source_ip), p);
+  if (severity != Severity::kInfo) add_term(severity_term(severity), p);
+}
+
+void PostingBlock::add_term(int64_t term, Posting p) {
+  if (2 * (used_lists_ + 1) > slots_.size()) grow();
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = static_cast<size_t>(term) & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.list == kFree) {
+      slot = {term, static_cast<uint32_t>(used_lists_)};
+      if (used_lists_ == lists_.size()) {
+        lists_.emplace_back();
+        list_terms_.push_back(0);
+      }
+      list_terms_[used_lists_] = term;
+      lists_[used_lists_++].push_back(p);
+      return;
+    }
+    if (slot.term == term) {
+      lists_[slot.list].push_back(p);
+      return;
+    }
+  }
+}
+
+void PostingBlock::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.list == kFree) continue;
+    size_t i = static_cast<size_t>(s.term) & mask;
+    while (slots_[i].list != kFree) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+Result<void> PostingBlock::write_lists(const Sink& sink) {
+  std::vector<uint32_t> order(used_lists_);
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return list_terms_[a] < list_terms_[b]; });
+  std::string encoded;
+  for (uint32_t k : order) {
+    std::vector<Posting>& list = lists_[k];
+    // Ids only grow, so a list is out of time order only where events came late.
+    if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
+    encoded.clear();
+    encode_postings(list, encoded);
+    if (auto r = sink(list_terms_[k], encoded); !r) return r;
+  }
+  return {};
+}
+
+void PostingBlock::clear() {
+  for (size_t k = 0; k < used_lists_; ++k) lists_[k].clear();
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+  used_lists_ = 0;
+  events_ = 0;
+}
+
+}  // namespace vigil::store

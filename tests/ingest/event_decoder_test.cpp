@@ -1,0 +1,125 @@
+#include "ingest/event_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include "core/field_path.h"
+
+namespace vigil {
+namespace {
+
+class DecoderTest : public ::testing::Test {
+ protected:
+  DecodeResult decode(std::string_view body, BodyFormat format = BodyFormat::kAuto) {
+    DecodeResult r;
+    decoder_.decode(body, format, 1, kReceived, r);
+    return r;
+  }
+  IngestConfig config_;
+  EventDecoder decoder_{config_};
+  static constexpr Timestamp kReceived{1'700'000'000'000'000};
+};
+
+TEST_F(DecoderTest, NdjsonKeepsGoodLinesAndNumbersBadOnes) {
+  auto r = decode("{\"a\":1}\n{broken\n\n[1,2]\n{\"b\":2}\n", BodyFormat::kNdjson);
+  EXPECT_EQ(r.read, 4u);
+  ASSERT_EQ(r.events.size(), 2u);
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0].line, 2u);
+  EXPECT_EQ(r.errors[0].reason, RejectReason::kParseError);
+  EXPECT_EQ(r.errors[1].line, 4u);
+  EXPECT_EQ(r.errors[1].reason, RejectReason::kNotObject);
+  EXPECT_EQ(r.events[1].doc.find("b")->as_int(), 2);
+}
+
+TEST_F(DecoderTest, ArrayOfObjectsWithABadElement) {
+  auto r = decode("[\n {\"a\":1},\n 42,\n {\"b\":2}\n]");
+  ASSERT_EQ(r.events.size(), 2u);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3u);
+  EXPECT_EQ(r.errors[0].reason, RejectReason::kNotObject);
+}
+
+TEST_F(DecoderTest, PrettyPrintedSingleObject) {
+  auto r = decode("{\n  \"user\": \"alice\",\n  \"n\": 3\n}\n");
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.events[0].doc.find("user")->as_string(), "alice");
+}
+
+TEST_F(DecoderTest, InvalidUtf8IsRejectedWithReason) {
+  auto r = decode("{\"a\":\"\xff\xfe\"}\n{\"ok\":true}\n", BodyFormat::kNdjson);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].reason, RejectReason::kInvalidUtf8);
+  EXPECT_EQ(r.events.size(), 1u);
+}
+
+TEST_F(DecoderTest, NestingDeeperThanTheLimitIsRejected) {
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += "{\"a\":";
+  deep += "1";
+  for (int i = 0; i < 40; ++i) deep += "}";
+  auto r = decode(deep + "\n{\"fine\":1}\n", BodyFormat::kNdjson);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].reason, RejectReason::kTooDeep);
+  EXPECT_EQ(r.events.size(), 1u);
+}
+
+TEST_F(DecoderTest, OversizedFieldIsRejected) {
+  const std::string big(config_.max_field_bytes + 1, 'x');
+  auto r = decode("{\"msg\":\"" + big + "\"}\n", BodyFormat::kNdjson);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].reason, RejectReason::kFieldTooLarge);
+}
+
+TEST_F(DecoderTest, TrailingGarbageOnALineIsAnError) {
+  auto r = decode("{\"a\":1} {\"b\":2}\n", BodyFormat::kNdjson);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_TRUE(r.events.empty());
+}
+
+TEST_F(DecoderTest, TimestampFormats) {
+  auto r = decode(
+      "{\"timestamp\":\"2024-03-01T14:00:00+02:00\"}\n"
+      "{\"timestamp\":1709294400}\n"
+      "{\"timestamp\":1709294400000}\n"
+      "{\"@timestamp\":\"2024-03-01T12:00:00Z\"}\n"
+      "{\"no_time\":1}\n"
+      "{\"timestamp\":\"not a time\"}\n",
+      BodyFormat::kNdjson);
+  ASSERT_EQ(r.events.size(), 6u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(r.events[i].time.seconds(), 1709294400) << i;
+    EXPECT_FALSE(r.events[i].time_from_receive) << i;
+  }
+  EXPECT_TRUE(r.events[4].time_from_receive);
+  EXPECT_EQ(r.events[4].time, kReceived);
+  EXPECT_TRUE(r.events[5].time_from_receive);
+}
+
+TEST_F(DecoderTest, SeverityIsOrderedEnum) {
+  auto r = decode("{\"severity\":\"HIGH\"}\n{\"severity\":\"bogus\"}\n", BodyFormat::kNdjson);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.events[0].severity, Severity::kHigh);
+  EXPECT_EQ(r.events[1].severity, Severity::kInfo);
+}
+
+TEST_F(DecoderTest, LineNumbersContinueFromFirstLine) {
+  DecodeResult r;
+  decoder_.decode("{\"a\":1}\nnope\n", BodyFormat::kNdjson, 101, kReceived, r);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 102u);
+}
+
+TEST_F(DecoderTest, BigIntegersAndUnicodeEscapesSurvive) {
+  auto r =
+      decode(R"({"big":123456789012345678901234567890,"u":"caf\u00e9","n":18446744073709551615})"
+             "\n",
+             BodyFormat::kNdjson);
+  ASSERT_EQ(r.events.size(), 1u) << (r.errors.empty() ? "" : r.errors[0].error);
+  EXPECT_EQ(r.events[0].doc.find("big")->as_string(), "123456789012345678901234567890");
+  EXPECT_EQ(r.events[0].doc.find("u")->as_string(), "caf\xc3\xa9");
+  EXPECT_EQ(r.events[0].doc.find("n")->as_uint(), 18446744073709551615ull);
+}
+
+}  // namespace
+}  // namespace vigil

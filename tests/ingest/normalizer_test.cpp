@@ -1,0 +1,69 @@
+#include "normalize/normalizer.h"
+
+#include <gtest/gtest.h>
+
+#include "core/field_path.h"
+
+namespace vigil {
+namespace {
+
+Event event_with(Value doc) {
+  Event e;
+  e.doc = std::move(doc);
+  e.time = Timestamp{1709294400000000};
+  return e;
+}
+
+TEST(Normalizer, SeedFieldsGetCanonicalNamesAndOriginalsStay) {
+  Normalizer n(default_config().normalize);
+  Value doc;
+  doc.set("event_type", "authentication_failure");
+  doc.set("user_id", "alice");
+  doc.set("ip_address", "203.0.113.9");
+  doc.set("session_id", "s-1");
+  doc.set("data_volume_bytes", int64_t{42});
+  Event e = event_with(doc);
+  n.normalize(e);
+  EXPECT_EQ(FieldPath("event.action").find(e.doc)->as_string(), "authentication_failure");
+  EXPECT_EQ(FieldPath("user.name").find(e.doc)->as_string(), "alice");
+  EXPECT_EQ(FieldPath("source.ip").find(e.doc)->as_string(), "203.0.113.9");
+  EXPECT_EQ(FieldPath("session.id").find(e.doc)->as_string(), "s-1");
+  EXPECT_EQ(FieldPath("data_volume.bytes").find(e.doc)->as_int(), 42);
+  EXPECT_EQ(e.doc.find("user_id")->as_string(), "alice");
+  EXPECT_EQ(e.doc.find("@timestamp")->as_string(), "2024-03-01T12:00:00.000000Z");
+}
+
+TEST(Normalizer, EcsFieldsAlreadyPresentWin) {
+  Normalizer n(default_config().normalize);
+  Value doc;
+  FieldPath("user.name").set(doc, "bob");
+  doc.set("user_id", "alice");
+  Event e = event_with(doc);
+  n.normalize(e);
+  EXPECT_EQ(FieldPath("user.name").find(e.doc)->as_string(), "bob");
+}
+
+TEST(Normalizer, ScalarInTheWayIsNotClobbered) {
+  Normalizer n(default_config().normalize);
+  Value doc;
+  doc.set("user", "carol");  // alias source and also the parent of user.name
+  Event e = event_with(doc);
+  n.normalize(e);
+  EXPECT_EQ(e.doc.find("user")->as_string(), "carol");
+  EXPECT_EQ(FieldPath("user.name").find(e.doc)->as_string(), "carol");
+}
+
+TEST(Normalizer, ConfiguredAliasOrderIsHonoured) {
+  NormalizeConfig c;
+  c.aliases["user.name"] = {"login", "user_id"};
+  Normalizer n(c);
+  Value doc;
+  doc.set("user_id", "alice");
+  doc.set("login", "root");
+  Event e = event_with(doc);
+  n.normalize(e);
+  EXPECT_EQ(FieldPath("user.name").find(e.doc)->as_string(), "root");
+}
+
+}  // namespace
+}  // namespace vigil
