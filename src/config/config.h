@@ -67,6 +67,9 @@ struct StorageConfig {
   uint64_t batch_max_events = 8192;
   int max_batch_delay_ms = 5;
   std::string synchronous = "full";  // full | normal (normal is not power-loss safe)
+  // Less free space than this counts as full: writes are refused and ingest
+  // resumes only once this much is free again.
+  uint64_t min_free_bytes = 64ull << 20;
 };
 
 struct MetricsConfig {

@@ -139,6 +139,7 @@ void read_storage(SectionReader r, StorageConfig& c) {
   r.read("batch_max_events", c.batch_max_events);
   r.read("max_batch_delay_ms", c.max_batch_delay_ms);
   r.read("synchronous", c.synchronous);
+  r.read("min_free_bytes", c.min_free_bytes);
   r.finish();
 }
 

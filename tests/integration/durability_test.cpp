@@ -59,7 +59,10 @@ TEST_F(TinyDisk, FullDiskIsRefusedReportedAndRecovered) {
     const std::string chunk(64 << 10, 'x');
     for (int i = 0; i < 24; ++i) ballast << chunk;  // 1.5 MiB
   }
-  VigilProcess p({"run", "--listen", "127.0.0.1:0", "--data-dir", data.string()}, dir_);
+  std::ofstream(dir_ / "vigil.yaml") << "storage:\n  min_free_bytes: 65536\n";
+  VigilProcess p({"run", "--listen", "127.0.0.1:0", "--data-dir", data.string(), "--config",
+                  (dir_ / "vigil.yaml").string()},
+                 dir_);
   const int port = p.wait_for_port();
   ASSERT_GT(port, 0) << p.log();
   httplib::Client c("127.0.0.1", port);

@@ -9,7 +9,7 @@ namespace vigil::testing {
 
 std::filesystem::path source_dir() {
   if (const char* s = std::getenv("VIGIL_SOURCE_DIR")) return s;
-  return std::filesystem::current_path();
+  return VIGIL_SOURCE_DIR_DEFAULT;
 }
 
 std::filesystem::path test_data_dir() {

@@ -32,7 +32,7 @@ int decode_status(int status) {
 
 std::filesystem::path vigil_binary() {
   if (const char* b = std::getenv("VIGIL_BINARY")) return b;
-  return "vigil";
+  return VIGIL_BINARY_DEFAULT;
 }
 
 VigilProcess::VigilProcess(std::vector<std::string> args, const std::filesystem::path& work_dir)
