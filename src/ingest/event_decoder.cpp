@@ -14,11 +14,17 @@ size_t count_lines(std::string_view s) {
   return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
 }
 
+// Event times outside 1970..9999 cannot name a day file and are not real
+// security events; they count as unreadable.
+constexpr int64_t kMaxEventMicros = 253402300799999999;  // 9999-12-31T23:59:59.999999Z
+
 // The event's own time, if it carries one we can read.
 std::optional<Timestamp> read_time(const Value& v) {
-  if (v.is_string()) return parse_iso8601(trim(v.as_string()));
-  if (v.is_number()) return from_epoch_number(v.number());
-  return std::nullopt;
+  std::optional<Timestamp> t;
+  if (v.is_string()) t = parse_iso8601(trim(v.as_string()));
+  if (v.is_number()) t = from_epoch_number(v.number());
+  if (t && (t->micros < 0 || t->micros > kMaxEventMicros)) return std::nullopt;
+  return t;
 }
 
 }  // namespace

@@ -144,7 +144,8 @@ void Pipeline::write_group(std::vector<Processed>& group) {
   if (stages_.metrics)
     stages_.metrics->record_store_write(seconds, batch.size(), written.has_value());
   if (!written) {
-    set_store_failure(written.error());
+    // Data the store cannot take is that batch's problem, not the store's.
+    if (written.error().code != ErrorCode::kInvalidInput) set_store_failure(written.error());
     fail_group(group, written.error());
     return;
   }

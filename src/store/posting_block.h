@@ -1,5 +1,5 @@
-// The block of a day file the writer is filling: the terms of events already committed
-// to the events table whose posting lists are not written yet. It lives in memory only;
+// The block of a day file the writer is filling: the terms of the events in the events
+// table whose posting lists are not written yet. It lives in memory only;
 // after a restart it is rebuilt from those rows (the "tail" readers scan directly).
 #pragma once
 

@@ -190,7 +190,7 @@ Result<size_t> SqliteEventStore::apply_retention(Timestamp now) {
 }
 
 Result<void> SqliteEventStore::check_health() {
-  return check_disk_writable(dir_, options_.min_free_bytes);
+  return check_disk_writable(dir_, config_.min_free_bytes);
 }
 
 }  // namespace vigil::store

@@ -20,9 +20,8 @@ namespace vigil::store {
 
 // Knobs the config file does not (yet) expose, and test hooks.
 struct SqliteStoreOptions {
-  size_t block_events = 8192;             // events per posting block
-  uint64_t min_free_bytes = 64ull << 20;  // check_health: less free space counts as full
-  int cache_kib = 16 * 1024;              // page cache per open day file (writer)
+  size_t block_events = 8192;  // events per posting block
+  int cache_kib = 16 * 1024;   // page cache per open day file (writer)
   // Test hook: a day file cannot grow beyond this many 16 KiB pages, as if the disk were
   // full (SQLITE_FULL). 0 = off.
   uint32_t max_page_count = 0;

@@ -84,9 +84,10 @@ TEST_F(DecoderTest, TimestampFormats) {
       "{\"timestamp\":1709294400000}\n"
       "{\"@timestamp\":\"2024-03-01T12:00:00Z\"}\n"
       "{\"no_time\":1}\n"
-      "{\"timestamp\":\"not a time\"}\n",
+      "{\"timestamp\":\"not a time\"}\n"
+      "{\"timestamp\":\"1969-12-31T23:59:59Z\"}\n",
       BodyFormat::kNdjson);
-  ASSERT_EQ(r.events.size(), 6u);
+  ASSERT_EQ(r.events.size(), 7u);
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(r.events[i].time.seconds(), 1709294400) << i;
     EXPECT_FALSE(r.events[i].time_from_receive) << i;
@@ -94,6 +95,7 @@ TEST_F(DecoderTest, TimestampFormats) {
   EXPECT_TRUE(r.events[4].time_from_receive);
   EXPECT_EQ(r.events[4].time, kReceived);
   EXPECT_TRUE(r.events[5].time_from_receive);
+  EXPECT_TRUE(r.events[6].time_from_receive);  // before the epoch: no day file can hold it
 }
 
 TEST_F(DecoderTest, SeverityIsOrderedEnum) {

@@ -60,10 +60,9 @@ class StoreRealDiskFull : public ::testing::Test {
 };
 
 TEST_F(StoreRealDiskFull, EnospcGivesStorageFullStoresNothingAndWritingResumes) {
-  SqliteStoreOptions options;
-  options.min_free_bytes = 256 << 10;
-  const auto data = mount_point_ / "data";
-  auto store = testing::open_store(data, options);
+  auto config = testing::config_for(mount_point_ / "data");
+  config.min_free_bytes = 256 << 10;
+  auto store = testing::open_store(config);
   ASSERT_TRUE(store->write(padded_events(0, 50, at(2024, 4, 1, 9))));
   auto healthy = store->check_health();
   ASSERT_TRUE(healthy) << healthy.error().message;
@@ -95,9 +94,9 @@ TEST_F(StoreRealDiskFull, EnospcGivesStorageFullStoresNothingAndWritingResumes) 
 }
 
 TEST_F(StoreRealDiskFull, DayCommittedBeforeAnotherDayFailedIsTakenBack) {
-  SqliteStoreOptions options;
-  options.min_free_bytes = 0;
-  auto store = testing::open_store(mount_point_ / "data", options);
+  auto config = testing::config_for(mount_point_ / "data");
+  config.min_free_bytes = 0;
+  auto store = testing::open_store(config);
   ASSERT_TRUE(store->write(padded_events(0, 50, at(2024, 4, 1, 9))));
   ASSERT_TRUE(store->write(padded_events(50, 1, at(2024, 4, 2, 9))));  // both files exist
 

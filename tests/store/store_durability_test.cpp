@@ -176,9 +176,9 @@ TEST(StoreHealth, ReportsFullBelowTheReserveAndErrorsWithoutDirectory) {
   auto ok = store->check_health();
   EXPECT_TRUE(ok) << ok.error().message;
 
-  SqliteStoreOptions huge;
-  huge.min_free_bytes = ~0ull;
-  auto full = testing::open_store(dir.path(), huge)->check_health();
+  auto config = testing::config_for(dir.path());
+  config.min_free_bytes = ~0ull;
+  auto full = testing::open_store(config)->check_health();
   ASSERT_FALSE(full);
   EXPECT_EQ(full.error().code, ErrorCode::kStorageFull);
 

@@ -61,12 +61,17 @@ inline StorageConfig config_for(const std::filesystem::path& dir, int retention_
   return c;
 }
 
+inline std::unique_ptr<SqliteEventStore> open_store(const StorageConfig& config,
+                                                    SqliteStoreOptions options = {}) {
+  auto s = SqliteEventStore::open(config, options);
+  EXPECT_TRUE(s) << s.error().message;
+  return s ? std::move(*s) : nullptr;
+}
+
 inline std::unique_ptr<SqliteEventStore> open_store(const std::filesystem::path& dir,
                                                     SqliteStoreOptions options = {},
                                                     int retention_days = 30) {
-  auto s = SqliteEventStore::open(config_for(dir, retention_days), options);
-  EXPECT_TRUE(s) << s.error().message;
-  return s ? std::move(*s) : nullptr;
+  return open_store(config_for(dir, retention_days), options);
 }
 
 // All seqs the query finds, following cursors page by page.
