@@ -4,32 +4,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/timestamp.h"
+
 namespace vigil::bench {
 namespace {
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
-// Howard Hinnant's civil_from_days / days_from_civil (public domain).
-void civil_from_days(int64_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(yoe + era * 400 + (m <= 2));
-}
-
-int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 void put2(std::string& out, int64_t v) {
   out.push_back(static_cast<char>('0' + v / 10));
@@ -52,9 +32,9 @@ void TimestampFormatter::append(std::string& out, int64_t micros, int digits, in
   micros += int64_t{offset_minutes} * 60'000'000;
   const int64_t day = micros >= 0 ? micros / kMicrosPerDay : -((-micros - 1) / kMicrosPerDay) - 1;
   if (day != cached_day_) {
-    int y;
-    unsigned m, d;
-    civil_from_days(day, y, m, d);
+    const CivilDate c = civil_from_days(day);
+    const int64_t y = c.year;
+    const unsigned m = c.month, d = c.day;
     // Years 0..9999 only: the corpus never leaves this century.
     const unsigned yy = static_cast<unsigned>(y) % 10000;
     const char date[] = {static_cast<char>('0' + yy / 1000),

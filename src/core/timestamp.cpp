@@ -8,25 +8,6 @@
 namespace vigil {
 namespace {
 
-struct Civil {
-  int64_t year;
-  unsigned month, day;
-};
-
-// Howard Hinnant's civil_from_days.
-Civil civil_from_days(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2), m, d};
-}
-
 bool read_digits(std::string_view s, size_t& pos, size_t n, int& out) {
   if (pos + n > s.size()) return false;
   int v = 0;
@@ -55,6 +36,20 @@ int64_t floor_div(int64_t a, int64_t b) {
 }
 
 }  // namespace
+
+// Howard Hinnant's civil_from_days.
+CivilDate civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {y + (m <= 2), m, d};
+}
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -132,7 +127,7 @@ std::optional<Timestamp> from_epoch_number(double v) {
 std::string format_rfc3339(Timestamp t) {
   const int64_t days = floor_div(t.micros, kMicrosPerDay);
   int64_t rem = t.micros - days * kMicrosPerDay;
-  const Civil c = civil_from_days(days);
+  const CivilDate c = civil_from_days(days);
   const int64_t micros = rem % 1'000'000;
   rem /= 1'000'000;
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.year, c.month, c.day,
@@ -140,7 +135,7 @@ std::string format_rfc3339(Timestamp t) {
 }
 
 std::string format_day(Timestamp t) {
-  const Civil c = civil_from_days(floor_div(t.micros, kMicrosPerDay));
+  const CivilDate c = civil_from_days(floor_div(t.micros, kMicrosPerDay));
   return fmt::format("{:04}.{:02}.{:02}", c.year, c.month, c.day);
 }
 

@@ -31,7 +31,12 @@ std::string format_rfc3339(Timestamp t);
 std::string format_day(Timestamp t);
 // Start of the UTC day containing t.
 Timestamp day_start(Timestamp t);
-// Proleptic Gregorian day count since 1970-01-01.
+// Proleptic Gregorian day count since 1970-01-01, and back.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+struct CivilDate {
+  int64_t year;
+  unsigned month, day;
+};
+CivilDate civil_from_days(int64_t days);
 
 }  // namespace vigil
