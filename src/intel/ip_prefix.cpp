@@ -1,0 +1,56 @@
+#include "intel/ip_prefix.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+
+#include "enrich/ip_address.h"
+
+namespace vigil::intel {
+
+Bits128 prefix_mask(bool v6, int length) {
+  const int width = v6 ? 128 : 32;
+  if (length <= 0) return 0;
+  const Bits128 all = v6 ? ~Bits128{0} : Bits128{0xffffffffu};
+  return (all << (width - length)) & all;
+}
+
+std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
+  const size_t slash = text.find('/');
+  auto ip = IpAddress::parse(text.substr(0, slash));
+  if (!ip) return std::nullopt;
+  IpPrefix p;
+  p.v6 = ip->v6;
+  const int bytes = p.v6 ? 16 : 4;
+  for (int i = 0; i < bytes; ++i) p.bits = (p.bits << 8) | ip->bytes[i];
+  p.length = p.max_length();
+  if (slash != std::string_view::npos) {
+    const std::string_view len = text.substr(slash + 1);
+    int n = -1;
+    auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
+    if (ec != std::errc() || end != len.data() + len.size() || n < 0 || n > p.max_length()) {
+      return std::nullopt;
+    }
+    p.length = n;
+  }
+  p.bits &= prefix_mask(p.v6, p.length);
+  return p;
+}
+
+std::string IpPrefix::to_string() const {
+  unsigned char bytes[16] = {};
+  const int n = v6 ? 16 : 4;
+  for (int i = 0; i < n; ++i) bytes[i] = static_cast<unsigned char>(bits >> (8 * (n - 1 - i)));
+  char buf[INET6_ADDRSTRLEN];
+  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, buf, sizeof buf);
+  std::string out(buf);
+  if (!is_host()) out += "/" + std::to_string(length);
+  return out;
+}
+
+bool IpPrefix::contains(const IpPrefix& address) const {
+  return v6 == address.v6 && length <= address.length &&
+         (address.bits & prefix_mask(v6, length)) == bits;
+}
+
+}  // namespace vigil::intel
