@@ -1,0 +1,188 @@
+#include "anomaly/flat_forest.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace vigil::anomaly {
+namespace {
+
+// Rows walked through a tree together; the walks are independent, so their
+// loads overlap. 32 rows of even 274 features stay within L2.
+constexpr size_t kBlockRows = 32;
+// Trees walked together for a single row, for the same reason.
+constexpr size_t kTreeGroup = 8;
+
+// For a float x, (double)x <= t exactly when x <= the largest float <= t, so
+// the scorer can compare floats and still split exactly like sklearn.
+float round_down_to_float(double t) {
+  float f = static_cast<float>(t);
+  if (static_cast<double>(f) > t) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+  return f;
+}
+
+Result<void> check_node(const TreeNodes& tree, size_t i, size_t n_features,
+                        std::vector<uint8_t>& parents) {
+  const TreeNode& n = tree[i];
+  const auto size = static_cast<int64_t>(tree.size());
+  if (n.n_samples == 0) return make_error(ErrorCode::kInvalidInput, "node with 0 samples");
+  if (n.is_leaf()) {
+    if (n.right != TreeNode::kNoChild) {
+      return make_error(ErrorCode::kInvalidInput, "leaf with a right child");
+    }
+    return {};
+  }
+  for (const int32_t child : {n.left, n.right}) {
+    if (child <= static_cast<int64_t>(i) || child >= size) {
+      return make_error(ErrorCode::kInvalidInput,
+                        fmt::format("child {} must come after its parent and exist", child));
+    }
+    if (++parents[static_cast<size_t>(child)] > 1) {
+      return make_error(ErrorCode::kInvalidInput, fmt::format("node {} has two parents", child));
+    }
+  }
+  if (n.feature < 0 || static_cast<size_t>(n.feature) >= n_features) {
+    return make_error(
+        ErrorCode::kInvalidInput,
+        fmt::format("feature {} out of range (forest has {})", n.feature, n_features));
+  }
+  if (!std::isfinite(n.threshold)) {
+    return make_error(ErrorCode::kInvalidInput, "split threshold is not finite");
+  }
+  return {};
+}
+
+Result<void> check_tree(const TreeNodes& tree, size_t n_features) {
+  if (tree.empty()) return make_error(ErrorCode::kInvalidInput, "empty tree");
+  std::vector<uint8_t> parents(tree.size(), 0);
+  for (size_t i = 0; i < tree.size(); ++i) {
+    auto ok = check_node(tree, i, n_features, parents);
+    if (!ok) return make_error(ok.error().code, fmt::format("node {}: {}", i, ok.error().message));
+  }
+  for (size_t i = 1; i < tree.size(); ++i) {
+    if (parents[i] == 0)
+      return make_error(ErrorCode::kInvalidInput, fmt::format("node {} unreachable", i));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<FlatForest> FlatForest::compile(const std::vector<TreeNodes>& trees, size_t n_features,
+                                       uint32_t max_samples, PathLengthFormula formula) {
+  if (trees.empty()) return make_error(ErrorCode::kInvalidInput, "a forest needs trees");
+  if (max_samples == 0) return make_error(ErrorCode::kInvalidInput, "max_samples must be > 0");
+  FlatForest forest;
+  forest.n_features_ = n_features;
+  forest.max_samples_ = max_samples;
+  forest.formula_ = formula;
+  forest.normaliser_ = anomaly::average_path_length(max_samples, formula);
+  for (size_t t = 0; t < trees.size(); ++t) {
+    auto ok = check_tree(trees[t], n_features);
+    if (!ok) return make_error(ok.error().code, fmt::format("tree {}: {}", t, ok.error().message));
+    forest.append_tree(trees[t]);
+  }
+  return forest;
+}
+
+// Breadth-first relayout so that siblings are adjacent.
+void FlatForest::append_tree(const TreeNodes& tree) {
+  const auto base = static_cast<uint32_t>(nodes_.size());
+  std::vector<int32_t> source{0};  // slot -> index in `tree`
+  std::vector<uint32_t> depth{0};
+  Tree compiled{base, 0};
+  for (size_t slot = 0; slot < source.size(); ++slot) {
+    const TreeNode& n = tree[static_cast<size_t>(source[slot])];
+    const auto here = static_cast<uint32_t>(base + slot);
+    node_samples_.push_back(n.n_samples);
+    if (n.is_leaf()) {
+      nodes_.push_back({std::numeric_limits<float>::infinity(), 0, here});
+      // sklearn's order: (nodes on path) + c(n_leaf) − 1.
+      leaf_path_length_.push_back(static_cast<double>(depth[slot] + 1) +
+                                  anomaly::average_path_length(n.n_samples, formula_) - 1.0);
+      compiled.depth = std::max(compiled.depth, depth[slot]);
+      continue;
+    }
+    nodes_.push_back({round_down_to_float(n.threshold), static_cast<uint32_t>(n.feature),
+                      static_cast<uint32_t>(base + source.size())});
+    leaf_path_length_.push_back(0.0);
+    source.push_back(n.left);
+    source.push_back(n.right);
+    depth.push_back(depth[slot] + 1);
+    depth.push_back(depth[slot] + 1);
+  }
+  trees_.push_back(compiled);
+}
+
+void FlatForest::walk_block(const Tree& tree, const float* rows, size_t count, uint32_t* at) const {
+  const Node* nodes = nodes_.data();
+  const size_t stride = n_features_;
+  for (size_t r = 0; r < count; ++r) at[r] = tree.root;
+  for (uint32_t step = 0; step < tree.depth; ++step) {
+    for (size_t r = 0; r < count; ++r) {
+      const Node& n = nodes[at[r]];
+      at[r] = n.first_child + (rows[r * stride + n.feature] > n.threshold);
+    }
+  }
+}
+
+void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out) const {
+  uint32_t at[kBlockRows];
+  for (size_t start = 0; start < x.rows; start += kBlockRows) {
+    const size_t count = std::min(kBlockRows, x.rows - start);
+    double sums[kBlockRows] = {};
+    for (const Tree& tree : trees_) {
+      walk_block(tree, x.row_data(start), count, at);
+      for (size_t r = 0; r < count; ++r) sums[r] += leaf_path_length_[at[r]];
+    }
+    std::copy(sums, sums + count, out.begin() + static_cast<ptrdiff_t>(start));
+  }
+}
+
+double FlatForest::path_length_sum(const float* row) const {
+  const Node* nodes = nodes_.data();
+  double sum = 0.0;
+  uint32_t at[kTreeGroup];
+  for (size_t first = 0; first < trees_.size(); first += kTreeGroup) {
+    const size_t count = std::min(kTreeGroup, trees_.size() - first);
+    uint32_t steps = 0;
+    for (size_t i = 0; i < count; ++i) {
+      at[i] = trees_[first + i].root;
+      steps = std::max(steps, trees_[first + i].depth);
+    }
+    for (uint32_t step = 0; step < steps; ++step) {
+      for (size_t i = 0; i < count; ++i) {
+        const Node& n = nodes[at[i]];
+        at[i] = n.first_child + (row[n.feature] > n.threshold);
+      }
+    }
+    for (size_t i = 0; i < count; ++i) sum += leaf_path_length_[at[i]];  // tree order
+  }
+  return sum;
+}
+
+double FlatForest::score_from_sum(double path_length_sum) const {
+  const double denominator = static_cast<double>(trees_.size()) * normaliser_;
+  if (denominator == 0.0) return -0.5;  // ψ = 1: sklearn sets the exponent to −1
+  return -std::pow(2.0, -(path_length_sum / denominator));
+}
+
+void FlatForest::add_shortfall_contributions(const float* row,
+                                             std::span<double> per_feature) const {
+  const double per_tree = 1.0 / static_cast<double>(trees_.size());
+  for (const Tree& tree : trees_) {
+    uint32_t at = tree.root;
+    while (nodes_[at].first_child != at) {
+      const Node& n = nodes_[at];
+      const uint32_t child = n.first_child + (row[n.feature] > n.threshold);
+      const double shortfall = anomaly::average_path_length(node_samples_[at], formula_) - 1.0 -
+                               anomaly::average_path_length(node_samples_[child], formula_);
+      per_feature[n.feature] += shortfall * per_tree;
+      at = child;
+    }
+  }
+}
+
+}  // namespace vigil::anomaly

@@ -1,0 +1,73 @@
+// The compiled forest that scores rows. All trees live in one flat node array;
+// a node's children sit side by side, so one step is
+//   node = first_child + (x[feature] > threshold)
+// without a branch. A leaf points at itself with threshold +inf, which lets
+// every row take exactly the tree's depth in steps, and the batch kernel walk
+// a block of rows through a tree in lock-step (independent loads overlap).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "anomaly/feature_matrix.h"
+#include "anomaly/path_length.h"
+#include "anomaly/tree_node.h"
+#include "core/error.h"
+
+namespace vigil::anomaly {
+
+class FlatForest {
+ public:
+  FlatForest() = default;
+
+  // Checks the trees' structure (children in range and after their parent,
+  // features < n_features, one parent per node) and lays them out for scoring.
+  static Result<FlatForest> compile(const std::vector<TreeNodes>& trees, size_t n_features,
+                                    uint32_t max_samples, PathLengthFormula formula);
+
+  size_t tree_count() const { return trees_.size(); }
+  size_t feature_count() const { return n_features_; }
+  uint32_t max_samples() const { return max_samples_; }
+  size_t node_count() const { return nodes_.size(); }
+  // c(max_samples): the normaliser of the score.
+  double average_path_length() const { return normaliser_; }
+
+  // Σ over trees, in tree order, of depth + c(n_leaf) (one float64 sum, as
+  // sklearn adds them). `row` holds feature_count() values.
+  double path_length_sum(const float* row) const;
+  // The same for every row of `x` (x.cols == feature_count()).
+  void path_length_sums(const FeatureMatrix& x, std::span<double> out) const;
+  // −2^(−sum / (T·c(ψ))); −0.5 when c(ψ) = 0 (ψ = 1).
+  double score_from_sum(double path_length_sum) const;
+
+  // Adds, per feature, the mean over trees of c(n_parent) − 1 − c(n_child) for
+  // each split on the row's path. These telescope: their total is
+  // c(ψ) − E[h(x)], the path-length shortfall that makes the score.
+  void add_shortfall_contributions(const float* row, std::span<double> per_feature) const;
+
+ private:
+  struct Node {
+    float threshold;  // largest float <= the split's double threshold; +inf at a leaf
+    uint32_t feature;
+    uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
+  };
+  struct Tree {
+    uint32_t root;
+    uint32_t depth;  // longest root-to-leaf path
+  };
+
+  void append_tree(const TreeNodes& tree);
+  void walk_block(const Tree& tree, const float* rows, size_t count, uint32_t* at) const;
+
+  std::vector<Node> nodes_;
+  std::vector<double> leaf_path_length_;  // per node; depth + c(n_leaf) at leaves
+  std::vector<uint32_t> node_samples_;    // per node; for explanations
+  std::vector<Tree> trees_;
+  size_t n_features_ = 0;
+  uint32_t max_samples_ = 0;
+  double normaliser_ = 0.0;
+  PathLengthFormula formula_ = PathLengthFormula::kLogApproximation;
+};
+
+}  // namespace vigil::anomaly

@@ -1,0 +1,120 @@
+#include "anomaly/isolation_forest.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "anomaly/forest_fitting.h"
+
+namespace vigil::anomaly {
+namespace {
+
+bool all_finite(std::span<const float> values) {
+  bool finite = true;
+  for (const float v : values) finite &= std::isfinite(v);
+  return finite;
+}
+
+}  // namespace
+
+Result<IsolationForest> IsolationForest::fit(const FeatureMatrix& x,
+                                             const IsolationForestOptions& options) {
+  auto plan = plan_fit(x, options);
+  if (!plan) return tl::unexpected(plan.error());
+  auto trees = grow_trees(x, *plan, options);
+  if (!trees) return tl::unexpected(trees.error());
+  auto forest = FlatForest::compile(*trees, x.cols, plan->max_samples, options.path_length);
+  if (!forest) return tl::unexpected(forest.error());
+  IsolationForest model(std::move(*forest), kAutoOffset);
+  if (!options.contamination.automatic) {
+    std::vector<double> scores(x.rows);
+    auto scored = model.score_samples(x, scores);
+    if (!scored) return tl::unexpected(scored.error());
+    model.offset_ = linear_percentile(scores, 100.0 * options.contamination.fraction);
+  }
+  return model;
+}
+
+Result<IsolationForest> IsolationForest::from_trees(const std::vector<TreeNodes>& trees,
+                                                    size_t n_features, uint32_t max_samples,
+                                                    double offset, PathLengthFormula formula) {
+  if (!std::isfinite(offset)) return make_error(ErrorCode::kInvalidInput, "offset is not finite");
+  auto forest = FlatForest::compile(trees, n_features, max_samples, formula);
+  if (!forest) return tl::unexpected(forest.error());
+  return IsolationForest(std::move(*forest), offset);
+}
+
+Result<void> IsolationForest::check_rows(const FeatureMatrix& x, size_t out_size) const {
+  if (x.cols != feature_count()) {
+    return make_error(ErrorCode::kInvalidInput,
+                      fmt::format("rows have {} features, the forest {}", x.cols, feature_count()));
+  }
+  if (out_size != x.rows) {
+    return make_error(ErrorCode::kInvalidInput, "output size differs from the row count");
+  }
+  if (!all_finite(x.values)) {
+    return make_error(ErrorCode::kInvalidInput, "features must be finite (no NaN or infinity)");
+  }
+  return {};
+}
+
+Result<void> IsolationForest::score_samples(const FeatureMatrix& x, std::span<double> out) const {
+  auto ok = check_rows(x, out.size());
+  if (!ok) return ok;
+  forest_.path_length_sums(x, out);
+  for (double& v : out) v = forest_.score_from_sum(v);
+  return {};
+}
+
+Result<void> IsolationForest::decision_function(const FeatureMatrix& x,
+                                                std::span<double> out) const {
+  auto ok = score_samples(x, out);
+  if (!ok) return ok;
+  for (double& v : out) v = decision_from_score(v);
+  return {};
+}
+
+Result<void> IsolationForest::predict(const FeatureMatrix& x, std::span<int8_t> out) const {
+  std::vector<double> scores(x.rows);
+  auto ok = score_samples(x, scores);
+  if (!ok) return ok;
+  if (out.size() != x.rows) {
+    return make_error(ErrorCode::kInvalidInput, "output size differs from the row count");
+  }
+  std::transform(scores.begin(), scores.end(), out.begin(),
+                 [this](double s) { return predict_from_score(s); });
+  return {};
+}
+
+Result<double> IsolationForest::score_sample(std::span<const float> row) const {
+  if (row.size() != feature_count()) {
+    return make_error(ErrorCode::kInvalidInput, fmt::format("row has {} features, the forest {}",
+                                                            row.size(), feature_count()));
+  }
+  if (!all_finite(row)) {
+    return make_error(ErrorCode::kInvalidInput, "features must be finite (no NaN or infinity)");
+  }
+  return forest_.score_from_sum(forest_.path_length_sum(row.data()));
+}
+
+Result<Explanation> IsolationForest::explain(std::span<const float> row) const {
+  auto score = score_sample(row);
+  if (!score) return tl::unexpected(score.error());
+  std::vector<double> per_feature(feature_count(), 0.0);
+  forest_.add_shortfall_contributions(row.data(), per_feature);
+  Explanation e;
+  e.score = *score;
+  e.expected_path_length =
+      forest_.path_length_sum(row.data()) / static_cast<double>(forest_.tree_count());
+  e.average_path_length = forest_.average_path_length();
+  e.contributions.reserve(per_feature.size());
+  for (size_t f = 0; f < per_feature.size(); ++f) {
+    e.contributions.push_back({static_cast<uint32_t>(f), per_feature[f]});
+  }
+  std::stable_sort(e.contributions.begin(), e.contributions.end(),
+                   [](const auto& a, const auto& b) { return a.shortfall > b.shortfall; });
+  return e;
+}
+
+}  // namespace vigil::anomaly

@@ -1,0 +1,58 @@
+// An Isolation Forest with scikit-learn 1.2.1's semantics (see
+// ../shared/data/anomaly/README.md): float32 features, `<=` goes left,
+// sklearn's c(n), score_samples = −2^(−E[h(x)]/c(ψ)), decision_function =
+// score − offset, predict = −1 where decision_function < 0.
+// Immutable once built: share one instance between threads and swap a pointer
+// to retrain.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "anomaly/explanation.h"
+#include "anomaly/feature_matrix.h"
+#include "anomaly/flat_forest.h"
+#include "anomaly/options.h"
+#include "core/error.h"
+
+namespace vigil::anomaly {
+
+inline constexpr double kAutoOffset = -0.5;
+
+class IsolationForest {
+ public:
+  // Grows the trees on `x` (rows with NaN or infinity are invalid input).
+  static Result<IsolationForest> fit(const FeatureMatrix& x, const IsolationForestOptions& options);
+  // A forest grown elsewhere (e.g. loaded from scikit-learn's export).
+  static Result<IsolationForest> from_trees(const std::vector<TreeNodes>& trees, size_t n_features,
+                                            uint32_t max_samples, double offset,
+                                            PathLengthFormula formula);
+
+  size_t feature_count() const { return forest_.feature_count(); }
+  double offset() const { return offset_; }
+  const FlatForest& forest() const { return forest_; }
+
+  // Lower = more anomalous, in [−1, 0). `out` has x.rows entries.
+  Result<void> score_samples(const FeatureMatrix& x, std::span<double> out) const;
+  Result<void> decision_function(const FeatureMatrix& x, std::span<double> out) const;
+  Result<void> predict(const FeatureMatrix& x, std::span<int8_t> out) const;  // −1 / +1
+  // One row: the per-event path (no allocation).
+  Result<double> score_sample(std::span<const float> row) const;
+
+  double decision_from_score(double score) const { return score - offset_; }
+  int8_t predict_from_score(double score) const {
+    return decision_from_score(score) < 0.0 ? int8_t{-1} : int8_t{1};
+  }
+
+  Result<Explanation> explain(std::span<const float> row) const;
+
+ private:
+  IsolationForest(FlatForest forest, double offset) : forest_(std::move(forest)), offset_(offset) {}
+  Result<void> check_rows(const FeatureMatrix& x, size_t out_size) const;
+
+  FlatForest forest_;
+  double offset_ = kAutoOffset;
+};
+
+}  // namespace vigil::anomaly
