@@ -35,13 +35,22 @@ void IndicatorStore::publish(SourceMap sources) {
 }
 
 void IndicatorStore::replace_source(const std::string& source, std::vector<Indicator> indicators) {
-  for (Indicator& ind : indicators) ind.source = source;
+  std::map<std::string, std::vector<Indicator>> one;
+  one.emplace(source, std::move(indicators));
+  replace_sources(std::move(one));
+}
+
+void IndicatorStore::replace_sources(std::map<std::string, std::vector<Indicator>> by_source) {
   std::lock_guard lock(writer_);
   SourceMap sources = snapshot()->sources();
-  if (indicators.empty()) {
-    sources.erase(source);
-  } else {
-    sources[source] = std::make_shared<const SourceFeed>(SourceFeed{source, std::move(indicators)});
+  for (auto& [source, indicators] : by_source) {
+    for (Indicator& ind : indicators) ind.source = source;
+    if (indicators.empty()) {
+      sources.erase(source);
+    } else {
+      sources[source] =
+          std::make_shared<const SourceFeed>(SourceFeed{source, std::move(indicators)});
+    }
   }
   publish(std::move(sources));
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,8 @@ class IndicatorStore {
   // Replaces everything `source` said before with `indicators` (their
   // `source` field is set to it). An empty list removes the source.
   void replace_source(const std::string& source, std::vector<Indicator> indicators);
+  // Several sources in one swap (start-up loads every source at once).
+  void replace_sources(std::map<std::string, std::vector<Indicator>> by_source);
   // Drops every indicator whose valid_until <= now; returns how many.
   size_t purge_expired(Timestamp now);
 

@@ -1,0 +1,150 @@
+#include "intel/intel_database.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace vigil::intel {
+namespace {
+
+// Tags are joined with the ASCII unit separator, which no feed puts in a tag.
+constexpr char kTagSeparator = '\x1f';
+
+constexpr const char* kSchema = R"sql(
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS indicators (
+  source TEXT NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  include_subdomains INTEGER NOT NULL,
+  severity INTEGER NOT NULL,
+  confidence INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  valid_until INTEGER NOT NULL,
+  tags TEXT NOT NULL,
+  description TEXT NOT NULL,
+  reference TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS indicators_by_source ON indicators(source);
+)sql";
+
+std::string join_tags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) {
+    if (!out.empty()) out += kTagSeparator;
+    out += t;
+  }
+  return out;
+}
+
+std::vector<std::string> split_tags(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    const size_t sep = s.find(kTagSeparator);
+    out.emplace_back(s.substr(0, sep));
+    if (sep == std::string_view::npos) break;
+    s.remove_prefix(sep + 1);
+  }
+  return out;
+}
+
+Result<Indicator> read_row(const store::Statement& st) {
+  Indicator i;
+  i.source = st.text(0);
+  const auto type = parse_indicator_type(st.text(1));
+  if (!type) return make_error(ErrorCode::kStorage, fmt::format("unknown type '{}'", st.text(1)));
+  i.type = *type;
+  i.value = st.text(2);
+  i.include_subdomains = st.int64(3) != 0;
+  i.severity = static_cast<Severity>(std::clamp<int64_t>(st.int64(4), 0, kSeverityCount - 1));
+  i.confidence = static_cast<int>(st.int64(5));
+  i.first_seen = Timestamp{st.int64(6)};
+  i.last_seen = Timestamp{st.int64(7)};
+  i.valid_until = Timestamp{st.int64(8)};
+  i.tags = split_tags(st.text(9));
+  i.description = st.text(10);
+  i.reference = st.text(11);
+  return i;
+}
+
+}  // namespace
+
+Result<IntelDatabase> IntelDatabase::open(const std::filesystem::path& file) {
+  auto db = store::Database::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db) return tl::unexpected(db.error());
+  if (auto ok = db->exec(kSchema); !ok) return tl::unexpected(ok.error());
+  return IntelDatabase(std::move(*db));
+}
+
+Result<void> IntelDatabase::replace_source(std::string_view source,
+                                           const std::vector<Indicator>& indicators) {
+  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return ok;
+  auto done = insert_all(source, indicators);
+  if (!done) {
+    (void)db_.exec("ROLLBACK");
+    return done;
+  }
+  return db_.exec("COMMIT");
+}
+
+Result<void> IntelDatabase::insert_all(std::string_view source,
+                                       const std::vector<Indicator>& indicators) {
+  auto del = db_.prepare("DELETE FROM indicators WHERE source = ?");
+  if (!del) return tl::unexpected(del.error());
+  del->bind(1, source);
+  if (const int rc = del->step(); rc != SQLITE_DONE) {
+    return tl::unexpected(db_.error(rc, "deleting a source"));
+  }
+  auto ins = db_.prepare("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!ins) return tl::unexpected(ins.error());
+  for (const Indicator& i : indicators) {
+    const std::string tags = join_tags(i.tags);
+    ins->bind(1, source);
+    ins->bind(2, to_string(i.type));
+    ins->bind(3, i.value);
+    ins->bind(4, int64_t{i.include_subdomains});
+    ins->bind(5, static_cast<int64_t>(i.severity));
+    ins->bind(6, int64_t{i.confidence});
+    ins->bind(7, i.first_seen.micros);
+    ins->bind(8, i.last_seen.micros);
+    ins->bind(9, i.valid_until.micros);
+    ins->bind(10, tags);
+    ins->bind(11, i.description);
+    ins->bind(12, i.reference);
+    if (const int rc = ins->step(); rc != SQLITE_DONE) {
+      return tl::unexpected(db_.error(rc, "inserting an indicator"));
+    }
+    ins->reset();
+  }
+  return {};
+}
+
+Result<size_t> IntelDatabase::load_into(IndicatorStore& store) {
+  auto st = db_.prepare("SELECT * FROM indicators ORDER BY source");
+  if (!st) return tl::unexpected(st.error());
+  std::map<std::string, std::vector<Indicator>> by_source;
+  size_t n = 0;
+  int rc = SQLITE_ROW;
+  while ((rc = st->step()) == SQLITE_ROW) {
+    auto ind = read_row(*st);
+    if (!ind) return tl::unexpected(ind.error());
+    by_source[ind->source].push_back(std::move(*ind));
+    ++n;
+  }
+  if (rc != SQLITE_DONE) return tl::unexpected(db_.error(rc, "reading indicators"));
+  store.replace_sources(std::move(by_source));
+  return n;
+}
+
+Result<size_t> IntelDatabase::delete_expired(Timestamp now) {
+  auto st = db_.prepare("DELETE FROM indicators WHERE valid_until <= ?");
+  if (!st) return tl::unexpected(st.error());
+  st->bind(1, now.micros);
+  if (const int rc = st->step(); rc != SQLITE_DONE) {
+    return tl::unexpected(db_.error(rc, "deleting expired indicators"));
+  }
+  return static_cast<size_t>(sqlite3_changes(db_.get()));
+}
+
+}  // namespace vigil::intel

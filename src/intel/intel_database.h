@@ -1,0 +1,39 @@
+// Indicators persisted in SQLite (`intel.db` under the data directory), so a
+// restart keeps every indicator. The in-memory IndicatorStore is the only
+// thing lookups touch; this file is written on each source update and read
+// once at start-up.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "intel/indicator.h"
+#include "intel/indicator_store.h"
+#include "store/sqlite_database.h"
+
+namespace vigil::intel {
+
+inline constexpr std::string_view kIntelDbFile = "intel.db";
+
+class IntelDatabase {
+ public:
+  // Creates the file and schema when missing.
+  static Result<IntelDatabase> open(const std::filesystem::path& file);
+
+  // Replaces every row of `source` with `indicators`, in one transaction.
+  Result<void> replace_source(std::string_view source, const std::vector<Indicator>& indicators);
+  // Every stored indicator, grouped into the store one source at a time.
+  Result<size_t> load_into(IndicatorStore& store);
+  // Deletes rows with valid_until <= now; returns how many.
+  Result<size_t> delete_expired(Timestamp now);
+
+ private:
+  explicit IntelDatabase(store::Database db) : db_(std::move(db)) {}
+  Result<void> insert_all(std::string_view source, const std::vector<Indicator>& indicators);
+
+  store::Database db_;
+};
+
+}  // namespace vigil::intel
