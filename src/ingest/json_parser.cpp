@@ -7,6 +7,8 @@
 namespace vigil {
 namespace {
 
+constexpr size_t kTypicalTopLevelFields = 32;
+
 namespace od = simdjson::ondemand;
 
 using Parsed = tl::expected<Value, ParseFailure>;
@@ -55,6 +57,9 @@ class Converter {
     od::object obj;
     if (auto e = std::move(result).get(obj)) return from_simdjson(e);
     Object out;
+    // An event carries a dozen or two top-level fields (plus the ones the
+    // normalizer adds); growing from zero reallocated five times per event.
+    if (depth == 1) out.reserve(kTypicalTopLevelFields);
     for (auto field : obj) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key)) return from_simdjson(e);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/json_writer.h"
+#include "core/timestamp.h"
 
 namespace vigil {
 namespace {
@@ -32,9 +33,10 @@ void EventProcessor::process(const WorkItem& item, BatchOutcome& outcome,
     outcome.errors.push_back(std::move(err));
   }
   if (stored) stored->reserve(stored->size() + decoded.events.size());
+  const std::string received = format_rfc3339(item.received);
   for (Event& event : decoded.events) {
     analyse(event);
-    StoredEvent s = to_stored(event);
+    StoredEvent s = to_stored(event, received);
     if (stages_.metrics) stages_.metrics->record_processed(s.event_type, s.severity, item.received);
     if (stored) stored->push_back(std::move(s));
   }
@@ -47,14 +49,8 @@ void EventProcessor::analyse(Event& event) {
 }
 
 // The process boundary: from here on only the sanitized document exists.
-StoredEvent EventProcessor::to_stored(Event& event) {
-  Value meta;
-  meta.set("severity", to_string(event.severity));
-  meta.set("time_source", event.time_from_receive ? "received" : "event");
-  meta.set("received", format_rfc3339(event.received));
-  event.doc.set("vigil", std::move(meta));
+StoredEvent EventProcessor::to_stored(Event& event, std::string_view received) {
   stages_.sanitizer->sanitize(event.doc);
-
   StoredEvent s;
   s.time = event.time;
   s.received = event.received;
@@ -63,10 +59,26 @@ StoredEvent EventProcessor::to_stored(Event& event) {
   s.event_type = string_or_empty(event_type_.find(event.doc));
   s.user = string_or_empty(user_.find(event.doc));
   s.source_ip = string_or_empty(source_ip_.find(event.doc));
-  json_.clear();
-  append_json(json_, event.doc);
+  write_document(event, received);
   s.json.assign(json_.data(), json_.size());
   return s;
+}
+
+// The sanitized document plus vigil's own facts about the event under
+// "vigil" (replacing any "vigil" the sender wrote). They are written here
+// rather than added to the document because they hold nothing to sanitize.
+void EventProcessor::write_document(const Event& event, std::string_view received) {
+  json_.clear();
+  JsonObjectWriter doc(json_);
+  for (const auto& [key, value] : event.doc.as_object()) {
+    if (key != "vigil") doc.field(key, value);
+  }
+  JsonObjectWriter meta(doc.raw_field("vigil"));
+  meta.field("severity", to_string(event.severity));
+  meta.field("time_source", event.time_from_receive ? "received" : "event");
+  meta.field("received", received);
+  meta.close();
+  doc.close();
 }
 
 void EventProcessor::count_rejections(const DecodeResult& decoded) {

@@ -31,7 +31,10 @@ class EventProcessor {
 
  private:
   void analyse(Event& event);
-  StoredEvent to_stored(Event& event);
+  // `received` is the event's receive time, already formatted: every event of
+  // one work item shares it.
+  StoredEvent to_stored(Event& event, std::string_view received);
+  void write_document(const Event& event, std::string_view received);
   void count_rejections(const DecodeResult& decoded);
 
   const Stages& stages_;
