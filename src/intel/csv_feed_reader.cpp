@@ -1,0 +1,207 @@
+#include "intel/csv_feed_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/strings.h"
+#include "intel/feed_lines.h"
+
+namespace vigil::intel {
+namespace {
+
+constexpr size_t kNoColumn = static_cast<size_t>(-1);
+
+bool is_null(std::string_view v) {
+  return v.empty() || v == "None" || v == "null" || v == "N/A" || v == "n/a";
+}
+
+// ThreatFox's ioc_type: "ip:port", "domain", "url", "md5_hash", "sha256_hash", ...
+struct TypeHint {
+  std::optional<IndicatorType> type;
+  bool strip_port = false;
+};
+
+TypeHint parse_type_cell(std::string_view cell) {
+  std::string t = ascii_lower(trim(cell));
+  if (t == "ip:port") return {std::nullopt, true};
+  if (t == "ip" || t == "ip_address") return {std::nullopt, false};
+  if (t.ends_with("_hash")) t.resize(t.size() - 5);
+  if (t == "hostname") t = "domain";
+  return {parse_indicator_type(t), false};
+}
+
+// "1.2.3.4:443", "2a02:cf40:1::5:40669" (IPv6 with a port: the last colon).
+std::string_view strip_port(std::string_view v) {
+  if (v.starts_with('[')) {
+    const size_t close = v.find(']');
+    return close == std::string_view::npos ? v : v.substr(1, close - 1);
+  }
+  const size_t colon = v.rfind(':');
+  return colon == std::string_view::npos ? v : v.substr(0, colon);
+}
+
+void add_tags(std::string_view cell, std::vector<std::string>& tags) {
+  while (!cell.empty()) {
+    const size_t comma = cell.find(',');
+    const std::string_view tag = trim(cell.substr(0, comma));
+    if (!is_null(tag) && std::find(tags.begin(), tags.end(), tag) == tags.end()) {
+      tags.emplace_back(tag);
+    }
+    if (comma == std::string_view::npos) break;
+    cell.remove_prefix(comma + 1);
+  }
+}
+
+std::optional<std::string> read_quoted(std::string_view line, size_t& pos) {
+  std::string out;
+  for (++pos; pos < line.size(); ++pos) {
+    if (line[pos] != '"') {
+      out += line[pos];
+    } else if (pos + 1 < line.size() && line[pos + 1] == '"') {
+      out += '"';
+      ++pos;
+    } else {
+      ++pos;
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> split_feed_csv_line(std::string_view line) {
+  std::vector<std::string> fields;
+  size_t pos = 0;
+  for (;;) {
+    while (pos < line.size() && line[pos] == ' ') ++pos;
+    if (pos < line.size() && line[pos] == '"') {
+      auto field = read_quoted(line, pos);
+      if (!field) return std::nullopt;
+      fields.push_back(std::move(*field));
+      while (pos < line.size() && line[pos] == ' ') ++pos;
+      if (pos < line.size() && line[pos] != ',') return std::nullopt;
+    } else {
+      const size_t comma = std::min(line.find(',', pos), line.size());
+      fields.emplace_back(trim(line.substr(pos, comma - pos)));
+      pos = comma;
+    }
+    if (pos >= line.size()) return fields;
+    ++pos;  // the comma
+  }
+}
+
+struct CsvFeedReader::Layout {
+  std::vector<std::pair<size_t, std::optional<IndicatorType>>> values;
+  size_t type = kNoColumn, first_seen = kNoColumn, last_seen = kNoColumn, confidence = kNoColumn,
+         reference = kNoColumn, description = kNoColumn;
+  std::vector<size_t> tags;
+  size_t width = 0;
+
+  // nullopt when a value column is missing from the header.
+  static std::optional<Layout> resolve(const CsvColumns& c,
+                                       const std::vector<std::string>& header) {
+    const auto find = [&](const std::string& name) {
+      if (name.empty()) return kNoColumn;
+      const auto it = std::find(header.begin(), header.end(), name);
+      return it == header.end() ? kNoColumn : static_cast<size_t>(it - header.begin());
+    };
+    Layout l;
+    l.width = header.size();
+    for (const auto& v : c.values) {
+      const size_t i = find(v.name);
+      if (i == kNoColumn) return std::nullopt;
+      l.values.emplace_back(i, v.type);
+    }
+    l.type = find(c.type_column);
+    l.first_seen = find(c.first_seen);
+    l.last_seen = find(c.last_seen);
+    l.confidence = find(c.confidence);
+    l.reference = find(c.reference);
+    l.description = find(c.description);
+    for (const auto& t : c.tag_columns) {
+      if (const size_t i = find(t); i != kNoColumn) l.tags.push_back(i);
+    }
+    return l;
+  }
+};
+
+Result<FeedReport> CsvFeedReader::read(const std::filesystem::path& path) {
+  auto text = read_text_file(path);
+  if (!text) return tl::unexpected(text.error());
+  return parse(*text);
+}
+
+FeedReport CsvFeedReader::parse(std::string_view text) const {
+  FeedReport report;
+  std::optional<Layout> layout;
+  if (!options_.csv.header.empty()) layout = Layout::resolve(options_.csv, options_.csv.header);
+  LineCursor lines(text);
+  std::string_view raw;
+  while (lines.next(raw)) {
+    const std::string_view line = trim(raw);
+    if (line.empty()) continue;
+    const auto comment = comment_body(line);
+    if (comment) {
+      if (auto n = trailer_count(*comment)) report.declared_count = n;
+    }
+    auto fields = split_feed_csv_line(comment ? *comment : line);
+    if (!layout && fields) {
+      // The header: the first line, commented or not, that names the value columns.
+      layout = Layout::resolve(options_.csv, *fields);
+      if (layout) continue;
+    }
+    if (comment) continue;
+    ++report.records;
+    if (!layout) {
+      report.malformed(lines.line_number(), "data before a header naming the value columns");
+    } else if (!fields) {
+      report.malformed(lines.line_number(), "unterminated quote or text after a closing quote");
+    } else if (fields->size() != layout->width) {
+      report.malformed(lines.line_number(), fmt::format("{} fields where the header has {}",
+                                                        fields->size(), layout->width));
+    } else {
+      read_row(*layout, *fields, lines.line_number(), report);
+    }
+  }
+  if (report.declared_count && *report.declared_count != report.records) {
+    report.problems.push_back({0, fmt::format("the feed says it holds {} entries, {} were read",
+                                              *report.declared_count, report.records)});
+  }
+  return report;
+}
+
+void CsvFeedReader::read_row(const Layout& layout, const std::vector<std::string>& fields,
+                             size_t line, FeedReport& report) const {
+  const auto cell = [&](size_t i) -> std::string_view {
+    return i == kNoColumn || is_null(fields[i]) ? std::string_view() : fields[i];
+  };
+  const TypeHint hint = layout.type == kNoColumn ? TypeHint{} : parse_type_cell(cell(layout.type));
+  for (const auto& [column, fixed_type] : layout.values) {
+    std::string_view value = cell(column);
+    if (value.empty()) continue;
+    if (hint.strip_port) value = strip_port(value);
+    auto ind = make_indicator(value, fixed_type ? fixed_type : hint.type, options_);
+    if (!ind) {
+      report.malformed(line, ind.error().message);
+      continue;
+    }
+    if (auto t = parse_iso8601(cell(layout.first_seen))) ind->first_seen = *t;
+    ind->last_seen = ind->first_seen;
+    if (auto t = parse_iso8601(cell(layout.last_seen)))
+      ind->last_seen = std::max(*t, ind->first_seen);
+    if (const auto c = cell(layout.confidence); !c.empty()) {
+      int n = -1;
+      std::from_chars(c.data(), c.data() + c.size(), n);
+      if (n >= 0 && n <= 100) ind->confidence = n;
+    }
+    ind->reference = cell(layout.reference);
+    ind->description = cell(layout.description);
+    for (size_t t : layout.tags) add_tags(cell(t), ind->tags);
+    report.indicators.push_back(std::move(*ind));
+  }
+}
+
+}  // namespace vigil::intel
