@@ -12,6 +12,8 @@ namespace {
 // Rows walked through a tree together; the walks are independent, so their
 // loads overlap. 32 rows of even 274 features stay within L2.
 constexpr size_t kBlockRows = 32;
+// Rows per register-resident walk inside a block.
+constexpr size_t kLanes = 8;
 // Trees walked together for a single row, for the same reason.
 constexpr size_t kTreeGroup = 8;
 
@@ -116,15 +118,36 @@ void FlatForest::append_tree(const TreeNodes& tree) {
   trees_.push_back(compiled);
 }
 
+namespace {
+
+// Walks kLanes rows through one tree in lock-step; with the lane count fixed
+// the positions stay in registers and the lanes' loads overlap.
+template <size_t kLanes>
+void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, const float* rows,
+                size_t stride, uint32_t* at) {
+  uint32_t pos[kLanes];
+  for (size_t r = 0; r < kLanes; ++r) pos[r] = root;
+  for (uint32_t step = 0; step < depth; ++step) {
+#pragma GCC unroll 16
+    for (size_t r = 0; r < kLanes; ++r) {
+      const FlatForest::Node& n = nodes[pos[r]];
+      pos[r] = n.first_child + (rows[r * stride + n.feature] > n.threshold);
+    }
+  }
+  for (size_t r = 0; r < kLanes; ++r) at[r] = pos[r];
+}
+
+}  // namespace
+
 void FlatForest::walk_block(const Tree& tree, const float* rows, size_t count, uint32_t* at) const {
   const Node* nodes = nodes_.data();
   const size_t stride = n_features_;
-  for (size_t r = 0; r < count; ++r) at[r] = tree.root;
-  for (uint32_t step = 0; step < tree.depth; ++step) {
-    for (size_t r = 0; r < count; ++r) {
-      const Node& n = nodes[at[r]];
-      at[r] = n.first_child + (rows[r * stride + n.feature] > n.threshold);
-    }
+  size_t r = 0;
+  for (; r + kLanes <= count; r += kLanes) {
+    walk_lanes<kLanes>(nodes, tree.root, tree.depth, rows + r * stride, stride, at + r);
+  }
+  for (; r < count; ++r) {
+    walk_lanes<1>(nodes, tree.root, tree.depth, rows + r * stride, stride, at + r);
   }
 }
 
@@ -135,7 +158,7 @@ void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out)
     double sums[kBlockRows] = {};
     for (const Tree& tree : trees_) {
       walk_block(tree, x.row_data(start), count, at);
-      for (size_t r = 0; r < count; ++r) sums[r] += leaf_path_length_[at[r]];
+      for (size_t r = 0; r < count; ++r) sums[r] += leaf_path_length_[at[r]];  // tree order
     }
     std::copy(sums, sums + count, out.begin() + static_cast<ptrdiff_t>(start));
   }

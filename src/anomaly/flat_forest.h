@@ -46,12 +46,14 @@ class FlatForest {
   // c(ψ) − E[h(x)], the path-length shortfall that makes the score.
   void add_shortfall_contributions(const float* row, std::span<double> per_feature) const;
 
- private:
+  // One node of the layout (public for the scoring kernels only).
   struct Node {
     float threshold;  // largest float <= the split's double threshold; +inf at a leaf
     uint32_t feature;
     uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
   };
+
+ private:
   struct Tree {
     uint32_t root;
     uint32_t depth;  // longest root-to-leaf path

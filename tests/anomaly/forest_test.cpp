@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "anomaly/flat_forest.h"
 #include "anomaly/forest_fitting.h"
 #include "anomaly/isolation_forest.h"
 #include "anomaly/random.h"
@@ -218,6 +219,50 @@ TEST(IsolationForest, RejectsBadOptionsAndInput) {
   EXPECT_FALSE(f->score_samples(FeatureMatrix{1, 2, {0, INFINITY}}, out).has_value());
   const std::vector<float> short_row{0.5f};
   EXPECT_FALSE(f->score_sample(short_row).has_value());
+}
+
+}  // namespace
+}  // namespace vigil::anomaly
+
+namespace vigil::anomaly {
+namespace {
+
+// Σ over trees of (depth + 1) + c(n_leaf) − 1, walking the grown trees as
+// sklearn does: left iff (double)x <= threshold.
+double naive_path_length_sum(const std::vector<TreeNodes>& trees, std::span<const float> row) {
+  double sum = 0.0;
+  for (const TreeNodes& tree : trees) {
+    size_t at = 0, depth = 0;
+    while (!tree[at].is_leaf()) {
+      const TreeNode& n = tree[at];
+      at = static_cast<double>(row[n.feature]) <= n.threshold ? n.left : n.right;
+      ++depth;
+    }
+    sum += static_cast<double>(depth + 1) + average_path_length(tree[at].n_samples) - 1.0;
+  }
+  return sum;
+}
+
+TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
+  const auto x = uniform_rows(3000, 4);
+  for (const uint32_t psi : {256u, 2048u}) {  // depth 8 and 11
+    IsolationForestOptions o = seeded(psi);
+    o.n_estimators = 30;
+    o.max_samples = MaxSamples::count(psi);
+    auto plan = plan_fit(x, o);
+    auto trees = grow_trees(x, *plan, o);
+    ASSERT_TRUE(trees.has_value());
+    auto forest = FlatForest::compile(*trees, x.cols, psi, PathLengthFormula::kLogApproximation);
+    ASSERT_TRUE(forest.has_value());
+    FeatureMatrix probe{301, x.cols, {x.values.begin(), x.values.begin() + 301 * 4}};
+    std::vector<double> batch(probe.rows);
+    forest->path_length_sums(probe, batch);
+    for (size_t i = 0; i < probe.rows; ++i) {
+      const double expected = naive_path_length_sum(*trees, probe.row(i));
+      ASSERT_EQ(batch[i], expected) << "psi " << psi << " row " << i;
+      ASSERT_EQ(forest->path_length_sum(probe.row_data(i)), expected) << "psi " << psi;
+    }
+  }
 }
 
 }  // namespace
