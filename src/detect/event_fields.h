@@ -1,0 +1,62 @@
+// The fields of one event as rules see them: rule field names are interned to
+// small ids when rules are compiled, and an event's values are looked up by
+// id. Text forms (and their case-folded forms) are computed at most once per
+// field per event, however many rules test the field.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/value.h"
+
+namespace vigil::sigma {
+
+class FieldMapping;
+
+// One value under test: a field's value (or one element of an array field).
+class Subject {
+ public:
+  Subject() = default;
+  explicit Subject(const Value* v) { reset(v); }
+  void reset(const Value* v);
+
+  const Value* value() const { return value_; }
+  // Scalars have a text form: strings as they are, numbers in decimal,
+  // booleans as true/false. Null, objects and arrays have none.
+  bool has_text() const { return has_text_; }
+  std::string_view raw() const;
+  std::string_view folded() const;
+
+ private:
+  const Value* value_ = nullptr;
+  bool has_text_ = false;
+  mutable bool raw_ready_ = false;
+  mutable bool folded_ready_ = false;
+  mutable std::string raw_;
+  mutable std::string folded_;
+};
+
+class EventFields {
+ public:
+  EventFields(const FieldMapping& mapping, const Value& doc);
+
+  const Value& doc() const { return doc_; }
+  // nullptr when the event has no such field.
+  const Value* value(int field_id) const;
+  Subject& subject(int field_id) const;
+  // Every scalar text of the event, for keyword (field-less) searches.
+  const std::vector<Subject>& all_texts() const;
+
+ private:
+  const FieldMapping& mapping_;
+  const Value& doc_;
+  mutable std::vector<const Value*> values_;
+  mutable std::vector<unsigned char> resolved_;
+  mutable std::vector<std::unique_ptr<Subject>> subjects_;
+  mutable std::vector<Subject> texts_;
+  mutable bool texts_ready_ = false;
+};
+
+}  // namespace vigil::sigma

@@ -1,0 +1,66 @@
+// FieldMapping at event time: how an event's values are found by field id.
+#include "detect/field_mapping.h"
+
+namespace vigil::sigma {
+
+void FieldMapping::assign(std::string_view key, const Value& v,
+                          std::vector<const Value*>& values) const {
+  std::string compact;
+  if (remove_spaces_ && key.find(' ') != std::string_view::npos) {
+    for (char c : key) {
+      if (c != ' ') compact.push_back(c);
+    }
+    key = compact;
+  }
+  // An element with attributes and text (`"EventID": {"#text": 4688, ...}`)
+  // is addressed by its text.
+  const Value* value = &v;
+  if (v.is_object()) {
+    if (const Value* text = v.find(text_key_)) value = text;
+  }
+  const auto it = ids_.find(key);
+  if (it != ids_.end() && values[static_cast<size_t>(it->second)] == nullptr) {
+    values[static_cast<size_t>(it->second)] = value;
+  }
+  const auto alias = aliases_.find(std::string(key));
+  if (alias != aliases_.end()) {
+    const auto target = ids_.find(alias->second);
+    if (target != ids_.end() && values[static_cast<size_t>(target->second)] == nullptr) {
+      values[static_cast<size_t>(target->second)] = value;
+    }
+  }
+}
+
+void FieldMapping::flatten_object(const Value& obj, const Root& root,
+                                  std::vector<const Value*>& values) const {
+  for (const auto& [key, v] : obj.as_object()) {
+    if (v.is_object() && root.attributes) {
+      // <Tag Attr="x"/> rendered as {"Tag": {"#attributes": {"Attr": "x"}}}
+      // is the rule field Tag_Attr (Sigma's convention).
+      if (const Value* attrs = v.find(attributes_key_); attrs != nullptr && attrs->is_object()) {
+        for (const auto& [attr, attr_value] : attrs->as_object()) {
+          assign(key + "_" + attr, attr_value, values);
+        }
+      }
+    }
+    if (v.is_object() && root.descend) {
+      flatten_object(v, root, values);
+      continue;
+    }
+    assign(key, v, values);
+  }
+}
+
+void FieldMapping::flatten(const Value& doc, std::vector<const Value*>& values) const {
+  values.assign(names_.size(), nullptr);
+  for (const auto& root : roots_) {
+    const Value* obj = root.whole_doc ? &doc : root.path.find(doc);
+    if (obj != nullptr && obj->is_object()) flatten_object(*obj, root, values);
+  }
+}
+
+const Value* FieldMapping::resolve(const Value& doc, int id) const {
+  return paths_[static_cast<size_t>(id)].find(doc);
+}
+
+}  // namespace vigil::sigma

@@ -1,0 +1,406 @@
+#include "detect/matchers.h"
+
+#include <re2/re2.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "detect/cidr.h"
+#include "detect/string_pattern.h"
+#include "detect/text_fold.h"
+
+namespace vigil::sigma {
+namespace {
+
+using Position = Modifiers::Position;
+using Compare = Modifiers::Compare;
+
+class AnyOf final : public ValueMatcher {
+ public:
+  explicit AnyOf(std::vector<std::shared_ptr<const ValueMatcher>> m) : m_(std::move(m)) {}
+  bool matches(const Subject& s, const EvalContext& ctx) const override {
+    for (const auto& m : m_) {
+      if (m->matches(s, ctx)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::shared_ptr<const ValueMatcher>> m_;
+};
+
+class StringMatcher final : public ValueMatcher {
+ public:
+  explicit StringMatcher(StringPattern p) : p_(std::move(p)) {}
+  bool matches(const Subject& s, const EvalContext&) const override {
+    if (!s.has_text()) return false;
+    return p_.matches(p_.cased() ? s.raw() : s.folded());
+  }
+
+ private:
+  StringPattern p_;
+};
+
+class RegexMatcher final : public ValueMatcher {
+ public:
+  explicit RegexMatcher(std::unique_ptr<RE2> re) : re_(std::move(re)) {}
+  bool matches(const Subject& s, const EvalContext&) const override {
+    if (!s.has_text()) return false;
+    const std::string_view raw = s.raw();
+    return RE2::PartialMatch(re2::StringPiece(raw.data(), raw.size()), *re_);
+  }
+
+ private:
+  std::unique_ptr<RE2> re_;
+};
+
+bool parse_number(std::string_view text, double& out) {
+  text = text.substr(0, text.find_last_not_of(" \t") + 1);
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return false;
+  text.remove_prefix(first);
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool subject_number(const Subject& s, double& out) {
+  const Value* v = s.value();
+  if (v == nullptr) return false;
+  if (v->is_number()) {
+    out = v->number();
+    return true;
+  }
+  return v->is_string() && parse_number(v->as_string(), out);
+}
+
+// A plain YAML number: equal to the event's number, or to its decimal text.
+class NumberMatcher final : public ValueMatcher {
+ public:
+  NumberMatcher(double n, std::string text) : n_(n), text_(std::move(text)) {}
+  bool matches(const Subject& s, const EvalContext&) const override {
+    const Value* v = s.value();
+    if (v == nullptr) return false;
+    if (v->is_number()) return v->number() == n_;
+    return v->is_string() && v->as_string() == text_;
+  }
+
+ private:
+  double n_;
+  std::string text_;
+};
+
+class CompareMatcher final : public ValueMatcher {
+ public:
+  CompareMatcher(Compare op, double n) : op_(op), n_(n) {}
+  bool matches(const Subject& s, const EvalContext&) const override {
+    double x = 0;
+    if (!subject_number(s, x)) return false;
+    switch (op_) {
+      case Compare::kLt:
+        return x < n_;
+      case Compare::kLte:
+        return x <= n_;
+      case Compare::kGt:
+        return x > n_;
+      case Compare::kGte:
+        return x >= n_;
+      case Compare::kNone:
+        break;
+    }
+    return false;
+  }
+
+ private:
+  Compare op_;
+  double n_;
+};
+
+class BoolMatcher final : public ValueMatcher {
+ public:
+  explicit BoolMatcher(bool b) : b_(b) {}
+  bool matches(const Subject& s, const EvalContext&) const override {
+    const Value* v = s.value();
+    if (v == nullptr) return false;
+    if (v->is_bool()) return v->as_bool() == b_;
+    return s.has_text() && s.folded() == (b_ ? "true" : "false");
+  }
+
+ private:
+  bool b_;
+};
+
+class NullMatcher final : public ValueMatcher {
+ public:
+  bool matches(const Subject& s, const EvalContext&) const override {
+    return s.value() == nullptr || s.value()->is_null();
+  }
+};
+
+class ExistsMatcher final : public ValueMatcher {
+ public:
+  explicit ExistsMatcher(bool want) : want_(want) {}
+  bool matches(const Subject& s, const EvalContext&) const override {
+    return (s.value() != nullptr) == want_;
+  }
+
+ private:
+  bool want_;
+};
+
+class CidrMatcher final : public ValueMatcher {
+ public:
+  explicit CidrMatcher(Cidr c) : c_(c) {}
+  bool matches(const Subject& s, const EvalContext&) const override {
+    return s.has_text() && c_.contains(s.raw());
+  }
+
+ private:
+  Cidr c_;
+};
+
+// The field's value compared with another field's value of the same event.
+class FieldRefMatcher final : public ValueMatcher {
+ public:
+  FieldRefMatcher(int slot, Position pos, bool cased) : slot_(slot), pos_(pos), cased_(cased) {}
+  bool matches(const Subject& s, const EvalContext& ctx) const override {
+    if (!s.has_text()) return false;
+    const int id = ctx.slot_ids[static_cast<size_t>(slot_)];
+    if (id < 0 || ctx.fields.value(id) == nullptr) return false;
+    const Subject& other = ctx.fields.subject(id);
+    if (!other.has_text()) return false;
+    const std::string_view a = cased_ ? s.raw() : s.folded();
+    const std::string_view b = cased_ ? other.raw() : other.folded();
+    switch (pos_) {
+      case Position::kWhole:
+        return a == b;
+      case Position::kContains:
+        return a.find(b) != std::string_view::npos;
+      case Position::kStartsWith:
+        return a.starts_with(b);
+      case Position::kEndsWith:
+        return a.ends_with(b);
+    }
+    return false;
+  }
+
+ private:
+  int slot_;
+  Position pos_;
+  bool cased_;
+};
+
+}  // namespace
+
+namespace {
+
+Result<Modifiers> check_combinations(Modifiers m, const std::vector<std::string>& names) {
+  const bool positioned = m.position != Position::kWhole;
+  if (m.re && (positioned || !m.transforms.empty())) {
+    return make_error(
+        ErrorCode::kConfig,
+        "modifier 're' cannot be combined with " +
+            std::string(positioned ? "contains/startswith/endswith" : m.transforms.front()));
+  }
+  if ((m.re_i || m.re_m || m.re_s) && !m.re) {
+    return make_error(ErrorCode::kConfig, "regex flag modifiers i/m/s need 're'");
+  }
+  if (m.base64offset && m.position != Position::kContains) {
+    return make_error(ErrorCode::kConfig, "modifier 'base64offset' needs 'contains'");
+  }
+  const int kinds = int(m.re) + int(m.cidr) + int(m.compare != Compare::kNone) + int(m.exists) +
+                    int(m.fieldref && !positioned);
+  if (kinds > 1) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : "|") + n;
+    return make_error(ErrorCode::kConfig, "contradictory modifiers '" + list + "'");
+  }
+  return m;
+}
+
+}  // namespace
+
+Result<Modifiers> parse_modifiers(const std::vector<std::string>& names) {
+  Modifiers m;
+  const auto set_position = [&](Position p) { m.position = p; };
+  for (const auto& n : names) {
+    if (n == "contains")
+      set_position(Position::kContains);
+    else if (n == "startswith")
+      set_position(Position::kStartsWith);
+    else if (n == "endswith")
+      set_position(Position::kEndsWith);
+    else if (n == "all")
+      m.all = true;
+    else if (n == "re")
+      m.re = true;
+    else if (n == "i" || n == "ignorecase")
+      m.re_i = true;
+    else if (n == "m" || n == "multiline")
+      m.re_m = true;
+    else if (n == "s" || n == "dotall")
+      m.re_s = true;
+    else if (n == "cased")
+      m.cased = true;
+    else if (n == "cidr")
+      m.cidr = true;
+    else if (n == "exists")
+      m.exists = true;
+    else if (n == "fieldref")
+      m.fieldref = true;
+    else if (n == "expand")
+      m.expand = true;
+    else if (n == "lt")
+      m.compare = Compare::kLt;
+    else if (n == "lte")
+      m.compare = Compare::kLte;
+    else if (n == "gt")
+      m.compare = Compare::kGt;
+    else if (n == "gte")
+      m.compare = Compare::kGte;
+    else if (n == "base64" || n == "base64offset" || n == "windash" || n == "wide" ||
+             n == "utf16le" || n == "utf16be" || n == "utf16") {
+      m.transforms.push_back(n);
+      if (n == "base64") m.base64 = true;
+      if (n == "base64offset") m.base64offset = true;
+    } else {
+      return make_error(ErrorCode::kConfig, "unsupported modifier '" + n + "'");
+    }
+  }
+  return check_combinations(std::move(m), names);
+}
+
+namespace {
+
+using Matcher = std::shared_ptr<const ValueMatcher>;
+
+Result<Matcher> compile_regex(const Modifiers& mods, const std::string& pattern) {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_case_sensitive(!mods.re_i);
+  opts.set_dot_nl(mods.re_s);
+  opts.set_never_nl(false);
+  const std::string full = (mods.re_m ? "(?m)" : "") + pattern;
+  auto re = std::make_unique<RE2>(full, opts);
+  if (!re->ok()) {
+    return make_error(ErrorCode::kConfig,
+                      "regular expression not supported by RE2 (" + re->error() + "): " + pattern);
+  }
+  return std::make_shared<RegexMatcher>(std::move(re));
+}
+
+Result<std::vector<SigmaString>> apply_transform(const std::string& t,
+                                                 std::vector<SigmaString> in) {
+  std::vector<SigmaString> out;
+  for (auto& s : in) {
+    if (t == "windash") {
+      for (auto& v : expand_windash(s)) out.push_back(std::move(v));
+    } else if (t == "wide" || t == "utf16le") {
+      out.push_back(encode_utf16(s, Utf16::kLittleEndian));
+    } else if (t == "utf16be") {
+      out.push_back(encode_utf16(s, Utf16::kBigEndian));
+    } else if (t == "utf16") {
+      out.push_back(encode_utf16(s, Utf16::kWithBom));
+    } else if (s.has_wildcards()) {
+      return make_error(ErrorCode::kConfig, "modifier '" + t + "' on a value with wildcards");
+    } else if (t == "base64") {
+      out.push_back(SigmaString::literal(base64_encode(s.text())));
+    } else {
+      for (auto& v : base64_offsets(s.text())) out.push_back(SigmaString::literal(v));
+    }
+  }
+  return out;
+}
+
+void apply_position(Position p, SigmaString& s) {
+  if (p == Position::kContains || p == Position::kEndsWith) s.prepend_star();
+  if (p == Position::kContains || p == Position::kStartsWith) s.append_star();
+}
+
+Result<std::vector<std::string>> expand_placeholders(const std::string& text,
+                                                     const MatcherOptions& o) {
+  const auto open = text.find('%');
+  const auto close = open == std::string::npos ? open : text.find('%', open + 1);
+  if (close == std::string::npos) return std::vector<std::string>{text};
+  const std::string name = text.substr(open + 1, close - open - 1);
+  if (o.placeholders == nullptr || !o.placeholders->contains(name)) {
+    return make_error(ErrorCode::kConfig,
+                      "placeholder '%" + name + "%' has no value in the configuration (expand)");
+  }
+  std::vector<std::string> out;
+  for (const auto& v : o.placeholders->at(name)) {
+    auto rest = expand_placeholders(text.substr(close + 1), o);
+    if (!rest) return rest;
+    for (const auto& r : *rest) out.push_back(text.substr(0, open) + v + r);
+  }
+  return out;
+}
+
+Result<Matcher> compile_strings(const Modifiers& mods, const std::vector<std::string>& texts) {
+  std::vector<SigmaString> values;
+  for (const auto& t : texts) values.push_back(SigmaString::parse(t));
+  for (const auto& t : mods.transforms) {
+    auto next = apply_transform(t, std::move(values));
+    if (!next) return tl::unexpected(next.error());
+    values = std::move(*next);
+  }
+  std::vector<Matcher> matchers;
+  for (auto& v : values) {
+    apply_position(mods.position, v);
+    matchers.push_back(std::make_shared<StringMatcher>(StringPattern(v, mods.cased)));
+  }
+  if (matchers.size() == 1) return matchers.front();
+  return std::make_shared<AnyOf>(std::move(matchers));
+}
+
+Result<Matcher> compile_special(const Modifiers& mods, const RuleValue& v,
+                                const MatcherOptions& o) {
+  if (mods.exists) {
+    if (v.type != RuleValue::Type::kBool) {
+      return make_error(ErrorCode::kConfig, "modifier 'exists' needs true or false");
+    }
+    return std::make_shared<ExistsMatcher>(v.text == "true");
+  }
+  if (mods.compare != Compare::kNone) {
+    double n = 0;
+    if (!parse_number(v.text, n)) {
+      return make_error(ErrorCode::kConfig,
+                        "comparison modifier needs a number, got '" + v.text + "'");
+    }
+    return std::make_shared<CompareMatcher>(mods.compare, n);
+  }
+  if (mods.cidr) {
+    auto c = Cidr::parse(v.text);
+    if (!c) return make_error(ErrorCode::kConfig, "invalid CIDR network '" + v.text + "'");
+    return std::make_shared<CidrMatcher>(*c);
+  }
+  if (mods.fieldref) {
+    return std::make_shared<FieldRefMatcher>(o.slot_of(v.text), mods.position, mods.cased);
+  }
+  return compile_regex(mods, v.text);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ValueMatcher>> compile_value(const Modifiers& mods, const RuleValue& v,
+                                                          const MatcherOptions& o) {
+  if (mods.exists || mods.compare != Compare::kNone || mods.cidr || mods.fieldref || mods.re) {
+    return compile_special(mods, v, o);
+  }
+  const bool plain = mods.transforms.empty() && mods.position == Position::kWhole;
+  if (v.type == RuleValue::Type::kNull) return std::make_shared<NullMatcher>();
+  if (plain && v.type == RuleValue::Type::kBool)
+    return std::make_shared<BoolMatcher>(v.text == "true");
+  if (plain && (v.type == RuleValue::Type::kInteger || v.type == RuleValue::Type::kFloat)) {
+    double n = 0;
+    if (parse_number(v.text, n)) return std::make_shared<NumberMatcher>(n, v.text);
+  }
+  std::vector<std::string> texts{v.text};
+  if (mods.expand) {
+    auto expanded = expand_placeholders(v.text, o);
+    if (!expanded) return tl::unexpected(expanded.error());
+    texts = std::move(*expanded);
+  }
+  return compile_strings(mods, texts);
+}
+
+}  // namespace vigil::sigma

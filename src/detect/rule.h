@@ -1,0 +1,83 @@
+// A parsed Sigma detection rule, independent of any event schema: field names
+// are rule-local slots that a FieldMapping later binds to event field ids.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/severity.h"
+#include "detect/event_fields.h"
+
+namespace vigil::sigma {
+
+// Field slots a rule's tests refer to, bound per log-source variant.
+struct EvalContext {
+  const EventFields& fields;
+  const std::vector<int>& slot_ids;  // rule slot -> event field id
+};
+
+class ValueMatcher {
+ public:
+  virtual ~ValueMatcher() = default;
+  // Whether the matcher needs a present value (false for null/exists tests).
+  virtual bool needs_value() const { return true; }
+  virtual bool matches(const Subject& s, const EvalContext& ctx) const = 0;
+};
+
+// `field|modifiers: values` — one field condition of a selection.
+struct FieldTest {
+  int slot = -1;  // -1: keyword search over every string of the event
+  bool all = false;
+  std::vector<std::shared_ptr<const ValueMatcher>> values;
+  bool evaluate(const EvalContext& ctx) const;
+};
+
+// A map of field conditions (AND).
+struct Conjunction {
+  std::vector<FieldTest> tests;
+};
+
+// A detection identifier (`selection`, `filter_main`, `keywords`): its maps
+// or keyword lists are alternatives (OR).
+struct SearchIdentifier {
+  std::string name;
+  std::vector<Conjunction> alternatives;
+  bool evaluate(const EvalContext& ctx) const;
+};
+
+struct ConditionNode {
+  enum class Op { kRef, kAnd, kOr, kNot, kOneOf, kAllOf };
+  Op op = Op::kRef;
+  std::vector<int> refs;  // identifier indices (kRef: one; kOneOf/kAllOf: the set)
+  std::vector<ConditionNode> children;
+};
+
+struct Logsource {
+  std::string product, category, service;
+};
+
+struct RuleMeta {
+  std::string title, id, name, status, description, author, level_name, file;
+  int line = 0;
+  Severity level = Severity::kMedium;
+  std::vector<std::string> tags, references;
+  Logsource logsource;
+  const std::string& display_name() const { return name.empty() ? title : name; }
+};
+
+struct Rule {
+  RuleMeta meta;
+  std::vector<std::string> fields;  // slot -> rule field name
+  std::vector<SearchIdentifier> identifiers;
+  ConditionNode condition;
+  // Meta-filter conditions over `identifiers`: the rule fires only when
+  // none of them holds.
+  std::vector<ConditionNode> exclusions;
+
+  bool evaluate(const EvalContext& ctx) const;
+};
+
+bool evaluate_condition(const ConditionNode& node, const Rule& rule, const EvalContext& ctx);
+
+}  // namespace vigil::sigma

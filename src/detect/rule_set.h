@@ -1,0 +1,55 @@
+// An immutable, compiled set of Sigma rules: each rule is bound, for every
+// field mapping, to the log-source variants that recognize it, and indexed
+// by channel so an event only meets the rules that can apply to it. Shared
+// read-only between workers; a reload builds a new RuleSet and swaps it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/value.h"
+#include "detect/field_mapping.h"
+#include "detect/rule.h"
+
+namespace vigil::sigma {
+
+struct MatchedRule {
+  const Rule* rule = nullptr;
+  Value fields;  // the rule's fields present in the event, with their values
+};
+
+class RuleSet {
+ public:
+  RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings);
+
+  // Rules that fire on the event, each once, in load order.
+  std::vector<MatchedRule> match(const Value& doc) const;
+
+  size_t rule_count() const { return rules_.size(); }
+  // Rules no mapping can recognize the log source of (they never fire).
+  const std::vector<const Rule*>& unmapped() const { return unmapped_; }
+
+ private:
+  struct Bound {
+    const Rule* rule;
+    size_t order;
+    std::vector<int> slot_ids;
+  };
+  struct Schema {
+    FieldMapping mapping;
+    std::vector<std::vector<Bound>> by_variant;
+    std::unordered_map<std::string, std::vector<int>> variants_by_channel;
+    std::vector<int> any_channel_variants;
+  };
+  void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
+  void index_channels(Schema& schema);
+  const Schema* schema_for(const Value& doc) const;
+
+  std::vector<std::shared_ptr<const Rule>> rules_;
+  std::vector<Schema> schemas_;
+  std::vector<const Rule*> unmapped_;
+};
+
+}  // namespace vigil::sigma

@@ -1,0 +1,34 @@
+// A compiled Sigma string comparison: the whole field must match the
+// pattern (wildcards `*` `?`), case-insensitively unless `cased`. Common
+// shapes (equals, prefix, suffix, substring) skip the general glob matcher.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detect/sigma_string.h"
+
+namespace vigil::sigma {
+
+class StringPattern {
+ public:
+  StringPattern(const SigmaString& s, bool cased);
+
+  bool cased() const { return cased_; }
+  // `text` is the field's text, already case-folded when !cased().
+  bool matches(std::string_view text) const;
+  // The literal parts, for multi-pattern prefiltering.
+  const std::vector<Piece>& pieces() const { return pieces_; }
+
+ private:
+  enum class Shape { kEquals, kPrefix, kSuffix, kContains, kGlob };
+  bool glob(std::string_view text) const;
+
+  bool cased_;
+  Shape shape_ = Shape::kGlob;
+  std::string literal_;  // for the simple shapes
+  std::vector<Piece> pieces_;
+};
+
+}  // namespace vigil::sigma

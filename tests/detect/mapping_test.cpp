@@ -1,0 +1,134 @@
+// The Windows mapping (rules/mappings/windows.yml): both JSON shapes, the
+// field naming of SigmaHQ's runner, and log-source recognition.
+#include <gtest/gtest.h>
+
+#include "sigma_test_util.h"
+#include "support/test_data.h"
+
+namespace vigil::sigma::testing {
+namespace {
+
+FieldMapping windows_mapping() {
+  auto m = FieldMapping::load(::vigil::testing::source_dir() / "rules/mappings/windows.yml");
+  EXPECT_TRUE(m.has_value()) << (m ? "" : m.error().message);
+  return std::move(*m);
+}
+
+std::unique_ptr<RuleSet> windows_rules(const std::string& yaml) {
+  auto loaded = load_rules_from_text(yaml, "w.yml");
+  EXPECT_TRUE(loaded.errors.empty()) << (loaded.errors.empty() ? "" : loaded.errors[0].reason);
+  std::vector<FieldMapping> m;
+  m.push_back(windows_mapping());
+  return std::make_unique<RuleSet>(std::move(loaded.rules), std::move(m));
+}
+
+const char* kProcRule = R"(title: cmd whoami
+logsource: {category: process_creation, product: windows}
+detection:
+  sel:
+    Image|endswith: '\cmd.exe'
+    CommandLine|contains: 'whoami'
+  condition: sel
+)";
+
+const char* kSysmon1 = R"({"Event": {"System": {
+  "Provider": {"#attributes": {"Name": "Microsoft-Windows-Sysmon"}},
+  "EventID": 1, "Channel": "Microsoft-Windows-Sysmon/Operational"},
+  "EventData": {"Image": "C:\\Windows\\System32\\cmd.exe", "CommandLine": "cmd /c whoami"}}})";
+
+TEST(WindowsMapping, ProcessCreationMeetsSysmonOne) {
+  EXPECT_EQ(windows_rules(kProcRule)->match(event(kSysmon1)).size(), 1u);
+}
+
+TEST(WindowsMapping, ProcessCreationMeetsSecurity4688WithRenamedFields) {
+  const char* sec = R"({"Event": {"System": {"EventID": 4688, "Channel": "Security"},
+    "EventData": {"NewProcessName": "C:\\Windows\\System32\\cmd.exe",
+                  "CommandLine": "cmd /c whoami"}}})";
+  EXPECT_EQ(windows_rules(kProcRule)->match(event(sec)).size(), 1u);
+}
+
+TEST(WindowsMapping, OtherEventIdsAndChannelsDoNotMeetTheRule) {
+  const char* eid3 = R"({"Event": {"System": {"EventID": 3,
+    "Channel": "Microsoft-Windows-Sysmon/Operational"},
+    "EventData": {"Image": "C:\\Windows\\System32\\cmd.exe", "CommandLine": "whoami"}}})";
+  EXPECT_TRUE(windows_rules(kProcRule)->match(event(eid3)).empty());
+  const char* wrong_channel = R"({"Event": {"System": {"EventID": 1, "Channel": "Application"},
+    "EventData": {"Image": "C:\\Windows\\System32\\cmd.exe", "CommandLine": "whoami"}}})";
+  EXPECT_TRUE(windows_rules(kProcRule)->match(event(wrong_channel)).empty());
+}
+
+TEST(WindowsMapping, FlatShipperFormWithLowerCaseChannel) {
+  const char* flat = R"({"EventID": 4688, "Channel": "security",
+    "SourceName": "Microsoft-Windows-Security-Auditing",
+    "NewProcessName": "C:\\Windows\\System32\\cmd.exe", "CommandLine": "whoami /all"})";
+  EXPECT_EQ(windows_rules(kProcRule)->match(event(flat)).size(), 1u);
+}
+
+TEST(WindowsMapping, AttributesAsTagUnderscoreAndSpacesRemoved) {
+  const char* rule = R"(title: defender
+logsource: {product: windows, service: windefend}
+detection:
+  sel:
+    Provider_Name: 'Microsoft-Windows-Windows Defender'
+    ThreatName|contains: 'Mimikatz'
+  condition: sel
+)";
+  const char* ev = R"({"Event": {"System": {
+    "Provider": {"#attributes": {"Name": "Microsoft-Windows-Windows Defender"}},
+    "EventID": 1116, "Channel": "Microsoft-Windows-Windows Defender/Operational"},
+    "EventData": {"Threat Name": "HackTool:Win32/Mimikatz"}}})";
+  EXPECT_EQ(windows_rules(rule)->match(event(ev)).size(), 1u);
+  const char* flat =
+      R"({"EventID": 1116, "Channel": "Microsoft-Windows-Windows Defender/Operational",
+    "SourceName": "Microsoft-Windows-Windows Defender", "Threat Name": "Mimikatz"})";
+  EXPECT_EQ(windows_rules(rule)->match(event(flat)).size(), 1u);
+}
+
+TEST(WindowsMapping, LinuxRulesNeverMeetWindowsEvents) {
+  const char* rule = R"(title: linux
+logsource: {product: linux, category: process_creation}
+detection:
+  sel: {Image|endswith: '\cmd.exe'}
+  condition: sel
+)";
+  auto set = windows_rules(rule);
+  EXPECT_TRUE(set->match(event(kSysmon1)).empty());
+  EXPECT_EQ(set->unmapped().size(), 1u);
+}
+
+TEST(WindowsMapping, ThorTableMergesIntoTheMapping) {
+  VIGIL_REQUIRE_DATA(thor, "sigma/logsource/thor.yml");
+  auto m =
+      FieldMapping::load(::vigil::testing::source_dir() / "rules/mappings/windows.yml", {thor});
+  ASSERT_TRUE(m.has_value()) << m.error().message;
+  const auto variants = m->variants_for(Logsource{"windows", "antivirus", ""});
+  EXPECT_EQ(variants.size(), 1u);  // only in thor.yml
+}
+
+TEST(EcsMapping, CategoryFromEcsArrayAndDottedFields) {
+  auto m = FieldMapping::load(::vigil::testing::source_dir() / "rules/mappings/ecs.yml");
+  ASSERT_TRUE(m.has_value()) << m.error().message;
+  auto loaded = load_rules_from_text(R"(title: failed login
+logsource: {product: vigil, category: authentication}
+detection:
+  sel:
+    event.outcome: failure
+    User: alice
+  condition: sel
+)",
+                                     "e.yml");
+  ASSERT_TRUE(loaded.errors.empty());
+  std::vector<FieldMapping> ms;
+  ms.push_back(std::move(*m));
+  const RuleSet set(std::move(loaded.rules), std::move(ms));
+  EXPECT_EQ(set.match(event(R"({"event": {"category": ["authentication"], "outcome": "failure"},
+                               "user": {"name": "alice"}})"))
+                .size(),
+            1u);
+  EXPECT_TRUE(set.match(event(R"({"event": {"category": ["file"], "outcome": "failure"},
+                                  "user": {"name": "alice"}})"))
+                  .empty());
+}
+
+}  // namespace
+}  // namespace vigil::sigma::testing

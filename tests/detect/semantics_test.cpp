@@ -1,0 +1,226 @@
+// The "semantics to get exactly right" of issue 4, each from the Sigma
+// specification (sigma-specification: appendix_modifier.md, sigma-rules-
+// specification.md) and pySigma's behaviour.
+#include <gtest/gtest.h>
+
+#include "sigma_test_util.h"
+
+namespace vigil::sigma::testing {
+namespace {
+
+// 1. Plain values match the whole field, case-insensitively, Unicode too.
+TEST(SigmaSemantics, PlainValueIsWholeFieldCaseInsensitive) {
+  OneRule r("  sel:\n    Image: 'C:\\Windows\\System32\\cmd.exe'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"Image": "c:\\windows\\system32\\CMD.EXE"})"));
+  OneRule bare("  sel:\n    Image: 'cmd.exe'\n  condition: sel\n");
+  EXPECT_FALSE(bare.fires(R"({"Image": "C:\\Windows\\cmd.exe"})"));
+  EXPECT_TRUE(bare.fires(R"({"Image": "CMD.exe"})"));
+}
+
+TEST(SigmaSemantics, CaseFoldingCoversNonAscii) {
+  OneRule r("  sel:\n    User: 'ÉLODIE'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"User": "élodie"})"));
+  OneRule cyr("  sel:\n    Path|contains: 'ПРИВЕТ'\n  condition: sel\n");
+  EXPECT_TRUE(cyr.fires(R"({"Path": "c:\\привет\\x"})"));
+}
+
+// 2. Wildcards and their escaping.
+TEST(SigmaSemantics, EscapedStarIsLiteral) {
+  OneRule r("  sel:\n    F|contains: ' -Filter \\*'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"F": "Get-ADUser -Filter *"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "Get-ADUser -Filter Name"})"));
+}
+
+TEST(SigmaSemantics, QuestionMarkIsExactlyOneCharacter) {
+  OneRule r("  sel:\n    F: 'prog?.exe'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"F": "progA.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "prog.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "progAB.exe"})"));
+}
+
+TEST(SigmaSemantics, DoubleBackslashThenStarIsBackslashAndWildcard) {
+  OneRule r("  sel:\n    F: 'C:\\\\*'\n  condition: sel\n");  // YAML text: C:\\*
+  EXPECT_TRUE(r.fires(R"({"F": "C:\\Windows"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "C:Windows"})"));
+}
+
+TEST(SigmaSemantics, OtherSpecialCharactersAreLiteral) {
+  OneRule r("  sel:\n    F: 'a[bc]{2}.exe'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"F": "A[BC]{2}.EXE"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "ab.exe"})"));
+}
+
+TEST(SigmaSemantics, LoneBackslashBeforeOrdinaryCharacterIsKept) {
+  OneRule r("  sel:\n    F|endswith: '\\cmd.exe'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"F": "C:\\Windows\\cmd.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "C:\\Windows\\xcmd.exe"})"));
+}
+
+// 3. contains|all is order-free; a list is OR; cased is case-sensitive.
+TEST(SigmaSemantics, ContainsAllIsOrderFree) {
+  OneRule r("  sel:\n    C|contains|all: ['-enc', 'hidden']\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"C": "powershell -w HIDDEN -ENC abc"})"));
+  EXPECT_TRUE(r.fires(R"({"C": "x -enc y hidden"})"));
+  EXPECT_FALSE(r.fires(R"({"C": "powershell -enc abc"})"));
+}
+
+TEST(SigmaSemantics, ListIsOr) {
+  OneRule r("  sel:\n    C|endswith: ['\\a.exe', '\\b.exe']\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"C": "x\\b.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"C": "x\\c.exe"})"));
+}
+
+TEST(SigmaSemantics, CasedIsCaseSensitive) {
+  OneRule r("  sel:\n    C|contains|cased: 'Invoke'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"C": "x Invoke-Y"})"));
+  EXPECT_FALSE(r.fires(R"({"C": "x invoke-y"})"));
+}
+
+// 4. re is a case-sensitive unanchored search; i ignores case.
+TEST(SigmaSemantics, RegexIsCaseSensitiveSubstringSearch) {
+  OneRule r("  sel:\n    F|re: 'ab+'\n  condition: sel\n");
+  EXPECT_FALSE(r.fires(R"({"F": "xxABBxx"})"));
+  EXPECT_TRUE(r.fires(R"({"F": "xxabbxx"})"));
+  OneRule i("  sel:\n    F|re|i: 'ab+'\n  condition: sel\n");
+  EXPECT_TRUE(i.fires(R"({"F": "xxABBxx"})"));
+}
+
+TEST(SigmaSemantics, RegexFlagsMultilineAndDotall) {
+  OneRule m("  sel:\n    F|re|m: '^second$'\n  condition: sel\n");
+  EXPECT_TRUE(m.fires(R"({"F": "first\nsecond\nthird"})"));
+  OneRule plain("  sel:\n    F|re: '^second$'\n  condition: sel\n");
+  EXPECT_FALSE(plain.fires(R"({"F": "first\nsecond\nthird"})"));
+  OneRule s("  sel:\n    F|re|s: 'a.b'\n  condition: sel\n");
+  EXPECT_TRUE(s.fires(R"({"F": "a\nb"})"));
+  OneRule no_s("  sel:\n    F|re: 'a.b'\n  condition: sel\n");
+  EXPECT_FALSE(no_s.fires(R"({"F": "a\nb"})"));
+}
+
+TEST(SigmaSemantics, InvalidModifierCombinationsAreRejectedWithReason) {
+  EXPECT_NE(load_error("  sel:\n    F|re|contains: 'a'\n  condition: sel\n").find("re"),
+            std::string::npos);
+  EXPECT_NE(load_error("  sel:\n    F|base64: 'a*b'\n  condition: sel\n").find("wildcards"),
+            std::string::npos);
+  EXPECT_NE(load_error("  sel:\n    F|frobnicate: 'a'\n  condition: sel\n").find("'frobnicate'"),
+            std::string::npos);
+}
+
+// 5. windash, base64offset, cidr, numeric comparisons.
+TEST(SigmaSemantics, WindashCoversAllDashForms) {
+  OneRule r("  sel:\n    C|windash|contains: ' -exec '\n  condition: sel\n");
+  for (const char* dash : {"-", "/", "\u2013", "\u2014", "\u2015"}) {
+    EXPECT_TRUE(r.fires(std::string(R"({"C": "x )") + dash + R"(exec y"})")) << dash;
+  }
+  EXPECT_FALSE(r.fires(R"({"C": "x +exec y"})"));
+}
+
+TEST(SigmaSemantics, WindashOnlyReplacesDashesStartingAWord) {
+  // pySigma: `\B[-/]\b` -- "ab-cd" keeps its inner dash.
+  OneRule r("  sel:\n    C|windash: 'ab-cd'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"C": "ab-cd"})"));
+  EXPECT_FALSE(r.fires(R"({"C": "ab/cd"})"));
+}
+
+TEST(SigmaSemantics, Base64OffsetFindsAllThreeAlignments) {
+  OneRule r("  sel:\n    C|base64offset|contains: 'http://'\n  condition: sel\n");
+  // base64 of "http://x", " http://x", "  http://x" (the value at offsets 0, 1, 2).
+  EXPECT_TRUE(r.fires(R"({"C": "aHR0cDovL3g="})"));
+  EXPECT_TRUE(r.fires(R"({"C": "IGh0dHA6Ly94"})"));
+  EXPECT_TRUE(r.fires(R"({"C": "ICBodHRwOi8veA=="})"));
+  EXPECT_FALSE(r.fires(R"({"C": "aGVsbG8="})"));
+}
+
+TEST(SigmaSemantics, Base64AndUtf16) {
+  OneRule r("  sel:\n    C|base64: 'abc'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"C": "YWJj"})"));
+  // "ab" as UTF-16LE is 61 00 62 00 -> base64 "YQBiAA=="; offset forms inside longer text.
+  OneRule w("  sel:\n    C|wide|base64offset|contains: 'ab'\n  condition: sel\n");
+  EXPECT_TRUE(w.fires(R"({"C": "powershell -enc YQBiAA=="})"));
+}
+
+TEST(SigmaSemantics, CidrMatchesV4AndV6) {
+  OneRule r("  sel:\n    Ip|cidr: ['10.0.0.0/8', 'fe80::/10']\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"Ip": "10.1.2.3"})"));
+  EXPECT_TRUE(r.fires(R"({"Ip": "fe80::1"})"));
+  EXPECT_FALSE(r.fires(R"({"Ip": "11.0.0.1"})"));
+  EXPECT_FALSE(r.fires(R"({"Ip": "not-an-ip"})"));
+}
+
+TEST(SigmaSemantics, ComparisonsReadNumericStrings) {
+  OneRule r("  sel:\n    Size|gt: 100\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"Size": 101})"));
+  EXPECT_TRUE(r.fires(R"({"Size": "250"})"));
+  EXPECT_FALSE(r.fires(R"({"Size": "100"})"));
+  EXPECT_FALSE(r.fires(R"({"Size": "big"})"));
+  OneRule lte("  sel:\n    Size|lte: 100\n  condition: sel\n");
+  EXPECT_TRUE(lte.fires(R"({"Size": "100"})"));
+}
+
+// 6. null, exists, missing fields.
+TEST(SigmaSemantics, NullAndExistsFalseMatchMissingField) {
+  OneRule null_rule("  sel:\n    F: null\n  condition: sel\n");
+  EXPECT_TRUE(null_rule.fires(R"({"G": 1})"));
+  EXPECT_TRUE(null_rule.fires(R"({"F": null})"));
+  EXPECT_FALSE(null_rule.fires(R"({"F": ""})"));
+  OneRule absent("  sel:\n    F|exists: false\n  condition: sel\n");
+  EXPECT_TRUE(absent.fires(R"({"G": 1})"));
+  EXPECT_FALSE(absent.fires(R"({"F": "x"})"));
+  OneRule present("  sel:\n    F|exists: true\n  condition: sel\n");
+  EXPECT_TRUE(present.fires(R"({"F": ""})"));
+}
+
+TEST(SigmaSemantics, EmptyStringDoesNotMatchMissingField) {
+  OneRule r("  sel:\n    F: ''\n  condition: sel\n");
+  EXPECT_FALSE(r.fires(R"({"G": 1})"));
+  EXPECT_TRUE(r.fires(R"({"F": ""})"));
+}
+
+TEST(SigmaSemantics, MissingFilterFieldLetsSelectionFire) {
+  OneRule r("  sel:\n    A: x\n  filter:\n    B: y\n  condition: sel and not filter\n");
+  EXPECT_TRUE(r.fires(R"({"A": "x"})"));
+  EXPECT_FALSE(r.fires(R"({"A": "x", "B": "Y"})"));
+}
+
+// 7. Numbers and numeric-looking strings.
+TEST(SigmaSemantics, NumberMatchesNumberAndNumericString) {
+  OneRule r("  sel:\n    EventID: 4688\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"EventID": 4688})"));
+  EXPECT_TRUE(r.fires(R"({"EventID": "4688"})"));
+  EXPECT_FALSE(r.fires(R"({"EventID": 4689})"));
+}
+
+TEST(SigmaSemantics, QuotedHexStaysAString) {
+  OneRule r("  sel:\n    LogonId: '0x3e7'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"LogonId": "0x3e7"})"));
+  EXPECT_TRUE(r.fires(R"({"LogonId": "0x3E7"})"));
+  EXPECT_FALSE(r.fires(R"({"LogonId": 999})"));
+}
+
+// 8. Keywords search every string of the event.
+TEST(SigmaSemantics, KeywordsSearchEveryString) {
+  OneRule r("  keywords:\n    - 'mimikatz'\n    - 'sekurlsa'\n  condition: keywords\n");
+  EXPECT_TRUE(r.fires(R"({"a": {"b": ["x", "run MIMIKATZ.exe"]}})"));
+  EXPECT_TRUE(r.fires(R"({"msg": "sekurlsa::logonpasswords"})"));
+  EXPECT_FALSE(r.fires(R"({"msg": "benign"})"));
+}
+
+// 9. `1 of x*` / `1 of them` skip identifiers starting with `_`.
+TEST(SigmaSemantics, QuantifiersSkipUnderscoreIdentifiers) {
+  const std::string d = "  sel_a:\n    A: x\n  sel_b:\n    B: y\n  _sel_hidden:\n    H: z\n";
+  OneRule one_of(d + "  condition: 1 of sel*\n");
+  EXPECT_TRUE(one_of.fires(R"({"B": "y"})"));
+  OneRule them(d + "  condition: 1 of them\n");
+  EXPECT_FALSE(them.fires(R"({"H": "z"})"));
+  EXPECT_TRUE(them.fires(R"({"A": "x"})"));
+  OneRule all(d + "  condition: all of them\n");
+  EXPECT_TRUE(all.fires(R"({"A": "x", "B": "y"})"));
+  OneRule all_sel(d + "  condition: all of sel_*\n");
+  EXPECT_FALSE(all_sel.fires(R"({"A": "x"})"));
+  OneRule explicit_hidden(d + "  condition: 1 of _sel*\n");
+  EXPECT_TRUE(explicit_hidden.fires(R"({"H": "z"})"));
+}
+
+// 10 (correlation timespans) belongs to the correlation engine.
+
+}  // namespace
+}  // namespace vigil::sigma::testing
