@@ -1,6 +1,7 @@
 #include "intel/stix_translate.h"
 
 #include "core/strings.h"
+#include "intel/ip_prefix.h"
 
 namespace vigil::intel {
 namespace {
@@ -48,7 +49,12 @@ std::vector<StixObservable> translate_stix_pattern(const StixPattern& pattern) {
     if (c.negated || (c.op != "=" && c.op != "IN")) continue;
     const auto type = observable_type(c);
     if (!type) continue;
-    for (const std::string& v : c.values) out.push_back({v, *type});
+    for (const std::string& v : c.values) {
+      // Real feeds put addresses in domain-name values (Amnesty's NoviSpy
+      // bundle does): the value says what it is.
+      const bool ip_as_domain = *type == IndicatorType::kDomain && IpPrefix::parse(v).has_value();
+      out.push_back({v, ip_as_domain ? std::nullopt : *type});
+    }
   }
   return out;
 }
