@@ -48,24 +48,6 @@ Result<uint32_t> resolve_max_features(const MaxFeatures& m, size_t cols) {
   return static_cast<uint32_t>(n);
 }
 
-// Copies the sampled rows' chosen columns, column-major.
-Result<void> gather(const FeatureMatrix& x, const std::vector<uint32_t>& rows, TreeSample& sample) {
-  sample.rows = rows.size();
-  sample.columns.resize(sample.features.size() * rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const float* row = x.row_data(rows[i]);
-    for (size_t j = 0; j < sample.features.size(); ++j) {
-      const float v = row[sample.features[j]];
-      if (!std::isfinite(v)) {
-        return make_error(ErrorCode::kInvalidInput, fmt::format("row {} feature {} is not finite",
-                                                                rows[i], sample.features[j]));
-      }
-      sample.columns[j * rows.size() + i] = v;
-    }
-  }
-  return {};
-}
-
 }  // namespace
 
 Result<FitPlan> plan_fit(const FeatureMatrix& x, const IsolationForestOptions& options) {
@@ -94,14 +76,15 @@ Result<std::vector<TreeNodes>> grow_trees(const FeatureMatrix& x, const FitPlan&
   std::vector<TreeNodes> trees;
   trees.reserve(options.n_estimators);
   TreeSample sample;
+  sample.x = &x;
   for (uint32_t t = 0; t < options.n_estimators; ++t) {
     Random rng(options.seed, t);
     sample.features = sample_indices(x.cols, plan.max_features, false, rng);
     std::sort(sample.features.begin(), sample.features.end());
-    const auto rows = sample_indices(x.rows, plan.max_samples, options.bootstrap, rng);
-    auto ok = gather(x, rows, sample);
-    if (!ok) return tl::unexpected(ok.error());
-    trees.push_back(grow_isolation_tree(sample, plan.max_depth, rng));
+    sample.rows = sample_indices(x.rows, plan.max_samples, options.bootstrap, rng);
+    auto tree = grow_isolation_tree(sample, plan.max_depth, rng);
+    if (!tree) return tl::unexpected(tree.error());
+    trees.push_back(std::move(*tree));
   }
   return trees;
 }

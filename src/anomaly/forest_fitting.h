@@ -21,8 +21,8 @@ struct FitPlan {
 
 Result<FitPlan> plan_fit(const FeatureMatrix& x, const IsolationForestOptions& options);
 
-// Tree t draws from its own random stream (seed, t). Sampled rows with NaN or
-// infinity are invalid input.
+// Tree t draws from its own random stream (seed, t). NaN or infinity among
+// the values a tree reads is invalid input.
 Result<std::vector<TreeNodes>> grow_trees(const FeatureMatrix& x, const FitPlan& plan,
                                           const IsolationForestOptions& options);
 

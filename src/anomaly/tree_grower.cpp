@@ -1,6 +1,9 @@
 #include "anomaly/tree_grower.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace vigil::anomaly {
@@ -18,7 +21,6 @@ class TreeGrower {
  public:
   TreeGrower(const TreeSample& sample, uint32_t max_depth, Random& rng)
       : sample_(sample), max_depth_(max_depth), rng_(rng), rows_(sample.rows) {
-    std::iota(rows_.begin(), rows_.end(), 0u);
     const size_t width = sample.features.size();
     // One candidate list per depth: a child starts from its parent's list, as
     // a feature constant in the parent is constant in the child.
@@ -26,8 +28,12 @@ class TreeGrower {
     std::iota(candidates_.begin(), candidates_.begin() + static_cast<ptrdiff_t>(width), 0u);
   }
 
-  TreeNodes grow() {
+  Result<TreeNodes> grow() {
     grow_node(0, rows_.size(), 0, sample_.features.size());
+    if (non_finite_row_ != kAllFinite) {
+      return make_error(ErrorCode::kInvalidInput,
+                        fmt::format("row {} has a value that is not finite", non_finite_row_));
+    }
     return std::move(nodes_);
   }
 
@@ -57,11 +63,19 @@ class TreeGrower {
     while (count > 0) {
       const size_t pick = rng_.below(count);
       const uint32_t column = candidates[pick];
-      const float* values = sample_.columns.data() + column * sample_.rows;
-      float lo = values[rows_[begin]], hi = lo;
-      for (size_t k = begin + 1; k < end; ++k) {
-        lo = std::min(lo, values[rows_[k]]);
-        hi = std::max(hi, values[rows_[k]]);
+      const float* values = column_values(column);
+      const size_t stride = sample_.x->cols;
+      float lo = values[rows_[begin] * stride], hi = lo;
+      bool finite = true;
+      for (size_t k = begin; k < end; ++k) {
+        const float v = values[rows_[k] * stride];
+        finite &= std::isfinite(v);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      if (!finite) {
+        non_finite_row_ = first_non_finite(begin, end, values);
+        return false;
       }
       if (static_cast<double>(hi) <= static_cast<double>(lo) + kConstantSpread) {
         std::swap(candidates[pick], candidates[--count]);
@@ -77,13 +91,28 @@ class TreeGrower {
   }
 
   size_t partition(size_t begin, size_t end, const Split& split) {
-    const float* values = sample_.columns.data() + split.column * sample_.rows;
+    const float* values = column_values(split.column);
+    const size_t stride = sample_.x->cols;
     auto mid = std::partition(
         rows_.begin() + static_cast<ptrdiff_t>(begin), rows_.begin() + static_cast<ptrdiff_t>(end),
-        [&](uint32_t r) { return static_cast<double>(values[r]) <= split.threshold; });
+        [&](uint32_t r) { return static_cast<double>(values[r * stride]) <= split.threshold; });
     return static_cast<size_t>(mid - rows_.begin());
   }
 
+  // Column j of the sample: feature features[j] of row r at [r * cols].
+  const float* column_values(uint32_t column) const {
+    return sample_.x->values.data() + sample_.features[column];
+  }
+
+  uint32_t first_non_finite(size_t begin, size_t end, const float* values) const {
+    for (size_t k = begin; k < end; ++k) {
+      if (!std::isfinite(values[rows_[k] * sample_.x->cols])) return rows_[k];
+    }
+    return kAllFinite;
+  }
+
+  static constexpr uint32_t kAllFinite = UINT32_MAX;
+  uint32_t non_finite_row_ = kAllFinite;
   const TreeSample& sample_;
   const uint32_t max_depth_;
   Random& rng_;
@@ -94,7 +123,7 @@ class TreeGrower {
 
 }  // namespace
 
-TreeNodes grow_isolation_tree(const TreeSample& sample, uint32_t max_depth, Random& rng) {
+Result<TreeNodes> grow_isolation_tree(const TreeSample& sample, uint32_t max_depth, Random& rng) {
   return TreeGrower(sample, max_depth, rng).grow();
 }
 

@@ -10,18 +10,23 @@
 #include <cstdint>
 #include <vector>
 
+#include "anomaly/feature_matrix.h"
 #include "anomaly/random.h"
 #include "anomaly/tree_node.h"
+#include "core/error.h"
 
 namespace vigil::anomaly {
 
-// The rows one tree grows on, column-major for the per-node min/max scans.
+// The rows and features one tree grows on, read in place: a tree reads only
+// the columns its splits draw (copying all ψ·d values first cost most of the
+// fit time on wide data).
 struct TreeSample {
-  size_t rows = 0;
-  std::vector<uint32_t> features;  // original feature ids, one column each
-  std::vector<float> columns;      // columns[j * rows + i]: features[j] of row i
+  const FeatureMatrix* x = nullptr;
+  std::vector<uint32_t> rows;      // row ids in x
+  std::vector<uint32_t> features;  // feature ids the tree may split on
 };
 
-TreeNodes grow_isolation_tree(const TreeSample& sample, uint32_t max_depth, Random& rng);
+// Non-finite values among those the tree reads are invalid input.
+Result<TreeNodes> grow_isolation_tree(const TreeSample& sample, uint32_t max_depth, Random& rng);
 
 }  // namespace vigil::anomaly
