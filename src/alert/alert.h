@@ -1,9 +1,11 @@
 // What a detection produces, and where detections send it. Every detector
 // (Sigma rules, correlation, behaviour, Isolation Forest, intel) emits through
-// one AlertSink, so dedupe, sanitization and outputs are decided in one place.
+// one AlertSink, so dedupe, sanitization, storage and outputs are decided in
+// one place (AlertRouter).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/severity.h"
 #include "core/timestamp.h"
@@ -11,20 +13,40 @@
 
 namespace vigil {
 
+// Who or what an alert is about. Detectors may fill it; otherwise the router
+// takes it from the triggering event's canonical fields.
+struct AlertEntity {
+  std::string user;
+  std::string source_ip;
+  std::string host;
+  std::string session;
+
+  bool empty() const {
+    return user.empty() && source_ip.empty() && host.empty() && session.empty();
+  }
+};
+
 struct Alert {
-  std::string rule;     // rule name, or the anomaly type for behavioural detectors
+  std::string rule;     // rule name (Sigma `name`, else title), or the anomaly type
   std::string rule_id;  // stable id (Sigma `id`), may be empty
+  std::string title;    // human-readable title; the rule name when empty
   Severity severity = Severity::kMedium;
   double confidence = 1.0;  // 0..1
   std::string description;
-  Timestamp time;  // event time of the event that triggered it
-  Value context;   // raw values (entity, matched fields); sanitized on output
+  Timestamp time;                       // event time of the event that triggered it
+  std::vector<std::string> tags;        // ATT&CK and other tags
+  std::vector<std::string> references;  // links the rule cites
+  std::string author;                   // kept on every alert (DRL 1.1 attribution)
+  AlertEntity entity;
+  std::vector<Value> events;  // raw triggering event documents; sanitized on output
+  Value context;              // raw detector-specific details; sanitized on output
 };
 
 class AlertSink {
  public:
   virtual ~AlertSink() = default;
-  // Called from worker threads; implementations must be thread-safe.
+  // Called from worker threads; implementations must be thread-safe and must
+  // not block on slow destinations.
   virtual void emit(Alert alert) = 0;
 };
 

@@ -1,14 +1,18 @@
 // POST and GET /api/v1/events.
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "api/http_server.h"
+#include "api/replies.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
 
 namespace vigil {
 namespace {
+
+using api::parse_limit_param;
+using api::parse_time_param;
+using api::reply_error;
+using api::reply_json;
 
 void write_errors(JsonObjectWriter& w, const std::vector<LineError>& errors) {
   auto& out = w.raw_field("errors");
@@ -23,19 +27,6 @@ void write_errors(JsonObjectWriter& w, const std::vector<LineError>& errors) {
   out.push_back(']');
 }
 
-void reply_json(httplib::Response& res, int status, const fmt::memory_buffer& body) {
-  res.status = status;
-  res.set_content(std::string(body.data(), body.size()), "application/json");
-}
-
-void reply_error(httplib::Response& res, int status, std::string_view message) {
-  fmt::memory_buffer out;
-  JsonObjectWriter w(out);
-  w.field("error", message);
-  w.close();
-  reply_json(res, status, out);
-}
-
 // 429 for a full queue, 507 for a full disk, 503 for any other store failure:
 // each tells the client to come back, none pretends the events were kept.
 int status_for(const Error& e) {
@@ -47,14 +38,6 @@ int status_for(const Error& e) {
     default:
       return 503;
   }
-}
-
-std::optional<Timestamp> parse_time_param(const std::string& s) {
-  if (auto t = parse_iso8601(s)) return t;
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc() && ptr == s.data() + s.size()) return from_epoch_number(v);
-  return std::nullopt;
 }
 
 }  // namespace
@@ -116,13 +99,9 @@ void HttpServer::get_events(const httplib::Request& req, httplib::Response& res)
       return reply_error(res, 400, "min_severity must be info|low|medium|high|critical");
   }
   if (req.has_param("limit")) {
-    const std::string s = req.get_param_value("limit");
-    size_t limit = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), limit);
-    if (ec != std::errc() || ptr != s.data() + s.size() || limit == 0) {
-      return reply_error(res, 400, "limit must be a positive integer");
-    }
-    q.limit = std::min<size_t>(limit, 1000);
+    const auto limit = parse_limit_param(req.get_param_value("limit"), 1000);
+    if (!limit) return reply_error(res, 400, "limit must be a positive integer");
+    q.limit = *limit;
   }
   q.cursor = req.get_param_value("cursor");
   auto page = store->query(q);

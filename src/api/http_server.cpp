@@ -33,8 +33,13 @@ bool is_loopback_host(std::string_view host) {
   return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
-HttpServer::HttpServer(const ServerConfig& config, Pipeline& pipeline, VigilMetrics* metrics)
-    : config_(config), pipeline_(pipeline), metrics_(metrics), auth_(config.auth_tokens) {
+HttpServer::HttpServer(const ServerConfig& config, Pipeline& pipeline, VigilMetrics* metrics,
+                       AlertRouter* alerts)
+    : config_(config),
+      pipeline_(pipeline),
+      metrics_(metrics),
+      alerts_(alerts),
+      auth_(config.auth_tokens) {
   const auto max_connections = static_cast<size_t>(config_.max_connections);
   server_.new_task_queue = [max_connections] { return new ConnectionPool(max_connections); };
   server_.set_payload_max_length(config_.max_body_bytes);
@@ -109,6 +114,11 @@ void HttpServer::install_routes() {
   });
   server_.Post("/api/v1/events", [this](const auto& req, auto& res) { post_events(req, res); });
   server_.Get("/api/v1/events", [this](const auto& req, auto& res) { get_events(req, res); });
+  server_.Get("/api/v1/alerts", [this](const auto& req, auto& res) { get_alerts(req, res); });
+  server_.Get(R"(/api/v1/alerts/([0-9a-f]{1,64}))",
+              [this](const auto& req, auto& res) { get_alert(req, res); });
+  server_.Post(R"(/api/v1/alerts/([0-9a-f]{1,64}))",
+               [this](const auto& req, auto& res) { post_alert(req, res); });
   server_.Get("/metrics", [this](const auto&, auto& res) { get_metrics(res); });
   server_.Get("/healthz", [](const auto&, auto& res) {
     res.set_content(R"({"status":"ok"})", "application/json");

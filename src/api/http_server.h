@@ -1,4 +1,5 @@
-// vigil's HTTP API: event ingest and search, health, readiness and metrics.
+// vigil's HTTP API: event ingest and search, alerts, health, readiness and
+// metrics.
 // Handlers only parse parameters and hand work to the pipeline; they never
 // touch the store's write path themselves.
 #pragma once
@@ -8,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "alert/alert_router.h"
 #include "api/bearer_auth.h"
 #include "config/config.h"
 #include "core/error.h"
@@ -25,7 +27,9 @@ bool is_loopback_host(std::string_view host);
 
 class HttpServer {
  public:
-  HttpServer(const ServerConfig& config, Pipeline& pipeline, VigilMetrics* metrics);
+  // `alerts` may be null (no alert routes then answer 404).
+  HttpServer(const ServerConfig& config, Pipeline& pipeline, VigilMetrics* metrics,
+             AlertRouter* alerts = nullptr);
   ~HttpServer();
 
   // Binds the socket (port 0 picks a free port). Refuses a non-loopback
@@ -40,12 +44,16 @@ class HttpServer {
   bool authorize(const httplib::Request& req, httplib::Response& res) const;
   void post_events(const httplib::Request& req, httplib::Response& res);
   void get_events(const httplib::Request& req, httplib::Response& res);
+  void get_alerts(const httplib::Request& req, httplib::Response& res);
+  void get_alert(const httplib::Request& req, httplib::Response& res);
+  void post_alert(const httplib::Request& req, httplib::Response& res);
   void get_metrics(httplib::Response& res);
   void get_readyz(httplib::Response& res);
 
   const ServerConfig config_;
   Pipeline& pipeline_;
   VigilMetrics* metrics_;
+  AlertRouter* alerts_;
   BearerAuth auth_;
   httplib::Server server_;
   int listen_fd_ = -1;

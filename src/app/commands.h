@@ -19,7 +19,12 @@ struct Overrides {
 };
 
 int run_daemon(const Overrides& overrides);
-int run_replay(const Overrides& overrides, const std::string& input, bool no_store);
+struct ReplayArgs {
+  std::string input;        // NDJSON file, or - for stdin
+  bool no_store = false;    // process without storing events or alerts
+  std::string alerts_file;  // also write the replay's alerts here as JSON lines
+};
+int run_replay(const Overrides& overrides, const ReplayArgs& args);
 int run_check_config(const std::string& file);
 
 }  // namespace vigil

@@ -26,12 +26,8 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
   stages.sanitizer = *sanitizer;
   if ((*enricher)->geoip_enabled() || !config.enrich.lookups.empty())
     stages.enricher = std::shared_ptr<const Enricher>(std::move(*enricher));
-  engine->alerts_ = std::make_unique<AlertRouter>(stages.sanitizer, engine->metrics_.get());
-  engine->alerts_->add_output(std::make_unique<LogAlertOutput>());
-  stages.alerts = engine->alerts_.get();
-  stages.metrics = engine->metrics_.get();
-
   std::unique_ptr<EventStore> store;
+  std::unique_ptr<AlertStore> alert_store;
   if (options.with_store) {
     std::error_code ec;
     std::filesystem::create_directories(config.storage.data_dir, ec);
@@ -42,7 +38,23 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     auto made = make_event_store("sqlite", config.storage);
     if (!made) return tl::unexpected(made.error());
     store = std::move(*made);
+    auto alerts = AlertStore::open(config.storage.data_dir);
+    if (!alerts) return tl::unexpected(alerts.error());
+    alert_store = std::move(*alerts);
   }
+
+  engine->alerts_ = std::make_unique<AlertRouter>(config.alerts, stages.sanitizer,
+                                                  engine->metrics_.get(), std::move(alert_store));
+  if (auto r = engine->alerts_->add_configured_outputs(config.alerts); !r) {
+    return tl::unexpected(r.error());
+  }
+  for (const auto& extra : options.extra_alert_outputs) {
+    auto output = make_alert_output(extra, engine->metrics_.get());
+    if (!output) return tl::unexpected(output.error());
+    engine->alerts_->add_output(std::move(*output));
+  }
+  stages.alerts = engine->alerts_.get();
+  stages.metrics = engine->metrics_.get();
   engine->pipeline_ = std::make_unique<Pipeline>(config, std::move(stages), std::move(store));
   return engine;
 }

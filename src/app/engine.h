@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "alert/alert_router.h"
 #include "config/config.h"
@@ -13,6 +14,8 @@ namespace vigil {
 
 struct EngineOptions {
   bool with_store = true;
+  // Outputs added to the configured ones (replay --alerts FILE).
+  std::vector<AlertOutputConfig> extra_alert_outputs{};
 };
 
 class Engine {
@@ -21,6 +24,7 @@ class Engine {
 
   Pipeline& pipeline() { return *pipeline_; }
   VigilMetrics& metrics() { return *metrics_; }
+  AlertRouter& alerts() { return *alerts_; }
   const Config& config() const { return config_; }
 
  private:

@@ -27,15 +27,17 @@ int main(int argc, char** argv) {
   run->add_option("--data-dir", o.data_dir, "Directory for the day files (storage.data_dir)");
   run->add_option("--geoip", o.geoip, "MaxMind .mmdb database for GeoIP (enrich.geoip)");
 
-  std::string input;
-  bool no_store = false;
+  ReplayArgs replay_args;
   auto* replay =
       app.add_subcommand("replay", "Push an NDJSON file (or - for stdin) through the pipeline");
   replay->add_option("--config", o.config_file, "YAML config file");
   replay->add_option("--data-dir", o.data_dir, "Directory for the day files (storage.data_dir)");
   replay->add_option("--geoip", o.geoip, "MaxMind .mmdb database for GeoIP (enrich.geoip)");
-  replay->add_flag("--no-store", no_store, "Process without storing (back-tests, benchmarks)");
-  replay->add_option("input", input, "NDJSON file, or - for stdin")->required();
+  replay->add_flag("--no-store", replay_args.no_store,
+                   "Process without storing events or alerts (back-tests, benchmarks)");
+  replay->add_option("--alerts", replay_args.alerts_file,
+                     "Write the replay's alerts to FILE as JSON lines");
+  replay->add_option("input", replay_args.input, "NDJSON file, or - for stdin")->required();
 
   std::string config_file;
   auto* check = app.add_subcommand("check-config", "Validate a config file");
@@ -48,6 +50,6 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   if (*run) return run_daemon(o);
-  if (*replay) return run_replay(o, input, no_store);
+  if (*replay) return run_replay(o, replay_args);
   return run_check_config(config_file);
 }

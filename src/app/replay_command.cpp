@@ -20,7 +20,7 @@ namespace {
 constexpr size_t kChunkBytes = 1 << 20;
 
 struct Totals {
-  size_t read = 0, accepted = 0, rejected = 0, stored = 0;
+  size_t read = 0, accepted = 0, rejected = 0, stored = 0, alerts = 0;
   std::optional<Error> failure;
   size_t errors_printed = 0;
 };
@@ -79,6 +79,7 @@ void print_summary(const Totals& t, double seconds) {
   w.field("accepted", static_cast<uint64_t>(t.accepted));
   w.field("rejected", static_cast<uint64_t>(t.rejected));
   w.field("stored", static_cast<uint64_t>(t.stored));
+  w.field("alerts", static_cast<uint64_t>(t.alerts));
   w.field("seconds", seconds);
   w.field("events_per_s", seconds > 0 ? static_cast<double>(t.read) / seconds : 0.0);
   w.close();
@@ -87,7 +88,8 @@ void print_summary(const Totals& t, double seconds) {
 
 }  // namespace
 
-int run_replay(const Overrides& overrides, const std::string& input, bool no_store) {
+int run_replay(const Overrides& overrides, const ReplayArgs& args) {
+  const std::string& input = args.input;
   auto config = load_effective_config(overrides);
   if (!config) return kExitUsage;
   init_logging(config->logging);
@@ -97,7 +99,15 @@ int run_replay(const Overrides& overrides, const std::string& input, bool no_sto
     return kExitRuntime;
   }
   std::unique_ptr<FILE, int (*)(FILE*)> closer(in == stdin ? nullptr : in, &std::fclose);
-  auto engine = Engine::create(*config, EngineOptions{.with_store = !no_store});
+  EngineOptions options{.with_store = !args.no_store};
+  if (!args.alerts_file.empty()) {
+    options.extra_alert_outputs.push_back(AlertOutputConfig{.type = "file",
+                                                            .name = "replay",
+                                                            .queue_size = 1 << 20,
+                                                            .path = args.alerts_file,
+                                                            .max_bytes = UINT64_MAX});
+  }
+  auto engine = Engine::create(*config, options);
   if (!engine) {
     spdlog::error("{}", engine.error().message);
     return engine.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
@@ -132,6 +142,8 @@ int run_replay(const Overrides& overrides, const std::string& input, bool no_sto
   }
   for (auto& t : pending) account(t->wait(), totals);
   pipeline.shutdown();
+  (*engine)->alerts().flush();
+  totals.alerts = (*engine)->alerts().alerts_raised();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (progress) fmt::print(stderr, "\r");

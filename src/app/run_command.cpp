@@ -30,7 +30,8 @@ int run_daemon(const Overrides& overrides) {
     spdlog::error("{}", engine.error().message);
     return engine.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
   }
-  HttpServer server(config->server, (*engine)->pipeline(), &(*engine)->metrics());
+  HttpServer server(config->server, (*engine)->pipeline(), &(*engine)->metrics(),
+                    &(*engine)->alerts());
   auto port = server.bind();
   if (!port) {
     spdlog::error("{}", port.error().message);

@@ -72,6 +72,40 @@ struct StorageConfig {
   uint64_t min_free_bytes = 64ull << 20;
 };
 
+// One alert destination. Each runs on its own thread behind a bounded queue,
+// so a slow or dead destination drops (and counts) alerts instead of
+// blocking detection.
+struct AlertOutputConfig {
+  std::string type{};  // log | stdout | file | webhook | syslog
+  std::string name{};  // label in metrics and logs; defaults to the type
+  uint64_t queue_size = 10000;
+  // file
+  std::string path{};
+  uint64_t max_bytes = 100ull << 20;  // rotate past this size
+  int max_files = 5;                  // rotated files kept: path.1 .. path.N
+  // webhook
+  std::string url{};
+  std::map<std::string, std::string> headers{};
+  std::string bearer_token_env{};  // environment variable holding a bearer token
+  int timeout_ms = 5000;
+  int max_retries = 5;
+  int retry_backoff_ms = 500;  // doubled per retry, capped at 30 s
+  // syslog (RFC 5424; TCP uses octet-counting framing, RFC 6587)
+  std::string address{};  // host:port
+  std::string protocol = "udp";
+  int facility = 13;  // log audit
+  std::string app_name = "vigil";
+};
+
+struct AlertsConfig {
+  // Repeats of one rule for one entity within this many seconds of the
+  // alert's first event update that alert (count, last_seen).
+  int dedupe_window_s = 300;
+  uint64_t max_tracked_groups = 100000;  // dedupe state kept in memory
+  int max_events_per_alert = 10;         // triggering events kept in an alert
+  std::vector<AlertOutputConfig> outputs = {AlertOutputConfig{.type = "log"}};
+};
+
 struct MetricsConfig {
   int max_event_type_labels = 64;
 };
@@ -95,6 +129,7 @@ struct Config {
   MetricsConfig metrics;
   LoggingConfig logging;
   PipelineConfig pipeline;
+  AlertsConfig alerts;
 };
 
 // The embedded defaults (what `vigil run` uses with no --config).

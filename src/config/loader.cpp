@@ -143,6 +143,57 @@ void read_storage(SectionReader r, StorageConfig& c) {
   r.finish();
 }
 
+AlertOutputConfig read_alert_output(SectionReader r, const YAML::Node& at) {
+  AlertOutputConfig o;
+  r.read("type", o.type);
+  r.read("name", o.name);
+  r.read("queue_size", o.queue_size);
+  r.read("path", o.path);
+  r.read("max_bytes", o.max_bytes);
+  r.read("max_files", o.max_files);
+  r.read("url", o.url);
+  r.read("headers", o.headers);
+  r.read("bearer_token_env", o.bearer_token_env);
+  r.read("timeout_ms", o.timeout_ms);
+  r.read("max_retries", o.max_retries);
+  r.read("retry_backoff_ms", o.retry_backoff_ms);
+  r.read("address", o.address);
+  r.read("protocol", o.protocol);
+  r.read("facility", o.facility);
+  r.read("app_name", o.app_name);
+  r.finish();
+  static const std::set<std::string> kTypes = {"log", "stdout", "file", "webhook", "syslog"};
+  if (!kTypes.count(o.type)) {
+    r.fail(at, fmt::format("{} must be one of log, stdout, file, webhook, syslog", r.full("type")));
+  }
+  if (o.type == "file" && o.path.empty()) r.fail(at, r.full("path") + " is required for file");
+  if (o.type == "webhook" && o.url.empty()) r.fail(at, r.full("url") + " is required for webhook");
+  if (o.type == "syslog" && o.address.empty())
+    r.fail(at, r.full("address") + " is required for syslog");
+  if (o.protocol != "udp" && o.protocol != "tcp")
+    r.fail(at, r.full("protocol") + " must be udp or tcp");
+  if (o.facility < 0 || o.facility > 23) r.fail(at, r.full("facility") + " must be 0..23");
+  if (o.queue_size < 1) r.fail(at, r.full("queue_size") + " must be >= 1");
+  if (o.name.empty()) o.name = o.type;
+  return o;
+}
+
+void read_alerts(SectionReader r, AlertsConfig& c) {
+  r.read("dedupe_window_s", c.dedupe_window_s);
+  r.read("max_tracked_groups", c.max_tracked_groups);
+  r.read("max_events_per_alert", c.max_events_per_alert);
+  const YAML::Node outputs = r.child("outputs");
+  if (outputs && !outputs.IsNull()) {
+    if (!outputs.IsSequence()) r.fail(outputs, "alerts.outputs must be a list");
+    c.outputs.clear();
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const std::string path = fmt::format("alerts.outputs[{}]", i);
+      c.outputs.push_back(read_alert_output(SectionReader(outputs[i], path, r.file()), outputs[i]));
+    }
+  }
+  r.finish();
+}
+
 void validate(const Config& c, const YAML::Node& root, const SectionReader& top) {
   auto at = [&](const char* section) { return root[section] ? root[section] : root; };
   if (c.storage.synchronous != "full" && c.storage.synchronous != "normal") {
@@ -157,6 +208,10 @@ void validate(const Config& c, const YAML::Node& root, const SectionReader& top)
     top.fail(at("sanitize"), "sanitize.ipv6_prefix must be 0..128");
   }
   if (c.server.max_connections < 1) top.fail(at("server"), "server.max_connections must be >= 1");
+  if (c.alerts.dedupe_window_s < 0) top.fail(at("alerts"), "alerts.dedupe_window_s must be >= 0");
+  if (c.alerts.max_events_per_alert < 0) {
+    top.fail(at("alerts"), "alerts.max_events_per_alert must be >= 0");
+  }
 }
 
 Config parse(const YAML::Node& root, const std::string& file) {
@@ -184,6 +239,7 @@ Config parse(const YAML::Node& root, const std::string& file) {
     p.read("workers", c.pipeline.workers);
     p.finish();
   }
+  read_alerts(SectionReader(top.child("alerts"), "alerts", file), c.alerts);
   top.finish();
   validate(c, root, top);
   return c;

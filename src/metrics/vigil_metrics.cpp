@@ -80,6 +80,7 @@ VigilMetrics::VigilMetrics(const MetricsConfig& config)
     : event_types(registry.interner(event_type_capacity(config))),
       anomaly_types(registry.interner(kMaxAnomalyTypeLabels)),
       rules(registry.interner(kMaxRuleLabels)),
+      alert_outputs(registry.interner(kMaxAlertOutputLabels)),
       events_processed(registry.counter_table("security_events_processed_total",
                                               "Total security events processed",
                                               {LabelDim::interned("event_type", event_types),
@@ -112,6 +113,20 @@ VigilMetrics::VigilMetrics(const MetricsConfig& config)
                                            {LabelDim::sparse("code", http_code_names())})),
       alerts(registry.counter_table(
           "vigil_alerts_total", "Alerts raised, by rule and severity",
-          {LabelDim::interned("rule", rules), LabelDim::fixed("severity", severity_names())})) {}
+          {LabelDim::interned("rule", rules), LabelDim::fixed("severity", severity_names())})),
+      alerts_deduplicated(registry.counter(
+          "vigil_alerts_deduplicated_total",
+          "Detections folded into an existing alert (same rule and entity within the window)")),
+      alert_output_sent(registry.counter_table("vigil_alert_output_sent_total",
+                                               "Alerts delivered, by output",
+                                               {LabelDim::interned("output", alert_outputs)})),
+      alert_output_failed(
+          registry.counter_table("vigil_alert_output_failures_total",
+                                 "Alerts an output failed to deliver after its retries, by output",
+                                 {LabelDim::interned("output", alert_outputs)})),
+      alert_output_dropped(
+          registry.counter_table("vigil_alert_output_dropped_total",
+                                 "Alerts dropped because an output's queue was full, by output",
+                                 {LabelDim::interned("output", alert_outputs)})) {}
 
 }  // namespace vigil::metrics

@@ -27,6 +27,7 @@ struct VigilMetrics {
   // and rule names number in the thousands with SigmaHQ: both are bounded.
   static constexpr size_t kMaxAnomalyTypeLabels = 32;
   static constexpr size_t kMaxRuleLabels = 256;
+  static constexpr size_t kMaxAlertOutputLabels = 16;
   // Upper bound on metrics.max_event_type_labels, to bound memory whatever
   // the config says (each event type costs kSeverityCount counters).
   static constexpr size_t kMaxEventTypeLabelsLimit = 4096;
@@ -43,6 +44,7 @@ struct VigilMetrics {
   uint32_t event_type_index(std::string_view v) { return event_types.intern(v); }
   uint32_t anomaly_type_index(std::string_view v) { return anomaly_types.intern(v); }
   uint32_t rule_index(std::string_view v) { return rules.intern(v); }
+  uint32_t alert_output_index(std::string_view v) { return alert_outputs.intern(v); }
 
   Counter& event_processed(uint32_t event_type_index, Severity s) {
     return events_processed.at(event_type_index, static_cast<size_t>(s));
@@ -78,6 +80,7 @@ struct VigilMetrics {
   LabelInterner& event_types;
   LabelInterner& anomaly_types;
   LabelInterner& rules;
+  LabelInterner& alert_outputs;
 
   // The seed's series.
   MetricTable<Counter>& events_processed;    // security_events_processed_total{event_type,severity}
@@ -95,6 +98,10 @@ struct VigilMetrics {
   Counter& store_write_errors;                   // vigil_store_write_errors_total
   MetricTable<Counter>& http_requests;           // vigil_http_requests_total{code}
   MetricTable<Counter>& alerts;                  // vigil_alerts_total{rule,severity}
+  Counter& alerts_deduplicated;                  // vigil_alerts_deduplicated_total
+  MetricTable<Counter>& alert_output_sent;       // vigil_alert_output_sent_total{output}
+  MetricTable<Counter>& alert_output_failed;     // vigil_alert_output_failures_total{output}
+  MetricTable<Counter>& alert_output_dropped;    // vigil_alert_output_dropped_total{output}
 };
 
 }  // namespace vigil::metrics

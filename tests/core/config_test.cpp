@@ -39,6 +39,35 @@ TEST(Config, ValuesOverrideDefaults) {
   EXPECT_FALSE(c->normalize.aliases.at("source.ip").empty());
 }
 
+TEST(Config, AlertOutputsAreReadAndCheckedPerItem) {
+  auto c = load_config_string(
+      "alerts:\n"
+      "  dedupe_window_s: 60\n"
+      "  outputs:\n"
+      "    - type: file\n"
+      "      path: /tmp/a.jsonl\n"
+      "    - type: webhook\n"
+      "      url: http://127.0.0.1:9/hook\n"
+      "      headers: {X-Source: vigil}\n",
+      "v.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->alerts.dedupe_window_s, 60);
+  ASSERT_EQ(c->alerts.outputs.size(), 2u);
+  EXPECT_EQ(c->alerts.outputs[0].name, "file");
+  EXPECT_EQ(c->alerts.outputs[1].headers.at("X-Source"), "vigil");
+
+  auto bad = load_config_string("alerts:\n  outputs:\n    - type: pager\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("v.yaml:3"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("alerts.outputs[0].type"), std::string::npos);
+  auto no_path = load_config_string("alerts:\n  outputs:\n    - type: file\n", "v.yaml");
+  ASSERT_FALSE(no_path);
+  EXPECT_NE(no_path.error().message.find("alerts.outputs[0].path"), std::string::npos);
+  auto typo = load_config_string("alerts:\n  outputs:\n    - type: log\n      qeue: 1\n", "v.yaml");
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message.find("alerts.outputs[0].qeue"), std::string::npos);
+}
+
 TEST(Config, SyntaxErrorHasLine) {
   auto c = load_config_string("server:\n  listen: [unclosed\n", "bad.yaml");
   ASSERT_FALSE(c);

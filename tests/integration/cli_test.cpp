@@ -41,7 +41,8 @@ TEST(Cli, ReplayCountsEveryLineAndStoresTheGoodOnes) {
   EXPECT_EQ(count_stored_events(dir / "data"), good);
   size_t day_files = 0;
   for (const auto& f : std::filesystem::directory_iterator(dir / "data")) {
-    day_files += f.path().extension() == ".db";
+    const std::string name = f.path().filename().string();
+    day_files += name.rfind("security-events-", 0) == 0 && f.path().extension() == ".db";
   }
   EXPECT_EQ(day_files, 3u);
   std::filesystem::remove_all(dir);

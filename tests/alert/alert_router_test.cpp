@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "alert/alert_router.h"
+#include "core/field_path.h"
+#include "support/test_data.h"
+
+namespace vigil {
+namespace {
+
+constexpr const char* kSecrets[] = {"alice@example.com", "hunter2", "123-45-6789",
+                                    "4111111111111111", "203.0.113.77"};
+
+Value event_full_of_pii() {
+  Value doc;
+  FieldPath("user.name").set(doc, "alice@example.com");
+  FieldPath("source.ip").set(doc, "203.0.113.77");
+  FieldPath("host.name").set(doc, "db01");
+  doc.set("password", "hunter2");
+  doc.set("message", "ssn 123-45-6789 card 4111111111111111 from alice@example.com");
+  return doc;
+}
+
+Alert make_alert(Timestamp t) {
+  Alert a;
+  a.rule = "excessive_failed_logins";
+  a.rule_id = "0e95725d-7320-415d-80f7-004da920fc11";
+  a.title = "Excessive failed logins";
+  a.severity = Severity::kHigh;
+  a.description = "failures for alice@example.com";
+  a.time = t;
+  a.tags = {"attack.credential_access", "attack.t1110"};
+  a.author = "vigil";
+  a.events.push_back(event_full_of_pii());
+  a.context.set("note", "password=hunter2");
+  return a;
+}
+
+class AlertRouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::make_temp_dir("vigil-alert-router");
+    SanitizeConfig sc;
+    sc.pseudonymize_key = "0123456789abcdef0123456789abcdef";
+    auto s = Sanitizer::create(sc);
+    ASSERT_TRUE(s) << s.error().message;
+    sanitizer_ = *s;
+    auto store = AlertStore::open(dir_);
+    ASSERT_TRUE(store);
+    config_.outputs = {AlertOutputConfig{.type = "file", .path = (dir_ / "alerts.jsonl").string()}};
+    router_ = std::make_unique<AlertRouter>(config_, sanitizer_, &metrics_, std::move(*store));
+    ASSERT_TRUE(router_->add_configured_outputs(config_));
+  }
+  void TearDown() override {
+    router_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::vector<std::string> output_lines() {
+    std::ifstream in(dir_ / "alerts.jsonl");
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    return lines;
+  }
+
+  std::filesystem::path dir_;
+  AlertsConfig config_;
+  VigilMetrics metrics_;
+  std::shared_ptr<const Sanitizer> sanitizer_;
+  std::unique_ptr<AlertRouter> router_;
+};
+
+TEST_F(AlertRouterTest, NothingSensitiveReachesTheStoreOrTheOutputs) {
+  router_->emit(make_alert(Timestamp{1'700'000'000'000'000}));
+  router_->flush();
+  const auto lines = output_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  auto stored = router_->store()->query({});
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->size(), 1u);
+  const std::string api_json = alert_json((*stored)[0]);
+  for (const std::string& text : {lines[0], api_json}) {
+    for (const char* secret : kSecrets) {
+      EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text;
+    }
+    EXPECT_NE(text.find(R"("rule_name":"excessive_failed_logins")"), std::string::npos);
+    EXPECT_NE(text.find(R"("attack.t1110")"), std::string::npos);
+    EXPECT_NE(text.find(R"("author":"vigil")"), std::string::npos);
+    EXPECT_NE(text.find(R"("host":"db01")"), std::string::npos) << "entity from the event";
+  }
+  // The whole SQLite directory (database and WAL) holds none of them either.
+  for (const auto& f : std::filesystem::directory_iterator(dir_)) {
+    const std::string bytes = testing::read_file(f.path());
+    for (const char* secret : kSecrets) {
+      EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " in " << f.path();
+    }
+  }
+}
+
+TEST_F(AlertRouterTest, RepeatsAreOneAlertWithACountAndReachOutputsOnce) {
+  const Timestamp t0{1'700'000'000'000'000};
+  for (int i = 0; i < 4; ++i) router_->emit(make_alert(Timestamp{t0.micros + i * 1'000'000}));
+  router_->flush();
+  EXPECT_EQ(output_lines().size(), 1u);
+  auto stored = router_->store()->query({});
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].count, 4u);
+  EXPECT_EQ((*stored)[0].first_seen, t0);
+  EXPECT_EQ((*stored)[0].last_seen, Timestamp{t0.micros + 3'000'000});
+  EXPECT_EQ(router_->alerts_raised(), 1u);
+  EXPECT_EQ(metrics_.alerts_deduplicated.value(), 3u);
+}
+
+TEST_F(AlertRouterTest, ClosingAnAlertEndsItsGroupAndLowersActiveThreats) {
+  const Timestamp t0{1'700'000'000'000'000};
+  router_->emit(make_alert(t0));
+  router_->flush();
+  EXPECT_EQ(metrics_.active_threats.value(), 1);
+  const std::string id = (*router_->store()->query({}))[0].id;
+  ASSERT_TRUE(router_->set_status(id, AlertStatus::kClosed));
+  EXPECT_EQ(metrics_.active_threats.value(), 0);
+  router_->emit(make_alert(Timestamp{t0.micros + 1'000'000}));
+  router_->flush();
+  EXPECT_EQ(router_->store()->query({})->size(), 2u) << "a repeat after closing is a new alert";
+  EXPECT_EQ(metrics_.active_threats.value(), 1);
+}
+
+}  // namespace
+}  // namespace vigil
