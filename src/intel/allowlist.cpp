@@ -34,17 +34,20 @@ Result<void> Allowlist::add(std::string_view value) {
   return {};
 }
 
+bool Allowlist::allows_ip(const IpPrefix& address) const {
+  for (const IpPrefix& r : ranges_) {
+    if (r.contains(address)) return true;
+  }
+  return false;
+}
+
 bool Allowlist::allows(const NormalizedValue& value) const {
   switch (value.type) {
     case IndicatorType::kIpv4:
     case IndicatorType::kIpv6:
     case IndicatorType::kCidr: {
       const auto p = IpPrefix::parse(value.value);
-      if (!p) return false;
-      for (const IpPrefix& r : ranges_) {
-        if (r.contains(*p)) return true;
-      }
-      return false;
+      return p && allows_ip(*p);
     }
     case IndicatorType::kDomain: {
       std::string_view name = value.value;

@@ -26,6 +26,7 @@ class Allowlist {
   // An IP, a CIDR, a domain (covers its subdomains) or any other indicator value.
   Result<void> add(std::string_view value);
   bool allows(const NormalizedValue& value) const;
+  bool allows_ip(const IpPrefix& address) const;
   size_t size() const { return ranges_.size() + domains_.size() + exact_.size(); }
 
  private:

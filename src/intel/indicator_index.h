@@ -33,6 +33,12 @@ class IndicatorIndex {
   template <typename F>
   void for_each_match(const NormalizedValue& value, F&& f) const;
 
+  // The IP path: no normalized text needed (the hot path of event matching).
+  template <typename F>
+  void for_each_ip_match(const IpPrefix& address, F&& f) const {
+    prefixes_.for_each_covering(address, f);
+  }
+
   const SourceMap& sources() const { return sources_; }
   size_t size() const { return size_; }
 

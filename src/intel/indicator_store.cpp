@@ -85,29 +85,68 @@ size_t IndicatorStore::purge_expired(Timestamp now) {
 std::optional<LookupResult> IndicatorStore::lookup(std::string_view value,
                                                    std::optional<IndicatorType> type,
                                                    Timestamp now) const {
+  const bool ip_type =
+      type == IndicatorType::kIpv4 || type == IndicatorType::kIpv6 || type == IndicatorType::kCidr;
+  if (!type || ip_type) {
+    if (auto ip = IpPrefix::parse(value)) return lookup_ip(*ip, now);
+    if (ip_type) return std::nullopt;
+  }
   auto normalized = normalize_indicator(value, type);
   if (!normalized) return std::nullopt;
   return lookup(*normalized, now);
 }
 
-std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
-                                                   Timestamp now) const {
-  const auto index = snapshot();
+// Runs `match` over the snapshot, then applies the allowlist: it is checked
+// only after a match, so it costs nothing on the miss path and only matches it
+// actually prevented are counted.
+template <typename Match, typename Allowed>
+std::optional<LookupResult> IndicatorStore::aggregate_matches(Match&& match,
+                                                              Allowed&& allowed) const {
   LookupResult r;
-  index->for_each_match(value, [&](const Indicator& ind) {
-    if (ind.valid_until > now) aggregate(r, ind);
-  });
+  match(r);
   if (r.matches.empty()) return std::nullopt;
-  // Checked only after a match: the allowlist costs nothing on the miss path,
-  // and only matches it actually prevented are counted.
-  if (allowlist_.allows(value)) {
+  if (allowed()) {
     suppressed_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
   }
-  r.value = value.value;
-  r.type = value.type;
   sort_unique(r.sources);
   sort_unique(r.tags);
+  return r;
+}
+
+std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
+                                                   Timestamp now) const {
+  const auto index = snapshot();
+  auto r = aggregate_matches(
+      [&](LookupResult& out) {
+        index->for_each_match(value, [&](const Indicator& ind) {
+          if (ind.valid_until > now) aggregate(out, ind);
+        });
+      },
+      [&] { return allowlist_.allows(value); });
+  if (r) {
+    r->value = value.value;
+    r->type = value.type;
+  }
+  return r;
+}
+
+std::optional<LookupResult> IndicatorStore::lookup_ip(const IpPrefix& address,
+                                                      Timestamp now) const {
+  const auto index = snapshot();
+  auto r = aggregate_matches(
+      [&](LookupResult& out) {
+        index->for_each_ip_match(address, [&](const Indicator& ind) {
+          if (ind.valid_until > now) aggregate(out, ind);
+        });
+      },
+      [&] { return allowlist_.allows_ip(address); });
+  if (r) {
+    r->value = address.to_string();
+    r->type = !address.is_host() ? IndicatorType::kCidr
+              : address.v6       ? IndicatorType::kIpv6
+                                 : IndicatorType::kIpv4;
+  }
   return r;
 }
 

@@ -58,6 +58,8 @@ class IndicatorStore {
                                      std::optional<IndicatorType> type = std::nullopt,
                                      Timestamp now = Timestamp::now()) const;
   std::optional<LookupResult> lookup(const NormalizedValue& value, Timestamp now) const;
+  // An address or range, already parsed (event fields hold IPs most often).
+  std::optional<LookupResult> lookup_ip(const IpPrefix& address, Timestamp now) const;
 
   uint64_t suppressed_matches() const { return suppressed_.load(std::memory_order_relaxed); }
   size_t size() const { return snapshot()->size(); }
@@ -66,6 +68,8 @@ class IndicatorStore {
  private:
   std::shared_ptr<const IndicatorIndex> snapshot() const { return index_.load(); }
   void publish(SourceMap sources);
+  template <typename Match, typename Allowed>
+  std::optional<LookupResult> aggregate_matches(Match&& match, Allowed&& allowed) const;
 
   Allowlist allowlist_;
   std::mutex writer_;  // one update at a time; readers never take it
