@@ -139,6 +139,11 @@ class Parser {
 
   Result<ConditionNode> parse_reference(const std::string& name) {
     ++pos_;
+    const bool call = at("(");
+    if (call &&
+        (name == "count" || name == "sum" || name == "min" || name == "max" || name == "avg")) {
+      return fail(kAggregation);
+    }
     for (size_t i = 0; i < ids_.size(); ++i) {
       if (ids_[i] == name) return ConditionNode{Op::kRef, {static_cast<int>(i)}, {}};
     }

@@ -5,6 +5,8 @@
 //   SigmaDetector   the pipeline Detector that turns matches into alerts
 #pragma once
 
+#include "detect/default_mappings.h"
+#include "detect/event_file.h"
 #include "detect/field_mapping.h"
 #include "detect/rule_loader.h"
 #include "detect/rule_set.h"
