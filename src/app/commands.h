@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace vigil {
 
@@ -26,5 +27,16 @@ struct ReplayArgs {
 };
 int run_replay(const Overrides& overrides, const ReplayArgs& args);
 int run_check_config(const std::string& file);
+
+// `vigil rules validate|test` (src/app/rules_command.cpp).
+struct RulesArgs {
+  std::vector<std::string> paths;             // rule files or directories
+  std::string events;                         // test: NDJSON, JSON array or concatenated objects
+  bool json = false;                          // test: JSON lines instead of TSV
+  std::vector<std::string> mappings;          // field-mapping files (default: the shipped ones)
+  std::vector<std::string> logsource_tables;  // thor.yml-style tables merged into the mappings
+};
+int run_rules_validate(const RulesArgs& args);
+int run_rules_test(const RulesArgs& args);
 
 }  // namespace vigil

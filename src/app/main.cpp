@@ -43,12 +43,34 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "Validate a config file");
   check->add_option("file", config_file, "YAML config file")->required();
 
+  RulesArgs rules_args;
+  auto* rules = app.add_subcommand("rules", "Sigma rules: validate them, run them over events");
+  rules->require_subcommand(1);
+  auto* validate = rules->add_subcommand(
+      "validate", "Load and compile rules; one line per failing rule, then a summary");
+  validate->add_option("paths", rules_args.paths, "Rule files or directories")->required();
+  auto* rules_test = rules->add_subcommand(
+      "test", "Run events through rules; one line per match (event number, id, title, level)");
+  rules_test->add_option("--rules", rules_args.paths, "Rule files or directories")->required();
+  rules_test
+      ->add_option("--events", rules_args.events,
+                   "NDJSON, a JSON array, or concatenated JSON objects")
+      ->required();
+  rules_test->add_flag("--json", rules_args.json, "JSON lines instead of tab-separated lines");
+  for (auto* sub : {validate, rules_test}) {
+    sub->add_option("--mapping", rules_args.mappings,
+                    "Field-mapping YAML (repeatable; default: the shipped Windows and ECS ones)");
+    sub->add_option("--logsource-table", rules_args.logsource_tables,
+                    "thor.yml-style log-source table to merge into the mappings (repeatable)");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
+  if (*rules) return *validate ? run_rules_validate(rules_args) : run_rules_test(rules_args);
   if (*run) return run_daemon(o);
   if (*replay) return run_replay(o, replay_args);
   return run_check_config(config_file);
