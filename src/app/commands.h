@@ -2,6 +2,7 @@
 // 0 ok, 1 runtime error, 2 usage or configuration error.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,16 @@ struct ReplayArgs {
 };
 int run_replay(const Overrides& overrides, const ReplayArgs& args);
 int run_check_config(const std::string& file);
+
+// `vigil anomaly evaluate` (src/app/anomaly_command.cpp).
+struct AnomalyEvaluateArgs {
+  std::string data;
+  uint32_t seeds = 10;
+  uint32_t trees = 100;
+  uint32_t max_samples = 0;  // 0 = auto: min(256, rows)
+};
+int run_anomaly_score(const std::string& forest_file, const std::string& data_file);
+int run_anomaly_evaluate(const AnomalyEvaluateArgs& args);
 
 // `vigil rules validate|test` (src/app/rules_command.cpp).
 struct RulesArgs {

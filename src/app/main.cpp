@@ -64,6 +64,23 @@ int main(int argc, char** argv) {
                     "thor.yml-style log-source table to merge into the mappings (repeatable)");
   }
 
+  std::string forest_file, scored_data;
+  AnomalyEvaluateArgs evaluation;
+  auto* anomaly = app.add_subcommand("anomaly", "Isolation Forest: parity and quality checks");
+  anomaly->require_subcommand(1);
+  auto* score = anomaly->add_subcommand(
+      "score", "Score a CSV with a forest exported from scikit-learn; prints CSV scores");
+  score->add_option("--sklearn-forest", forest_file, "Forest TSV exported node by node")
+      ->required();
+  score->add_option("--data", scored_data, "CSV of features (a last `label` column is ignored)")
+      ->required();
+  auto* evaluate = anomaly->add_subcommand(
+      "evaluate", "Fit and score a labelled CSV over seeds; prints one JSON line with the AUC");
+  evaluate->add_option("--data", evaluation.data, "CSV with a last `label` column")->required();
+  evaluate->add_option("--seeds", evaluation.seeds, "Seeds 0..N-1 (default 10)");
+  evaluate->add_option("--trees", evaluation.trees, "Trees per forest (default 100)");
+  evaluate->add_option("--max-samples", evaluation.max_samples, "Rows per tree (default auto)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -73,5 +90,8 @@ int main(int argc, char** argv) {
   if (*rules) return *validate ? run_rules_validate(rules_args) : run_rules_test(rules_args);
   if (*run) return run_daemon(o);
   if (*replay) return run_replay(o, replay_args);
+  if (*anomaly) {
+    return *score ? run_anomaly_score(forest_file, scored_data) : run_anomaly_evaluate(evaluation);
+  }
   return run_check_config(config_file);
 }
