@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "app/detection.h"
+
 namespace vigil {
 
 Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptions options) {
@@ -53,6 +55,9 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     if (!output) return tl::unexpected(output.error());
     engine->alerts_->add_output(std::move(*output));
   }
+  auto detectors = build_detectors(config.detect);
+  if (!detectors) return tl::unexpected(detectors.error());
+  stages.detectors = std::move(*detectors);
   stages.alerts = engine->alerts_.get();
   stages.metrics = engine->metrics_.get();
   engine->pipeline_ = std::make_unique<Pipeline>(config, std::move(stages), std::move(store));

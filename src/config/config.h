@@ -106,6 +106,16 @@ struct AlertsConfig {
   std::vector<AlertOutputConfig> outputs = {AlertOutputConfig{.type = "log"}};
 };
 
+// Sigma detection. Rules load at start-up; a rule that fails is logged with
+// file, line and reason, and every other rule still runs.
+struct DetectConfig {
+  bool builtin_rules = true;                  // the rule pack compiled in (rules/vigil)
+  std::vector<std::string> rules;             // Sigma rule files or directories
+  std::vector<std::string> logsource_tables;  // thor.yml-style tables for the Windows mapping
+  // Values for `expand` modifier placeholders (%name%).
+  std::map<std::string, std::vector<std::string>> placeholders;
+};
+
 struct MetricsConfig {
   int max_event_type_labels = 64;
 };
@@ -130,6 +140,7 @@ struct Config {
   LoggingConfig logging;
   PipelineConfig pipeline;
   AlertsConfig alerts;
+  DetectConfig detect;
 };
 
 // The embedded defaults (what `vigil run` uses with no --config).

@@ -240,6 +240,14 @@ Config parse(const YAML::Node& root, const std::string& file) {
     p.finish();
   }
   read_alerts(SectionReader(top.child("alerts"), "alerts", file), c.alerts);
+  {
+    SectionReader d(top.child("detect"), "detect", file);
+    d.read("builtin_rules", c.detect.builtin_rules);
+    d.read("rules", c.detect.rules);
+    d.read("logsource_tables", c.detect.logsource_tables);
+    d.read("placeholders", c.detect.placeholders);
+    d.finish();
+  }
   top.finish();
   validate(c, root, top);
   return c;
