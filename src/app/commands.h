@@ -29,6 +29,19 @@ struct ReplayArgs {
 int run_replay(const Overrides& overrides, const ReplayArgs& args);
 int run_check_config(const std::string& file);
 
+// `vigil intel import|lookup` (src/app/intel_command.cpp).
+struct IntelImportArgs {
+  std::string format;  // stix, misp, csv, text
+  std::string source;  // feed name; default "<format>:<file name>"
+  std::string file;
+  std::string preset;    // csv: feodo, urlhaus, threatfox, malwarebazaar, phishtank
+  std::string type;      // text: every line is this indicator type
+  std::string severity;  // default for entries without one
+  int confidence = -1;   // default for entries without one (-1: 50)
+};
+int run_intel_import(const Overrides& overrides, const IntelImportArgs& args);
+int run_intel_lookup(const Overrides& overrides, const std::string& value);
+
 // `vigil anomaly evaluate` (src/app/anomaly_command.cpp).
 struct AnomalyEvaluateArgs {
   std::string data;

@@ -81,6 +81,32 @@ int main(int argc, char** argv) {
   evaluate->add_option("--trees", evaluation.trees, "Trees per forest (default 100)");
   evaluate->add_option("--max-samples", evaluation.max_samples, "Rows per tree (default auto)");
 
+  IntelImportArgs import_args;
+  std::string intel_value;
+  auto* intel =
+      app.add_subcommand("intel", "Threat-intelligence store: import feeds, look up values");
+  intel->require_subcommand(1);
+  auto* import =
+      intel->add_subcommand("import", "Import a feed file into the store (replaces that source)");
+  import->add_option("--data-dir", o.data_dir, "Directory holding intel.db (storage.data_dir)");
+  import->add_option("--config", o.config_file, "YAML config file");
+  import->add_option("--format", import_args.format, "stix, misp, csv or text")
+      ->required()
+      ->check(CLI::IsMember({"stix", "misp", "csv", "text"}));
+  import->add_option("--source", import_args.source, "Feed name (default <format>:<file name>)");
+  import->add_option("--preset", import_args.preset,
+                     "csv layout: feodo, urlhaus, threatfox, malwarebazaar, phishtank");
+  import->add_option("--type", import_args.type, "text: the type of every line (default inferred)");
+  import->add_option("--severity", import_args.severity, "Severity of entries without one");
+  import->add_option("--confidence", import_args.confidence,
+                     "Confidence (0-100) of entries without one");
+  import->add_option("file", import_args.file, "Feed file (misp: a feed directory or event file)")
+      ->required();
+  auto* lookup = intel->add_subcommand("lookup", "Look a value up; exit 1 when nothing matches");
+  lookup->add_option("--data-dir", o.data_dir, "Directory holding intel.db (storage.data_dir)");
+  lookup->add_option("--config", o.config_file, "YAML config file");
+  lookup->add_option("value", intel_value, "IP, CIDR, domain, URL, hash or e-mail")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -92,6 +118,9 @@ int main(int argc, char** argv) {
   if (*replay) return run_replay(o, replay_args);
   if (*anomaly) {
     return *score ? run_anomaly_score(forest_file, scored_data) : run_anomaly_evaluate(evaluation);
+  }
+  if (*intel) {
+    return *import ? run_intel_import(o, import_args) : run_intel_lookup(o, intel_value);
   }
   return run_check_config(config_file);
 }
