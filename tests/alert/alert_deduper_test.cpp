@@ -1,13 +1,15 @@
-#include <gtest/gtest.h>
-
 #include "alert/alert_deduper.h"
+
+#include <gtest/gtest.h>
 
 namespace vigil {
 namespace {
 
 constexpr int64_t kMinute = 60'000'000;
 
-Timestamp at_minute(int64_t m) { return Timestamp{1'700'000'000'000'000 + m * kMinute}; }
+Timestamp at_minute(int64_t m) {
+  return Timestamp{1'700'000'000'000'000 + m * kMinute};
+}
 
 TEST(AlertDeduper, RepeatsInsideTheWindowUpdateOneAlert) {
   AlertDeduper d(5 * kMinute, 100);

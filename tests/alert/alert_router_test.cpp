@@ -1,9 +1,10 @@
+#include "alert/alert_router.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "alert/alert_router.h"
 #include "core/field_path.h"
 #include "support/test_data.h"
 

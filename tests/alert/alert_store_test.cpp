@@ -1,8 +1,9 @@
+#include "alert/alert_store.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "alert/alert_store.h"
 #include "support/test_data.h"
 
 namespace vigil {

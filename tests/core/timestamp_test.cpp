@@ -49,9 +49,9 @@ TEST(Timestamp, DayFormattingAcrossMidnight) {
 }
 
 TEST(Timestamp, Rfc3339FormattingRoundTrips) {
-  for (const char* text : {"1970-01-01T00:00:00.000001Z", "1999-12-31T23:59:59.999999Z",
-                           "2000-02-29T12:00:00.500000Z", "2024-07-04T09:05:03.000042Z",
-                           "9999-12-31T23:59:59.999999Z"}) {
+  for (const char* text :
+       {"1970-01-01T00:00:00.000001Z", "1999-12-31T23:59:59.999999Z", "2000-02-29T12:00:00.500000Z",
+        "2024-07-04T09:05:03.000042Z", "9999-12-31T23:59:59.999999Z"}) {
     auto t = parse_iso8601(text);
     ASSERT_TRUE(t) << text;
     EXPECT_EQ(format_rfc3339(*t), text);

@@ -35,8 +35,8 @@ TEST(JsonWriter, EscapesAtEveryOffsetOfLongStrings) {
         std::string expected = std::string(pos, 'x');
         expected += special == '"'    ? "\\\""
                     : special == '\\' ? "\\\\"
-                    : special == '\n'  ? "\\n"
-                                       : "\\u001f";
+                    : special == '\n' ? "\\n"
+                                      : "\\u001f";
         expected += std::string(len - pos - 1, 'x');
         EXPECT_EQ(to_json(Value(s)), "\"" + expected + "\"") << "len " << len << " pos " << pos;
       }
