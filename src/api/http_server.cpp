@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "api/connection_pool.h"
+#include "api/replies.h"
 #include "core/json_writer.h"
 
 namespace vigil {
@@ -119,11 +120,24 @@ void HttpServer::install_routes() {
               [this](const auto& req, auto& res) { get_alert(req, res); });
   server_.Post(R"(/api/v1/alerts/([0-9a-f]{1,64}))",
                [this](const auto& req, auto& res) { post_alert(req, res); });
+  server_.Post("/api/v1/rules/reload", [this](const auto&, auto& res) { post_rules_reload(res); });
   server_.Get("/metrics", [this](const auto&, auto& res) { get_metrics(res); });
   server_.Get("/healthz", [](const auto&, auto& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
   server_.Get("/readyz", [this](const auto&, auto& res) { get_readyz(res); });
+}
+
+void HttpServer::post_rules_reload(httplib::Response& res) {
+  if (!reload_rules_) return api::reply_error(res, 404, "no rules to reload");
+  auto reloaded = reload_rules_();
+  if (!reloaded) return api::reply_error(res, 422, reloaded.error().message);
+  fmt::memory_buffer out;
+  JsonObjectWriter w(out);
+  w.field("reloaded", true);
+  w.field("rules", static_cast<uint64_t>(*reloaded));
+  w.close();
+  api::reply_json(res, 200, out);
 }
 
 void HttpServer::get_readyz(httplib::Response& res) {

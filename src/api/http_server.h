@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,11 @@ class HttpServer {
   // Binds the socket (port 0 picks a free port). Refuses a non-loopback
   // address without auth tokens.
   Result<int> bind();
+  // POST /api/v1/rules/reload calls this: the number of rules now running,
+  // or an error saying why the running rules were kept. Unset: 404.
+  using RulesReloader = std::function<Result<size_t>()>;
+  void set_rules_reloader(RulesReloader reloader) { reload_rules_ = std::move(reloader); }
+
   // Serves until stop(); blocking.
   void serve();
   void stop();
@@ -47,6 +53,7 @@ class HttpServer {
   void get_alerts(const httplib::Request& req, httplib::Response& res);
   void get_alert(const httplib::Request& req, httplib::Response& res);
   void post_alert(const httplib::Request& req, httplib::Response& res);
+  void post_rules_reload(httplib::Response& res);
   void get_metrics(httplib::Response& res);
   void get_readyz(httplib::Response& res);
 
@@ -54,6 +61,7 @@ class HttpServer {
   Pipeline& pipeline_;
   VigilMetrics* metrics_;
   AlertRouter* alerts_;
+  RulesReloader reload_rules_;
   BearerAuth auth_;
   httplib::Server server_;
   int listen_fd_ = -1;

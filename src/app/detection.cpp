@@ -1,5 +1,6 @@
 #include "app/detection.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/builtin_rules.h"
@@ -12,7 +13,13 @@ std::vector<std::filesystem::path> to_paths(const std::vector<std::string>& v) {
   return {v.begin(), v.end()};
 }
 
-Result<std::shared_ptr<Detector>> build_sigma(const DetectConfig& config) {
+struct LoadedRules {
+  std::shared_ptr<const sigma::RuleSet> set;
+  std::vector<std::string> errors;
+  size_t files = 0;
+};
+
+Result<LoadedRules> load_rule_set(const DetectConfig& config) {
   sigma::LoadOptions options;
   options.placeholders = config.placeholders;
   auto loaded = sigma::load_rules(to_paths(config.rules), options);
@@ -25,28 +32,66 @@ Result<std::shared_ptr<Detector>> build_sigma(const DetectConfig& config) {
       ++loaded.files;
     }
   }
-  for (const auto& e : loaded.errors) {
-    spdlog::error("rule not loaded: {}:{}: {}{}", e.file, e.line,
-                  e.rule.empty() ? "" : "'" + e.rule + "': ", e.reason);
-  }
   auto mappings = sigma::default_mappings(to_paths(config.logsource_tables));
   if (!mappings) return tl::unexpected(mappings.error());
-  auto set = std::make_shared<const sigma::RuleSet>(loaded.rules, std::move(*mappings));
+  LoadedRules out;
+  out.files = loaded.files;
+  for (const auto& e : loaded.errors) {
+    out.errors.push_back(fmt::format("{}:{}: {}{}", e.file, e.line,
+                                     e.rule.empty() ? "" : "'" + e.rule + "': ", e.reason));
+  }
+  out.set = std::make_shared<const sigma::RuleSet>(loaded.rules, std::move(*mappings));
+  return out;
+}
+
+void log_loaded(const LoadedRules& loaded) {
+  for (const auto& e : loaded.errors) spdlog::error("rule not loaded: {}", e);
   spdlog::info("sigma: {} rules loaded from {} files, {} failed, {} with no matching log source",
-               set->rule_count(), loaded.files, loaded.errors.size(), set->unmapped().size());
-  return std::make_shared<sigma::SigmaDetector>(std::move(set));
+               loaded.set->rule_count(), loaded.files, loaded.errors.size(),
+               loaded.set->unmapped().size());
 }
 
 }  // namespace
 
-Result<std::vector<std::shared_ptr<Detector>>> build_detectors(const DetectConfig& config) {
-  std::vector<std::shared_ptr<Detector>> detectors;
-  if (!config.rules.empty() || config.builtin_rules) {
-    auto sigma = build_sigma(config);
-    if (!sigma) return tl::unexpected(sigma.error());
-    detectors.push_back(std::move(*sigma));
+Result<std::unique_ptr<DetectionStage>> DetectionStage::create(const DetectConfig& config) {
+  std::unique_ptr<DetectionStage> stage(new DetectionStage(config));
+  if (config.rules.empty() && !config.builtin_rules) return stage;
+  auto loaded = load_rule_set(config);
+  if (!loaded) return tl::unexpected(loaded.error());
+  log_loaded(*loaded);
+  stage->sigma_ = std::make_shared<sigma::SigmaDetector>(loaded->set);
+  return stage;
+}
+
+std::vector<std::shared_ptr<Detector>> DetectionStage::detectors() const {
+  std::vector<std::shared_ptr<Detector>> out;
+  if (sigma_) out.push_back(sigma_);
+  return out;
+}
+
+RuleReload DetectionStage::reload() {
+  std::lock_guard lock(reload_mu_);
+  RuleReload result;
+  if (!sigma_) {
+    result.errors.push_back("no rules are configured (detect.rules, detect.builtin_rules)");
+    return result;
   }
-  return detectors;
+  auto loaded = load_rule_set(config_);
+  if (!loaded) {
+    result.errors.push_back(loaded.error().message);
+  } else if (!loaded->errors.empty()) {
+    result.errors = std::move(loaded->errors);
+  }
+  if (!result.errors.empty()) {
+    for (const auto& e : result.errors) spdlog::error("rules reload refused: {}", e);
+    spdlog::error("rules reload refused: the running rules stay");
+    return result;
+  }
+  log_loaded(*loaded);
+  result.rules = loaded->set->rule_count();
+  sigma_->replace(std::move(loaded->set));
+  spdlog::info("rules reloaded: {} rules", result.rules);
+  return result;
 }
 
 }  // namespace vigil

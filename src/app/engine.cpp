@@ -55,9 +55,10 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     if (!output) return tl::unexpected(output.error());
     engine->alerts_->add_output(std::move(*output));
   }
-  auto detectors = build_detectors(config.detect);
-  if (!detectors) return tl::unexpected(detectors.error());
-  stages.detectors = std::move(*detectors);
+  auto detection = DetectionStage::create(config.detect);
+  if (!detection) return tl::unexpected(detection.error());
+  engine->detection_ = std::move(*detection);
+  stages.detectors = engine->detection_->detectors();
   stages.alerts = engine->alerts_.get();
   stages.metrics = engine->metrics_.get();
   engine->pipeline_ = std::make_unique<Pipeline>(config, std::move(stages), std::move(store));

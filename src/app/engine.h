@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "alert/alert_router.h"
+#include "app/detection.h"
 #include "config/config.h"
 #include "metrics/vigil_metrics.h"
 #include "pipeline/pipeline.h"
@@ -25,6 +26,7 @@ class Engine {
   Pipeline& pipeline() { return *pipeline_; }
   VigilMetrics& metrics() { return *metrics_; }
   AlertRouter& alerts() { return *alerts_; }
+  DetectionStage& detection() { return *detection_; }
   const Config& config() const { return config_; }
 
  private:
@@ -33,6 +35,7 @@ class Engine {
   Config config_;
   std::unique_ptr<VigilMetrics> metrics_;
   std::unique_ptr<AlertRouter> alerts_;
+  std::unique_ptr<DetectionStage> detection_;
   std::unique_ptr<Pipeline> pipeline_;  // last: stops before what it uses
 };
 

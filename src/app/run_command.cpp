@@ -22,6 +22,7 @@ int run_daemon(const Overrides& overrides) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -40,9 +41,19 @@ int run_daemon(const Overrides& overrides) {
   spdlog::info("vigil listening on {} (port {}), data in {}", config->server.listen, *port,
                config->storage.data_dir);
 
+  DetectionStage& detection = (*engine)->detection();
+  server.set_rules_reloader([&detection]() -> Result<size_t> {
+    RuleReload r = detection.reload();
+    if (r.errors.empty()) return r.rules;
+    std::string why = "rules not reloaded, the running rules stay:";
+    for (const auto& e : r.errors) why += " " + e + ";";
+    return make_error(ErrorCode::kInvalidInput, why);
+  });
+
+  // SIGHUP reloads the rules; SIGINT and SIGTERM stop.
   std::thread signal_waiter([&] {
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) detection.reload();
     spdlog::info("signal {}: stopping", sig);
     server.stop();
   });

@@ -3,6 +3,7 @@
 // moves alerts through their workflow, and nothing sensitive is in them.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -195,6 +196,57 @@ TEST(BuiltinRules, SeedDetectionsFireOnAttacksAndNotOnLookAlikes) {
   for (std::string l; std::getline(in, l);) ++fired[nlohmann::json::parse(l)["rule_name"]];
   EXPECT_EQ(fired, expected);
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+// Hot reload: a new rule starts firing after POST /api/v1/rules/reload or
+// SIGHUP; a rule set with a broken rule is refused and the old rules keep
+// running.
+TEST(RulesReload, NewRulesSwapInAndABrokenSetKeepsTheRunningOne) {
+  const auto rules = make_temp_dir("vigil-reload-rules");
+  Daemon d("detect:\n  builtin_rules: false\n  rules: [" + rules.string() +
+           "]\nalerts:\n  dedupe_window_s: 0\n");
+  ASSERT_TRUE(d.started());
+  auto alert_count = [&](size_t want) {
+    nlohmann::json alerts;
+    for (int i = 0; i < 100; ++i) {
+      alerts = d.get_json("/api/v1/alerts")["alerts"];
+      if (alerts.size() >= want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return alerts.size();
+  };
+  ASSERT_EQ(d.post_ndjson(grant("alice", 1)).first, 200);
+  const auto fixtures = source_dir() / "tests" / "fixtures" / "rules";
+  std::filesystem::copy_file(fixtures / "admin_granted.yml", rules / "admin_granted.yml");
+  auto c = d.client();
+  auto reloaded = c.Post("/api/v1/rules/reload", "", "application/json");
+  ASSERT_TRUE(reloaded);
+  ASSERT_EQ(reloaded->status, 200) << reloaded->body;
+  EXPECT_EQ(nlohmann::json::parse(reloaded->body)["rules"], 1);
+  ASSERT_EQ(d.post_ndjson(grant("bob", 2)).first, 200);
+  EXPECT_EQ(alert_count(1), 1u) << "only the event after the reload fires";
+
+  std::filesystem::copy_file(fixtures / "broken.yml", rules / "broken.yml");
+  auto refused = c.Post("/api/v1/rules/reload", "", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 422);
+  EXPECT_NE(refused->body.find("broken.yml"), std::string::npos) << refused->body;
+  ASSERT_EQ(d.post_ndjson(grant("carol", 3)).first, 200);
+  EXPECT_EQ(alert_count(2), 2u) << "the running rules stayed";
+
+  std::filesystem::remove(rules / "broken.yml");
+  ASSERT_EQ(kill(d.process().pid(), SIGHUP), 0);
+  for (int i = 0; i < 100 && d.process().log().find("rules reloaded") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(d.process().log().find("rules reloaded: 1 rules"), std::string::npos);
+  std::filesystem::remove_all(rules);
 }
 
 }  // namespace
