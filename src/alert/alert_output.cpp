@@ -47,7 +47,14 @@ void QueuedOutput::run() {
   std::unique_lock lock(mu_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, nothing left
+    if (stopping_) {
+      // Shutdown already waited (flush); what a dead destination left is
+      // counted as dropped rather than holding the process up.
+      if (metrics_ && !queue_.empty()) metrics_->alert_output_dropped.at(label_).inc(queue_.size());
+      queue_.clear();
+      idle_.notify_all();
+      return;
+    }
     auto message = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;

@@ -217,7 +217,7 @@ void AlertRouter::refresh_active_threats() {
 
 Result<AlertRecord> AlertRouter::set_status(const std::string& id, AlertStatus status) {
   if (!store_) return make_error(ErrorCode::kUnavailable, "alerts are not stored");
-  flush();  // a status change must not race the alert's own first write
+  flush_store();  // a status change must not race the alert's own first write
   auto r = store_->set_status(id, status);
   if (!r) return r;
   {
@@ -228,11 +228,14 @@ Result<AlertRecord> AlertRouter::set_status(const std::string& id, AlertStatus s
   return r;
 }
 
+void AlertRouter::flush_store() {
+  if (!store_thread_.joinable()) return;
+  std::unique_lock lock(store_mu_);
+  store_idle_.wait(lock, [&] { return pending_.empty() && !store_busy_; });
+}
+
 void AlertRouter::flush() {
-  if (store_thread_.joinable()) {
-    std::unique_lock lock(store_mu_);
-    store_idle_.wait(lock, [&] { return pending_.empty() && !store_busy_; });
-  }
+  flush_store();
   std::lock_guard lock(outputs_mu_);
   for (auto& output : outputs_) output->flush(kOutputFlushTimeout);
 }

@@ -45,6 +45,8 @@ class AlertRouter : public AlertSink {
   // Blocks until every alert emitted so far is stored and delivered (or the
   // timeout passes per output): the end of a replay, shutdown, tests.
   void flush();
+  // Blocks until every alert emitted so far is in the store (not the outputs).
+  void flush_store();
 
   // The sanitized body of an alert (see AlertRecord::body_json).
   std::string body_json(const Alert& alert) const;
