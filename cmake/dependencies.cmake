@@ -9,6 +9,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(CURL REQUIRED)
+find_package(ZLIB REQUIRED)
 find_package(CLI11 CONFIG QUIET)
 
 pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)

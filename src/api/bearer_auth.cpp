@@ -22,12 +22,15 @@ BearerAuth::BearerAuth(const std::vector<std::string>& tokens) {
 
 bool BearerAuth::allows(std::string_view authorization) const {
   if (!enabled()) return true;
-  constexpr std::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size() ||
-      !iequals_ascii(authorization.substr(0, kScheme.size()), kScheme)) {
-    return false;
+  // "Bearer" for the API; "Splunk" is how HEC clients send the same token,
+  // "ApiKey" how Elastic shippers do.
+  size_t scheme = 0;
+  for (std::string_view s : {"bearer ", "splunk ", "apikey "}) {
+    if (authorization.size() > s.size() && iequals_ascii(authorization.substr(0, s.size()), s))
+      scheme = s.size();
   }
-  const auto presented = digest(trim(authorization.substr(kScheme.size())));
+  if (scheme == 0) return false;
+  const auto presented = digest(trim(authorization.substr(scheme)));
   bool ok = false;
   for (const auto& d : digests_) {  // no early exit: every token is compared
     ok |= CRYPTO_memcmp(d.data(), presented.data(), d.size()) == 0;

@@ -13,7 +13,8 @@ class BearerAuth {
  public:
   explicit BearerAuth(const std::vector<std::string>& tokens);
   bool enabled() const { return !digests_.empty(); }
-  // `authorization` is the raw header value ("Bearer <token>").
+  // `authorization` is the raw header value: "Bearer <token>", or the same
+  // token as "Splunk <token>" (HEC) or "ApiKey <token>" (Elastic shippers).
   bool allows(std::string_view authorization) const;
 
  private:

@@ -106,8 +106,10 @@ bool HttpServer::authorize(const httplib::Request& req, httplib::Response& res) 
 
 void HttpServer::install_routes() {
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.rfind("/api/", 0) == 0 && !authorize(req, res))
-      return httplib::Server::HandlerResponse::Handled;
+    // Everything but the probes needs the token, shipper endpoints included.
+    const bool open = req.path == "/metrics" || req.path == "/healthz" || req.path == "/readyz" ||
+                      req.path == "/services/collector/health";
+    if (!open && !authorize(req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server_.set_logger([this](const httplib::Request&, const httplib::Response& res) {
@@ -126,6 +128,18 @@ void HttpServer::install_routes() {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
   server_.Get("/readyz", [this](const auto&, auto& res) { get_readyz(res); });
+  // What log shippers send (src/api/shipper_routes.cpp).
+  server_.Post("/_bulk", [this](const auto& req, auto& res) { post_bulk(req, res); });
+  server_.Post(R"(/([^/_][^/]*)/_bulk)",
+               [this](const auto& req, auto& res) { post_bulk(req, res); });
+  server_.Get("/", [this](const auto&, auto& res) { get_elastic_banner(res); });
+  for (const char* path :
+       {"/services/collector", "/services/collector/event", "/services/collector/event/1.0"}) {
+    server_.Post(path, [this](const auto& req, auto& res) { post_hec(req, res); });
+  }
+  server_.Get("/services/collector/health", [](const auto&, auto& res) {
+    res.set_content(R"({"text":"HEC is healthy","code":17})", "application/json");
+  });
 }
 
 void HttpServer::post_rules_reload(httplib::Response& res) {

@@ -54,6 +54,9 @@ class HttpServer {
   void get_alert(const httplib::Request& req, httplib::Response& res);
   void post_alert(const httplib::Request& req, httplib::Response& res);
   void post_rules_reload(httplib::Response& res);
+  void post_bulk(const httplib::Request& req, httplib::Response& res);
+  void post_hec(const httplib::Request& req, httplib::Response& res);
+  void get_elastic_banner(httplib::Response& res);
   void get_metrics(httplib::Response& res);
   void get_readyz(httplib::Response& res);
 

@@ -25,9 +25,19 @@ struct ReplayArgs {
   std::string input;        // NDJSON file, or - for stdin
   bool no_store = false;    // process without storing events or alerts
   std::string alerts_file;  // also write the replay's alerts here as JSON lines
+  std::string format;       // decoder name (default json)
+  int year = 0;             // year of syslog timestamps (0 = infer)
 };
 int run_replay(const Overrides& overrides, const ReplayArgs& args);
 int run_check_config(const std::string& file);
+
+// `vigil decode --decoder NAME FILE`: the canonical events, one JSON per line.
+struct DecodeArgs {
+  std::string decoder;
+  std::string input;  // file (gzip read transparently) or - for stdin
+  int year = 0;
+};
+int run_decode(const Overrides& overrides, const DecodeArgs& args);
 
 // `vigil intel import|lookup` (src/app/intel_command.cpp).
 struct IntelImportArgs {
@@ -56,6 +66,7 @@ int run_anomaly_evaluate(const AnomalyEvaluateArgs& args);
 struct RulesArgs {
   std::vector<std::string> paths;             // rule files or directories
   std::string events;                         // test: NDJSON, JSON array or concatenated objects
+  std::string format;                         // test: decode --events with this decoder
   bool json = false;                          // test: JSON lines instead of TSV
   std::vector<std::string> mappings;          // field-mapping files (default: the shipped ones)
   std::vector<std::string> logsource_tables;  // thor.yml-style tables merged into the mappings

@@ -37,7 +37,23 @@ int main(int argc, char** argv) {
                    "Process without storing events or alerts (back-tests, benchmarks)");
   replay->add_option("--alerts", replay_args.alerts_file,
                      "Write the replay's alerts to FILE as JSON lines");
-  replay->add_option("input", replay_args.input, "NDJSON file, or - for stdin")->required();
+  replay->add_option("--format", replay_args.format,
+                     "Decoder for the input: json (default), syslog, sshd, access, windows, "
+                     "cloudtrail, zeek, auditd, ... or a decoder declared in the config");
+  replay->add_option("--year", replay_args.year,
+                     "Year of syslog timestamps that have none (default: inferred)");
+  replay->add_option("input", replay_args.input, "Log file (gzip or plain), or - for stdin")
+      ->required();
+
+  DecodeArgs decode_args;
+  auto* decode = app.add_subcommand(
+      "decode", "Decode a log file and print the canonical events, one JSON object per line");
+  decode->add_option("--config", o.config_file, "YAML config file (for declared decoders)");
+  decode->add_option("--decoder", decode_args.decoder, "Decoder name")->required();
+  decode->add_option("--year", decode_args.year,
+                     "Year of syslog timestamps that have none (default: inferred)");
+  decode->add_option("input", decode_args.input, "Log file (gzip or plain), or - for stdin")
+      ->required();
 
   std::string config_file;
   auto* check = app.add_subcommand("check-config", "Validate a config file");
@@ -57,6 +73,8 @@ int main(int argc, char** argv) {
                    "NDJSON, a JSON array, or concatenated JSON objects")
       ->required();
   rules_test->add_flag("--json", rules_args.json, "JSON lines instead of tab-separated lines");
+  rules_test->add_option("--format", rules_args.format,
+                         "Decode --events with this decoder (syslog, sshd, access, ...)");
   for (auto* sub : {validate, rules_test}) {
     sub->add_option("--mapping", rules_args.mappings,
                     "Field-mapping YAML (repeatable; default: the shipped Windows and ECS ones)");
@@ -116,6 +134,7 @@ int main(int argc, char** argv) {
   if (*rules) return *validate ? run_rules_validate(rules_args) : run_rules_test(rules_args);
   if (*run) return run_daemon(o);
   if (*replay) return run_replay(o, replay_args);
+  if (*decode) return run_decode(o, decode_args);
   if (*anomaly) {
     return *score ? run_anomaly_score(forest_file, scored_data) : run_anomaly_evaluate(evaluation);
   }

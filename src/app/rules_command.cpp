@@ -6,8 +6,10 @@
 #include <cstdio>
 
 #include "app/commands.h"
+#include "app/log_decoding.h"
 #include "core/json_writer.h"
 #include "detect/sigma.h"
+#include "normalize/normalizer.h"
 
 namespace vigil {
 namespace {
@@ -57,6 +59,21 @@ void print_match(size_t index, const MatchedRule& m, bool json) {
   std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
+// --events decoded with --format, normalized as the pipeline would.
+Result<std::vector<Value>> decoded_events(const RulesArgs& args) {
+  const Config config = default_config();
+  auto decoded = decode_log_file(args.events, args.format, decoder_catalog(config));
+  if (!decoded) return tl::unexpected(decoded.error());
+  const Normalizer normalizer(config.normalize);
+  std::vector<Value> docs;
+  docs.reserve(decoded->events.size());
+  for (Event& e : decoded->events) {
+    normalizer.normalize(e);
+    docs.push_back(std::move(e.doc));
+  }
+  return docs;
+}
+
 }  // namespace
 
 int run_rules_validate(const RulesArgs& args) {
@@ -84,7 +101,7 @@ int run_rules_test(const RulesArgs& args) {
     fmt::print(stderr, "vigil: {}\n", mappings.error().message);
     return kExitUsage;
   }
-  auto events = read_events(args.events);
+  auto events = args.format.empty() ? read_events(args.events) : decoded_events(args);
   if (!events) {
     fmt::print(stderr, "vigil: {}: {}\n", args.events, events.error().message);
     return kExitUsage;

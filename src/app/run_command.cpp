@@ -1,4 +1,5 @@
 // `vigil run`: the daemon.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -8,6 +9,7 @@
 #include "app/commands.h"
 #include "app/config_loading.h"
 #include "app/engine.h"
+#include "sources/sources.h"
 
 namespace vigil {
 
@@ -30,6 +32,17 @@ int run_daemon(const Overrides& overrides) {
   if (!engine) {
     spdlog::error("{}", engine.error().message);
     return engine.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
+  }
+  auto sources =
+      start_sources(*config, (*engine)->pipeline(), config->storage.data_dir + "/sources");
+  if (!sources) {
+    spdlog::error("{}", sources.error().message);
+    return sources.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
+  }
+  for (const auto& s : *sources) {
+    spdlog::info("source {} started{}{}", s->name(),
+                 s->udp_port() ? fmt::format(", udp port {}", s->udp_port()) : "",
+                 s->tcp_port() ? fmt::format(", tcp port {}", s->tcp_port()) : "");
   }
   HttpServer server(config->server, (*engine)->pipeline(), &(*engine)->metrics(),
                     &(*engine)->alerts());
@@ -60,6 +73,7 @@ int run_daemon(const Overrides& overrides) {
   server.serve();
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it if serve() ended on its own
   signal_waiter.join();
+  for (auto& s : *sources) s->stop();  // hand over what they read before the pipeline drains
   (*engine)->pipeline().shutdown();
   spdlog::info("vigil stopped");
   return kExitOk;

@@ -30,6 +30,9 @@ struct IngestConfig {
   uint64_t max_field_bytes = 64 << 10;
   uint64_t max_event_bytes = 1 << 20;
   uint64_t queue_capacity = 65536;  // events waiting between ingest and the store
+  // The year of syslog (RFC 3164) timestamps, which carry none; 0 = infer it
+  // from the time of reading (a line never lies more than 2 days ahead).
+  int syslog_year = 0;
 };
 
 struct NormalizeConfig {
@@ -128,6 +131,42 @@ struct PipelineConfig {
   int workers = 0;  // 0 = number of cores
 };
 
+// A decoder declared in YAML (`decoders:`), usable by name like the built-in
+// ones: a regex (RE2, named groups), key=value pairs, or CSV columns.
+struct DeclaredDecoderConfig {
+  std::string name{};
+  std::string type{};     // regex | kv | csv
+  std::string pattern{};  // regex: RE2 with named groups, matched against the whole line
+  std::vector<std::string> columns{};  // csv: column names, in order
+  std::string delimiter = ",";         // csv: one character
+  std::string pair_separator = " ";    // kv: between pairs
+  std::string kv_separator = "=";      // kv: between key and value
+  // group / key / column -> canonical field (unlisted ones keep their name)
+  std::map<std::string, std::string> fields{};
+  std::string timestamp{};                   // group / key / column holding the event time
+  std::map<std::string, std::string> set{};  // constant fields, e.g. event.category
+};
+
+// One input. `file` follows paths like `tail -F`; `syslog` listens on UDP
+// and/or TCP (optionally TLS). Each hands its lines to `decoder`.
+struct SourceConfig {
+  std::string type{};     // file | syslog
+  std::string name{};     // defaults to the type plus its index
+  std::string decoder{};  // default: syslog for syslog sources, json for files
+  // file
+  std::vector<std::string> paths{};  // paths or globs
+  int poll_interval_ms = 250;
+  bool start_at_end = false;  // new files: read from the end rather than the start
+  // syslog
+  std::string udp{};       // host:port; empty = no UDP listener
+  std::string tcp{};       // host:port; empty = no TCP listener
+  std::string tls_cert{};  // PEM; with tls_key, the TCP listener speaks TLS
+  std::string tls_key{};
+  uint64_t max_message_bytes = 64 << 10;
+  uint64_t batch_lines = 1000;  // lines handed to the pipeline per work item
+  int batch_delay_ms = 50;      // ... or after this long
+};
+
 struct Config {
   std::string source_file;  // empty when running on embedded defaults
   ServerConfig server;
@@ -141,6 +180,8 @@ struct Config {
   PipelineConfig pipeline;
   AlertsConfig alerts;
   DetectConfig detect;
+  std::vector<DeclaredDecoderConfig> decoders;
+  std::vector<SourceConfig> sources;
 };
 
 // The embedded defaults (what `vigil run` uses with no --config).

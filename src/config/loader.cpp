@@ -83,6 +83,7 @@ void read_ingest(SectionReader r, IngestConfig& c) {
   r.read("max_field_bytes", c.max_field_bytes);
   r.read("max_event_bytes", c.max_event_bytes);
   r.read("queue_capacity", c.queue_capacity);
+  r.read("syslog_year", c.syslog_year);
   r.finish();
 }
 
@@ -194,6 +195,78 @@ void read_alerts(SectionReader r, AlertsConfig& c) {
   r.finish();
 }
 
+void read_decoders(const YAML::Node& list, const SectionReader& top, Config& c) {
+  if (!list || list.IsNull()) return;
+  if (!list.IsSequence()) top.fail(list, "decoders must be a list");
+  for (size_t i = 0; i < list.size(); ++i) {
+    SectionReader r(list[i], fmt::format("decoders[{}]", i), top.file());
+    DeclaredDecoderConfig d;
+    r.read("name", d.name);
+    r.read("type", d.type);
+    r.read("pattern", d.pattern);
+    r.read("columns", d.columns);
+    r.read("delimiter", d.delimiter);
+    r.read("pair_separator", d.pair_separator);
+    r.read("kv_separator", d.kv_separator);
+    r.read("fields", d.fields);
+    r.read("timestamp", d.timestamp);
+    r.read("set", d.set);
+    r.finish();
+    if (d.name.empty()) r.fail(list[i], r.full("name") + " is required");
+    if (d.type != "regex" && d.type != "kv" && d.type != "csv")
+      r.fail(list[i], r.full("type") + " must be regex, kv or csv");
+    if (d.type == "regex" && d.pattern.empty())
+      r.fail(list[i], r.full("pattern") + " is required for regex");
+    if (d.type == "csv" && d.columns.empty())
+      r.fail(list[i], r.full("columns") + " is required for csv");
+    if (d.type == "csv" && d.delimiter.size() != 1)
+      r.fail(list[i], r.full("delimiter") + " must be one character");
+    if (d.type == "kv" && (d.pair_separator.empty() || d.kv_separator.empty()))
+      r.fail(list[i], r.full("pair_separator") + " and kv_separator must not be empty");
+    for (const auto& other : c.decoders) {
+      if (other.name == d.name) r.fail(list[i], fmt::format("decoder '{}' declared twice", d.name));
+    }
+    c.decoders.push_back(std::move(d));
+  }
+}
+
+void read_sources(const YAML::Node& list, const SectionReader& top, Config& c) {
+  if (!list || list.IsNull()) return;
+  if (!list.IsSequence()) top.fail(list, "sources must be a list");
+  for (size_t i = 0; i < list.size(); ++i) {
+    SectionReader r(list[i], fmt::format("sources[{}]", i), top.file());
+    SourceConfig s;
+    r.read("type", s.type);
+    r.read("name", s.name);
+    r.read("decoder", s.decoder);
+    r.read("paths", s.paths);
+    r.read("poll_interval_ms", s.poll_interval_ms);
+    r.read("start_at_end", s.start_at_end);
+    r.read("udp", s.udp);
+    r.read("tcp", s.tcp);
+    r.read("tls_cert", s.tls_cert);
+    r.read("tls_key", s.tls_key);
+    r.read("max_message_bytes", s.max_message_bytes);
+    r.read("batch_lines", s.batch_lines);
+    r.read("batch_delay_ms", s.batch_delay_ms);
+    r.finish();
+    if (s.type != "file" && s.type != "syslog")
+      r.fail(list[i], r.full("type") + " must be file or syslog");
+    if (s.type == "file" && s.paths.empty())
+      r.fail(list[i], r.full("paths") + " is required for a file source");
+    if (s.type == "syslog" && s.udp.empty() && s.tcp.empty())
+      r.fail(list[i], "a syslog source needs udp or tcp (host:port)");
+    if (s.tls_cert.empty() != s.tls_key.empty())
+      r.fail(list[i], r.full("tls_cert") + " and tls_key go together");
+    if (s.poll_interval_ms < 1) r.fail(list[i], r.full("poll_interval_ms") + " must be >= 1");
+    if (s.batch_lines < 1) r.fail(list[i], r.full("batch_lines") + " must be >= 1");
+    if (s.max_message_bytes < 64) r.fail(list[i], r.full("max_message_bytes") + " must be >= 64");
+    if (s.name.empty()) s.name = fmt::format("{}{}", s.type, i);
+    if (s.decoder.empty()) s.decoder = s.type == "syslog" ? "syslog" : "json";
+    c.sources.push_back(std::move(s));
+  }
+}
+
 void validate(const Config& c, const YAML::Node& root, const SectionReader& top) {
   auto at = [&](const char* section) { return root[section] ? root[section] : root; };
   if (c.storage.synchronous != "full" && c.storage.synchronous != "normal") {
@@ -248,6 +321,8 @@ Config parse(const YAML::Node& root, const std::string& file) {
     d.read("placeholders", c.detect.placeholders);
     d.finish();
   }
+  read_decoders(top.child("decoders"), top, c);
+  read_sources(top.child("sources"), top, c);
   top.finish();
   validate(c, root, top);
   return c;

@@ -24,7 +24,8 @@ struct LineError {
 struct DecodeResult {
   std::vector<Event> events;
   std::vector<LineError> errors;
-  size_t read = 0;  // events seen: accepted + rejected
+  size_t read = 0;     // events seen: accepted + rejected
+  size_t flagged = 0;  // accepted, but kept as event.original with a parse-error flag
 };
 
 enum class BodyFormat {

@@ -17,6 +17,7 @@ struct BatchOutcome {
   size_t read = 0;
   size_t accepted = 0;  // decoded and processed; durable only if `failure` is empty
   size_t rejected = 0;
+  size_t flagged = 0;  // accepted with a parse-error flag (event.original kept)
   size_t stored = 0;
   std::vector<LineError> errors;  // the first kMaxReportedErrors, by line
   std::optional<Error> failure;   // the store refused the batch: nothing in it is acknowledged

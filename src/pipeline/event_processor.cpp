@@ -17,17 +17,36 @@ std::string string_or_empty(const Value* v) {
 
 }  // namespace
 
-EventProcessor::EventProcessor(const IngestConfig& config, const Stages& stages)
-    : stages_(stages), decoder_(config) {}
+EventProcessor::EventProcessor(const DecoderCatalog& catalog, const Stages& stages)
+    : stages_(stages), catalog_(catalog), decoder_(catalog.ingest) {}
+
+void EventProcessor::decode(const WorkItem& item, DecodeResult& out) {
+  if (item.decoder.empty()) {
+    decoder_.decode(item.body, item.format, item.first_line, item.received, out);
+    return;
+  }
+  auto it = decoders_.find(item.decoder);
+  if (it == decoders_.end()) {
+    auto made = make_decoder(item.decoder, catalog_);
+    if (!made) {  // sources check their decoder at start-up; this is a caller's bug
+      ++out.read;
+      out.errors.push_back({item.first_line, RejectReason::kParseError, made.error().message});
+      return;
+    }
+    it = decoders_.emplace(item.decoder, std::move(*made)).first;
+  }
+  it->second->decode(item.body, item.first_line, item.received, out);
+}
 
 void EventProcessor::process(const WorkItem& item, BatchOutcome& outcome,
                              std::vector<StoredEvent>* stored) {
   DecodeResult decoded;
-  decoder_.decode(item.body, item.format, item.first_line, item.received, decoded);
+  decode(item, decoded);
   count_rejections(decoded);
   outcome.read += decoded.read;
   outcome.rejected += decoded.errors.size();
   outcome.accepted += decoded.events.size();
+  outcome.flagged += decoded.flagged;
   for (auto& err : decoded.errors) {
     if (outcome.errors.size() >= kMaxReportedErrors) break;
     outcome.errors.push_back(std::move(err));

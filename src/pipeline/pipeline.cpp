@@ -25,6 +25,7 @@ int worker_count(const PipelineConfig& c) {
 
 Pipeline::Pipeline(const Config& config, Stages stages, std::unique_ptr<EventStore> store)
     : config_(config),
+      decoders_(decoder_catalog(config)),
       stages_(std::move(stages)),
       store_(std::move(store)),
       work_(config.ingest.queue_capacity),
@@ -72,7 +73,7 @@ Readiness Pipeline::readiness() const {
 }
 
 void Pipeline::worker_loop() {
-  EventProcessor processor(config_.ingest, stages_);
+  EventProcessor processor(decoders_, stages_);
   while (true) {
     auto job = work_.pop(200ms);
     if (!job) {

@@ -71,6 +71,7 @@ class Pipeline {
   void set_store_failure(const Error& error);
 
   const Config config_;
+  const DecoderCatalog decoders_;
   Stages stages_;
   std::unique_ptr<EventStore> store_;
   BoundedQueue<Job> work_;

@@ -1,0 +1,31 @@
+#include "app/log_decoding.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <memory>
+
+namespace vigil {
+
+Result<DecodeResult> decode_log_file(const std::string& path, const std::string& decoder,
+                                     const DecoderCatalog& catalog) {
+  auto dec = make_decoder(decoder, catalog);
+  if (!dec) return tl::unexpected(dec.error());
+  gzFile in = path == "-" ? gzdopen(dup(STDIN_FILENO), "rb") : gzopen(path.c_str(), "rb");
+  if (in == nullptr) return make_error(ErrorCode::kIo, fmt::format("{}: cannot open", path));
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(in, &gzclose);
+  std::string text;
+  char buf[1 << 16];
+  int n = 0;
+  while ((n = gzread(in, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  if (n < 0) {
+    int code = 0;
+    return make_error(ErrorCode::kIo, fmt::format("{}: read failed: {}", path, gzerror(in, &code)));
+  }
+  DecodeResult out;
+  (*dec)->decode(text, 1, Timestamp::now(), out);
+  return out;
+}
+
+}  // namespace vigil

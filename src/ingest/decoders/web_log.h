@@ -1,0 +1,33 @@
+// Web server logs: Apache/nginx access logs (combined and common formats,
+// with or without trailing extra fields) and error logs (Apache 2.2, 2.4,
+// nginx). The request is split into http.request.method, url.path, url.query;
+// `url.decoded` holds path and query percent-decoded (repeatedly, so double
+// encoding is undone, and `+` as a space in the query) for detections.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/timestamp.h"
+#include "core/value.h"
+
+namespace vigil::decode {
+
+// The outcome of one access-log line: the fields found, the time, and why the
+// line is incomplete when it is (the fields found so far are still kept).
+struct WebLine {
+  Value doc;
+  std::optional<Timestamp> time;
+  std::string problem;    // empty = the whole line parsed
+  bool anything = false;  // false: not an access log line at all
+};
+
+WebLine parse_access_line(std::string_view line);
+WebLine parse_error_line(std::string_view line);
+
+// Percent-decoding until the text stops changing (at most 3 rounds); `plus`
+// turns '+' into a space (query strings).
+std::string decode_url_text(std::string_view s, bool plus);
+
+}  // namespace vigil::decode

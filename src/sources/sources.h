@@ -1,0 +1,48 @@
+// Inputs that run inside the daemon and feed the pipeline: `file` (follows
+// files like `tail -F`) and `syslog` (UDP and TCP listeners, TLS optional).
+// Each source hands batches of lines to the pipeline with its decoder.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "pipeline/pipeline.h"
+
+namespace vigil {
+
+// Counters a source keeps; read by tests, logged at shutdown.
+struct SourceStats {
+  std::atomic<uint64_t> lines{0};      // handed to the pipeline
+  std::atomic<uint64_t> dropped{0};    // UDP only: the queue was full
+  std::atomic<uint64_t> truncated{0};  // messages cut at max_message_bytes
+  std::atomic<uint64_t> connections{0};
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual const std::string& name() const = 0;
+  // Stops reading, hands over what was read, joins its threads.
+  virtual void stop() = 0;
+  virtual const SourceStats& stats() const = 0;
+  // Syslog: the bound ports (0 when that listener is off), for tests and logs.
+  virtual uint16_t udp_port() const { return 0; }
+  virtual uint16_t tcp_port() const { return 0; }
+};
+
+// Starts every configured source. `state_dir` holds the file sources'
+// positions. Errors: kConfig (unknown decoder, bad address), kIo (bind,
+// TLS files).
+Result<std::vector<std::unique_ptr<Source>>> start_sources(const Config& config, Pipeline& pipeline,
+                                                           const std::string& state_dir);
+
+Result<std::unique_ptr<Source>> start_file_source(const SourceConfig& config, Pipeline& pipeline,
+                                                  const std::string& state_dir);
+Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, Pipeline& pipeline);
+
+}  // namespace vigil

@@ -1,0 +1,269 @@
+// Decoder behaviour on hand-written lines: the syslog header variants, year
+// inference, each auth program's grammar, web log edge cases, declared
+// decoders, and hostile input (binary, invalid UTF-8, 1 MiB lines).
+#include <gtest/gtest.h>
+
+#include "core/field_path.h"
+#include "ingest/decoders/decoder.h"
+#include "ingest/decoders/syslog_header.h"
+#include "ingest/decoders/web_log.h"
+
+namespace vigil {
+namespace {
+
+// 2026-01-02T03:04:05Z: early January, to exercise December-in-January.
+constexpr Timestamp kJan2{1'767'323'045'000'000};
+
+DecodeResult run(const std::string& decoder, std::string_view text,
+                 std::vector<DeclaredDecoderConfig> declared = {}, int year = 0) {
+  DecoderCatalog catalog;
+  catalog.declared = std::move(declared);
+  catalog.year = year;
+  auto d = make_decoder(decoder, catalog);
+  EXPECT_TRUE(d.has_value()) << (d ? "" : d.error().message);
+  DecodeResult out;
+  if (d) (*d)->decode(text, 1, kJan2, out);
+  return out;
+}
+
+std::string field(const Event& e, std::string_view path) {
+  const Value* v = FieldPath(path).find(e.doc);
+  if (v == nullptr) return "<absent>";
+  if (v->is_string()) return v->as_string();
+  if (v->kind() == Value::Kind::kInt) return std::to_string(v->as_int());
+  if (v->is_bool()) return v->as_bool() ? "true" : "false";
+  return "<other>";
+}
+
+TEST(SyslogHeader, YearIsInferredSoDecemberReadInJanuaryIsLastYear) {
+  const auto r = run("syslog", "Dec 31 23:59:58 host app: bye\nJan  2 03:00:00 host app: hi\n");
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(format_rfc3339(r.events[0].time), "2025-12-31T23:59:58.000000Z");
+  EXPECT_EQ(format_rfc3339(r.events[1].time), "2026-01-02T03:00:00.000000Z");
+  const auto fixed = run("syslog", "Dec 31 23:59:58 host app: bye\n", {}, 2019);
+  EXPECT_EQ(format_rfc3339(fixed.events[0].time), "2019-12-31T23:59:58.000000Z");
+}
+
+TEST(SyslogHeader, Rfc5424WithStructuredDataAndBom) {
+  const auto r = run("syslog",
+                     "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 "
+                     "[exampleSDID@32473 iut=\"3\" eventSource=\"App\\]\"] \xEF\xBB\xBF"
+                     "FAILED su for root by alice\n");
+  ASSERT_EQ(r.events.size(), 1u);
+  const Event& e = r.events[0];
+  EXPECT_EQ(format_rfc3339(e.time), "2003-10-11T22:14:15.003000Z");
+  EXPECT_EQ(field(e, "host.hostname"), "mymachine.example.com");
+  EXPECT_EQ(field(e, "process.name"), "su");
+  EXPECT_EQ(field(e, "log.syslog.msgid"), "ID47");
+  EXPECT_EQ(field(e, "log.syslog.facility.name"), "auth");
+  EXPECT_EQ(field(e, "log.syslog.severity.name"), "crit");
+  EXPECT_EQ(field(e, "log.syslog.structured_data"),
+            "[exampleSDID@32473 iut=\"3\" eventSource=\"App\\]\"]");
+  EXPECT_EQ(field(e, "event.action"), "su");
+  EXPECT_EQ(field(e, "event.outcome"), "failure");
+  EXPECT_EQ(field(e, "user.name"), "alice");
+  EXPECT_EQ(field(e, "user.target.name"), "root");
+}
+
+TEST(SyslogHeader, BsdVariantsWithoutHostnameOrPid) {
+  const auto r =
+      run("syslog",
+          "<38>Feb  5 17:32:18 sshd[99]: Accepted publickey for bob from 2001:db8::1 "
+          "port 50022 ssh2: ED25519 SHA256:abc\n"
+          "<13>Feb  5 17:32:18 myhost cron: started\n"
+          "2026-01-01T10:00:00.5+01:00 host sudo:    alice : TTY=pts/0 ; PWD=/home/alice "
+          "; USER=root ; COMMAND=/bin/sh -c 'id ; ls'\n");
+  ASSERT_EQ(r.events.size(), 3u);
+  EXPECT_EQ(field(r.events[0], "host.hostname"), "<absent>");
+  EXPECT_EQ(field(r.events[0], "process.pid"), "99");
+  EXPECT_EQ(field(r.events[0], "event.outcome"), "success");
+  EXPECT_EQ(field(r.events[0], "source.ip"), "2001:db8::1");
+  EXPECT_EQ(field(r.events[0], "source.port"), "50022");
+  EXPECT_EQ(field(r.events[0], "system.auth.ssh.method"), "publickey");
+  EXPECT_EQ(field(r.events[0], "system.auth.ssh.signature"), "ED25519 SHA256:abc");
+  EXPECT_EQ(field(r.events[1], "host.hostname"), "myhost");
+  EXPECT_EQ(field(r.events[1], "process.name"), "cron");
+  EXPECT_EQ(field(r.events[1], "message"), "started");
+  EXPECT_EQ(format_rfc3339(r.events[2].time), "2026-01-01T09:00:00.500000Z");
+  EXPECT_EQ(field(r.events[2], "event.action"), "sudo_command");
+  EXPECT_EQ(field(r.events[2], "user.name"), "alice");
+  EXPECT_EQ(field(r.events[2], "user.effective.name"), "root");
+  EXPECT_EQ(field(r.events[2], "process.command_line"), "/bin/sh -c 'id ; ls'");
+}
+
+TEST(AuthMessages, SshdGrammar) {
+  const auto r = run("sshd",
+                     "Jan  1 00:00:01 h sshd[1]: message repeated 3 times: [ Failed password for "
+                     "invalid user x y from 10.0.0.9 port 4 ssh2]\n"
+                     "Jan  1 00:00:02 h sshd[1]: Invalid user  from 10.0.0.8 port 22\n"
+                     "Jan  1 00:00:03 h sshd[1]: Disconnected from authenticating user root "
+                     "10.0.0.7 port 5 [preauth]\n"
+                     "Jan  1 00:00:04 h sshd[1]: error: maximum authentication attempts exceeded "
+                     "for root from 10.0.0.6 port 6 ssh2 [preauth]\n"
+                     "Jan  1 00:00:05 h sshd[1]: Address 10.0.0.5 maps to evil.example, but this "
+                     "does not map back to the address - POSSIBLE BREAK-IN ATTEMPT!\n"
+                     "Failed publickey for alice from 10.0.0.4 port 7 ssh2\n");
+  ASSERT_EQ(r.events.size(), 8u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(field(r.events[i], "user.name"), "x y");
+    EXPECT_EQ(field(r.events[i], "source.ip"), "10.0.0.9");
+    EXPECT_EQ(field(r.events[i], "event.outcome"), "failure");
+    EXPECT_EQ(field(r.events[i], "system.auth.ssh.invalid_user"), "true");
+    EXPECT_EQ(field(r.events[i], "log.syslog.repeated"), "3");
+  }
+  EXPECT_EQ(field(r.events[3], "event.action"), "ssh_invalid_user");
+  EXPECT_EQ(field(r.events[3], "user.name"), "");
+  EXPECT_EQ(field(r.events[3], "source.port"), "22");
+  EXPECT_EQ(field(r.events[4], "event.action"), "ssh_disconnect");
+  EXPECT_EQ(field(r.events[4], "user.name"), "root");
+  EXPECT_EQ(field(r.events[4], "source.ip"), "10.0.0.7");
+  EXPECT_EQ(field(r.events[5], "event.action"), "ssh_too_many_failures");
+  EXPECT_EQ(field(r.events[5], "source.ip"), "10.0.0.6");
+  EXPECT_EQ(field(r.events[6], "event.action"), "ssh_possible_break_in");
+  EXPECT_EQ(field(r.events[6], "source.domain"), "evil.example");
+  // A bare sshd message (no syslog header) with --format sshd.
+  EXPECT_EQ(field(r.events[7], "event.action"), "ssh_login");
+  EXPECT_EQ(field(r.events[7], "source.ip"), "10.0.0.4");
+  EXPECT_TRUE(r.events[7].time_from_receive);
+  EXPECT_EQ(r.flagged, 0u);
+}
+
+TEST(AuthMessages, AccountToolsAndSu) {
+  const auto r = run("auth",
+                     "Mar  1 10:00:00 h useradd[5]: new user: name=eve, UID=1001, GID=1001, "
+                     "home=/home/eve, shell=/bin/bash, from=/dev/pts/0\n"
+                     "Mar  1 10:00:01 h usermod[6]: add 'eve' to group 'sudo'\n"
+                     "Mar  1 10:00:02 h passwd[7]: pam_unix(passwd:chauthtok): password changed "
+                     "for eve\n"
+                     "Mar  1 10:00:03 h su[8]: pam_unix(su:session): session opened for user "
+                     "root(uid=0) by eve(uid=1001)\n"
+                     "Mar  1 10:00:04 h sudo:      eve : 3 incorrect password attempts ; TTY=pts/1 "
+                     "; PWD=/ ; USER=root ; COMMAND=/bin/bash\n",
+                     {}, 2026);
+  ASSERT_EQ(r.events.size(), 5u);
+  EXPECT_EQ(field(r.events[0], "event.category"), "iam");
+  EXPECT_EQ(field(r.events[0], "event.action"), "user_created");
+  EXPECT_EQ(field(r.events[0], "user.name"), "eve");
+  EXPECT_EQ(field(r.events[0], "user.id"), "1001");
+  EXPECT_EQ(field(r.events[1], "event.action"), "user_added_to_group");
+  EXPECT_EQ(field(r.events[1], "group.name"), "sudo");
+  EXPECT_EQ(field(r.events[2], "event.action"), "password_changed");
+  EXPECT_EQ(field(r.events[2], "event.category"), "iam");
+  EXPECT_EQ(field(r.events[3], "event.action"), "session_opened");
+  EXPECT_EQ(field(r.events[3], "user.name"), "root");
+  EXPECT_EQ(field(r.events[4], "event.action"), "sudo_failure");
+  EXPECT_EQ(field(r.events[4], "event.outcome"), "failure");
+  EXPECT_EQ(field(r.events[4], "event.reason"), "3 incorrect password attempts");
+}
+
+TEST(HostileInput, GarbageInvalidUtf8AndHugeLinesAreKeptFlagged) {
+  std::string body = "\x01\x02\xff\xfe binary\n";
+  body += "Jan  1 00:00:00 h app: caf\xe9 ok\n";  // Latin-1 byte inside a good line
+  body += std::string(1 << 20, 'A') + "B\n";
+  const auto r = run("syslog", body);
+  ASSERT_EQ(r.events.size(), 3u);
+  EXPECT_EQ(r.flagged, 2u);
+  EXPECT_EQ(field(r.events[0], "error.type"), "parse_error");
+  EXPECT_EQ(field(r.events[0], "event.original"), "\x01\x02\xEF\xBF\xBD\xEF\xBF\xBD binary");
+  EXPECT_EQ(field(r.events[1], "message"), "caf\xEF\xBF\xBD ok");
+  EXPECT_EQ(field(r.events[2], "log.truncated"), "true");
+  EXPECT_EQ(field(r.events[2], "event.original").size(), size_t{1} << 20);
+}
+
+TEST(WebLog, RequestSplitAndUrlDecoding) {
+  const auto r = run("access",
+                     "1.2.3.4 - bob [10/Oct/2000:13:55:36 -0700] \"GET /a%2520b/..%252f..%252fetc"
+                     "?q=1+union+select%20x&b=%3Cscript%3E HTTP/1.1\" 404 - \"-\" \"curl/8\"\n"
+                     "5.6.7.8 - - [10/Oct/2000:13:55:37 +0000] \"\\x16\\x03\\x01\" 400 226\n"
+                     "9.9.9.9 - - [10/Oct/2000:13:55:38 +0000] \"GET / HTTP/1.1\" 200\n");
+  ASSERT_EQ(r.events.size(), 3u);
+  const Event& e = r.events[0];
+  EXPECT_EQ(format_rfc3339(e.time), "2000-10-10T20:55:36.000000Z");
+  EXPECT_EQ(field(e, "user.name"), "bob");
+  EXPECT_EQ(field(e, "url.path"), "/a%2520b/..%252f..%252fetc");
+  EXPECT_EQ(field(e, "url.query"), "q=1+union+select%20x&b=%3Cscript%3E");
+  EXPECT_EQ(field(e, "url.decoded"), "/a b/../../etc?q=1 union select x&b=<script>");
+  EXPECT_EQ(field(e, "http.response.status_code"), "404");
+  EXPECT_EQ(field(e, "event.outcome"), "failure");
+  EXPECT_EQ(field(e, "http.response.body.bytes"), "<absent>");
+  // TLS bytes on a plain port: a real line with no usable request, not an error.
+  EXPECT_EQ(field(r.events[1], "http.request.method"), "<absent>");
+  EXPECT_EQ(field(r.events[1], "http.request.original"), "\\x16\\x03\\x01");
+  EXPECT_EQ(field(r.events[1], "error.type"), "<absent>");
+  // Cut after the status: what decoded is kept, flagged.
+  EXPECT_EQ(field(r.events[2], "error.type"), "parse_error");
+  EXPECT_EQ(field(r.events[2], "http.response.status_code"), "200");
+  EXPECT_EQ(r.flagged, 1u);
+}
+
+TEST(WebLog, NginxErrorLine) {
+  const auto r = run("nginx_error",
+                     "2024/01/02 03:04:05 [error] 123#0: *1 open() \"/x\" failed (2: No such "
+                     "file), client: 10.1.1.1, server: a, request: \"GET /x?id=1 HTTP/1.1\", "
+                     "host: \"a\"\n");
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(field(r.events[0], "log.level"), "error");
+  EXPECT_EQ(field(r.events[0], "source.ip"), "10.1.1.1");
+  EXPECT_EQ(field(r.events[0], "url.path"), "/x");
+  EXPECT_EQ(field(r.events[0], "process.pid"), "123");
+}
+
+TEST(Declared, RegexKvAndCsv) {
+  DeclaredDecoderConfig re;
+  re.name = "fw";
+  re.type = "regex";
+  re.pattern = R"(^(?P<ts>\S+) (?P<verdict>ALLOW|DENY) src=(?P<src>[0-9.]+):(?P<sport>\d+))";
+  re.fields = {{"src", "source.ip"}, {"sport", "source.port"}, {"verdict", "event.action"}};
+  re.timestamp = "ts";
+  re.set = {{"event.category", "network"}};
+  DeclaredDecoderConfig kv;
+  kv.name = "app";
+  kv.type = "kv";
+  kv.fields = {{"usr", "user.name"}};
+  kv.timestamp = "time";
+  DeclaredDecoderConfig csv;
+  csv.name = "tbl";
+  csv.type = "csv";
+  csv.columns = {"when", "who", "what"};
+  csv.fields = {{"who", "user.name"}};
+  csv.timestamp = "when";
+  const std::vector<DeclaredDecoderConfig> all = {re, kv, csv};
+
+  auto r = run("fw", "2024-05-01T00:00:00Z DENY src=10.0.0.1:5555 extra\nnope\n", all);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(field(r.events[0], "source.ip"), "10.0.0.1");
+  EXPECT_EQ(field(r.events[0], "source.port"), "5555");
+  EXPECT_EQ(field(r.events[0], "event.action"), "DENY");
+  EXPECT_EQ(field(r.events[0], "event.category"), "network");
+  EXPECT_EQ(format_rfc3339(r.events[0].time), "2024-05-01T00:00:00.000000Z");
+  EXPECT_EQ(field(r.events[1], "error.type"), "parse_error");
+
+  r = run("app", "time=1714521600 usr=\"a b\" op=login\n", all);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(field(r.events[0], "user.name"), "a b");
+  EXPECT_EQ(field(r.events[0], "op"), "login");
+  EXPECT_EQ(r.events[0].time.seconds(), 1714521600);
+
+  r = run("tbl", "when,who,what\n\"10/Oct/2000:13:55:36 +0000\",\"x, \"\"y\"\"\",z\n1,2\n", all);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(field(r.events[0], "user.name"), "x, \"y\"");
+  EXPECT_EQ(r.events[0].time.seconds(), 971186136);
+  EXPECT_EQ(field(r.events[1], "error.type"), "parse_error");
+}
+
+TEST(Declared, BadPatternIsAConfigError) {
+  DeclaredDecoderConfig bad;
+  bad.name = "bad";
+  bad.type = "regex";
+  bad.pattern = "(?P<x>unclosed";
+  DecoderCatalog catalog;
+  catalog.declared = {bad};
+  auto d = make_decoder("bad", catalog);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().code, ErrorCode::kConfig);
+  EXPECT_NE(d.error().message.find("bad"), std::string::npos);
+  EXPECT_FALSE(make_decoder("nope", catalog).has_value());
+}
+
+}  // namespace
+}  // namespace vigil
