@@ -74,5 +74,39 @@ TEST(Config, SyntaxErrorHasLine) {
   EXPECT_NE(c.error().message.find("bad.yaml:"), std::string::npos);
 }
 
+TEST(Config, SourcesAndDeclaredDecoders) {
+  auto c = load_config_string(
+      "sources:\n"
+      "  - type: file\n"
+      "    paths: [/var/log/auth.log*]\n"
+      "    decoder: auth\n"
+      "  - type: syslog\n"
+      "    name: net\n"
+      "    udp: 127.0.0.1:5514\n"
+      "decoders:\n"
+      "  - name: fw\n"
+      "    type: regex\n"
+      "    pattern: '(?P<src>\\S+)'\n"
+      "    fields: {src: source.ip}\n",
+      "v.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->sources.size(), 2u);
+  EXPECT_EQ(c->sources[0].name, "file0");
+  EXPECT_EQ(c->sources[0].decoder, "auth");
+  EXPECT_EQ(c->sources[1].decoder, "syslog");  // the syslog source's default
+  ASSERT_EQ(c->decoders.size(), 1u);
+  EXPECT_EQ(c->decoders[0].fields.at("src"), "source.ip");
+
+  auto bad = load_config_string("sources:\n  - type: file\n    decoder: auth\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("sources[0].paths"), std::string::npos) << bad.error().message;
+  bad = load_config_string("sources:\n  - type: syslog\n    udp: x:1\n    tpc: y\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("sources[0].tpc"), std::string::npos) << bad.error().message;
+  bad = load_config_string("decoders:\n  - name: x\n    type: csv\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("columns"), std::string::npos) << bad.error().message;
+}
+
 }  // namespace
 }  // namespace vigil
