@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--events N] [--seed S] [--days D] [--corpus FILE] [--config FILE]
 #                [--build-dir DIR] [--vigil PATH] [--results FILE] [--no-build] [--build-vigil]
-#                [--repeat N] [--keep]
+#                [--repeat N] [--keep] [--http [--connections C] [--batch B]]
 #
 # 1. builds gen_corpus and parse_baseline in a Release tree (build/bench-rel),
 # 2. generates the deterministic corpus (default 1M events, seed 42) in a temp dir,
@@ -14,6 +14,10 @@
 #    {"read":N,"accepted":N,"rejected":N,"stored":N,"seconds":S,"events_per_s":R},
 #    (--repeat N: every stage runs N times and the fastest run is reported, since
 #    other processes on a shared machine only ever slow a run down),
+#    and with --http: `vigil run` on a loopback port with an empty data dir, fed
+#    the corpus by bench/http_ingest (C keep-alive connections, B events per
+#    NDJSON body, 429/503 retried after Retry-After); the rate is what the
+#    daemon acknowledged as durably stored, and the peak RSS is the daemon's,
 # 5. prints a table: events/s, seconds, ratio to the parse floor, CPU seconds and
 #    events per CPU-second (robust on a busy machine), peak RSS.
 # Every throughput figure in the README comes from this script; quote the
@@ -33,6 +37,9 @@ DO_BUILD=1
 BUILD_VIGIL=0
 REPEAT=1
 KEEP=0
+HTTP=0
+CONNECTIONS=4
+BATCH=2000
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
@@ -49,6 +56,9 @@ while [[ $# -gt 0 ]]; do
     --build-vigil) BUILD_VIGIL=1; shift ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --http) HTTP=1; shift ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --batch) BATCH=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage 2 ;;
   esac
@@ -67,8 +77,8 @@ if [[ $DO_BUILD == 1 ]]; then
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIL_BUILD_TESTS=OFF \
       >"$TMP/configure.log" 2>&1 || { cat "$TMP/configure.log" >&2; exit 1; }
   fi
-  log "building gen_corpus parse_baseline"
-  cmake --build "$BUILD" --target gen_corpus parse_baseline >"$TMP/build.log" 2>&1 ||
+  log "building gen_corpus parse_baseline http_ingest"
+  cmake --build "$BUILD" --target gen_corpus parse_baseline http_ingest >"$TMP/build.log" 2>&1 ||
     { tail -40 "$TMP/build.log" >&2; exit 1; }
   if [[ $BUILD_VIGIL == 1 ]]; then
     log "building vigil"
@@ -78,6 +88,7 @@ if [[ $DO_BUILD == 1 ]]; then
 fi
 GEN="$BUILD/bench/gen_corpus"
 PARSE="$BUILD/bench/parse_baseline"
+HTTP_CLIENT="$BUILD/bench/http_ingest"
 [[ -n $VIGIL ]] || VIGIL="$BUILD/src/app/vigil"
 for tool in "$GEN" "$PARSE"; do
   [[ -x $tool ]] || { echo "run.sh: missing $tool (run without --no-build)" >&2; exit 1; }
@@ -177,11 +188,38 @@ run_vigil() {
     "read=$(json_field "$j" read) accepted=$(json_field "$j" accepted) rejected=$(json_field "$j" rejected) stored=$(json_field "$j" stored)"
 }
 
+# The daemon under HTTP load: started on a free loopback port, fed by the
+# client, then stopped with SIGTERM so /usr/bin/time reports its peak RSS.
+run_http() {
+  local port=$((20000 + RANDOM % 20000)) j
+  rm -rf "$TMP/http-data" && mkdir -p "$TMP/http-data"
+  local cmd=("$VIGIL" run --listen "127.0.0.1:$port" --data-dir "$TMP/http-data")
+  [[ -n $CONFIG ]] && cmd+=(--config "$CONFIG")
+  log "vigil run + http_ingest ($CONNECTIONS connections, $BATCH events/request)"
+  measure "$TMP/daemon.out" "$TMP/daemon.err" "$TMP/daemon.rss" "${cmd[@]}" &
+  local daemon=$!
+  for _ in $(seq 100); do
+    curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  if ! "$HTTP_CLIENT" --url "http://127.0.0.1:$port" --connections "$CONNECTIONS" \
+      --batch "$BATCH" "$CORPUS" >"$TMP/http.out" 2>"$TMP/http.err"; then
+    log "http_ingest failed:"; tail -5 "$TMP/http.err" >&2
+  fi
+  pkill -TERM -f -- "^$VIGIL run --listen 127.0.0.1:$port" || true
+  wait "$daemon" || true
+  j=$(last_json "$TMP/http.out")
+  add_row "vigil run, HTTP NDJSON ingest" "$(json_field "$j" events_per_s)" \
+    "$(json_field "$j" seconds)" "$(cat "$TMP/daemon.rss.cpu")" "$(cat "$TMP/daemon.rss")" \
+    "accepted=$(json_field "$j" accepted) requests=$(json_field "$j" requests) retries=$(json_field "$j" retries)"
+}
+
 if [[ -x $VIGIL ]]; then
   log "vigil: $VIGIL (built $(date -r "$VIGIL" '+%F %T'))"
   run_vigil "vigil replay --no-store" replay-nostore --no-store
   run_vigil "vigil replay --data-dir (sqlite)" replay-store
   add_row "  store on disk" "" "" "" "" "$(du -sh "$TMP/data" | cut -f1)"
+  if [[ $HTTP == 1 ]]; then run_http; fi
 else
   log "no vigil binary at $VIGIL (build it, or pass --build-vigil); parse floor only"
 fi
@@ -218,7 +256,8 @@ if [[ -n $RESULTS ]]; then
     echo " \"generator\":${GEN_JSON:-null},"
     echo " \"parse_baseline\":$PARSE_JSON,"
     echo " \"replay_no_store\":$(cat "$TMP/replay-nostore.json" 2>/dev/null || echo null),"
-    echo " \"replay_store\":$(cat "$TMP/replay-store.json" 2>/dev/null || echo null)}"
+    echo " \"replay_store\":$(cat "$TMP/replay-store.json" 2>/dev/null || echo null),"
+    echo " \"http_ingest\":$(last_json "$TMP/http.out" 2>/dev/null || echo null)}"
   } >"$RESULTS"
   log "results written to $RESULTS"
 fi

@@ -109,6 +109,20 @@ struct AlertsConfig {
   std::vector<AlertOutputConfig> outputs = {AlertOutputConfig{.type = "log"}};
 };
 
+// A change to one correlation rule's window or thresholds, so users tune the
+// built-in pack without editing its logic (detect.correlation_overrides).
+struct CorrelationOverride {
+  std::string timespan;                                   // e.g. "10m"; empty keeps the rule's
+  std::vector<std::pair<std::string, double>> condition;  // e.g. {"gte", 10}; replaces the rule's
+};
+
+// Streaming correlation state (src/state), see docs/sigma-support.md.
+struct CorrelationConfig {
+  uint64_t max_groups = 100000;           // groups in memory; least recently seen evicted
+  uint64_t max_events_per_group = 10000;  // window entries per group; oldest dropped
+  int allowed_lateness_s = 60;            // older events than newest-seen minus this are ignored
+};
+
 // Sigma detection. Rules load at start-up; a rule that fails is logged with
 // file, line and reason, and every other rule still runs.
 struct DetectConfig {
@@ -117,6 +131,9 @@ struct DetectConfig {
   std::vector<std::string> logsource_tables;  // thor.yml-style tables for the Windows mapping
   // Values for `expand` modifier placeholders (%name%).
   std::map<std::string, std::vector<std::string>> placeholders;
+  CorrelationConfig correlation;
+  // Correlation rule name or id -> new timespan and/or condition.
+  std::map<std::string, CorrelationOverride> correlation_overrides;
 };
 
 struct MetricsConfig {

@@ -267,6 +267,38 @@ void read_sources(const YAML::Node& list, const SectionReader& top, Config& c) {
   }
 }
 
+// detect.correlation_overrides: {rule: {timespan: 10m, gte: 10, ...}}.
+void read_correlation_overrides(const YAML::Node& n, const std::string& file, DetectConfig& c) {
+  if (!n || n.IsNull()) return;
+  SectionReader top(n, "detect.correlation_overrides", file);
+  if (!n.IsMap()) top.fail(n, "detect.correlation_overrides must be a mapping");
+  static const std::set<std::string> kOps = {"gt", "gte", "lt", "lte", "eq", "neq", "percentile"};
+  for (const auto& rule : n) {
+    const std::string name = rule.first.as<std::string>();
+    if (!rule.second.IsMap())
+      top.fail(rule.second, fmt::format("override of '{}' must be a mapping", name));
+    CorrelationOverride o;
+    for (const auto& kv : rule.second) {
+      const std::string key = kv.first.as<std::string>();
+      const std::string path = fmt::format("detect.correlation_overrides.{}.{}", name, key);
+      try {
+        if (key == "timespan") {
+          o.timespan = kv.second.as<std::string>();
+        } else if (kOps.count(key)) {
+          o.condition.emplace_back(key, kv.second.as<double>());
+        } else {
+          top.fail(kv.first,
+                   fmt::format("unknown key '{}' (timespan, gt, gte, lt, lte, eq, neq, percentile)",
+                               path));
+        }
+      } catch (const YAML::Exception&) {
+        top.fail(kv.second, fmt::format("{} has the wrong type", path));
+      }
+    }
+    c.correlation_overrides[name] = std::move(o);
+  }
+}
+
 void validate(const Config& c, const YAML::Node& root, const SectionReader& top) {
   auto at = [&](const char* section) { return root[section] ? root[section] : root; };
   if (c.storage.synchronous != "full" && c.storage.synchronous != "normal") {
@@ -284,6 +316,12 @@ void validate(const Config& c, const YAML::Node& root, const SectionReader& top)
   if (c.alerts.dedupe_window_s < 0) top.fail(at("alerts"), "alerts.dedupe_window_s must be >= 0");
   if (c.alerts.max_events_per_alert < 0) {
     top.fail(at("alerts"), "alerts.max_events_per_alert must be >= 0");
+  }
+  if (c.detect.correlation.allowed_lateness_s < 0) {
+    top.fail(at("detect"), "detect.correlation.allowed_lateness_s must be >= 0");
+  }
+  if (c.detect.correlation.max_groups < 1 || c.detect.correlation.max_events_per_group < 1) {
+    top.fail(at("detect"), "detect.correlation limits must be >= 1");
   }
 }
 
@@ -318,7 +356,18 @@ Config parse(const YAML::Node& root, const std::string& file) {
     d.read("builtin_rules", c.detect.builtin_rules);
     d.read("rules", c.detect.rules);
     d.read("logsource_tables", c.detect.logsource_tables);
-    d.read("placeholders", c.detect.placeholders);
+    // Configured placeholders replace the defaults name by name.
+    std::map<std::string, std::vector<std::string>> placeholders;
+    d.read("placeholders", placeholders);
+    for (auto& [name, values] : placeholders) c.detect.placeholders[name] = std::move(values);
+    {
+      SectionReader corr(d.child("correlation"), "detect.correlation", file);
+      corr.read("max_groups", c.detect.correlation.max_groups);
+      corr.read("max_events_per_group", c.detect.correlation.max_events_per_group);
+      corr.read("allowed_lateness_s", c.detect.correlation.allowed_lateness_s);
+      corr.finish();
+    }
+    read_correlation_overrides(d.child("correlation_overrides"), file, c.detect);
     d.finish();
   }
   read_decoders(top.child("decoders"), top, c);
@@ -341,7 +390,41 @@ Config default_config() {
       {"resource.name", {"resource_accessed", "resource"}},
       {"data_volume.bytes", {"data_volume_bytes", "bytes"}},
       {"host.name", {"hostname", "host"}},
+      {"destination.address", {"destination", "dest_host", "destination_host", "target_host"}},
+      {"user.target.name", {"target_user", "targetUser"}},
   };
+  // Patterns (Sigma wildcards, case-insensitive) of the resources the
+  // built-in privilege_abuse rule treats as sensitive: credential and key
+  // stores, HR and payroll data, cardholder and billing data, admin exports.
+  c.detect.placeholders["sensitive_resources"] = {"/etc/shadow",
+                                                  "/etc/gshadow",
+                                                  "*secret*",
+                                                  "*credential*",
+                                                  "*api-key*",
+                                                  "*api_key*",
+                                                  "*apikey*",
+                                                  "*private-key*",
+                                                  "*private_key*",
+                                                  "*id_rsa*",
+                                                  "*.pem",
+                                                  "*.kdbx",
+                                                  "*/hr/*",
+                                                  "hr/*",
+                                                  "*hr_records*",
+                                                  "*hr-records*",
+                                                  "*employee_records*",
+                                                  "*payroll*",
+                                                  "*salary*",
+                                                  "*salaries*",
+                                                  "*cardholder*",
+                                                  "*billing*",
+                                                  "*credit_card*",
+                                                  "*creditcard*",
+                                                  "*/pci/*",
+                                                  "*admin_export*",
+                                                  "*admin-export*",
+                                                  "*/admin/export*",
+                                                  "*admin/exports*"};
   return c;
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "detect/correlation_parser.h"
 #include "detect/rule_parser.h"
 
 namespace vigil::sigma {
@@ -14,6 +15,7 @@ namespace fs = std::filesystem;
 struct Pending {
   std::vector<Rule> rules;
   std::vector<Filter> filters;
+  std::vector<Correlation> correlations;
 };
 
 // Deep-merges `base` under `doc`: maps merge key by key, `doc` wins otherwise.
@@ -38,7 +40,10 @@ void load_one(const YAML::Node& doc, const std::string& file, const LoadOptions&
     result.errors.push_back(LoadIssue{file, parsed.error().line, title, parsed.error().reason});
     return;
   }
-  if (parsed->kind == ParsedDocument::Kind::kFilter) {
+  if (parsed->kind == ParsedDocument::Kind::kCorrelation) {
+    parsed->correlation.meta.file = file;
+    pending.correlations.push_back(std::move(parsed->correlation));
+  } else if (parsed->kind == ParsedDocument::Kind::kFilter) {
     parsed->filter.meta.file = file;
     pending.filters.push_back(std::move(parsed->filter));
   } else {
@@ -150,7 +155,8 @@ void link_filters(Pending& pending, LoadResult& result) {
 
 }  // namespace
 
-LoadResult load_rules(const std::vector<fs::path>& paths, const LoadOptions& options) {
+LoadResult load_rule_sources(const std::vector<fs::path>& paths, const std::vector<RuleText>& texts,
+                             const LoadOptions& options) {
   LoadResult result;
   Pending pending;
   for (const auto& root : paths) {
@@ -166,18 +172,22 @@ LoadResult load_rules(const std::vector<fs::path>& paths, const LoadOptions& opt
       load_text(text.str(), file.string(), options, pending, result);
     }
   }
+  for (const auto& t : texts) {
+    ++result.files;
+    load_text(t.yaml, t.label, options, pending, result);
+  }
   link_filters(pending, result);
+  link_correlations(std::move(pending.correlations), options, result);
   return result;
+}
+
+LoadResult load_rules(const std::vector<fs::path>& paths, const LoadOptions& options) {
+  return load_rule_sources(paths, {}, options);
 }
 
 LoadResult load_rules_from_text(std::string_view yaml, const std::string& file_label,
                                 const LoadOptions& options) {
-  LoadResult result;
-  Pending pending;
-  result.files = 1;
-  load_text(std::string(yaml), file_label, options, pending, result);
-  link_filters(pending, result);
-  return result;
+  return load_rule_sources({}, {RuleText{file_label, std::string(yaml)}}, options);
 }
 
 }  // namespace vigil::sigma

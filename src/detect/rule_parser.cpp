@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "detect/condition_parser.h"
+#include "detect/correlation_parser.h"
 #include "detect/matchers.h"
 
 namespace vigil::sigma {
@@ -251,7 +252,9 @@ tl::expected<void, ParseFailure> parse_detection(const YAML::Node& detection, Ru
   return {};
 }
 
-tl::expected<RuleMeta, ParseFailure> parse_meta(const YAML::Node& doc) {
+}  // namespace
+
+tl::expected<RuleMeta, ParseFailure> parse_rule_meta(const YAML::Node& doc) {
   RuleMeta m;
   if (!doc["title"] || !doc["title"].IsScalar()) return fail(doc, "rule has no 'title'");
   m.title = doc["title"].Scalar();
@@ -278,11 +281,13 @@ tl::expected<RuleMeta, ParseFailure> parse_meta(const YAML::Node& doc) {
   return m;
 }
 
+namespace {
+
 tl::expected<ParsedDocument, ParseFailure> parse_filter(const YAML::Node& doc,
                                                         const LoadOptions& options) {
   ParsedDocument out;
   out.kind = ParsedDocument::Kind::kFilter;
-  auto meta = parse_meta(doc);
+  auto meta = parse_rule_meta(doc);
   if (!meta) return tl::unexpected(meta.error());
   out.filter.meta = std::move(*meta);
   const YAML::Node f = doc["filter"];
@@ -304,11 +309,16 @@ tl::expected<ParsedDocument, ParseFailure> parse_document(const YAML::Node& doc,
                          "') is not supported");
   }
   if (doc["correlation"]) {
-    return fail(doc, "correlation rule: not handled by the detection-rule engine");
+    ParsedDocument out;
+    out.kind = ParsedDocument::Kind::kCorrelation;
+    auto c = parse_correlation(doc);
+    if (!c) return tl::unexpected(c.error());
+    out.correlation = std::move(*c);
+    return out;
   }
   if (doc["filter"]) return parse_filter(doc, options);
   ParsedDocument out;
-  auto meta = parse_meta(doc);
+  auto meta = parse_rule_meta(doc);
   if (!meta) return tl::unexpected(meta.error());
   out.rule.meta = std::move(*meta);
   if (!doc["logsource"] || !doc["logsource"].IsMap()) return fail(doc, "rule has no 'logsource'");

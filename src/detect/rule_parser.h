@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "detect/correlation.h"
 #include "detect/rule.h"
 #include "detect/rule_loader.h"
 
@@ -26,13 +27,17 @@ struct Filter {
 };
 
 struct ParsedDocument {
-  enum class Kind { kRule, kFilter } kind = Kind::kRule;
+  enum class Kind { kRule, kFilter, kCorrelation } kind = Kind::kRule;
   Rule rule;
   Filter filter;
+  Correlation correlation;
 };
 
 tl::expected<ParsedDocument, ParseFailure> parse_document(const YAML::Node& doc,
                                                           const LoadOptions& options);
+
+// The metadata every document shares (title, id, name, level, tags, ...).
+tl::expected<RuleMeta, ParseFailure> parse_rule_meta(const YAML::Node& doc);
 
 // Adds `filter` to `rule` as one more exclusion.
 void attach_filter(Rule& rule, const Filter& filter);

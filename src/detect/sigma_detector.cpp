@@ -3,14 +3,21 @@
 #include <algorithm>
 
 namespace vigil::sigma {
-SigmaDetector::SigmaDetector(std::shared_ptr<const RuleSet> rules) : rules_(std::move(rules)) {}
+SigmaDetector::SigmaDetector(std::shared_ptr<const RuleSet> rules,
+                             std::shared_ptr<const CorrelationSet> correlations,
+                             std::shared_ptr<CorrelationEngine> engine)
+    : compiled_(
+          std::make_shared<const Compiled>(Compiled{std::move(rules), std::move(correlations)})),
+      engine_(std::move(engine)) {}
 
-void SigmaDetector::replace(std::shared_ptr<const RuleSet> rules) {
-  std::atomic_store(&rules_, std::move(rules));
+void SigmaDetector::replace(std::shared_ptr<const RuleSet> rules,
+                            std::shared_ptr<const CorrelationSet> correlations) {
+  std::atomic_store(&compiled_, std::make_shared<const Compiled>(
+                                    Compiled{std::move(rules), std::move(correlations)}));
 }
 
 std::shared_ptr<const RuleSet> SigmaDetector::rules() const {
-  return std::atomic_load(&rules_);
+  return std::atomic_load(&compiled_)->rules;
 }
 
 Alert make_alert(const MatchedRule& match, const Event& event) {
@@ -35,11 +42,17 @@ Alert make_alert(const MatchedRule& match, const Event& event) {
 }
 
 void SigmaDetector::on_event(Event& event, AlertSink& alerts) {
-  const auto set = rules();
-  if (!set) return;
-  for (const auto& match : set->match(event.doc)) {
+  const auto compiled = std::atomic_load(&compiled_);
+  if (!compiled->rules) return;
+  const auto matches = compiled->rules->match(event.doc);
+  const CorrelationSet* correlations = compiled->correlations.get();
+  for (const auto& match : matches) {
+    if (correlations != nullptr && !correlations->alerts_on_its_own(match.rule)) continue;
     event.severity = std::max(event.severity, match.rule->meta.level);
     alerts.emit(make_alert(match, event));
+  }
+  if (engine_ && correlations != nullptr && !correlations->empty() && !matches.empty()) {
+    engine_->process(*correlations, event, matches, alerts);
   }
 }
 

@@ -44,7 +44,10 @@ std::string IpPrefix::to_string() const {
   char buf[INET6_ADDRSTRLEN];
   inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, buf, sizeof buf);
   std::string out(buf);
-  if (!is_host()) out += "/" + std::to_string(length);
+  if (!is_host()) {
+    out += '/';  // two appends: GCC 12 -O3 -Wrestrict misfires on "/" + std::string
+    out += std::to_string(length);
+  }
   return out;
 }
 

@@ -15,30 +15,41 @@ std::optional<IndicatorType> hash_type(std::string_view algorithm) {
   return std::nullopt;
 }
 
-// Whether the comparison names an observable vigil can match, and as what
-// (nullopt inside: infer from the value, e.g. an IP or CIDR, a referenced host).
-std::optional<std::optional<IndicatorType>> observable_type(const StixComparison& c) {
+// What a comparison's object path names: nothing vigil can match, an
+// indicator of a known type, or an address whose type the value tells (an IP
+// or CIDR, a referenced host). A plain struct rather than
+// optional<optional<...>>, which GCC 12 -O3 misreads as maybe-uninitialized.
+struct ObservableKind {
+  bool matchable = false;
+  std::optional<IndicatorType> type = std::nullopt;  // nullopt: infer from the value
+};
+
+constexpr ObservableKind kNotMatchable{};
+constexpr ObservableKind kInferred{true, std::nullopt};
+constexpr ObservableKind of_type(IndicatorType t) {
+  return {true, t};
+}
+
+ObservableKind observable_kind(const StixComparison& c) {
   const std::string& t = c.object_type;
   const std::string& p = c.property;
   if (p == "value") {
-    if (t == "ipv4-addr" || t == "ipv6-addr") return std::optional<IndicatorType>();
-    if (t == "domain-name") return std::optional(IndicatorType::kDomain);
-    if (t == "url") return std::optional(IndicatorType::kUrl);
-    if (t == "email-addr") return std::optional(IndicatorType::kEmail);
-    return std::nullopt;
+    if (t == "ipv4-addr" || t == "ipv6-addr") return kInferred;
+    if (t == "domain-name") return of_type(IndicatorType::kDomain);
+    if (t == "url") return of_type(IndicatorType::kUrl);
+    if (t == "email-addr") return of_type(IndicatorType::kEmail);
+    return kNotMatchable;
   }
   if ((t == "file" || t == "artifact") && p.starts_with("hashes.")) {
-    if (auto h = hash_type(std::string_view(p).substr(7))) return std::optional(*h);
-    return std::nullopt;
+    if (auto h = hash_type(std::string_view(p).substr(7))) return of_type(*h);
+    return kNotMatchable;
   }
-  if (t == "domain-name" && p == "resolves_to_refs[*].value") return std::optional<IndicatorType>();
+  if (t == "domain-name" && p == "resolves_to_refs[*].value") return kInferred;
   if (t == "email-message" && (p == "from_ref.value" || p == "sender_ref.value")) {
-    return std::optional(IndicatorType::kEmail);
+    return of_type(IndicatorType::kEmail);
   }
-  if (t == "network-traffic" && (p == "dst_ref.value" || p == "src_ref.value")) {
-    return std::optional<IndicatorType>();
-  }
-  return std::nullopt;
+  if (t == "network-traffic" && (p == "dst_ref.value" || p == "src_ref.value")) return kInferred;
+  return kNotMatchable;
 }
 
 }  // namespace
@@ -47,13 +58,14 @@ std::vector<StixObservable> translate_stix_pattern(const StixPattern& pattern) {
   std::vector<StixObservable> out;
   for (const StixComparison& c : pattern.comparisons) {
     if (c.negated || (c.op != "=" && c.op != "IN")) continue;
-    const auto type = observable_type(c);
-    if (!type) continue;
+    const ObservableKind kind = observable_kind(c);
+    if (!kind.matchable) continue;
     for (const std::string& v : c.values) {
       // Real feeds put addresses in domain-name values (Amnesty's NoviSpy
       // bundle does): the value says what it is.
-      const bool ip_as_domain = *type == IndicatorType::kDomain && IpPrefix::parse(v).has_value();
-      out.push_back({v, ip_as_domain ? std::nullopt : *type});
+      const bool ip_as_domain =
+          kind.type == IndicatorType::kDomain && IpPrefix::parse(v).has_value();
+      out.push_back({v, ip_as_domain ? std::nullopt : kind.type});
     }
   }
   return out;

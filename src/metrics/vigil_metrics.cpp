@@ -127,6 +127,23 @@ VigilMetrics::VigilMetrics(const MetricsConfig& config)
       alert_output_dropped(
           registry.counter_table("vigil_alert_output_dropped_total",
                                  "Alerts dropped because an output's queue was full, by output",
-                                 {LabelDim::interned("output", alert_outputs)})) {}
+                                 {LabelDim::interned("output", alert_outputs)})),
+      correlation_groups(registry.gauge("vigil_correlation_groups",
+                                        "Correlation groups (rule + group-by values) in memory")),
+      correlation_groups_evicted(registry.counter(
+          "vigil_correlation_groups_evicted_total",
+          "Correlation groups evicted by the state cap (least recently seen first)")),
+      correlation_groups_expired(
+          registry.counter("vigil_correlation_groups_expired_total",
+                           "Correlation groups dropped because their window passed")),
+      correlation_entries_dropped(
+          registry.counter("vigil_correlation_entries_dropped_total",
+                           "Window entries dropped by the per-group cap (oldest first)")),
+      correlation_late_events(registry.counter(
+          "vigil_correlation_late_events_total",
+          "Events older than the newest seen, within the allowed lateness (correlated)")),
+      correlation_too_late_events(
+          registry.counter("vigil_correlation_too_late_events_total",
+                           "Events older than the allowed lateness (ignored by correlation)")) {}
 
 }  // namespace vigil::metrics

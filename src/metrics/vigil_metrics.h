@@ -102,6 +102,17 @@ struct VigilMetrics {
   MetricTable<Counter>& alert_output_sent;       // vigil_alert_output_sent_total{output}
   MetricTable<Counter>& alert_output_failed;     // vigil_alert_output_failures_total{output}
   MetricTable<Counter>& alert_output_dropped;    // vigil_alert_output_dropped_total{output}
+
+  // Correlation window state (src/state): groups held, groups dropped by the
+  // cap or because their window passed, entries over the per-group cap, and
+  // events older than the watermark (late within the allowed lateness:
+  // handled; beyond it: ignored by correlation).
+  Gauge& correlation_groups;             // vigil_correlation_groups
+  Counter& correlation_groups_evicted;   // vigil_correlation_groups_evicted_total
+  Counter& correlation_groups_expired;   // vigil_correlation_groups_expired_total
+  Counter& correlation_entries_dropped;  // vigil_correlation_entries_dropped_total
+  Counter& correlation_late_events;      // vigil_correlation_late_events_total
+  Counter& correlation_too_late_events;  // vigil_correlation_too_late_events_total
 };
 
 }  // namespace vigil::metrics

@@ -9,16 +9,6 @@
 namespace vigil::sigma::testing {
 namespace {
 
-class CollectingSink final : public AlertSink {
- public:
-  void emit(Alert a) override {
-    std::lock_guard lock(mu_);
-    alerts.push_back(std::move(a));
-  }
-  std::mutex mu_;
-  std::vector<Alert> alerts;
-};
-
 const char* kRule = R"(title: Suspicious Thing
 name: suspicious_thing
 id: 5d3c1a2b-0000-4000-8000-000000000001

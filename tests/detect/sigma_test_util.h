@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "detect/event_file.h"
@@ -24,6 +25,17 @@ inline Value event(std::string_view json) {
   EXPECT_EQ(events->size(), 1u);
   return std::move(events->front());
 }
+
+// Alerts a detector emitted, from any thread.
+class CollectingSink final : public AlertSink {
+ public:
+  void emit(Alert a) override {
+    std::lock_guard lock(mu_);
+    alerts.push_back(std::move(a));
+  }
+  std::mutex mu_;
+  std::vector<Alert> alerts;
+};
 
 // A compiled single-rule set; the detection block is indented YAML.
 class OneRule {

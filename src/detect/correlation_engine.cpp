@@ -1,0 +1,203 @@
+#include "detect/correlation_engine.h"
+
+#include <algorithm>
+
+#include "core/field_path.h"
+#include "detect/correlation_window.h"
+#include "detect/event_fields.h"
+
+namespace vigil::sigma {
+namespace {
+
+using state::WindowEntry;
+using state::WindowState;
+
+std::string text_of(const Value* v) {
+  if (v != nullptr && v->is_array() && !v->as_array().empty()) v = &v->as_array().front();
+  const Subject s(v);
+  return s.has_text() ? std::string(s.raw()) : std::string();
+}
+
+// The event fields a group-by name stands for with this source rule:
+// an alias (first present field wins) or the name itself.
+std::vector<std::string> fields_for(const Correlation& c, const std::string& name,
+                                    uint32_t source) {
+  const auto alias = c.aliases.find(name);
+  if (alias != c.aliases.end()) {
+    const auto per_rule = alias->second.find(c.rules[source]);
+    if (per_rule != alias->second.end()) return per_rule->second;
+  }
+  return {name};
+}
+
+std::string first_present(const Value& doc, const std::vector<std::string>& fields) {
+  for (const auto& f : fields) {
+    std::string t = text_of(correlation_field(doc, f));
+    if (!t.empty()) return t;
+  }
+  return {};
+}
+
+// Which alert entity slot a group-by name fills.
+void fill_entity(AlertEntity& e, const std::string& field, const std::string& value) {
+  std::string f = field;
+  std::transform(f.begin(), f.end(), f.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  const auto has = [&](const char* s) { return f.find(s) != std::string::npos; };
+  if (has("session")) {
+    e.session = value;
+  } else if (has("user") || has("account")) {
+    e.user = value;
+  } else if (has("host") || has("computer") || has("destination")) {
+    e.host = value;
+  } else if (has("ip") || has("source") || has("address")) {
+    e.source_ip = value;
+  }
+}
+
+bool number_of(const Value* v, double& out) {
+  if (v == nullptr) return false;
+  if (v->is_number()) {
+    out = v->number();
+    return true;
+  }
+  if (!v->is_string()) return false;
+  const std::string& s = v->as_string();
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return !s.empty() && end == s.c_str() + s.size();
+}
+
+}  // namespace
+
+const Value* correlation_field(const Value& doc, const std::string& name) {
+  if (const Value* v = FieldPath(name).find(doc)) return v;
+  const Value* event = doc.find("Event");
+  if (event == nullptr) return nullptr;
+  for (const char* section : {"EventData", "System"}) {
+    const Value* s = event->find(section);
+    if (s == nullptr) continue;
+    if (const Value* v = s->find(name)) return v;
+  }
+  return nullptr;
+}
+
+// One event on its way through the correlations (and their chains).
+struct CorrelationEngine::Feed {
+  const Event& event;
+  std::shared_ptr<const Value> doc;  // shared by every window that keeps it
+};
+
+CorrelationEngine::CorrelationEngine(std::shared_ptr<state::StateStore> store,
+                                     CorrelationOptions options)
+    : store_(std::move(store)), options_(options) {}
+
+void CorrelationEngine::process(const CorrelationSet& set, const Event& event,
+                                const std::vector<MatchedRule>& matches, AlertSink& alerts) {
+  bool any = false;
+  for (const auto& m : matches) any = any || !set.consumers_of(m.rule).empty();
+  if (!any) return;
+  Feed f{event, std::make_shared<const Value>(event.doc)};
+  for (const auto& m : matches) {
+    for (const auto& consumer : set.consumers_of(m.rule)) feed(set, consumer, f, alerts, 0);
+  }
+}
+
+void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Consumer& to, Feed& f,
+                             AlertSink& alerts, int depth) {
+  const Correlation& c = *set.correlations()[to.correlation];
+  const Value& doc = *f.doc;
+  AlertEntity entity;
+  Object group;
+  std::string key = c.meta.id.empty() ? c.meta.display_name() : c.meta.id;
+  for (const auto& g : c.group_by) {
+    std::string v = first_present(doc, fields_for(c, g, to.source));
+    if (v.empty()) return;  // an event without a group-by value has no group
+    key += '\x1f';
+    key += v;
+    fill_entity(entity, g, v);
+    group.emplace_back(g, v);
+  }
+  WindowEntry entry;
+  entry.time_us = f.event.time.micros;
+  entry.source = to.source;
+  entry.doc = f.doc;
+  if (c.type == CorrelationType::kValueCount) {
+    for (const auto& field : c.fields) {
+      entry.key += text_of(correlation_field(doc, field));
+      entry.key += '\x1f';
+    }
+    if (entry.key.size() == c.fields.size()) return;  // none of the fields is present
+  } else if (aggregates_values(c.type)) {
+    if (!number_of(correlation_field(doc, c.fields.front()), entry.number)) return;
+    entry.has_number = true;
+  }
+  std::optional<WindowResult> fired;
+  std::vector<Value> events;
+  store_->with_window(
+      key, entry.time_us, c.timespan_us + options_.allowed_lateness_us, [&](WindowState& w) {
+        // Lateness is judged against the group's own newest
+        // event, so workers interleaving unrelated groups (or
+        // replay chunks) do not make each other late.
+        const bool in_order = entry.time_us >= w.newest_us;
+        if (!in_order) {
+          const bool too_late = w.newest_us - entry.time_us > options_.allowed_lateness_us;
+          metrics::Counter* counter = too_late ? options_.too_late_events : options_.late_events;
+          if (counter != nullptr) counter->inc();
+          if (too_late) return;
+        }
+        w.newest_us = std::max(w.newest_us, entry.time_us);
+        const int64_t horizon = w.newest_us - c.timespan_us - options_.allowed_lateness_us;
+        while (!w.entries.empty() && w.entries.front().time_us < horizon) w.entries.pop_front();
+        const auto pos =
+            std::upper_bound(w.entries.begin(), w.entries.end(), entry.time_us,
+                             [](int64_t t, const WindowEntry& x) { return t < x.time_us; });
+        const auto at = static_cast<size_t>(pos - w.entries.begin());
+        w.entries.insert(pos, std::move(entry));
+        // Keep documents only on the newest entries.
+        size_t with_doc = 0;
+        for (auto it = w.entries.rbegin(); it != w.entries.rend() && it->doc; ++it) {
+          if (++with_doc > options_.events_per_alert) it->doc.reset();
+        }
+        // In order: the window ending now. Late: every window
+        // that now contains the event, oldest end first.
+        const int64_t t = w.entries[at].time_us;
+        for (size_t end = at; end < w.entries.size(); ++end) {
+          if (!in_order && w.entries[end].time_us > t + c.timespan_us) break;
+          if (in_order && end != at) break;
+          fired = evaluate_window(c, w, end);
+          if (fired) break;
+        }
+        if (!fired) return;
+        for (size_t i = fired->first; i <= fired->last; ++i) {
+          if (w.entries[i].doc) events.push_back(*w.entries[i].doc);
+        }
+      });
+  if (!fired) return;
+  if (set.alerts_on_its_own(to.correlation)) {
+    Alert a;
+    a.rule = c.meta.display_name();
+    a.rule_id = c.meta.id;
+    a.title = c.meta.title;
+    a.severity = c.meta.level;
+    a.description = c.meta.description.empty() ? c.meta.title : c.meta.description;
+    a.time = f.event.time;
+    a.tags = c.meta.tags;
+    a.references = c.meta.references;
+    a.author = c.meta.author;
+    a.entity = entity;
+    a.events = std::move(events);
+    Object ctx;
+    ctx.emplace_back("correlation", std::string(to_string(c.type)));
+    ctx.emplace_back("timespan", c.timespan_text);
+    ctx.emplace_back("group", Value(std::move(group)));
+    ctx.emplace_back("value", fired->value);
+    ctx.emplace_back("events_in_window", static_cast<uint64_t>(fired->events));
+    ctx.emplace_back("level", c.meta.level_name);
+    a.context = Value(std::move(ctx));
+    alerts.emit(std::move(a));
+  }
+  if (depth >= 8) return;  // links are acyclic (checked at load); this bounds the depth
+  for (const auto& next : set.consumers_of(to.correlation)) feed(set, next, f, alerts, depth + 1);
+}
+
+}  // namespace vigil::sigma

@@ -1,0 +1,76 @@
+// Window state for streaming correlation, behind one interface so several
+// vigil nodes can later share it (a Redis implementation) without touching
+// the rules or the engine. What the state package offers:
+//   WindowState       one group's events inside a correlation's window
+//   StateStore        keyed access to window states, bounded and expiring
+//   MemoryStateStore  the in-process default (memory_state_store.h)
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/value.h"
+#include "metrics/counter.h"
+#include "metrics/gauge.h"
+
+namespace vigil::state {
+
+// One event that a correlation counted: when, which referenced rule matched
+// it, and what the correlation aggregates (a distinct key, a number).
+struct WindowEntry {
+  int64_t time_us = 0;  // event time
+  uint32_t source = 0;  // index of the referenced rule in the correlation
+  double number = 0;    // value_sum/avg/min/max/median/percentile
+  bool has_number = false;
+  std::string key;  // value_count: the distinct value (or tuple)
+  // The triggering event, kept only for the newest few entries of a group
+  // (alerts carry them); older entries drop it to bound memory.
+  std::shared_ptr<const Value> doc;
+};
+
+// The events of one (correlation, group) inside its window, oldest first.
+struct WindowState {
+  std::deque<WindowEntry> entries;
+  int64_t newest_us = INT64_MIN;  // newest event time seen by the group
+  int64_t retain_us = 0;          // window + allowed lateness: older entries are dead
+};
+
+struct StateStats {
+  uint64_t groups = 0;           // groups held now
+  uint64_t evicted = 0;          // groups dropped by the cap (least recently seen first)
+  uint64_t expired = 0;          // groups dropped because their window passed
+  uint64_t entries_dropped = 0;  // entries dropped by the per-group cap
+};
+
+struct StateLimits {
+  size_t max_groups = 100000;            // over all correlations
+  size_t max_entries_per_group = 10000;  // oldest entries dropped beyond this
+};
+
+// Where a store reports what the /metrics page shows (any may be null).
+struct StateCounters {
+  metrics::Counter* evicted = nullptr;
+  metrics::Counter* expired = nullptr;
+  metrics::Counter* entries_dropped = nullptr;
+  metrics::Gauge* groups = nullptr;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  // Runs `fn` with exclusive access to the state of `key` (created empty when
+  // absent), then applies the per-group cap. `event_time_us` advances the
+  // store's watermark (the newest event time seen), which expires groups
+  // whose newest event is older than watermark - retain.
+  virtual void with_window(std::string_view key, int64_t event_time_us, int64_t retain_us,
+                           const std::function<void(WindowState&)>& fn) = 0;
+  // The newest event time the store has seen (INT64_MIN before any).
+  virtual int64_t watermark_us() const = 0;
+  virtual StateStats stats() const = 0;
+};
+
+}  // namespace vigil::state
