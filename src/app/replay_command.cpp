@@ -99,7 +99,7 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
     return kExitRuntime;
   }
   std::unique_ptr<FILE, int (*)(FILE*)> closer(in == stdin ? nullptr : in, &std::fclose);
-  EngineOptions options{.with_store = !args.no_store};
+  EngineOptions options{.with_store = !args.no_store, .intel_feeds = false};
   if (!args.alerts_file.empty()) {
     options.extra_alert_outputs.push_back(AlertOutputConfig{.type = "file",
                                                             .name = "replay",
