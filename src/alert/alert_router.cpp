@@ -173,6 +173,9 @@ void AlertRouter::emit(Alert alert) {
     std::lock_guard lock(outputs_mu_);
     for (auto& output : outputs_) output->send(message);
   }
+  if (!d.repeat) {
+    for (const auto& observe : observers_) observe(alert, d.alert_id);
+  }
   if (store_) queue_for_store(std::move(record));
 }
 

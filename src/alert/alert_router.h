@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +37,11 @@ class AlertRouter : public AlertSink {
   Result<void> add_configured_outputs(const AlertsConfig& config);
   void add_output(std::unique_ptr<AlertOutput> output);
   void emit(Alert alert) override;
+  // Called for each new alert (not a folded repeat) with its raw fields and
+  // id, on the emitting thread: must be quick (intel queues an indicator).
+  // Add before alerts flow.
+  using AlertObserver = std::function<void(const Alert&, const std::string& id)>;
+  void add_observer(AlertObserver observer) { observers_.push_back(std::move(observer)); }
 
   // Analyst workflow (API). Changing status ends deduplication into the alert.
   Result<AlertRecord> set_status(const std::string& id, AlertStatus status);
@@ -67,6 +73,7 @@ class AlertRouter : public AlertSink {
   std::mutex dedupe_mu_;
   AlertDeduper deduper_;
 
+  std::vector<AlertObserver> observers_;
   std::mutex outputs_mu_;
   std::vector<std::unique_ptr<AlertOutput>> outputs_;
 

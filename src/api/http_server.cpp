@@ -123,6 +123,13 @@ void HttpServer::install_routes() {
   server_.Post(R"(/api/v1/alerts/([0-9a-f]{1,64}))",
                [this](const auto& req, auto& res) { post_alert(req, res); });
   server_.Post("/api/v1/rules/reload", [this](const auto&, auto& res) { post_rules_reload(res); });
+  server_.Get("/api/v1/intel/lookup",
+              [this](const auto& req, auto& res) { get_intel_lookup(req, res); });
+  server_.Post("/api/v1/intel/indicators",
+               [this](const auto& req, auto& res) { post_intel_indicator(req, res); });
+  server_.Delete(R"(/api/v1/intel/indicators/([0-9a-f]{16}))",
+                 [this](const auto& req, auto& res) { delete_intel_indicator(req, res); });
+  server_.Get("/api/v1/intel/feeds", [this](const auto&, auto& res) { get_intel_feeds(res); });
   server_.Get("/metrics", [this](const auto&, auto& res) { get_metrics(res); });
   server_.Get("/healthz", [](const auto&, auto& res) {
     res.set_content(R"({"status":"ok"})", "application/json");

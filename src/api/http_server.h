@@ -18,6 +18,9 @@
 #include "pipeline/pipeline.h"
 
 namespace vigil {
+namespace intel {
+class IntelService;
+}
 
 struct ListenAddress {
   std::string host;
@@ -41,6 +44,9 @@ class HttpServer {
   using RulesReloader = std::function<Result<size_t>()>;
   void set_rules_reloader(RulesReloader reloader) { reload_rules_ = std::move(reloader); }
 
+  // The /api/v1/intel routes answer 404 until this is set.
+  void set_intel(intel::IntelService* intel) { intel_ = intel; }
+
   // Serves until stop(); blocking.
   void serve();
   void stop();
@@ -58,6 +64,10 @@ class HttpServer {
   void post_hec(const httplib::Request& req, httplib::Response& res);
   void get_elastic_banner(httplib::Response& res);
   void get_metrics(httplib::Response& res);
+  void get_intel_lookup(const httplib::Request& req, httplib::Response& res);
+  void post_intel_indicator(const httplib::Request& req, httplib::Response& res);
+  void delete_intel_indicator(const httplib::Request& req, httplib::Response& res);
+  void get_intel_feeds(httplib::Response& res);
   void get_readyz(httplib::Response& res);
 
   const ServerConfig config_;
@@ -65,6 +75,7 @@ class HttpServer {
   VigilMetrics* metrics_;
   AlertRouter* alerts_;
   RulesReloader reload_rules_;
+  intel::IntelService* intel_ = nullptr;
   BearerAuth auth_;
   httplib::Server server_;
   int listen_fd_ = -1;

@@ -58,7 +58,22 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
   auto detection = DetectionStage::create(config.detect);
   if (!detection) return tl::unexpected(detection.error());
   engine->detection_ = std::move(*detection);
-  stages.detectors = engine->detection_->detectors();
+  if (config.intel.enabled) {
+    auto intel =
+        intel::IntelService::create(config.intel, {.data_dir = config.storage.data_dir,
+                                                   .persist = options.with_store,
+                                                   .feeds = options.intel_feeds,
+                                                   .registry = &engine->metrics_->registry});
+    if (!intel) return tl::unexpected(intel.error());
+    engine->intel_ = std::move(*intel);
+    // First, so `threat_indicators` is on the event when the rules see it.
+    stages.detectors.push_back(engine->intel_->matcher());
+    intel::IntelService* service = engine->intel_.get();
+    engine->alerts_->add_observer(
+        [service](const Alert& alert, const std::string& id) { service->on_alert(alert, id); });
+    engine->intel_->start();
+  }
+  for (auto& detector : engine->detection_->detectors()) stages.detectors.push_back(detector);
   stages.alerts = engine->alerts_.get();
   stages.metrics = engine->metrics_.get();
   engine->pipeline_ = std::make_unique<Pipeline>(config, std::move(stages), std::move(store));

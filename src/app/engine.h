@@ -8,6 +8,7 @@
 #include "alert/alert_router.h"
 #include "app/detection.h"
 #include "config/config.h"
+#include "intel/intel_service.h"
 #include "metrics/vigil_metrics.h"
 #include "pipeline/pipeline.h"
 
@@ -17,6 +18,8 @@ struct EngineOptions {
   bool with_store = true;
   // Outputs added to the configured ones (replay --alerts FILE).
   std::vector<AlertOutputConfig> extra_alert_outputs{};
+  // Refresh intel.feeds in the background (replay: off, it uses intel.db as is).
+  bool intel_feeds = true;
 };
 
 class Engine {
@@ -27,6 +30,7 @@ class Engine {
   VigilMetrics& metrics() { return *metrics_; }
   AlertRouter& alerts() { return *alerts_; }
   DetectionStage& detection() { return *detection_; }
+  intel::IntelService* intel() { return intel_.get(); }  // null: intel.enabled false
   const Config& config() const { return config_; }
 
  private:
@@ -36,7 +40,8 @@ class Engine {
   std::unique_ptr<VigilMetrics> metrics_;
   std::unique_ptr<AlertRouter> alerts_;
   std::unique_ptr<DetectionStage> detection_;
-  std::unique_ptr<Pipeline> pipeline_;  // last: stops before what it uses
+  std::unique_ptr<intel::IntelService> intel_;  // stops after the pipeline, before alerts
+  std::unique_ptr<Pipeline> pipeline_;          // last: stops before what it uses
 };
 
 }  // namespace vigil

@@ -54,6 +54,7 @@ int run_daemon(const Overrides& overrides) {
   spdlog::info("vigil listening on {} (port {}), data in {}", config->server.listen, *port,
                config->storage.data_dir);
 
+  server.set_intel((*engine)->intel());
   DetectionStage& detection = (*engine)->detection();
   server.set_rules_reloader([&detection]() -> Result<size_t> {
     RuleReload r = detection.reload();

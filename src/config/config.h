@@ -136,6 +136,79 @@ struct DetectConfig {
   std::map<std::string, CorrelationOverride> correlation_overrides;
 };
 
+// Threat intelligence (docs/intel.md). Durations are written "30d", "12h",
+// "90m", "3600s" and held in seconds.
+struct IntelFeedConfig {
+  std::string name{};
+  std::string type{};      // stix | taxii | misp | csv | text | api
+  std::string location{};  // a file path or an http(s) URL
+  int64_t schedule_s = 3600;
+  std::string severity = "medium";  // when the feed gives none
+  int confidence = 50;              // when the feed gives none
+  std::vector<std::string> tags{};  // added to every indicator
+  int64_t lifetime_s = 0;           // expiry when the feed gives none; 0 = intel.lifetimes
+  std::string preset{};             // csv: feodo | urlhaus | threatfox | malwarebazaar | phishtank
+  std::string indicator_type{};     // text: every line is this type; empty = inferred
+  bool include_subdomains = false;  // domain entries also match subdomains
+  // HTTP
+  int timeout_s = 60;
+  std::map<std::string, std::string> headers{};
+  std::string auth_header{};       // header name whose value is $auth_env (e.g. Auth-Key)
+  std::string auth_env{};          // environment variable holding that header's value
+  std::string bearer_token_env{};  // Authorization: Bearer $bearer_token_env
+  std::string username{};          // basic auth user; the password is $password_env
+  std::string password_env{};
+  // taxii
+  std::string api_root{};    // URL; empty = the discovery's default (else its first)
+  std::string collection{};  // id or title
+  int page_size = 1000;      // `limit` per objects request
+  // api
+  std::string method = "GET";  // GET | POST
+  std::string body{};          // request body (POST)
+  std::string items{};         // JSON pointer to the list in the reply; empty = the reply
+  // vigil field (value, type, severity, confidence, tags, first_seen, last_seen,
+  // valid_until, description, reference) -> JSON pointer inside one item
+  std::map<std::string, std::string> fields{};
+  std::map<std::string, std::string> type_map{};  // the feed's type names -> vigil's
+  std::string next_link{};   // JSON pointer to the next page's URL in the reply
+  std::string page_param{};  // or: a page-number query parameter
+  int first_page = 1;
+  int max_pages = 100;
+};
+
+struct IntelInternalConfig {
+  bool enabled = true;
+  int64_t lifetime_s = 7 * 86400;
+  std::string min_severity = "high";  // alerts at or above this feed the `vigil` source
+  std::vector<std::string> rules{};   // only these rule names (empty = any rule)
+  int confidence = 70;
+};
+
+struct IntelConfig {
+  bool enabled = true;
+  // Event fields checked per type (dotted paths, raw values, arrays allowed).
+  std::vector<std::string> ip_fields = {"source.ip", "destination.ip", "client.ip", "server.ip",
+                                        "host.ip",   "ip_address",     "related.ip"};
+  std::vector<std::string> domain_fields = {"destination.domain", "source.domain", "url.domain",
+                                            "dns.question.name",  "server.domain", "domain"};
+  std::vector<std::string> url_fields = {"url.full", "url.original", "url",
+                                         "http.request.referrer"};
+  std::vector<std::string> hash_fields = {
+      "file.hash.md5",    "file.hash.sha1",    "file.hash.sha256",    "file.hash.sha512",
+      "process.hash.md5", "process.hash.sha1", "process.hash.sha256", "hash"};
+  std::vector<std::string> email_fields = {"email.from.address", "email.to.address",
+                                           "email.sender.address", "user.email", "email"};
+  // indicator type -> lifetime when a feed gives no expiry; unset types keep
+  // the defaults (IPs and URLs 30d, cidr 90d, domains and e-mails 180d, hashes 365d).
+  std::map<std::string, int64_t> lifetimes_s{};
+  std::vector<std::string> allowlist{};  // IPs, CIDRs, domains, values (beside the defaults)
+  bool default_allowlist = true;         // private, loopback, link-local, documentation ranges
+  int64_t purge_interval_s = 3600;
+  int64_t manual_lifetime_s = 90 * 86400;  // POST /api/v1/intel/indicators without valid_until
+  IntelInternalConfig internal{};
+  std::vector<IntelFeedConfig> feeds{};
+};
+
 struct MetricsConfig {
   int max_event_type_labels = 64;
 };
@@ -199,6 +272,7 @@ struct Config {
   DetectConfig detect;
   std::vector<DeclaredDecoderConfig> decoders;
   std::vector<SourceConfig> sources;
+  IntelConfig intel;
 };
 
 // The embedded defaults (what `vigil run` uses with no --config).

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "core/strings.h"
 
 namespace vigil {
 namespace {
@@ -34,6 +35,18 @@ class SectionReader {
     } catch (const YAML::Exception&) {
       fail(child, fmt::format("{} has the wrong type", full(key)));
     }
+  }
+
+  // A duration ("30d", "12h", "90m", "3600s" or seconds) into seconds.
+  void read_duration(const char* key, int64_t& seconds) {
+    std::string text;
+    read(key, text);
+    if (text.empty()) return;
+    const auto parsed = parse_duration_seconds(text);
+    if (!parsed)
+      fail(node_[key],
+           fmt::format("{}: '{}' is not a duration (30d, 12h, 90m, 3600s)", full(key), text));
+    seconds = *parsed;
   }
 
   YAML::Node child(const char* key) {
@@ -297,6 +310,105 @@ void read_correlation_overrides(const YAML::Node& n, const std::string& file, De
     }
     c.correlation_overrides[name] = std::move(o);
   }
+IntelFeedConfig read_intel_feed(SectionReader r, const YAML::Node& at) {
+  IntelFeedConfig f;
+  r.read("name", f.name);
+  r.read("type", f.type);
+  r.read("location", f.location);
+  r.read_duration("schedule", f.schedule_s);
+  r.read("severity", f.severity);
+  r.read("confidence", f.confidence);
+  r.read("tags", f.tags);
+  r.read_duration("lifetime", f.lifetime_s);
+  r.read("preset", f.preset);
+  r.read("indicator_type", f.indicator_type);
+  r.read("include_subdomains", f.include_subdomains);
+  r.read("timeout_s", f.timeout_s);
+  r.read("headers", f.headers);
+  r.read("auth_header", f.auth_header);
+  r.read("auth_env", f.auth_env);
+  r.read("bearer_token_env", f.bearer_token_env);
+  r.read("username", f.username);
+  r.read("password_env", f.password_env);
+  r.read("api_root", f.api_root);
+  r.read("collection", f.collection);
+  r.read("page_size", f.page_size);
+  r.read("method", f.method);
+  r.read("body", f.body);
+  r.read("items", f.items);
+  r.read("fields", f.fields);
+  r.read("type_map", f.type_map);
+  r.read("next_link", f.next_link);
+  r.read("page_param", f.page_param);
+  r.read("first_page", f.first_page);
+  r.read("max_pages", f.max_pages);
+  r.finish();
+  static const std::set<std::string> kTypes = {"stix", "taxii", "misp", "csv", "text", "api"};
+  if (f.name.empty()) r.fail(at, r.full("name") + " is required");
+  if (!kTypes.count(f.type))
+    r.fail(at, r.full("type") + " must be one of stix, taxii, misp, csv, text, api");
+  if (f.location.empty()) r.fail(at, r.full("location") + " is required (a path or a URL)");
+  if (f.type == "csv" && f.preset.empty())
+    r.fail(at, r.full("preset") +
+                   " is required for csv (feodo, urlhaus, threatfox, malwarebazaar, phishtank)");
+  if (f.type == "taxii" && f.collection.empty())
+    r.fail(at, r.full("collection") + " is required for taxii");
+  if (f.type == "api" && !f.fields.count("value"))
+    r.fail(at, r.full("fields") + " needs at least value for api");
+  if (f.method != "GET" && f.method != "POST")
+    r.fail(at, r.full("method") + " must be GET or POST");
+  if (f.confidence < 0 || f.confidence > 100) r.fail(at, r.full("confidence") + " must be 0..100");
+  if (f.timeout_s < 1) r.fail(at, r.full("timeout_s") + " must be >= 1");
+  if (f.page_size < 1) r.fail(at, r.full("page_size") + " must be >= 1");
+  if (f.max_pages < 1) r.fail(at, r.full("max_pages") + " must be >= 1");
+  return f;
+}
+
+void read_intel(SectionReader r, IntelConfig& c) {
+  r.read("enabled", c.enabled);
+  r.read("ip_fields", c.ip_fields);
+  r.read("domain_fields", c.domain_fields);
+  r.read("url_fields", c.url_fields);
+  r.read("hash_fields", c.hash_fields);
+  r.read("email_fields", c.email_fields);
+  std::map<std::string, std::string> lifetimes;
+  r.read("lifetimes", lifetimes);
+  for (const auto& [type, text] : lifetimes) {
+    const auto seconds = parse_duration_seconds(text);
+    if (!seconds)
+      r.fail(r.child("lifetimes"),
+             fmt::format("intel.lifetimes.{}: '{}' is not a duration", type, text));
+    c.lifetimes_s[type] = *seconds;
+  }
+  r.read("allowlist", c.allowlist);
+  r.read("default_allowlist", c.default_allowlist);
+  r.read_duration("purge_interval", c.purge_interval_s);
+  r.read_duration("manual_lifetime", c.manual_lifetime_s);
+  {
+    SectionReader i(r.child("internal"), "intel.internal", r.file());
+    i.read("enabled", c.internal.enabled);
+    i.read_duration("lifetime", c.internal.lifetime_s);
+    i.read("min_severity", c.internal.min_severity);
+    i.read("rules", c.internal.rules);
+    i.read("confidence", c.internal.confidence);
+    i.finish();
+  }
+  const YAML::Node feeds = r.child("feeds");
+  if (feeds && !feeds.IsNull()) {
+    if (!feeds.IsSequence()) r.fail(feeds, "intel.feeds must be a list");
+    std::set<std::string> names;
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      const std::string path = fmt::format("intel.feeds[{}]", i);
+      auto feed = read_intel_feed(SectionReader(feeds[i], path, r.file()), feeds[i]);
+      if (!names.insert(feed.name).second)
+        r.fail(feeds[i], fmt::format("{}: feed name '{}' is used twice", path, feed.name));
+      if (feed.name == "manual" || feed.name == "vigil")
+        r.fail(feeds[i],
+               fmt::format("{}: '{}' is reserved for vigil's own indicators", path, feed.name));
+      c.feeds.push_back(std::move(feed));
+    }
+  }
+  r.finish();
 }
 
 void validate(const Config& c, const YAML::Node& root, const SectionReader& top) {
@@ -372,6 +484,7 @@ Config parse(const YAML::Node& root, const std::string& file) {
   }
   read_decoders(top.child("decoders"), top, c);
   read_sources(top.child("sources"), top, c);
+  read_intel(SectionReader(top.child("intel"), "intel", file), c.intel);
   top.finish();
   validate(c, root, top);
   return c;

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <charconv>
+
 namespace vigil {
 
 std::string ascii_lower(std::string_view s) {
@@ -32,6 +34,19 @@ std::string_view trim(std::string_view s) {
 
 bool valid_utf8(std::string_view s) {
   return simdjson::validate_utf8(s.data(), s.size());
+}
+
+std::optional<int64_t> parse_duration_seconds(std::string_view text) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+  int64_t scale = 0;
+  if (unit.empty() || unit == "s") scale = 1;
+  if (unit == "m") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (unit == "d") scale = 86'400;
+  if (ec != std::errc() || n <= 0 || scale == 0) return std::nullopt;
+  return n * scale;
 }
 
 }  // namespace vigil

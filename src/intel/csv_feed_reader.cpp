@@ -7,52 +7,12 @@
 
 #include "core/strings.h"
 #include "intel/feed_lines.h"
+#include "intel/feed_values.h"
 
 namespace vigil::intel {
 namespace {
 
 constexpr size_t kNoColumn = static_cast<size_t>(-1);
-
-bool is_null(std::string_view v) {
-  return v.empty() || v == "None" || v == "null" || v == "N/A" || v == "n/a";
-}
-
-// ThreatFox's ioc_type: "ip:port", "domain", "url", "md5_hash", "sha256_hash", ...
-struct TypeHint {
-  std::optional<IndicatorType> type;
-  bool strip_port = false;
-};
-
-TypeHint parse_type_cell(std::string_view cell) {
-  std::string t = ascii_lower(trim(cell));
-  if (t == "ip:port") return {std::nullopt, true};
-  if (t == "ip" || t == "ip_address") return {std::nullopt, false};
-  if (t.ends_with("_hash")) t.resize(t.size() - 5);
-  if (t == "hostname") t = "domain";
-  return {parse_indicator_type(t), false};
-}
-
-// "1.2.3.4:443", "2a02:cf40:1::5:40669" (IPv6 with a port: the last colon).
-std::string_view strip_port(std::string_view v) {
-  if (v.starts_with('[')) {
-    const size_t close = v.find(']');
-    return close == std::string_view::npos ? v : v.substr(1, close - 1);
-  }
-  const size_t colon = v.rfind(':');
-  return colon == std::string_view::npos ? v : v.substr(0, colon);
-}
-
-void add_tags(std::string_view cell, std::vector<std::string>& tags) {
-  while (!cell.empty()) {
-    const size_t comma = cell.find(',');
-    const std::string_view tag = trim(cell.substr(0, comma));
-    if (!is_null(tag) && std::find(tags.begin(), tags.end(), tag) == tags.end()) {
-      tags.emplace_back(tag);
-    }
-    if (comma == std::string_view::npos) break;
-    cell.remove_prefix(comma + 1);
-  }
-}
 
 std::optional<std::string> read_quoted(std::string_view line, size_t& pos) {
   std::string out;
@@ -176,9 +136,9 @@ FeedReport CsvFeedReader::parse(std::string_view text) const {
 void CsvFeedReader::read_row(const Layout& layout, const std::vector<std::string>& fields,
                              size_t line, FeedReport& report) const {
   const auto cell = [&](size_t i) -> std::string_view {
-    return i == kNoColumn || is_null(fields[i]) ? std::string_view() : fields[i];
+    return i == kNoColumn || is_null_cell(fields[i]) ? std::string_view() : fields[i];
   };
-  const TypeHint hint = layout.type == kNoColumn ? TypeHint{} : parse_type_cell(cell(layout.type));
+  const TypeHint hint = layout.type == kNoColumn ? TypeHint{} : parse_feed_type(cell(layout.type));
   for (const auto& [column, fixed_type] : layout.values) {
     std::string_view value = cell(column);
     if (value.empty()) continue;
@@ -199,7 +159,7 @@ void CsvFeedReader::read_row(const Layout& layout, const std::vector<std::string
     }
     ind->reference = cell(layout.reference);
     ind->description = cell(layout.description);
-    for (size_t t : layout.tags) add_tags(cell(t), ind->tags);
+    for (size_t t : layout.tags) add_feed_tags(cell(t), ind->tags);
     report.indicators.push_back(std::move(*ind));
   }
 }

@@ -113,14 +113,17 @@ Result<std::unique_ptr<FeedReader>> make_feed_reader(std::string_view type, Feed
                     fmt::format("unknown feed type '{}' (csv, text, stix, misp)", type));
 }
 
+void finish_import(FeedReport& report, const FeedOptions& options) {
+  merge_duplicates(report);
+  apply_expiry(report, options);
+}
+
 Result<FeedReport> import_feed(std::string_view type, const std::filesystem::path& path,
                                const FeedOptions& options) {
   auto reader = make_feed_reader(type, options);
   if (!reader) return tl::unexpected(reader.error());
   auto report = (*reader)->read(path);
-  if (!report) return report;
-  merge_duplicates(*report);
-  apply_expiry(*report, options);
+  if (report) finish_import(*report, options);
   return report;
 }
 

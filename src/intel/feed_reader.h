@@ -67,6 +67,11 @@ Result<std::unique_ptr<FeedReader>> make_feed_reader(std::string_view type, Feed
 Result<FeedReport> import_feed(std::string_view type, const std::filesystem::path& path,
                                const FeedOptions& options);
 
+// The steps import_feed applies after reading, for fetchers that build a
+// report another way (TAXII, JSON APIs): merge duplicates, apply lifetimes,
+// drop the expired.
+void finish_import(FeedReport& report, const FeedOptions& options);
+
 // Shared by the readers: one indicator from a raw value with the feed's
 // defaults filled in; the error says why the value is not one.
 Result<Indicator> make_indicator(std::string_view raw, std::optional<IndicatorType> type,

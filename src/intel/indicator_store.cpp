@@ -1,5 +1,7 @@
 #include "intel/indicator_store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace vigil::intel {
@@ -26,12 +28,57 @@ void aggregate(LookupResult& r, const Indicator& ind) {
 
 }  // namespace
 
-IndicatorStore::IndicatorStore(Allowlist allowlist) : allowlist_(std::move(allowlist)) {
-  index_.store(std::make_shared<const IndicatorIndex>(SourceMap{}));
+std::string indicator_id(const Indicator& indicator) {
+  // FNV-1a, 64 bits: stable across runs and builds (std::hash is not).
+  uint64_t h = 1469598103934665603ull;
+  const auto mix = [&h](std::string_view s) {
+    for (const char c : s) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ull;
+  };
+  mix(indicator.source);
+  mix(to_string(indicator.type));
+  mix(indicator.value);
+  return fmt::format("{:016x}", h);
 }
 
-void IndicatorStore::publish(SourceMap sources) {
-  index_.store(std::make_shared<const IndicatorIndex>(std::move(sources)));
+IndicatorStore::IndicatorStore(Allowlist allowlist) : allowlist_(std::move(allowlist)) {
+  auto empty = std::make_shared<const IndicatorIndex>(SourceMap{});
+  index_.store(std::make_shared<const Tiers>(Tiers{empty, empty}));
+}
+
+SourceMap IndicatorStore::all_sources() const {
+  const auto tiers = snapshot();
+  SourceMap all = tiers->large->sources();
+  for (const auto& [name, feed] : tiers->small->sources()) all.emplace(name, feed);
+  return all;
+}
+
+size_t IndicatorStore::size() const {
+  const auto tiers = snapshot();
+  return tiers->large->size() + tiers->small->size();
+}
+
+void IndicatorStore::publish(SourceMap sources, const std::vector<std::string>& changed) {
+  const auto old = snapshot();
+  SourceMap large, small;
+  for (auto& [name, feed] : sources) {
+    (feed->indicators.size() < kSmallSourceMax ? small : large).emplace(name, std::move(feed));
+  }
+  const auto touches = [&](const SourceMap& before, const SourceMap& after) {
+    return std::any_of(changed.begin(), changed.end(), [&](const std::string& name) {
+      return before.count(name) > 0 || after.count(name) > 0;
+    });
+  };
+  Tiers next = *old;
+  if (touches(old->large->sources(), large))
+    next.large = std::make_shared<const IndicatorIndex>(std::move(large));
+  if (touches(old->small->sources(), small))
+    next.small = std::make_shared<const IndicatorIndex>(std::move(small));
+  index_.store(std::make_shared<const Tiers>(std::move(next)));
 }
 
 void IndicatorStore::replace_source(const std::string& source, std::vector<Indicator> indicators) {
@@ -42,8 +89,10 @@ void IndicatorStore::replace_source(const std::string& source, std::vector<Indic
 
 void IndicatorStore::replace_sources(std::map<std::string, std::vector<Indicator>> by_source) {
   std::lock_guard lock(writer_);
-  SourceMap sources = snapshot()->sources();
+  SourceMap sources = all_sources();
+  std::vector<std::string> changed;
   for (auto& [source, indicators] : by_source) {
+    changed.push_back(source);
     for (Indicator& ind : indicators) ind.source = source;
     if (indicators.empty()) {
       sources.erase(source);
@@ -52,13 +101,65 @@ void IndicatorStore::replace_sources(std::map<std::string, std::vector<Indicator
           std::make_shared<const SourceFeed>(SourceFeed{source, std::move(indicators)});
     }
   }
-  publish(std::move(sources));
+  publish(std::move(sources), changed);
+}
+
+void IndicatorStore::upsert(Indicator indicator) {
+  std::lock_guard lock(writer_);
+  SourceMap sources = all_sources();
+  const std::string name = indicator.source;
+  SourceFeed feed{name, {}};
+  if (auto it = sources.find(name); it != sources.end()) feed.indicators = it->second->indicators;
+  auto same = std::find_if(feed.indicators.begin(), feed.indicators.end(), [&](const Indicator& i) {
+    return i.type == indicator.type && i.value == indicator.value;
+  });
+  if (same != feed.indicators.end()) {
+    *same = std::move(indicator);
+  } else {
+    feed.indicators.push_back(std::move(indicator));
+  }
+  sources[name] = std::make_shared<const SourceFeed>(std::move(feed));
+  publish(std::move(sources), {name});
+}
+
+std::optional<Indicator> IndicatorStore::remove(std::string_view id) {
+  std::lock_guard lock(writer_);
+  SourceMap sources = all_sources();
+  for (auto& [name, feed] : sources) {
+    const auto& inds = feed->indicators;
+    auto it = std::find_if(inds.begin(), inds.end(),
+                           [&](const Indicator& i) { return indicator_id(i) == id; });
+    if (it == inds.end()) continue;
+    Indicator removed = *it;
+    SourceFeed kept{name, {}};
+    kept.indicators.reserve(inds.size() - 1);
+    kept.indicators.insert(kept.indicators.end(), inds.begin(), it);
+    kept.indicators.insert(kept.indicators.end(), it + 1, inds.end());
+    const std::string source = name;
+    if (kept.indicators.empty()) {
+      sources.erase(source);
+    } else {
+      feed = std::make_shared<const SourceFeed>(std::move(kept));
+    }
+    publish(std::move(sources), {source});
+    return removed;
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<const SourceFeed> IndicatorStore::source(std::string_view name) const {
+  const auto tiers = snapshot();
+  for (const auto* index : {tiers->large.get(), tiers->small.get()}) {
+    if (auto it = index->sources().find(name); it != index->sources().end()) return it->second;
+  }
+  return nullptr;
 }
 
 size_t IndicatorStore::purge_expired(Timestamp now) {
   std::lock_guard lock(writer_);
-  SourceMap sources = snapshot()->sources();
+  SourceMap sources = all_sources();
   size_t removed = 0;
+  std::vector<std::string> changed;
   for (auto it = sources.begin(); it != sources.end();) {
     const auto& old = it->second->indicators;
     const auto expired = [&](const Indicator& i) { return i.valid_until <= now; };
@@ -68,6 +169,7 @@ size_t IndicatorStore::purge_expired(Timestamp now) {
       ++it;
       continue;
     }
+    changed.push_back(it->first);
     SourceFeed kept{it->first, {}};
     std::copy_if(old.begin(), old.end(), std::back_inserter(kept.indicators),
                  [&](const Indicator& i) { return !expired(i); });
@@ -78,7 +180,7 @@ size_t IndicatorStore::purge_expired(Timestamp now) {
       ++it;
     }
   }
-  if (removed > 0) publish(std::move(sources));
+  if (removed > 0) publish(std::move(sources), changed);
   return removed;
 }
 
@@ -107,6 +209,7 @@ std::optional<LookupResult> IndicatorStore::aggregate_matches(Match&& match,
   if (r.matches.empty()) return std::nullopt;
   if (allowed()) {
     suppressed_.fetch_add(1, std::memory_order_relaxed);
+    if (suppressed_metric_) suppressed_metric_->inc();
     return std::nullopt;
   }
   sort_unique(r.sources);
@@ -116,12 +219,15 @@ std::optional<LookupResult> IndicatorStore::aggregate_matches(Match&& match,
 
 std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
                                                    Timestamp now) const {
-  const auto index = snapshot();
+  const auto tiers = snapshot();
   auto r = aggregate_matches(
       [&](LookupResult& out) {
-        index->for_each_match(value, [&](const Indicator& ind) {
-          if (ind.valid_until > now) aggregate(out, ind);
-        });
+        for (const auto* index : {tiers->large.get(), tiers->small.get()}) {
+          if (index->size() == 0) continue;
+          index->for_each_match(value, [&](const Indicator& ind) {
+            if (ind.valid_until > now) aggregate(out, ind);
+          });
+        }
       },
       [&] { return allowlist_.allows(value); });
   if (r) {
@@ -133,12 +239,15 @@ std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
 
 std::optional<LookupResult> IndicatorStore::lookup_ip(const IpPrefix& address,
                                                       Timestamp now) const {
-  const auto index = snapshot();
+  const auto tiers = snapshot();
   auto r = aggregate_matches(
       [&](LookupResult& out) {
-        index->for_each_ip_match(address, [&](const Indicator& ind) {
-          if (ind.valid_until > now) aggregate(out, ind);
-        });
+        for (const auto* index : {tiers->large.get(), tiers->small.get()}) {
+          if (index->size() == 0) continue;
+          index->for_each_ip_match(address, [&](const Indicator& ind) {
+            if (ind.valid_until > now) aggregate(out, ind);
+          });
+        }
       },
       [&] { return allowlist_.allows_ip(address); });
   if (r) {
@@ -152,7 +261,7 @@ std::optional<LookupResult> IndicatorStore::lookup_ip(const IpPrefix& address,
 
 std::vector<SourceSummary> IndicatorStore::sources() const {
   std::vector<SourceSummary> out;
-  for (const auto& [name, feed] : snapshot()->sources()) {
+  for (const auto& [name, feed] : all_sources()) {
     out.push_back({name, feed->indicators.size()});
   }
   return out;

@@ -1,6 +1,8 @@
-// The in-memory indicator store: every source's indicators behind one
-// immutable index that is rebuilt and swapped atomically on each change, so
-// lookups never lock against an update and never see half a feed.
+// The in-memory indicator store: every source's indicators behind immutable
+// indexes that are rebuilt and swapped atomically on each change, so lookups
+// never lock against an update and never see half a feed. Two tiers: large
+// feeds in one index, small sources (manual and vigil's own indicators, small
+// feeds) in another, so adding one indicator rebuilds only the small tier.
 #pragma once
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include "intel/allowlist.h"
 #include "intel/indicator.h"
 #include "intel/indicator_index.h"
+#include "metrics/counter.h"
 
 namespace vigil::intel {
 
@@ -34,6 +37,10 @@ struct LookupResult {
   std::vector<Indicator> matches;  // each matching indicator, as its source gave it
 };
 
+// A short stable id for one indicator (source, type, value): 16 hex digits.
+// What the API deletes by.
+std::string indicator_id(const Indicator& indicator);
+
 struct SourceSummary {
   std::string name;
   size_t indicators = 0;
@@ -48,8 +55,14 @@ class IndicatorStore {
   void replace_source(const std::string& source, std::vector<Indicator> indicators);
   // Several sources in one swap (start-up loads every source at once).
   void replace_sources(std::map<std::string, std::vector<Indicator>> by_source);
+  // Adds or replaces (same type and value) one indicator of `indicator.source`.
+  void upsert(Indicator indicator);
+  // Removes the indicator with this id; its copy, or nullopt when none has it.
+  std::optional<Indicator> remove(std::string_view id);
   // Drops every indicator whose valid_until <= now; returns how many.
   size_t purge_expired(Timestamp now);
+  // One source's indicators (null when it has none).
+  std::shared_ptr<const SourceFeed> source(std::string_view name) const;
 
   // Normalizes `value` (type inferred when nullopt) and aggregates the live,
   // not-allowlisted matches at `now`. nullopt: no match, unreadable value, or
@@ -61,20 +74,32 @@ class IndicatorStore {
   // An address or range, already parsed (event fields hold IPs most often).
   std::optional<LookupResult> lookup_ip(const IpPrefix& address, Timestamp now) const;
 
+  // Also counts suppressed matches in `counter` (a metric); set before use.
+  void count_suppressed_in(metrics::Counter* counter) { suppressed_metric_ = counter; }
   uint64_t suppressed_matches() const { return suppressed_.load(std::memory_order_relaxed); }
-  size_t size() const { return snapshot()->size(); }
+  size_t size() const;
   std::vector<SourceSummary> sources() const;
 
  private:
-  std::shared_ptr<const IndicatorIndex> snapshot() const { return index_.load(); }
-  void publish(SourceMap sources);
+  // Sources below this many indicators live in the small tier.
+  static constexpr size_t kSmallSourceMax = 65536;
+  struct Tiers {
+    std::shared_ptr<const IndicatorIndex> large;
+    std::shared_ptr<const IndicatorIndex> small;
+  };
+  std::shared_ptr<const Tiers> snapshot() const { return index_.load(); }
+  SourceMap all_sources() const;
+  // Publishes `sources` split by size, rebuilding only the tiers whose sources
+  // changed (the names in `changed`). Called under writer_.
+  void publish(SourceMap sources, const std::vector<std::string>& changed);
   template <typename Match, typename Allowed>
   std::optional<LookupResult> aggregate_matches(Match&& match, Allowed&& allowed) const;
 
   Allowlist allowlist_;
   std::mutex writer_;  // one update at a time; readers never take it
-  std::atomic<std::shared_ptr<const IndicatorIndex>> index_;
+  std::atomic<std::shared_ptr<const Tiers>> index_;
   mutable std::atomic<uint64_t> suppressed_{0};
+  metrics::Counter* suppressed_metric_ = nullptr;
 };
 
 }  // namespace vigil::intel

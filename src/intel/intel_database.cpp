@@ -77,15 +77,42 @@ Result<IntelDatabase> IntelDatabase::open(const std::filesystem::path& file) {
   return IntelDatabase(std::move(*db));
 }
 
-Result<void> IntelDatabase::replace_source(std::string_view source,
-                                           const std::vector<Indicator>& indicators) {
+Result<void> IntelDatabase::in_transaction(const std::function<Result<void>()>& work) {
   if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return ok;
-  auto done = insert_all(source, indicators);
+  auto done = work();
   if (!done) {
     (void)db_.exec("ROLLBACK");
     return done;
   }
   return db_.exec("COMMIT");
+}
+
+Result<void> IntelDatabase::replace_source(std::string_view source,
+                                           const std::vector<Indicator>& indicators) {
+  return in_transaction([&] { return insert_all(source, indicators); });
+}
+
+Result<void> IntelDatabase::delete_one(const Indicator& indicator) {
+  auto del = db_.prepare("DELETE FROM indicators WHERE source = ? AND type = ? AND value = ?");
+  if (!del) return tl::unexpected(del.error());
+  del->bind(1, indicator.source);
+  del->bind(2, to_string(indicator.type));
+  del->bind(3, indicator.value);
+  if (const int rc = del->step(); rc != SQLITE_DONE) {
+    return tl::unexpected(db_.error(rc, "deleting an indicator"));
+  }
+  return {};
+}
+
+Result<void> IntelDatabase::upsert(const Indicator& indicator) {
+  return in_transaction([&]() -> Result<void> {
+    if (auto ok = delete_one(indicator); !ok) return ok;
+    return insert_rows(indicator.source, {indicator});
+  });
+}
+
+Result<void> IntelDatabase::remove(const Indicator& indicator) {
+  return in_transaction([&] { return delete_one(indicator); });
 }
 
 Result<void> IntelDatabase::insert_all(std::string_view source,
@@ -96,6 +123,11 @@ Result<void> IntelDatabase::insert_all(std::string_view source,
   if (const int rc = del->step(); rc != SQLITE_DONE) {
     return tl::unexpected(db_.error(rc, "deleting a source"));
   }
+  return insert_rows(source, indicators);
+}
+
+Result<void> IntelDatabase::insert_rows(std::string_view source,
+                                        const std::vector<Indicator>& indicators) {
   auto ins = db_.prepare("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!ins) return tl::unexpected(ins.error());
   for (const Indicator& i : indicators) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,10 @@ class IntelDatabase {
 
   // Replaces every row of `source` with `indicators`, in one transaction.
   Result<void> replace_source(std::string_view source, const std::vector<Indicator>& indicators);
+  // Adds one indicator, replacing the source's row for the same type and value.
+  Result<void> upsert(const Indicator& indicator);
+  // Deletes the source's row for this type and value.
+  Result<void> remove(const Indicator& indicator);
   // Every stored indicator, grouped into the store one source at a time.
   Result<size_t> load_into(IndicatorStore& store);
   // Deletes rows with valid_until <= now; returns how many.
@@ -32,6 +37,9 @@ class IntelDatabase {
  private:
   explicit IntelDatabase(store::Database db) : db_(std::move(db)) {}
   Result<void> insert_all(std::string_view source, const std::vector<Indicator>& indicators);
+  Result<void> insert_rows(std::string_view source, const std::vector<Indicator>& indicators);
+  Result<void> delete_one(const Indicator& indicator);
+  Result<void> in_transaction(const std::function<Result<void>()>& work);
 
   store::Database db_;
 };

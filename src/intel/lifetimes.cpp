@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include "core/strings.h"
 
 namespace vigil::intel {
 namespace {
@@ -28,19 +28,9 @@ Lifetimes::Lifetimes() {
 }
 
 Result<int64_t> Lifetimes::parse_duration(std::string_view text) {
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
-  int64_t scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  if (unit == "m") scale = 60;
-  if (unit == "h") scale = 3600;
-  if (unit == "d") scale = kDay;
-  if (ec != std::errc() || n <= 0 || scale == 0) {
-    return make_error(ErrorCode::kConfig,
-                      fmt::format("'{}' is not a duration (e.g. 30d, 12h, 90m, 3600s)", text));
-  }
-  return n * scale;
+  if (auto seconds = parse_duration_seconds(text)) return *seconds;
+  return make_error(ErrorCode::kConfig,
+                    fmt::format("'{}' is not a duration (e.g. 30d, 12h, 90m, 3600s)", text));
 }
 
 }  // namespace vigil::intel

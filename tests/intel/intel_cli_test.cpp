@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "feed_test_util.h"
 #include "support/test_data.h"
 #include "support/vigil_process.h"
@@ -63,6 +65,50 @@ TEST_F(IntelCli, UsageErrors) {
             0)
       << out;
   EXPECT_NE(out.find("source csv:feodotracker_ipblocklist.csv"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace vigil::intel
+
+namespace vigil::intel {
+namespace {
+
+// `vigil intel import` then `vigil replay` on the same data dir: the replay
+// sees the imported indicators, raises the event and a threat_intel_match
+// alert, and never for an allowlisted or unlisted address.
+TEST_F(IntelCli, ReplaySeesImportedIndicators) {
+  VIGIL_REQUIRE_DATA(feodo, "ti/feeds/abusech/feodotracker_ipblocklist.csv");
+  std::string out;
+  ASSERT_EQ(vigil({"intel", "import", "--format", "csv", "--preset", "feodo", "--source", "feodo",
+                   feodo.string()},
+                  out),
+            0)
+      << out;
+  // The first data row's dst_ip, read from the file without vigil's code.
+  std::ifstream in(feodo);
+  std::string line, listed;
+  while (std::getline(in, line) && listed.empty()) {
+    if (line.empty() || line[0] == '#' || line.find("first_seen_utc") != std::string::npos)
+      continue;
+    const size_t a = line.find("\",\"") + 3;
+    listed = line.substr(a, line.find('"', a) - a);
+  }
+  ASSERT_FALSE(listed.empty());
+  const auto events = dir_ / "events.ndjson";
+  std::ofstream(events)
+      << R"({"timestamp":"2026-11-25T10:00:00Z","event_type":"connection","user_id":"u1","destination_ip":")"
+      << listed << "\"}\n"
+      << R"({"timestamp":"2026-11-25T10:00:01Z","event_type":"connection","user_id":"u2","destination_ip":"9.9.9.9"})"
+      << "\n";
+  const auto alerts = dir_ / "alerts.jsonl";
+  std::vector<std::string> args = {vigil_binary().string(), "replay",   "--data-dir",
+                                   dir_.string(),           "--alerts", alerts.string(),
+                                   events.string()};
+  ASSERT_EQ(run_capture(args, out), 0) << out;
+  EXPECT_NE(out.find("\"alerts\":1"), std::string::npos) << out;
+  const std::string written = vigil::testing::read_file(alerts);
+  EXPECT_NE(written.find("\"rule_name\":\"threat_intel_match\""), std::string::npos) << written;
+  EXPECT_NE(written.find("feodo"), std::string::npos);
 }
 
 }  // namespace

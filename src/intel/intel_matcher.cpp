@@ -1,0 +1,162 @@
+#include "intel/intel_matcher.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "intel/url_normalizer.h"
+
+namespace vigil::intel {
+namespace {
+
+// Calls f(string_view) for a string value or each string of an array.
+template <typename F>
+void for_each_string(const Value* v, F&& f) {
+  if (v == nullptr) return;
+  if (v->is_string()) {
+    if (!v->as_string().empty()) f(std::string_view(v->as_string()));
+    return;
+  }
+  if (!v->is_array()) return;
+  for (const Value& item : v->as_array()) {
+    if (item.is_string() && !item.as_string().empty()) f(std::string_view(item.as_string()));
+  }
+}
+
+Array string_array(const std::vector<std::string>& v) {
+  return Array(v.begin(), v.end());
+}
+
+class MatchCollector {
+ public:
+  MatchCollector(const IndicatorStore& store, Timestamp now) : store_(store), now_(now) {}
+
+  void ip(const std::string& field, std::string_view text) {
+    if (auto address = IpPrefix::parse(text)) add(field, store_.lookup_ip(*address, now_));
+  }
+  void domain(const std::string& field, std::string_view text) {
+    if (IpPrefix::parse(text)) return ip(field, text);
+    add(field, store_.lookup(text, IndicatorType::kDomain, now_));
+  }
+  void url(const std::string& field, std::string_view text) {
+    add(field, store_.lookup(text, IndicatorType::kUrl, now_));
+    const std::string host = url_host(text);
+    if (!host.empty()) domain(field, host);
+  }
+  void hash(const std::string& field, std::string_view text) {
+    const auto type = infer_type(text);
+    if (type && is_hash(*type)) add(field, store_.lookup(text, type, now_));
+  }
+  void email(const std::string& field, std::string_view text) {
+    add(field, store_.lookup(text, IndicatorType::kEmail, now_));
+  }
+
+  std::vector<FieldMatch> take() { return std::move(matches_); }
+
+ private:
+  void add(const std::string& field, std::optional<LookupResult> r) {
+    if (!r) return;
+    // The same value in two fields (ip_address and its alias source.ip) is one match.
+    for (const auto& m : matches_) {
+      if (m.result.type == r->type && m.result.value == r->value) return;
+    }
+    matches_.push_back({field, std::move(*r)});
+  }
+
+  const IndicatorStore& store_;
+  Timestamp now_;
+  std::vector<FieldMatch> matches_;
+};
+
+Alert make_alert(const std::vector<FieldMatch>& matches, const Event& event, const Value& found) {
+  Alert a;
+  a.rule = std::string(kIntelRuleName);
+  a.title = "Threat intelligence match";
+  a.severity = Severity::kHigh;
+  a.time = event.time;
+  std::vector<std::string> sources, tags{"threat_intel"}, what;
+  int confidence = 0;
+  for (const auto& m : matches) {
+    a.severity = std::max(a.severity, m.result.severity);
+    confidence = std::max(confidence, m.result.confidence);
+    sources.insert(sources.end(), m.result.sources.begin(), m.result.sources.end());
+    tags.insert(tags.end(), m.result.tags.begin(), m.result.tags.end());
+    what.push_back(fmt::format("{} in {}", to_string(m.result.type), m.field));
+    for (const auto& ind : m.result.matches) {
+      if (ind.reference.starts_with("http") && std::find(a.references.begin(), a.references.end(),
+                                                         ind.reference) == a.references.end()) {
+        a.references.push_back(ind.reference);
+      }
+    }
+  }
+  for (auto* v : {&sources, &tags}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  a.confidence = confidence / 100.0;
+  a.tags = tags;
+  a.description =
+      fmt::format("known-bad {} listed by {}", fmt::join(what, ", "), fmt::join(sources, ", "));
+  a.events.push_back(event.doc);
+  Object ctx;
+  ctx.emplace_back("sources", string_array(sources));
+  ctx.emplace_back("confidence", confidence);
+  ctx.emplace_back("indicators", found);
+  a.context = Value(std::move(ctx));
+  return a;
+}
+
+}  // namespace
+
+Value lookup_to_value(const LookupResult& r) {
+  Object o;
+  o.emplace_back("value", r.value);
+  o.emplace_back("type", std::string(to_string(r.type)));
+  o.emplace_back("severity", std::string(to_string(r.severity)));
+  o.emplace_back("confidence", r.confidence);
+  o.emplace_back("sources", string_array(r.sources));
+  o.emplace_back("tags", string_array(r.tags));
+  o.emplace_back("first_seen", format_rfc3339(r.first_seen));
+  o.emplace_back("last_seen", format_rfc3339(r.last_seen));
+  return Value(std::move(o));
+}
+
+IntelMatcher::IntelMatcher(std::shared_ptr<const IndicatorStore> store, MatchFields fields,
+                           metrics::Counter* matches)
+    : store_(std::move(store)), fields_(std::move(fields)), matches_(matches) {}
+
+std::vector<FieldMatch> IntelMatcher::match(const Value& doc, Timestamp now) const {
+  MatchCollector c(*store_, now);
+  const auto check = [&](const std::vector<FieldPath>& paths, auto method) {
+    for (const FieldPath& path : paths) {
+      for_each_string(path.find(doc), [&](std::string_view v) { (c.*method)(path.str(), v); });
+    }
+  };
+  check(fields_.ip, &MatchCollector::ip);
+  check(fields_.domain, &MatchCollector::domain);
+  check(fields_.url, &MatchCollector::url);
+  check(fields_.hash, &MatchCollector::hash);
+  check(fields_.email, &MatchCollector::email);
+  return c.take();
+}
+
+void IntelMatcher::on_event(Event& event, AlertSink& alerts) {
+  if (store_->size() == 0) return;
+  // Expiry is judged at processing time: an indicator that expired before a
+  // replayed event is processed does not match it.
+  const auto matches = match(event.doc, Timestamp::now());
+  if (matches.empty()) return;
+  if (matches_) matches_->inc(matches.size());
+  Array found;
+  for (const auto& m : matches) {
+    Value v = lookup_to_value(m.result);
+    v.as_object().insert(v.as_object().begin(), Member{"field", m.field});
+    found.push_back(std::move(v));
+  }
+  event.severity = std::max(event.severity, Severity::kHigh);
+  event.doc.set(kThreatIndicatorsField, Value(found));
+  alerts.emit(make_alert(matches, event, Value(std::move(found))));
+}
+
+}  // namespace vigil::intel
