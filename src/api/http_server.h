@@ -8,12 +8,15 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "alert/alert_router.h"
 #include "api/bearer_auth.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "core/value.h"
 #include "metrics/vigil_metrics.h"
 #include "pipeline/pipeline.h"
 
@@ -41,6 +44,12 @@ class HttpServer {
   using RulesReloader = std::function<Result<size_t>()>;
   void set_rules_reloader(RulesReloader reloader) { reload_rules_ = std::move(reloader); }
 
+  // GET /api/v1/entities/{type}/{id} calls this: the sanitized view of the
+  // entity's behavioural baseline, nullopt when unknown. Unset: 404.
+  using EntityLookup =
+      std::function<std::optional<Value>(std::string_view type, std::string_view id)>;
+  void set_entity_lookup(EntityLookup lookup) { entity_lookup_ = std::move(lookup); }
+
   // Serves until stop(); blocking.
   void serve();
   void stop();
@@ -54,6 +63,7 @@ class HttpServer {
   void get_alert(const httplib::Request& req, httplib::Response& res);
   void post_alert(const httplib::Request& req, httplib::Response& res);
   void post_rules_reload(httplib::Response& res);
+  void get_entity(const httplib::Request& req, httplib::Response& res);
   void get_metrics(httplib::Response& res);
   void get_readyz(httplib::Response& res);
 
@@ -62,6 +72,7 @@ class HttpServer {
   VigilMetrics* metrics_;
   AlertRouter* alerts_;
   RulesReloader reload_rules_;
+  EntityLookup entity_lookup_;
   BearerAuth auth_;
   httplib::Server server_;
   int listen_fd_ = -1;

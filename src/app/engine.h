@@ -7,6 +7,7 @@
 
 #include "alert/alert_router.h"
 #include "app/detection.h"
+#include "behavior/behavior_detector.h"
 #include "config/config.h"
 #include "metrics/vigil_metrics.h"
 #include "pipeline/pipeline.h"
@@ -27,6 +28,8 @@ class Engine {
   VigilMetrics& metrics() { return *metrics_; }
   AlertRouter& alerts() { return *alerts_; }
   DetectionStage& detection() { return *detection_; }
+  // Null when behavior.enabled is false.
+  behavior::BehaviorDetector* behavior() { return behavior_.get(); }
   const Config& config() const { return config_; }
 
  private:
@@ -36,6 +39,7 @@ class Engine {
   std::unique_ptr<VigilMetrics> metrics_;
   std::unique_ptr<AlertRouter> alerts_;
   std::unique_ptr<DetectionStage> detection_;
+  std::shared_ptr<behavior::BehaviorDetector> behavior_;
   std::unique_ptr<Pipeline> pipeline_;  // last: stops before what it uses
 };
 
