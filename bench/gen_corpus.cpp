@@ -1,6 +1,9 @@
 // gen_corpus: writes a deterministic NDJSON corpus of security events.
 //   gen_corpus --events N --seed S [--days D] [--start 2024-01-01] [--ecs-fraction F]
 //              [--users U] [--output FILE] [--stats]  > file.ndjson
+//   gen_corpus --scenario behavior --labels FILE [--seed S] [--users U] [--days D] [--output FILE]
+//     the behavioural benchmark (corpus/behavior_scenario.h): normal habits plus
+//     labelled anomalies; FILE gets one "event_id<TAB>anomaly_type" line per anomaly.
 // Same arguments, same bytes: benchmark figures can name the corpus by its
 // arguments instead of shipping gigabytes.
 #include <cerrno>
@@ -11,6 +14,7 @@
 #include <ctime>
 #include <string>
 
+#include "corpus/behavior_scenario.h"
 #include "corpus/clock.h"
 #include "corpus/corpus_generator.h"
 
@@ -21,7 +25,9 @@ constexpr size_t kFlushBytes = 1 << 20;
 [[noreturn]] void usage(int code) {
   std::fputs(
       "usage: gen_corpus --events N --seed S [--days D] [--start YYYY-MM-DD[THH:MM:SSZ]]\n"
-      "                  [--ecs-fraction F] [--users U] [--output FILE] [--stats]\n",
+      "                  [--ecs-fraction F] [--users U] [--output FILE] [--stats]\n"
+      "       gen_corpus --scenario behavior --labels FILE [--seed S] [--users U] [--days D]\n"
+      "                  [--output FILE]\n",
       code == 0 ? stdout : stderr);
   std::exit(code);
 }
@@ -41,12 +47,48 @@ bool parse_double(const char* s, double& out) {
   return end != s && *end == '\0';
 }
 
+// The behavioural scenario is small (events per user and day are fixed): it
+// is built in memory, sorted by time and written at once.
+int write_behavior_scenario(const vigil::bench::CorpusOptions& opt, bool users_set,
+                            const char* output, const char* labels) {
+  vigil::bench::BehaviorScenarioOptions b;
+  b.seed = opt.seed;
+  if (users_set) b.users = opt.users;
+  b.days = static_cast<int>(opt.days);
+  b.start_micros = opt.start_micros;
+  if (b.days <= b.learning_days) {
+    std::fprintf(stderr, "gen_corpus: --days must exceed the %d learning days\n", b.learning_days);
+    return 2;
+  }
+  std::FILE* out = output ? std::fopen(output, "wb") : stdout;
+  std::FILE* lab = std::fopen(labels, "wb");
+  if (!out || !lab) {
+    std::fprintf(stderr, "gen_corpus: cannot open %s: %s\n", !out ? output : labels,
+                 std::strerror(errno));
+    return 1;
+  }
+  for (const auto& line : vigil::bench::make_behavior_scenario(b)) {
+    std::fputs(line.json.c_str(), out);
+    std::fputc('\n', out);
+    if (!line.label.empty())
+      std::fprintf(lab, "%s\t%s\n", line.event_id.c_str(), line.label.c_str());
+  }
+  const bool ok =
+      std::fflush(out) == 0 && std::fclose(lab) == 0 && (!output || std::fclose(out) == 0);
+  if (!ok) std::fprintf(stderr, "gen_corpus: write failed: %s\n", std::strerror(errno));
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   vigil::bench::CorpusOptions opt;
   const char* output = nullptr;
+  const char* labels = nullptr;
+  std::string_view scenario = "default";
   bool stats = false;
+  bool users_set = false;
+  bool days_set = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -60,7 +102,14 @@ int main(int argc, char** argv) {
       opt.seed = u;
     } else if (a == "--users" && has_value && parse_u64(argv[++i], u) && u > 0) {
       opt.users = u;
+      users_set = true;
     } else if (a == "--days" && has_value && parse_double(argv[++i], opt.days) && opt.days > 0) {
+      days_set = true;
+    } else if (a == "--scenario" && has_value) {
+      scenario = argv[++i];
+      if (scenario != "default" && scenario != "behavior") usage(2);
+    } else if (a == "--labels" && has_value) {
+      labels = argv[++i];
     } else if (a == "--ecs-fraction" && has_value && parse_double(argv[++i], opt.ecs_fraction) &&
                opt.ecs_fraction >= 0 && opt.ecs_fraction <= 1) {
     } else if (a == "--start" && has_value) {
@@ -74,6 +123,12 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (scenario == "behavior") {
+    if (labels == nullptr) usage(2);
+    if (!days_set) opt.days = 28;
+    return write_behavior_scenario(opt, users_set, output, labels);
+  }
+  if (labels != nullptr) usage(2);  // only the behavioural scenario has labels
   std::FILE* out = output ? std::fopen(output, "wb") : stdout;
   if (!out) {
     std::fprintf(stderr, "gen_corpus: cannot open %s: %s\n", output, std::strerror(errno));

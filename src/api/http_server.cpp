@@ -130,6 +130,8 @@ void HttpServer::install_routes() {
   server_.Delete(R"(/api/v1/intel/indicators/([0-9a-f]{16}))",
                  [this](const auto& req, auto& res) { delete_intel_indicator(req, res); });
   server_.Get("/api/v1/intel/feeds", [this](const auto&, auto& res) { get_intel_feeds(res); });
+  server_.Get(R"(/api/v1/entities/([^/]{1,64})/([^/]{1,1024}))",
+              [this](const auto& req, auto& res) { get_entity(req, res); });
   server_.Get("/metrics", [this](const auto&, auto& res) { get_metrics(res); });
   server_.Get("/healthz", [](const auto&, auto& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
@@ -158,6 +160,15 @@ void HttpServer::post_rules_reload(httplib::Response& res) {
   w.field("reloaded", true);
   w.field("rules", static_cast<uint64_t>(*reloaded));
   w.close();
+  api::reply_json(res, 200, out);
+}
+
+void HttpServer::get_entity(const httplib::Request& req, httplib::Response& res) {
+  if (!entity_lookup_) return api::reply_error(res, 404, "behavioural baselines are off");
+  auto view = entity_lookup_(req.matches[1].str(), req.matches[2].str());
+  if (!view) return api::reply_error(res, 404, "no baseline for this entity");
+  fmt::memory_buffer out;
+  append_json(out, *view);
   api::reply_json(res, 200, out);
 }
 

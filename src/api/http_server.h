@@ -8,12 +8,15 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "alert/alert_router.h"
 #include "api/bearer_auth.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "core/value.h"
 #include "metrics/vigil_metrics.h"
 #include "pipeline/pipeline.h"
 
@@ -46,6 +49,11 @@ class HttpServer {
 
   // The /api/v1/intel routes answer 404 until this is set.
   void set_intel(intel::IntelService* intel) { intel_ = intel; }
+  // GET /api/v1/entities/{type}/{id} calls this: the sanitized view of the
+  // entity's behavioural baseline, nullopt when unknown. Unset: 404.
+  using EntityLookup =
+      std::function<std::optional<Value>(std::string_view type, std::string_view id)>;
+  void set_entity_lookup(EntityLookup lookup) { entity_lookup_ = std::move(lookup); }
 
   // Serves until stop(); blocking.
   void serve();
@@ -63,6 +71,7 @@ class HttpServer {
   void post_bulk(const httplib::Request& req, httplib::Response& res);
   void post_hec(const httplib::Request& req, httplib::Response& res);
   void get_elastic_banner(httplib::Response& res);
+  void get_entity(const httplib::Request& req, httplib::Response& res);
   void get_metrics(httplib::Response& res);
   void get_intel_lookup(const httplib::Request& req, httplib::Response& res);
   void post_intel_indicator(const httplib::Request& req, httplib::Response& res);
@@ -76,6 +85,7 @@ class HttpServer {
   AlertRouter* alerts_;
   RulesReloader reload_rules_;
   intel::IntelService* intel_ = nullptr;
+  EntityLookup entity_lookup_;
   BearerAuth auth_;
   httplib::Server server_;
   int listen_fd_ = -1;

@@ -74,6 +74,19 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     engine->intel_->start();
   }
   for (auto& detector : engine->detection_->detectors()) stages.detectors.push_back(detector);
+  if (config.behavior.enabled) {
+    std::unique_ptr<behavior::BaselineStore> baselines;
+    if (options.with_store) {
+      auto opened = behavior::BaselineStore::open(config.storage.data_dir);
+      if (!opened) return tl::unexpected(opened.error());
+      baselines = std::move(*opened);
+    }
+    auto detector = behavior::BehaviorDetector::create(
+        config.behavior, stages.sanitizer, engine->metrics_.get(), std::move(baselines));
+    if (!detector) return tl::unexpected(detector.error());
+    engine->behavior_ = *detector;
+    stages.detectors.push_back(engine->behavior_);
+  }
   stages.alerts = engine->alerts_.get();
   stages.metrics = engine->metrics_.get();
   engine->pipeline_ = std::make_unique<Pipeline>(config, std::move(stages), std::move(store));

@@ -7,6 +7,7 @@
 
 #include "alert/alert_router.h"
 #include "app/detection.h"
+#include "behavior/behavior_detector.h"
 #include "config/config.h"
 #include "intel/intel_service.h"
 #include "metrics/vigil_metrics.h"
@@ -31,6 +32,8 @@ class Engine {
   AlertRouter& alerts() { return *alerts_; }
   DetectionStage& detection() { return *detection_; }
   intel::IntelService* intel() { return intel_.get(); }  // null: intel.enabled false
+  // Null when behavior.enabled is false.
+  behavior::BehaviorDetector* behavior() { return behavior_.get(); }
   const Config& config() const { return config_; }
 
  private:
@@ -41,7 +44,8 @@ class Engine {
   std::unique_ptr<AlertRouter> alerts_;
   std::unique_ptr<DetectionStage> detection_;
   std::unique_ptr<intel::IntelService> intel_;  // stops after the pipeline, before alerts
-  std::unique_ptr<Pipeline> pipeline_;          // last: stops before what it uses
+  std::shared_ptr<behavior::BehaviorDetector> behavior_;
+  std::unique_ptr<Pipeline> pipeline_;  // last: stops before what it uses
 };
 
 }  // namespace vigil

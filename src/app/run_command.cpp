@@ -64,6 +64,12 @@ int run_daemon(const Overrides& overrides) {
     return make_error(ErrorCode::kInvalidInput, why);
   });
 
+  if (auto* behavior = (*engine)->behavior()) {
+    server.set_entity_lookup([behavior](std::string_view type, std::string_view id) {
+      return behavior->describe(type, id);
+    });
+  }
+
   // SIGHUP reloads the rules; SIGINT and SIGTERM stop.
   std::thread signal_waiter([&] {
     int sig = 0;

@@ -209,6 +209,35 @@ struct IntelConfig {
   std::vector<IntelFeedConfig> feeds{};
 };
 
+// Behavioural baselines (UEBA): per-entity profiles learned in event time and
+// the anomalies scored against them (src/behavior/behavior.h).
+struct BehaviorConfig {
+  bool enabled = true;
+  std::string entity = "user";     // user | host | source_ip: whose behaviour is learned
+  double half_life_days = 30;      // weight of old activity halves every this many days
+  uint64_t max_entities = 100000;  // least-recently-seen entities beyond this are evicted
+  int max_values = 64;             // per entity and dimension (resources, countries, ...)
+  // Learning period: no alert for an entity before min_events over min_days.
+  int min_events = 50;
+  double min_days = 7;
+  // An hour of the week with a smoothed probability below this is unusual.
+  double time_threshold = 0.001;
+  // A country / resource / device never seen is unusual when the entity's
+  // estimated chance of meeting a new one (Good-Turing) is below this.
+  double novelty_threshold = 0.05;
+  double max_speed_kmh = 1000;  // impossible_travel above this speed
+  double min_travel_km = 200;   // geolocation is not precise below this
+  // data_volume_spike: log-volume z-score and ratio to the usual (geometric mean).
+  double volume_z_threshold = 4;
+  double volume_min_ratio = 10;
+  int volume_min_samples = 20;
+  std::string user_agent_regexes = "/usr/share/uap-core/regexes.yaml";
+  std::vector<std::string> user_agent_fields = {"user_agent.original", "user_agent",
+                                                "http.user_agent", "userAgent"};
+  std::vector<std::string> device_fields = {"device.id", "device_id"};
+  int flush_interval_s = 60;  // baselines written to behavior.db this often
+};
+
 struct MetricsConfig {
   int max_event_type_labels = 64;
 };
@@ -273,6 +302,7 @@ struct Config {
   std::vector<DeclaredDecoderConfig> decoders;
   std::vector<SourceConfig> sources;
   IntelConfig intel;
+  BehaviorConfig behavior;
 };
 
 // The embedded defaults (what `vigil run` uses with no --config).

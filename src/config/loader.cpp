@@ -411,6 +411,47 @@ void read_intel(SectionReader r, IntelConfig& c) {
   r.finish();
 }
 
+void read_behavior(SectionReader r, BehaviorConfig& c) {
+  r.read("enabled", c.enabled);
+  r.read("entity", c.entity);
+  r.read("half_life_days", c.half_life_days);
+  r.read("max_entities", c.max_entities);
+  r.read("max_values", c.max_values);
+  r.read("min_events", c.min_events);
+  r.read("min_days", c.min_days);
+  r.read("time_threshold", c.time_threshold);
+  r.read("novelty_threshold", c.novelty_threshold);
+  r.read("max_speed_kmh", c.max_speed_kmh);
+  r.read("min_travel_km", c.min_travel_km);
+  r.read("volume_z_threshold", c.volume_z_threshold);
+  r.read("volume_min_ratio", c.volume_min_ratio);
+  r.read("volume_min_samples", c.volume_min_samples);
+  r.read("user_agent_regexes", c.user_agent_regexes);
+  r.read("user_agent_fields", c.user_agent_fields);
+  r.read("device_fields", c.device_fields);
+  r.read("flush_interval_s", c.flush_interval_s);
+  r.finish();
+}
+
+void validate_behavior(const BehaviorConfig& b, const YAML::Node& at, const SectionReader& top) {
+  if (b.entity != "user" && b.entity != "host" && b.entity != "source_ip")
+    top.fail(at, "behavior.entity must be user, host or source_ip");
+  if (!(b.half_life_days > 0)) top.fail(at, "behavior.half_life_days must be > 0");
+  if (b.max_entities < 1) top.fail(at, "behavior.max_entities must be >= 1");
+  if (b.max_values < 2) top.fail(at, "behavior.max_values must be >= 2");
+  if (b.min_events < 0 || b.min_days < 0)
+    top.fail(at, "behavior.min_events and behavior.min_days must be >= 0");
+  for (double p : {b.time_threshold, b.novelty_threshold}) {
+    if (!(p > 0 && p < 1))
+      top.fail(at, "behavior.time_threshold and novelty_threshold must be in (0, 1)");
+  }
+  if (!(b.max_speed_kmh > 0)) top.fail(at, "behavior.max_speed_kmh must be > 0");
+  if (b.min_travel_km < 0) top.fail(at, "behavior.min_travel_km must be >= 0");
+  if (!(b.volume_z_threshold > 0) || !(b.volume_min_ratio >= 1))
+    top.fail(at, "behavior.volume_z_threshold must be > 0 and volume_min_ratio >= 1");
+  if (b.flush_interval_s < 1) top.fail(at, "behavior.flush_interval_s must be >= 1");
+}
+
 void validate(const Config& c, const YAML::Node& root, const SectionReader& top) {
   auto at = [&](const char* section) { return root[section] ? root[section] : root; };
   if (c.storage.synchronous != "full" && c.storage.synchronous != "normal") {
@@ -435,6 +476,7 @@ void validate(const Config& c, const YAML::Node& root, const SectionReader& top)
   if (c.detect.correlation.max_groups < 1 || c.detect.correlation.max_events_per_group < 1) {
     top.fail(at("detect"), "detect.correlation limits must be >= 1");
   }
+  validate_behavior(c.behavior, at("behavior"), top);
 }
 
 Config parse(const YAML::Node& root, const std::string& file) {
@@ -485,6 +527,7 @@ Config parse(const YAML::Node& root, const std::string& file) {
   read_decoders(top.child("decoders"), top, c);
   read_sources(top.child("sources"), top, c);
   read_intel(SectionReader(top.child("intel"), "intel", file), c.intel);
+  read_behavior(SectionReader(top.child("behavior"), "behavior", file), c.behavior);
   top.finish();
   validate(c, root, top);
   return c;

@@ -1,0 +1,91 @@
+// The behaviour detector: learns each entity's baseline from the events'
+// own timestamps and raises an alert (rule_name = anomaly type) when an
+// event is improbable against it, once the entity is past its learning
+// period. Baselines are sharded by entity behind mutexes (workers call
+// on_event concurrently), bounded (least-recently-seen entities evicted),
+// and written to behavior.db by a background thread and at shutdown.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "behavior/baseline_store.h"
+#include "behavior/entity_baseline.h"
+#include "behavior/observation_reader.h"
+#include "behavior/scorer.h"
+#include "config/config.h"
+#include "detect/detector.h"
+#include "metrics/vigil_metrics.h"
+#include "sanitize/sanitizer.h"
+
+namespace vigil::behavior {
+
+class BehaviorDetector : public Detector {
+ public:
+  // `store` may be null (no persistence: replay without a store, tests).
+  // Loads the stored baselines and starts the flusher when there is a store.
+  static Result<std::shared_ptr<BehaviorDetector>> create(
+      const BehaviorConfig& config, std::shared_ptr<const Sanitizer> sanitizer,
+      VigilMetrics* metrics, std::unique_ptr<BaselineStore> store);
+  ~BehaviorDetector() override;
+
+  std::string_view name() const override { return "behavior"; }
+  void on_event(Event& event, AlertSink& alerts) override;
+
+  // The sanitized view of one entity's baseline and recent anomaly scores;
+  // `id` is the raw key or its pseudonym. nullopt: unknown entity or type.
+  std::optional<Value> describe(std::string_view entity_type, std::string_view id) const;
+  // Writes every baseline changed since the last flush. Thread-safe.
+  Result<size_t> flush();
+  size_t tracked_entities() const;
+
+ private:
+  struct Node {
+    EntityBaseline baseline;
+    std::string pseudonym;
+    std::list<std::string>::iterator lru;
+    bool dirty = false;
+  };
+  struct Shard {
+    mutable std::mutex mu;
+    std::unordered_map<std::string, Node> nodes;
+    std::list<std::string> lru;  // most recently seen first
+  };
+  static constexpr size_t kShards = 16;
+
+  BehaviorDetector(const BehaviorConfig& config, std::shared_ptr<const Sanitizer> sanitizer,
+                   VigilMetrics* metrics, std::unique_ptr<BaselineStore> store,
+                   std::shared_ptr<const DeviceParser> devices);
+  Result<void> load();
+  Node& node_for(Shard& shard, const std::string& key);
+  Alert make_alert(const Event& event, const Finding& f, const EntityBaseline& b) const;
+  void flusher_loop();
+
+  const BehaviorConfig config_;
+  const BaselineLimits limits_;
+  std::shared_ptr<const Sanitizer> sanitizer_;
+  VigilMetrics* metrics_;
+  ObservationReader reader_;
+  std::array<Shard, kShards> shards_;
+  // Loaded from the store, waiting for their entity to show up again (the
+  // store knows entities only by pseudonym).
+  mutable std::mutex dormant_mu_;
+  std::unordered_map<std::string, EntityBaseline> dormant_;
+
+  std::mutex flush_mu_;  // one flush at a time; guards store_
+  std::unique_ptr<BaselineStore> store_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread flusher_;
+};
+
+}  // namespace vigil::behavior

@@ -1,0 +1,43 @@
+// Weighted counts of the values one entity showed in one dimension
+// (countries, resources, devices, ...), bounded: past `capacity` values the
+// least-recently-seen one is dropped. Weights decay with the entity's
+// baseline (scale()), so old habits fade instead of counting forever.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::behavior {
+
+class DecayedCounts {
+ public:
+  struct Slot {
+    std::string value;
+    double weight = 0;
+    int64_t last_seen_s = 0;  // event time
+  };
+
+  // A value whose weight fell below this no longer counts as "seen".
+  static constexpr double kSeenWeight = 0.05;
+
+  void add(std::string_view value, double weight, int64_t time_s, size_t capacity);
+  double weight(std::string_view value) const;
+  bool seen(std::string_view value) const { return weight(value) >= kSeenWeight; }
+  double total() const;
+  // Good-Turing estimate of the chance that the next observation is a value
+  // never seen before: (values seen about once + 1) / (total weight + 1).
+  double novelty_probability() const;
+  void scale(double factor);
+
+  const std::vector<Slot>& slots() const { return slots_; }
+  std::vector<Slot>& slots() { return slots_; }
+  // The heaviest first.
+  std::vector<Slot> top(size_t n) const;
+
+ private:
+  std::vector<Slot> slots_;  // few per entity: a linear scan beats hashing
+};
+
+}  // namespace vigil::behavior

@@ -1,0 +1,130 @@
+#include "behavior/observation_reader.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include "enrich/ip_address.h"
+
+namespace vigil::behavior {
+namespace {
+
+const char* entity_path(const std::string& entity) {
+  if (entity == "host") return canonical::kHost;
+  if (entity == "source_ip") return canonical::kSourceIp;
+  return canonical::kUser;
+}
+
+const std::string* string_at(const FieldPath& path, const Value& doc) {
+  const Value* v = path.find(doc);
+  return v != nullptr && v->is_string() && !v->as_string().empty() ? &v->as_string() : nullptr;
+}
+
+std::optional<double> number_at(const FieldPath& path, const Value& doc) {
+  const Value* v = path.find(doc);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_number()) return v->number();
+  if (v->is_string()) {
+    const std::string& s = v->as_string();
+    char* end = nullptr;
+    const double d = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() && *end == '\0') return d;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string hashed_value(char tag, std::string_view value) {
+  return fmt::format("{}:{:016x}", tag, XXH3_64bits(value.data(), value.size()));
+}
+
+std::string network_of(std::string_view ip) {
+  auto addr = IpAddress::parse(ip);
+  if (!addr) return {};
+  char text[INET6_ADDRSTRLEN] = {};
+  auto bytes = addr->bytes;
+  if (!addr->v6) {
+    bytes[3] = 0;
+    inet_ntop(AF_INET, bytes.data(), text, sizeof text);
+    return fmt::format("{}/24", text);
+  }
+  for (size_t i = 6; i < 16; ++i) bytes[i] = 0;
+  inet_ntop(AF_INET6, bytes.data(), text, sizeof text);
+  return fmt::format("{}/48", text);
+}
+
+ObservationReader::ObservationReader(const BehaviorConfig& config,
+                                     std::shared_ptr<const DeviceParser> devices)
+    : entity_(entity_path(config.entity)),
+      event_type_(canonical::kEventType),
+      resource_(canonical::kResource),
+      bytes_(canonical::kBytes),
+      source_ip_(canonical::kSourceIp),
+      country_("source.geo.country_iso_code"),
+      city_("source.geo.city_name"),
+      lat_("source.geo.location.lat"),
+      lon_("source.geo.location.lon"),
+      as_number_("source.as.number"),
+      as_org_("source.as.organization.name"),
+      devices_(std::move(devices)) {
+  for (const auto& f : config.device_fields) device_ids_.emplace_back(f);
+  for (const auto& f : config.user_agent_fields) user_agents_.emplace_back(f);
+}
+
+std::optional<Observation> ObservationReader::read(const Event& event) const {
+  const Value& doc = event.doc;
+  const Value* entity = entity_.find(doc);
+  if (entity == nullptr) return std::nullopt;
+  Observation o;
+  if (entity->is_string()) {
+    o.entity = entity->as_string();
+  } else if (entity->kind() == Value::Kind::kInt || entity->kind() == Value::Kind::kUint) {
+    o.entity = entity->kind() == Value::Kind::kInt ? std::to_string(entity->as_int())
+                                                   : std::to_string(entity->as_uint());
+  }
+  if (o.entity.empty()) return std::nullopt;
+  o.time_s = event.time.seconds();
+  o.hour_of_week = hour_of_week(o.time_s);
+  if (const auto* t = string_at(event_type_, doc)) o.event_type = *t;
+  if (const auto* r = string_at(resource_, doc)) {
+    o.resource = hashed_value('r', *r);
+    o.resource_name = *r;
+  }
+  if (auto b = number_at(bytes_, doc); b && *b >= 0) o.bytes = *b;
+  read_place(doc, o);
+  read_device(doc, o);
+  return o;
+}
+
+void ObservationReader::read_place(const Value& doc, Observation& o) const {
+  if (const auto* c = string_at(country_, doc)) o.country = *c;
+  if (const auto* city = string_at(city_, doc))
+    o.city = o.country.empty() ? *city : *city + ", " + o.country;
+  auto lat = number_at(lat_, doc);
+  auto lon = number_at(lon_, doc);
+  if (lat && lon) o.point = GeoPoint{*lat, *lon};
+  if (auto n = number_at(as_number_, doc)) {
+    const auto* org = string_at(as_org_, doc);
+    o.asn = fmt::format("AS{}{}{}", static_cast<int64_t>(*n), org ? " " : "", org ? *org : "");
+  }
+  if (const auto* ip = string_at(source_ip_, doc)) o.network = network_of(*ip);
+}
+
+void ObservationReader::read_device(const Value& doc, Observation& o) const {
+  for (const auto& f : device_ids_) {
+    if (const auto* id = string_at(f, doc)) {
+      o.device = hashed_value('d', *id);
+      return;
+    }
+  }
+  if (!devices_) return;
+  for (const auto& f : user_agents_) {
+    if (const auto* ua = string_at(f, doc)) {
+      o.device = devices_->parse(*ua).label();
+      return;
+    }
+  }
+}
+
+}  // namespace vigil::behavior

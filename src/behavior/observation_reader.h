@@ -1,0 +1,42 @@
+// Reads an Observation out of an enriched event: the entity key (per
+// behavior.entity), event time, type, resource, device (device id, else the
+// user agent's browser/OS families), GeoIP fields of source.ip (else its /24
+// or /48 network) and data volume.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "behavior/device_parser.h"
+#include "behavior/observation.h"
+#include "config/config.h"
+#include "core/event.h"
+#include "core/field_path.h"
+
+namespace vigil::behavior {
+
+class ObservationReader {
+ public:
+  ObservationReader(const BehaviorConfig& config, std::shared_ptr<const DeviceParser> devices);
+
+  // nullopt when the event names no entity.
+  std::optional<Observation> read(const Event& event) const;
+
+ private:
+  void read_place(const Value& doc, Observation& o) const;
+  void read_device(const Value& doc, Observation& o) const;
+
+  FieldPath entity_;
+  FieldPath event_type_, resource_, bytes_, source_ip_;
+  FieldPath country_, city_, lat_, lon_, as_number_, as_org_;
+  std::vector<FieldPath> device_ids_, user_agents_;
+  std::shared_ptr<const DeviceParser> devices_;
+};
+
+// "r:" + 16 hex digits of XXH3-64: resources are learned by hash only.
+std::string hashed_value(char tag, std::string_view value);
+// "203.0.113.0/24", "2001:db8:1::/48"; empty when `ip` is not an address.
+std::string network_of(std::string_view ip);
+
+}  // namespace vigil::behavior

@@ -1,0 +1,87 @@
+// Time and distance helpers, and what the reader takes from an event.
+#include "behavior/observation.h"
+
+#include <gtest/gtest.h>
+
+#include "behavior/observation_reader.h"
+#include "core/timestamp.h"
+
+namespace vigil::behavior {
+namespace {
+
+int64_t at(const char* iso) {
+  return parse_iso8601(iso)->seconds();
+}
+
+TEST(HourOfWeek, CountsFromMondayMidnightUtc) {
+  EXPECT_EQ(hour_of_week(at("2024-01-01T00:00:00Z")), 0);  // a Monday
+  EXPECT_EQ(hour_of_week(at("2024-01-03T10:30:00Z")), 2 * 24 + 10);
+  EXPECT_EQ(hour_of_week(at("2024-01-07T23:59:59Z")), 167);
+  EXPECT_EQ(hour_of_week(at("2024-01-08T00:00:00Z")), 0);
+  EXPECT_EQ(hour_of_week(at("1969-12-29T05:00:00Z")), 5);  // before the epoch: still a Monday
+}
+
+TEST(DistanceKm, MatchesPublishedGreatCircleDistances) {
+  // Paris - New York is 5,837 km on the great circle; London - Sydney 16,990 km.
+  EXPECT_NEAR(distance_km({48.8566, 2.3522}, {40.7128, -74.0060}), 5837, 10);
+  EXPECT_NEAR(distance_km({51.5074, -0.1278}, {-33.8688, 151.2093}), 16990, 20);
+  EXPECT_DOUBLE_EQ(distance_km({10, 20}, {10, 20}), 0);
+}
+
+TEST(NetworkOf, KeepsTheSlash24OrSlash48) {
+  EXPECT_EQ(network_of("203.0.113.77"), "203.0.113.0/24");
+  EXPECT_EQ(network_of("2001:db8:1:2::5"), "2001:db8:1::/48");
+  EXPECT_EQ(network_of("not-an-ip"), "");
+}
+
+TEST(ObservationReader, ReadsEntityPlaceResourceVolumeAndDeviceId) {
+  BehaviorConfig config;
+  ObservationReader reader(config, nullptr);
+  Event e;
+  e.time = *parse_iso8601("2024-01-02T09:15:00Z");
+  e.doc =
+      Object{{"user", Object{{"name", "alice"}}},
+             {"event", Object{{"action", "data_access"}}},
+             {"resource", Object{{"name", "/finance/q3.xlsx"}}},
+             {"data_volume", Object{{"bytes", "2048"}}},
+             {"device_id", "LAPTOP-42"},
+             {"source",
+              Object{{"ip", "81.2.69.142"},
+                     {"geo", Object{{"country_iso_code", "GB"},
+                                    {"city_name", "London"},
+                                    {"location", Object{{"lat", 51.5142}, {"lon", -0.0931}}}}},
+                     {"as", Object{{"number", 1221}, {"organization", Object{{"name", "Tel"}}}}}}}};
+  auto o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->entity, "alice");
+  EXPECT_EQ(o->hour_of_week, 24 + 9);
+  EXPECT_EQ(o->event_type, "data_access");
+  EXPECT_EQ(o->resource, hashed_value('r', "/finance/q3.xlsx"));
+  EXPECT_EQ(o->resource_name, "/finance/q3.xlsx");
+  ASSERT_TRUE(o->bytes);
+  EXPECT_EQ(*o->bytes, 2048);
+  EXPECT_EQ(o->device, hashed_value('d', "LAPTOP-42"));
+  EXPECT_EQ(o->country, "GB");
+  EXPECT_EQ(o->city, "London, GB");
+  EXPECT_EQ(o->asn, "AS1221 Tel");
+  EXPECT_EQ(o->network, "81.2.69.0/24");
+  ASSERT_TRUE(o->point);
+  EXPECT_DOUBLE_EQ(o->point->lat, 51.5142);
+
+  e.doc = Object{{"event", Object{{"action", "login"}}}};
+  EXPECT_FALSE(reader.read(e)) << "no user: nothing to learn";
+}
+
+TEST(ObservationReader, EntityCanBeTheHost) {
+  BehaviorConfig config;
+  config.entity = "host";
+  ObservationReader reader(config, nullptr);
+  Event e;
+  e.doc = Object{{"user", Object{{"name", "alice"}}}, {"host", Object{{"name", "web-1"}}}};
+  auto o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->entity, "web-1");
+}
+
+}  // namespace
+}  // namespace vigil::behavior
