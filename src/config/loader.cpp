@@ -310,6 +310,8 @@ void read_correlation_overrides(const YAML::Node& n, const std::string& file, De
     }
     c.correlation_overrides[name] = std::move(o);
   }
+}
+
 IntelFeedConfig read_intel_feed(SectionReader r, const YAML::Node& at) {
   IntelFeedConfig f;
   r.read("name", f.name);
