@@ -5,6 +5,7 @@
 
 #include "app/builtin_rules.h"
 #include "detect/sigma.h"
+#include "state/memory_state_store.h"
 
 namespace vigil {
 namespace {
@@ -15,6 +16,7 @@ std::vector<std::filesystem::path> to_paths(const std::vector<std::string>& v) {
 
 struct LoadedRules {
   std::shared_ptr<const sigma::RuleSet> set;
+  std::shared_ptr<const sigma::CorrelationSet> correlations;
   std::vector<std::string> errors;
   size_t files = 0;
 };
@@ -22,16 +24,15 @@ struct LoadedRules {
 Result<LoadedRules> load_rule_set(const DetectConfig& config) {
   sigma::LoadOptions options;
   options.placeholders = config.placeholders;
-  auto loaded = sigma::load_rules(to_paths(config.rules), options);
+  options.correlation_overrides = config.correlation_overrides;
+  std::vector<sigma::RuleText> builtin;
   if (config.builtin_rules) {
     for (const auto& file : builtin_rule_files()) {
-      auto builtin =
-          sigma::load_rules_from_text(file.yaml, std::string("builtin:") + file.name, options);
-      loaded.rules.insert(loaded.rules.end(), builtin.rules.begin(), builtin.rules.end());
-      loaded.errors.insert(loaded.errors.end(), builtin.errors.begin(), builtin.errors.end());
-      ++loaded.files;
+      builtin.push_back(sigma::RuleText{std::string("builtin:") + file.name, file.yaml});
     }
   }
+  // One load, so user rules, filters and correlations may refer to the pack.
+  auto loaded = sigma::load_rule_sources(to_paths(config.rules), builtin, options);
   auto mappings = sigma::default_mappings(to_paths(config.logsource_tables));
   if (!mappings) return tl::unexpected(mappings.error());
   LoadedRules out;
@@ -41,25 +42,49 @@ Result<LoadedRules> load_rule_set(const DetectConfig& config) {
                                      e.rule.empty() ? "" : "'" + e.rule + "': ", e.reason));
   }
   out.set = std::make_shared<const sigma::RuleSet>(loaded.rules, std::move(*mappings));
+  out.correlations =
+      std::make_shared<const sigma::CorrelationSet>(loaded.rules, loaded.correlations);
   return out;
 }
 
 void log_loaded(const LoadedRules& loaded) {
   for (const auto& e : loaded.errors) spdlog::error("rule not loaded: {}", e);
-  spdlog::info("sigma: {} rules loaded from {} files, {} failed, {} with no matching log source",
-               loaded.set->rule_count(), loaded.files, loaded.errors.size(),
-               loaded.set->unmapped().size());
+  spdlog::info(
+      "sigma: {} rules and {} correlation rules loaded from {} files, {} failed, {} with no "
+      "matching log source",
+      loaded.set->rule_count(), loaded.correlations->correlations().size(), loaded.files,
+      loaded.errors.size(), loaded.set->unmapped().size());
+}
+
+std::shared_ptr<sigma::CorrelationEngine> make_correlation_engine(const DetectConfig& config,
+                                                                  VigilMetrics* metrics) {
+  state::StateLimits limits;
+  limits.max_groups = config.correlation.max_groups;
+  limits.max_entries_per_group = config.correlation.max_events_per_group;
+  state::StateCounters counters;
+  sigma::CorrelationOptions options;
+  options.allowed_lateness_us = int64_t{config.correlation.allowed_lateness_s} * 1'000'000;
+  if (metrics != nullptr) {
+    counters = {&metrics->correlation_groups_evicted, &metrics->correlation_groups_expired,
+                &metrics->correlation_entries_dropped, &metrics->correlation_groups};
+    options.late_events = &metrics->correlation_late_events;
+    options.too_late_events = &metrics->correlation_too_late_events;
+  }
+  return std::make_shared<sigma::CorrelationEngine>(
+      std::make_shared<state::MemoryStateStore>(limits, counters), options);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<DetectionStage>> DetectionStage::create(const DetectConfig& config) {
+Result<std::unique_ptr<DetectionStage>> DetectionStage::create(const DetectConfig& config,
+                                                               VigilMetrics* metrics) {
   std::unique_ptr<DetectionStage> stage(new DetectionStage(config));
   if (config.rules.empty() && !config.builtin_rules) return stage;
   auto loaded = load_rule_set(config);
   if (!loaded) return tl::unexpected(loaded.error());
   log_loaded(*loaded);
-  stage->sigma_ = std::make_shared<sigma::SigmaDetector>(loaded->set);
+  stage->sigma_ = std::make_shared<sigma::SigmaDetector>(loaded->set, loaded->correlations,
+                                                         make_correlation_engine(config, metrics));
   return stage;
 }
 
@@ -89,7 +114,7 @@ RuleReload DetectionStage::reload() {
   }
   log_loaded(*loaded);
   result.rules = loaded->set->rule_count();
-  sigma_->replace(std::move(loaded->set));
+  sigma_->replace(std::move(loaded->set), std::move(loaded->correlations));
   spdlog::info("rules reloaded: {} rules", result.rules);
   return result;
 }

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "detect/detector.h"
 #include "detect/sigma_detector.h"
+#include "metrics/vigil_metrics.h"
 
 namespace vigil {
 
@@ -24,7 +25,9 @@ struct RuleReload {
 
 class DetectionStage {
  public:
-  static Result<std::unique_ptr<DetectionStage>> create(const DetectConfig& config);
+  // `metrics` (may be null) receives the correlation state metrics.
+  static Result<std::unique_ptr<DetectionStage>> create(const DetectConfig& config,
+                                                        VigilMetrics* metrics = nullptr);
 
   // The detectors in the order they run; empty when nothing is configured.
   std::vector<std::shared_ptr<Detector>> detectors() const;

@@ -55,7 +55,7 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     if (!output) return tl::unexpected(output.error());
     engine->alerts_->add_output(std::move(*output));
   }
-  auto detection = DetectionStage::create(config.detect);
+  auto detection = DetectionStage::create(config.detect, engine->metrics_.get());
   if (!detection) return tl::unexpected(detection.error());
   engine->detection_ = std::move(*detection);
   if (config.intel.enabled) {

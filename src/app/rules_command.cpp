@@ -7,9 +7,11 @@
 
 #include "app/commands.h"
 #include "app/log_decoding.h"
+#include "config/config.h"
 #include "core/json_writer.h"
 #include "detect/sigma.h"
 #include "normalize/normalizer.h"
+#include "state/memory_state_store.h"
 
 namespace vigil {
 namespace {
@@ -38,22 +40,54 @@ Result<std::vector<FieldMapping>> mappings_for(const RulesArgs& args) {
   return out;
 }
 
-void print_match(size_t index, const MatchedRule& m, bool json) {
-  const RuleMeta& meta = m.rule->meta;
+// Rules load with the default placeholders (the pack's sensitive_resources).
+LoadOptions load_options() {
+  LoadOptions o;
+  o.placeholders = default_config().detect.placeholders;
+  return o;
+}
+
+// The event time correlations window on: `@timestamp` or `timestamp`
+// (RFC 3339 or epoch), else the Windows `Event.System.TimeCreated_SystemTime`;
+// events without one share time 0.
+Timestamp event_time(const Value& doc) {
+  for (const char* path : {"@timestamp", "timestamp", "Event.System.TimeCreated_SystemTime",
+                           "Event.System.TimeCreated.SystemTime"}) {
+    const Value* v = correlation_field(doc, path);
+    if (v == nullptr) continue;
+    if (v->is_string()) {
+      if (auto t = parse_iso8601(v->as_string())) return *t;
+    } else if (v->is_number()) {
+      if (auto t = from_epoch_number(v->number())) return *t;
+    }
+  }
+  return Timestamp{};
+}
+
+// One line per hit of `rules test`: a rule match or a correlation alert.
+struct Hit {
+  size_t event = 0;
+  const RuleMeta* meta = nullptr;
+  const char* details_key = "matched_fields";
+  const Value* details = nullptr;
+};
+
+void print_hit(const Hit& h, bool json) {
+  const RuleMeta& meta = *h.meta;
   if (!json) {
-    fmt::print("{}\t{}\t{}\t{}\n", index, meta.id.empty() ? "-" : meta.id, meta.title,
+    fmt::print("{}\t{}\t{}\t{}\n", h.event, meta.id.empty() ? "-" : meta.id, meta.title,
                to_string(meta.level));
     return;
   }
   fmt::memory_buffer out;
   JsonObjectWriter w(out);
-  w.field("event", static_cast<uint64_t>(index))
+  w.field("event", static_cast<uint64_t>(h.event))
       .field("rule_id", meta.id)
       .field("rule", meta.display_name())
       .field("title", meta.title)
       .field("level", std::string(to_string(meta.level)))
       .field("author", meta.author)
-      .field("matched_fields", m.fields);
+      .field(h.details_key, *h.details);
   w.close();
   out.push_back('\n');
   std::fwrite(out.data(), 1, out.size(), stdout);
@@ -74,10 +108,32 @@ Result<std::vector<Value>> decoded_events(const RulesArgs& args) {
   return docs;
 }
 
+// Correlation alerts of `rules test`, printed like rule matches.
+class PrintingSink final : public AlertSink {
+ public:
+  PrintingSink(const CorrelationSet& set, bool json, size_t& count)
+      : set_(set), json_(json), count_(count) {}
+  void set_event(size_t index) { index_ = index; }
+  void emit(Alert a) override {
+    ++count_;
+    for (const auto& c : set_.correlations()) {
+      if (c->meta.display_name() != a.rule || c->meta.id != a.rule_id) continue;
+      print_hit(Hit{index_, &c->meta, "correlation", &a.context}, json_);
+      return;
+    }
+  }
+
+ private:
+  const CorrelationSet& set_;
+  bool json_;
+  size_t& count_;
+  size_t index_ = 0;
+};
+
 }  // namespace
 
 int run_rules_validate(const RulesArgs& args) {
-  const auto loaded = load_rules(to_paths(args.paths));
+  const auto loaded = load_rules(to_paths(args.paths), load_options());
   print_load_errors(loaded, stdout);
   auto mappings = mappings_for(args);
   if (!mappings) {
@@ -86,15 +142,15 @@ int run_rules_validate(const RulesArgs& args) {
   }
   const RuleSet set(loaded.rules, std::move(*mappings));
   fmt::print(
-      "{} rules loaded, {} failed ({} files, {} documents, {} filters); {} loaded rules "
-      "have a log source no mapping recognizes\n",
-      loaded.rules.size(), loaded.errors.size(), loaded.files, loaded.documents, loaded.filters,
-      set.unmapped().size());
+      "{} rules loaded, {} failed ({} files, {} documents, {} filters, {} correlations); {} "
+      "loaded rules have a log source no mapping recognizes\n",
+      loaded.rules.size() + loaded.correlations.size(), loaded.errors.size(), loaded.files,
+      loaded.documents, loaded.filters, loaded.correlations.size(), set.unmapped().size());
   return loaded.errors.empty() ? kExitOk : kExitRuntime;
 }
 
 int run_rules_test(const RulesArgs& args) {
-  const auto loaded = load_rules(to_paths(args.paths));
+  const auto loaded = load_rules(to_paths(args.paths), load_options());
   print_load_errors(loaded, stderr);
   auto mappings = mappings_for(args);
   if (!mappings) {
@@ -107,15 +163,29 @@ int run_rules_test(const RulesArgs& args) {
     return kExitUsage;
   }
   const RuleSet set(loaded.rules, std::move(*mappings));
+  const CorrelationSet correlations(loaded.rules, loaded.correlations);
+  CorrelationEngine engine(std::make_shared<state::MemoryStateStore>(), CorrelationOptions{});
   size_t matches = 0;
+  PrintingSink sink(correlations, args.json, matches);
+  // Events get the canonical fields `vigil run` gives them (the pack's rules
+  // are written for those), nothing else.
+  const Normalizer normalizer(default_config().normalize);
   for (size_t i = 0; i < events->size(); ++i) {
-    for (const auto& m : set.match((*events)[i])) {
-      print_match(i + 1, m, args.json);
+    Event event;
+    event.doc = std::move((*events)[i]);
+    event.time = event_time(event.doc);
+    normalizer.normalize(event);
+    const auto found = set.match(event.doc);
+    for (const auto& m : found) {
+      print_hit(Hit{i + 1, &m.rule->meta, "matched_fields", &m.fields}, args.json);
       ++matches;
     }
+    if (correlations.empty() || found.empty()) continue;
+    sink.set_event(i + 1);
+    engine.process(correlations, event, found, sink);
   }
-  fmt::print(stderr, "{} events, {} rules, {} matches\n", events->size(), loaded.rules.size(),
-             matches);
+  fmt::print(stderr, "{} events, {} rules, {} correlations, {} matches\n", events->size(),
+             loaded.rules.size(), loaded.correlations.size(), matches);
   return kExitOk;
 }
 

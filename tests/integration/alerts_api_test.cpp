@@ -185,15 +185,8 @@ TEST(BuiltinRules, SeedDetectionsFireOnAttacksAndNotOnLookAlikes) {
     std::ofstream config(dir / "vigil.yaml");
     config << "alerts:\n  dedupe_window_s: 0\n  outputs: []\n";
   }
-  std::string out;
-  const int rc = run_capture(
-      {vigil_binary().string(), "replay", "--no-store", "--config", (dir / "vigil.yaml").string(),
-       "--alerts", (dir / "alerts.jsonl").string(), (dir / "events.ndjson").string()},
-      out);
-  ASSERT_EQ(rc, 0) << out;
   std::map<std::string, int> fired;
-  std::ifstream in(dir / "alerts.jsonl");
-  for (std::string l; std::getline(in, l);) ++fired[nlohmann::json::parse(l)["rule_name"]];
+  for (const auto& a : replay_alerts(dir)) ++fired[a["rule_name"]];
   EXPECT_EQ(fired, expected);
   std::filesystem::remove_all(dir);
 }

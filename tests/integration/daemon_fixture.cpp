@@ -69,4 +69,17 @@ size_t count_stored_events(const std::filesystem::path& data_dir) {
   return total;
 }
 
+std::vector<nlohmann::json> replay_alerts(const std::filesystem::path& dir) {
+  std::string out;
+  const int rc = run_capture(
+      {vigil_binary().string(), "replay", "--no-store", "--config", (dir / "vigil.yaml").string(),
+       "--alerts", (dir / "alerts.jsonl").string(), (dir / "events.ndjson").string()},
+      out);
+  EXPECT_EQ(rc, 0) << out;
+  std::vector<nlohmann::json> alerts;
+  std::ifstream in(dir / "alerts.jsonl");
+  for (std::string l; std::getline(in, l);) alerts.push_back(nlohmann::json::parse(l));
+  return alerts;
+}
+
 }  // namespace vigil::testing

@@ -41,4 +41,8 @@ class Daemon {
 // Counts rows in every day file of a data dir with the sqlite3 library.
 size_t count_stored_events(const std::filesystem::path& data_dir);
 
+// `vigil replay --no-store --config DIR/vigil.yaml --alerts ... DIR/events.ndjson`:
+// the alerts it wrote, one JSON object per line (fails the test on a non-zero exit).
+std::vector<nlohmann::json> replay_alerts(const std::filesystem::path& dir);
+
 }  // namespace vigil::testing
