@@ -7,6 +7,8 @@
 
 #include <mutex>
 
+#include "config/config.h"
+
 namespace vigil::intel {
 namespace {
 
@@ -39,7 +41,7 @@ Indicator make(std::string value, IndicatorType type, std::string source, Severi
 }
 
 MatchFields default_fields() {
-  const IntelConfig c;
+  const vigil::IntelConfig c;
   const auto paths = [](const std::vector<std::string>& v) {
     return std::vector<FieldPath>(v.begin(), v.end());
   };
@@ -121,8 +123,8 @@ TEST_F(IntelMatcherTest, NeverLowersSeverityAndTakesTheIndicatorsWhenHigher) {
   EXPECT_EQ(critical.severity, Severity::kCritical);  // a low CIDR indicator does not lower it
   ASSERT_EQ(sink_.alerts.size(), 1u);
   EXPECT_EQ(sink_.alerts[0].severity, Severity::kHigh);  // at least high
-  EXPECT_EQ(critical.doc.find("threat_indicators")->as_array()[0].find("type")->as_string(),
-            "cidr");
+  EXPECT_EQ(critical.doc.find("threat_indicators")->as_array()[0].find("severity")->as_string(),
+            "low");
 
   Event url = event_with({{"url", Object{{"full", "HTTP://EVIL.example:80/payload.exe"}}}});
   matcher_->on_event(url, sink_);

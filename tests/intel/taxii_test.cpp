@@ -190,8 +190,10 @@ std::set<std::string> expected_values(const json& data, const std::string& cutof
     for (const auto& o : c["objects"]) {
       if (o["type"] != "indicator" || o["id"] != m["id"] || o["modified"] != m["version"]) continue;
       const std::string pattern = o["pattern"];
-      const size_t q = pattern.find('\'');
-      const std::string value = pattern.substr(q + 1, pattern.find('\'', q + 1) - q - 1);
+      // The last quoted string: "[file:hashes.'SHA-256' = '…']" quotes the algorithm too.
+      const size_t end = pattern.rfind('\'');
+      const size_t begin = pattern.rfind('\'', end - 1) + 1;
+      const std::string value = pattern.substr(begin, end - begin);
       auto& slot = newest[o["id"]];
       if (when(o["modified"]) >= slot.first) slot = {when(o["modified"]), value};
     }
@@ -263,7 +265,7 @@ TEST_F(TaxiiTest, IncrementalPollsSendAddedAfterAndApplyNewVersions) {
   std::string last_added;
   for (const auto& m : data["trustgroup1"]["collections"][2]["manifest"]) {
     if (when(m["date_added"]) <= when(cutoff) && when(m["date_added"]) > when(last_added))
-      last_added = m["date_added"];
+      last_added = m["date_added"].get<std::string>();
   }
   taxii.hide_after("");
   ASSERT_TRUE(s->refresh("taxii")) << s->feeds()[0].last_error;
