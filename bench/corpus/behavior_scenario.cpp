@@ -233,12 +233,19 @@ std::vector<LabelledLine> make_behavior_scenario(const BehaviorScenarioOptions& 
       if (a == kImpossibleTravel && far_known_place(p) < 0) continue;
       for (int tries = 0; tries < 20; ++tries) {
         const int day = static_cast<int>(rng.range(opt.learning_days, opt.days - 1));
-        if (day % 7 < 5 && anomaly_on[static_cast<size_t>(day)] < 0) {
+        // Weekdays, and never two days in a row: the day after an anomaly is
+        // spent where the anomaly happened (an off-hours login is followed
+        // by the next morning in the same place, not by a flight).
+        const auto free = [&](int d) {
+          return d < 0 || d >= opt.days || anomaly_on[static_cast<size_t>(d)] < 0;
+        };
+        if (day % 7 < 5 && free(day) && free(day - 1) && free(day + 1)) {
           anomaly_on[static_cast<size_t>(day)] = a;
           break;
         }
       }
     }
+    int stay_at = -1;  // the place of yesterday's anomaly
     for (int day = 0; day < opt.days; ++day) {
       const bool weekend = day % 7 >= 5;
       if (weekend && !rng.chance(0.1)) continue;
@@ -246,6 +253,8 @@ std::vector<LabelledLine> make_behavior_scenario(const BehaviorScenarioOptions& 
       size_t place = p.home;
       // The second office is visited on day 1 (learned early) and now and then.
       if (p.second >= 0 && (day == 1 || rng.chance(0.2))) place = static_cast<size_t>(p.second);
+      if (stay_at >= 0) place = static_cast<size_t>(stay_at);
+      stay_at = -1;
       if (anomaly == kImpossibleTravel) place = p.home;
       int trip = anomaly == kNewCountry ? new_country_for(p, rng) : -1;
       if (trip >= 0) place = static_cast<size_t>(trip);
@@ -271,6 +280,7 @@ std::vector<LabelledLine> make_behavior_scenario(const BehaviorScenarioOptions& 
           const int off = p.start_hour + p.span_hours + (24 - p.span_hours) / 2;
           const int64_t t = opt.start_micros + day * kDay + off * kHour + rng.range(0, kHour / 2);
           w.write(p, t, place, p.agents[0], "login", resource, 0, kLabels[kOffHours]);
+          stay_at = static_cast<int>(place);
           break;
         }
         case kImpossibleTravel: {
