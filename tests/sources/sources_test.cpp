@@ -1,6 +1,8 @@
 // The file and syslog sources against the real pipeline: real files with
 // rotation while writing, real loopback sockets fed by util-linux `logger`
 // and by a TCP client writing RFC 6587 frames.
+#include "sources/sources.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -16,7 +18,6 @@
 #include <thread>
 
 #include "core/field_path.h"
-#include "sources/sources.h"
 #include "support/test_data.h"
 
 namespace vigil {
@@ -168,8 +169,8 @@ TEST_F(SourcesTest, GzipFilesAreReadOnceAndATruncatedOneKeepsItsGoodLines) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto docs = recorder_->docs();
   src->stop();
-  EXPECT_GE(docs.size(), 50u);         // all of old.log.gz ...
-  EXPECT_LT(docs.size(), 100u);        // ... and only part of the cut copy
+  EXPECT_GE(docs.size(), 50u);               // all of old.log.gz ...
+  EXPECT_LT(docs.size(), 100u);              // ... and only part of the cut copy
   auto again = file_source("*.gz", "sshd");  // read once: a restart adds nothing
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(recorder_->docs().size(), docs.size());
@@ -190,16 +191,19 @@ std::unique_ptr<Source> syslog_source(Pipeline& p, size_t max_bytes = 64 << 10) 
   return std::move(*src);
 }
 
-int run(const std::string& cmd) { return std::system(cmd.c_str()); }
+int run(const std::string& cmd) {
+  return std::system(cmd.c_str());
+}
 
 TEST_F(SourcesTest, SyslogOverUdpAndTcpFromLogger) {
   if (run("logger --help >/dev/null 2>&1") != 0) GTEST_SKIP() << "util-linux logger missing";
   auto src = syslog_source(*pipeline_);
   const std::string udp = std::to_string(src->udp_port());
   const std::string tcp = std::to_string(src->tcp_port());
-  ASSERT_EQ(run("logger --server 127.0.0.1 --port " + udp +
-                " --udp --rfc3164 -t sshd -i 'Failed password for root from 10.1.2.3 port 4242 ssh2'"),
-            0);
+  ASSERT_EQ(
+      run("logger --server 127.0.0.1 --port " + udp +
+          " --udp --rfc3164 -t sshd -i 'Failed password for root from 10.1.2.3 port 4242 ssh2'"),
+      0);
   ASSERT_EQ(run("logger --server 127.0.0.1 --port " + tcp +
                 " --tcp --octet-count --rfc5424 -p auth.warning -t sudo '   bob : TTY=pts/1 ; "
                 "PWD=/ ; USER=root ; COMMAND=/usr/bin/id'"),
@@ -232,8 +236,8 @@ TEST_F(SourcesTest, TcpClientMixingOctetCountedAndNewlineFrames) {
   const std::string m1 = "<38>1 2024-05-01T10:00:00Z h app - - - first\nwith a newline inside";
   const std::string m2 = "<38>May  1 10:00:01 h app: second";
   const std::string big = "<38>May  1 10:00:02 h app: " + std::string(5000, 'x');
-  std::string wire = std::to_string(m1.size()) + " " + m1 + m2 + "\n" +
-                     std::to_string(big.size()) + " " + big + "<38>May  1 10:00:03 h app: last";
+  std::string wire = std::to_string(m1.size()) + " " + m1 + m2 + "\n" + std::to_string(big.size()) +
+                     " " + big + "<38>May  1 10:00:03 h app: last";
   // Sent in small pieces so frames straddle reads.
   for (size_t i = 0; i < wire.size(); i += 7) {
     ASSERT_GT(::send(fd, wire.data() + i, std::min<size_t>(7, wire.size() - i), 0), 0);
@@ -243,7 +247,8 @@ TEST_F(SourcesTest, TcpClientMixingOctetCountedAndNewlineFrames) {
   ASSERT_EQ(docs.size(), 4u);
   EXPECT_EQ(field(docs[0], "message"), "first#012with a newline inside");
   EXPECT_EQ(field(docs[1], "message"), "second");
-  EXPECT_EQ(field(docs[2], "message").size(), 1024u - std::string("<38>May  1 10:00:02 h app: ").size());
+  EXPECT_EQ(field(docs[2], "message").size(),
+            1024u - std::string("<38>May  1 10:00:02 h app: ").size());
   EXPECT_EQ(field(docs[3], "message"), "last");
   src->stop();
   EXPECT_EQ(src->stats().truncated.load(), 1u);
