@@ -39,6 +39,33 @@ TEST(Config, ValuesOverrideDefaults) {
   EXPECT_FALSE(c->normalize.aliases.at("source.ip").empty());
 }
 
+TEST(Config, CorrelationLimitsOverridesAndPlaceholdersPerName) {
+  auto c = load_config_string(
+      "detect:\n"
+      "  placeholders: {admins: [root]}\n"
+      "  correlation: {max_groups: 50, allowed_lateness_s: 5}\n"
+      "  correlation_overrides:\n"
+      "    excessive_failed_logins: {timespan: 10m, gte: 10}\n",
+      "v.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->detect.correlation.max_groups, 50u);
+  EXPECT_EQ(c->detect.correlation.max_events_per_group, 10000u);
+  EXPECT_EQ(c->detect.correlation.allowed_lateness_s, 5);
+  const auto& o = c->detect.correlation_overrides.at("excessive_failed_logins");
+  EXPECT_EQ(o.timespan, "10m");
+  EXPECT_EQ(o.condition, (std::vector<std::pair<std::string, double>>{{"gte", 10}}));
+  // A configured placeholder adds to the defaults, which stay.
+  EXPECT_EQ(c->detect.placeholders.at("admins"), std::vector<std::string>{"root"});
+  EXPECT_FALSE(c->detect.placeholders.at("sensitive_resources").empty());
+
+  auto bad = load_config_string(
+      "detect:\n  correlation_overrides:\n    x: {timespan: 5m, more: 3}\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("v.yaml:3"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("detect.correlation_overrides.x.more"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(Config, AlertOutputsAreReadAndCheckedPerItem) {
   auto c = load_config_string(
       "alerts:\n"
