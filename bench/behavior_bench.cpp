@@ -27,7 +27,9 @@ double thread_cpu_s() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-size_t heap_bytes() { return mallinfo2().uordblks; }
+size_t heap_bytes() {
+  return mallinfo2().uordblks;
+}
 
 class CountingSink : public vigil::AlertSink {
  public:
@@ -42,9 +44,12 @@ int main(int argc, char** argv) {
   int passes = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--corpus") corpus = argv[i + 1];
-    else if (a == "--geoip") geoip = argv[i + 1];
-    else if (a == "--passes") passes = std::atoi(argv[i + 1]);
+    if (a == "--corpus")
+      corpus = argv[i + 1];
+    else if (a == "--geoip")
+      geoip = argv[i + 1];
+    else if (a == "--passes")
+      passes = std::atoi(argv[i + 1]);
   }
   if (corpus.empty()) {
     std::fprintf(stderr, "usage: behavior_bench --corpus FILE [--geoip FILE] [--passes N]\n");
@@ -80,8 +85,8 @@ int main(int argc, char** argv) {
   const double prep_s = thread_cpu_s() - prep0;
 
   const size_t heap0 = heap_bytes();
-  auto detector = vigil::behavior::BehaviorDetector::create(config.behavior, *sanitizer, nullptr,
-                                                            nullptr);
+  auto detector =
+      vigil::behavior::BehaviorDetector::create(config.behavior, *sanitizer, nullptr, nullptr);
   if (!detector) {
     std::fprintf(stderr, "%s\n", detector.error().message.c_str());
     return 1;

@@ -62,6 +62,7 @@ Finding novelty(const char* type, const DecayedCounts& seen, const std::string& 
   f.probability = seen.novelty_probability();
   f.anomalous = f.probability < config.novelty_threshold;
   f.severity = severity;
+  if (!f.anomalous) return f;  // words cost: only for alerts
   // Hashed values (resources, device ids) mean nothing to a reader: count them.
   const bool hashed = !shown.empty();
   f.explanation = fmt::format(
@@ -78,10 +79,11 @@ void check_time(const Observation& o, const EntityBaseline& b, const BehaviorCon
   f.probability = b.hour_probability(o.hour_of_week);
   f.anomalous = f.probability < config.time_threshold;
   f.severity = Severity::kLow;
-  f.explanation = fmt::format(
-      "active {}, an hour this entity is almost never active in (probability {:.5f}; usual "
-      "hours {})",
-      describe_hour(o.hour_of_week), f.probability, usual_hours(b));
+  if (f.anomalous)
+    f.explanation = fmt::format(
+        "active {}, an hour this entity is almost never active in (probability {:.5f}; usual "
+        "hours {})",
+        describe_hour(o.hour_of_week), f.probability, usual_hours(b));
   out.push_back(std::move(f));
 }
 
@@ -98,11 +100,15 @@ void check_travel(const Observation& o, const EntityBaseline& b, const BehaviorC
   f.probability = std::min(1.0, config.max_speed_kmh / speed);
   f.anomalous = speed > config.max_speed_kmh;
   f.severity = Severity::kHigh;
+  if (!f.anomalous) {
+    out.push_back(std::move(f));
+    return;
+  }
   const std::string here = o.city.empty() ? o.place() : o.city;
   f.explanation = fmt::format(
-      "seen in {} and {:.0f} minutes earlier in {}: {:.0f} km apart, {:.0f} km/h "
+      "seen in {} and in {} {:.0f} minutes apart: {:.0f} km, {:.0f} km/h "
       "(limit {:.0f} km/h)",
-      here, hours * 60, last.place, km, std::min(speed, 1e9), config.max_speed_kmh);
+      here, last.place, hours * 60, km, std::min(speed, 1e9), config.max_speed_kmh);
   out.push_back(std::move(f));
 }
 
@@ -122,10 +128,11 @@ void check_volume(const Observation& o, const EntityBaseline& b, const BehaviorC
   f.probability = 0.5 * std::erfc(z / std::sqrt(2.0));  // one-sided normal tail
   f.anomalous = z > config.volume_z_threshold && ratio >= config.volume_min_ratio;
   f.severity = ratio >= 100 ? Severity::kHigh : Severity::kMedium;
-  f.explanation = fmt::format(
-      "data volume {} is {:.0f}x this entity's usual {} ({:.1f} standard deviations above, "
-      "on a log scale)",
-      human_bytes(*o.bytes), ratio, human_bytes(usual), z);
+  if (f.anomalous)
+    f.explanation = fmt::format(
+        "data volume {} is {:.0f}x this entity's usual {} ({:.1f} standard deviations above, "
+        "on a log scale)",
+        human_bytes(*o.bytes), ratio, human_bytes(usual), z);
   out.push_back(std::move(f));
 }
 

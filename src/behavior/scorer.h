@@ -27,7 +27,7 @@ struct Finding {
   double probability = 1;  // the check's estimate; lower = more anomalous
   bool anomalous = false;  // crossed its threshold
   Severity severity = Severity::kLow;
-  std::string explanation;
+  std::string explanation;  // only for anomalous findings
 };
 
 // True once the entity has learned enough (min_events over min_days).
