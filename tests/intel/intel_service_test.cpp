@@ -28,10 +28,13 @@ class IntelServiceTest : public ::testing::Test {
   void SetUp() override { dir_ = vigil::testing::make_temp_dir("intel_service"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
+  // Each service registers its metrics in a registry of its own (a restart).
   std::unique_ptr<IntelService> service(const IntelConfig& config, bool feeds = true) {
-    auto s = IntelService::create(
-        config,
-        {.data_dir = dir_.string(), .persist = true, .feeds = feeds, .registry = &registry_});
+    registries_.push_back(std::make_unique<metrics::Registry>());
+    auto s = IntelService::create(config, {.data_dir = dir_.string(),
+                                           .persist = true,
+                                           .feeds = feeds,
+                                           .registry = registries_.back().get()});
     EXPECT_TRUE(s) << s.error().message;
     return s ? std::move(*s) : nullptr;
   }
@@ -101,10 +104,10 @@ TEST_F(IntelServiceTest, AFileFeedThatBreaksKeepsItsLastGoodData) {
 }
 
 TEST_F(IntelServiceTest, HttpFeedUsesETagsAndKeepsDataOnServerErrors) {
-  FeedServer http;
   std::atomic<int> mode{0};  // 0 ok, 1 server error, 3 slow
   std::atomic<int> conditional{0};
-  std::string body = "# test feed\n185.220.101.1\n185.220.101.2\n45.155.205.0/24 ; SBL1\n";
+  const std::string body = "# test feed\n185.220.101.1\n185.220.101.2\n45.155.205.0/24 ; SBL1\n";
+  FeedServer http;  // after what its handlers use: it stops (and joins them) first
   http.server().Get("/feed.txt", [&](const httplib::Request& req, httplib::Response& res) {
     if (mode == 1) {
       res.status = 500;
