@@ -18,7 +18,7 @@ std::string string_or_empty(const Value* v) {
 }  // namespace
 
 EventProcessor::EventProcessor(const DecoderCatalog& catalog, const Stages& stages)
-    : stages_(stages), catalog_(catalog), decoder_(catalog.ingest) {}
+    : catalog_(catalog), stages_(stages), decoder_(catalog.ingest) {}
 
 void EventProcessor::decode(const WorkItem& item, DecodeResult& out) {
   if (item.decoder.empty()) {
