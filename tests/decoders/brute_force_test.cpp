@@ -4,8 +4,11 @@
 // for exactly the source addresses that made >= 5 failed attempts within 5
 // minutes — counted here from the raw text, independently of vigil.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/field_path.h"
@@ -16,6 +19,7 @@
 #include "normalize/normalizer.h"
 #include "state/memory_state_store.h"
 #include "support/test_data.h"
+#include "support/vigil_process.h"
 
 namespace vigil {
 namespace {
@@ -130,6 +134,50 @@ TEST(BuiltinRulesOnRealLogs, BruteForceAlertsExactlyTheSourcesThatMadeFiveFailur
   }
   EXPECT_FALSE(expected_enum.empty());
   EXPECT_EQ(enumerators, expected_enum);
+}
+
+// The same done-when through the command users run: `vigil replay --format
+// sshd` with the built-in pack. Alerts carry the source address anonymized to
+// its /24 (the sanitizer's default), so the expected set is compared at /24.
+std::string slash24(const std::string& ip) {
+  return ip.substr(0, ip.rfind('.')) + ".0";
+}
+
+TEST(BuiltinRulesOnRealLogs, ReplayOfTheOpenSshSampleAlertsExactlyTheBruteForcers) {
+  VIGIL_REQUIRE_DATA(dir, "logs/loghub/OpenSSH");
+  const auto lines = testing::read_lines(dir / "OpenSSH_2k.log");
+  const auto by_ip = failures(lines);
+  std::set<std::string> expected, others;
+  for (const auto& ip : at_least_5_in_5_minutes(by_ip)) expected.insert(slash24(ip));
+  for (const auto& [ip, times] : by_ip) {
+    if (!expected.count(slash24(ip))) others.insert(slash24(ip));
+  }
+  ASSERT_FALSE(expected.empty());
+  ASSERT_FALSE(others.empty());  // sources that failed, but too slowly or too rarely
+
+  const auto work =
+      std::filesystem::temp_directory_path() / ("vigil-sshd-replay-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(work);
+  const auto alerts_file = work / "alerts.jsonl";
+  std::string summary;
+  ASSERT_EQ(testing::run_capture({testing::vigil_binary().string(), "replay", "--no-store",
+                                  "--format", "sshd", "--year", std::to_string(kYear), "--alerts",
+                                  alerts_file.string(), (dir / "OpenSSH_2k.log").string()},
+                                 summary),
+            0);
+  const auto reply = nlohmann::json::parse(summary);
+  EXPECT_EQ(reply["read"].get<size_t>(), lines.size());
+
+  std::set<std::string> alerted;
+  std::ifstream in(alerts_file);
+  for (std::string line; std::getline(in, line);) {
+    const auto alert = nlohmann::json::parse(line);
+    if (alert["rule_name"] != "excessive_failed_logins_by_source") continue;
+    alerted.insert(alert["entity"]["source_ip"].get<std::string>());
+  }
+  std::filesystem::remove_all(work);
+  EXPECT_EQ(alerted, expected);
+  for (const auto& ip : others) EXPECT_FALSE(alerted.count(ip)) << ip;
 }
 
 }  // namespace
