@@ -166,7 +166,9 @@ TEST(BuiltinRulesOnRealLogs, ReplayOfTheOpenSshSampleAlertsExactlyTheBruteForcer
                                  summary),
             0);
   const auto reply = nlohmann::json::parse(summary);
-  EXPECT_EQ(reply["read"].get<size_t>(), lines.size());
+  // "message repeated N times" lines become N events, so more events than lines.
+  EXPECT_GE(reply["read"].get<size_t>(), lines.size());
+  EXPECT_EQ(reply["rejected"].get<size_t>(), 0u);
 
   std::set<std::string> alerted;
   std::ifstream in(alerts_file);
