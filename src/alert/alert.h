@@ -4,6 +4,7 @@
 // one place (AlertRouter).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,15 @@ class AlertSink {
   // Called from worker threads; implementations must be thread-safe and must
   // not block on slow destinations.
   virtual void emit(Alert alert) = 0;
+
+  // Runs `work` once every event submitted before the current one has been
+  // through the detectors. For state shared across entities (correlation
+  // windows grouped by a source IP while lanes split events by user): the
+  // pipeline's detect lanes run concurrently, so such state would otherwise
+  // see events out of order. `work` must own what it reads (the event is
+  // sanitized before it runs). By default it runs now, which is right
+  // wherever events are detected one at a time in order (rules test, tests).
+  virtual void in_submission_order(std::function<void(AlertSink&)> work) { work(*this); }
 };
 
 }  // namespace vigil

@@ -93,19 +93,24 @@ void print_hit(const Hit& h, bool json) {
   std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
-// --events decoded with --format, normalized as the pipeline would.
-Result<std::vector<Value>> decoded_events(const RulesArgs& args) {
-  const Config config = default_config();
-  auto decoded = decode_log_file(args.events, args.format, decoder_catalog(config));
-  if (!decoded) return tl::unexpected(decoded.error());
-  const Normalizer normalizer(config.normalize);
-  std::vector<Value> docs;
-  docs.reserve(decoded->events.size());
-  for (Event& e : decoded->events) {
-    normalizer.normalize(e);
-    docs.push_back(std::move(e.doc));
+// --events as events: decoded with --format (the decoder sets each event's
+// time), or vigil's JSON with the time read from the document.
+Result<std::vector<Event>> test_events(const RulesArgs& args) {
+  std::vector<Event> events;
+  if (!args.format.empty()) {
+    auto decoded = decode_log_file(args.events, args.format, decoder_catalog(default_config()));
+    if (!decoded) return tl::unexpected(decoded.error());
+    return std::move(decoded->events);
   }
-  return docs;
+  auto docs = read_events(args.events);
+  if (!docs) return tl::unexpected(docs.error());
+  events.reserve(docs->size());
+  for (Value& doc : *docs) {
+    Event& event = events.emplace_back();
+    event.time = event_time(doc);
+    event.doc = std::move(doc);
+  }
+  return events;
 }
 
 // Correlation alerts of `rules test`, printed like rule matches.
@@ -157,7 +162,7 @@ int run_rules_test(const RulesArgs& args) {
     fmt::print(stderr, "vigil: {}\n", mappings.error().message);
     return kExitUsage;
   }
-  auto events = args.format.empty() ? read_events(args.events) : decoded_events(args);
+  auto events = test_events(args);
   if (!events) {
     fmt::print(stderr, "vigil: {}: {}\n", args.events, events.error().message);
     return kExitUsage;
@@ -171,9 +176,7 @@ int run_rules_test(const RulesArgs& args) {
   // are written for those), nothing else.
   const Normalizer normalizer(default_config().normalize);
   for (size_t i = 0; i < events->size(); ++i) {
-    Event event;
-    event.doc = std::move((*events)[i]);
-    event.time = event_time(event.doc);
+    Event& event = (*events)[i];
     normalizer.normalize(event);
     const auto found = set.match(event.doc);
     for (const auto& m : found) {

@@ -4,16 +4,11 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "core/entity.h"
 #include "enrich/ip_address.h"
 
 namespace vigil::behavior {
 namespace {
-
-const char* entity_path(const std::string& entity) {
-  if (entity == "host") return canonical::kHost;
-  if (entity == "source_ip") return canonical::kSourceIp;
-  return canonical::kUser;
-}
 
 const std::string* string_at(const FieldPath& path, const Value& doc) {
   const Value* v = path.find(doc);
@@ -56,7 +51,7 @@ std::string network_of(std::string_view ip) {
 
 ObservationReader::ObservationReader(const BehaviorConfig& config,
                                      std::shared_ptr<const DeviceParser> devices)
-    : entity_(entity_path(config.entity)),
+    : entity_(canonical::entity_path(config.entity)),
       event_type_(canonical::kEventType),
       resource_(canonical::kResource),
       bytes_(canonical::kBytes),

@@ -51,9 +51,12 @@ void SigmaDetector::on_event(Event& event, AlertSink& alerts) {
     event.severity = std::max(event.severity, match.rule->meta.level);
     alerts.emit(make_alert(match, event));
   }
-  if (engine_ && correlations != nullptr && !correlations->empty() && !matches.empty()) {
-    engine_->process(*correlations, event, matches, alerts);
-  }
+  if (!engine_ || correlations == nullptr || correlations->empty() || matches.empty()) return;
+  // Correlation groups span entities (one source IP, many users), so windows
+  // are fed in submission order, with the raw event as it is now.
+  alerts.in_submission_order([engine = engine_, compiled, raw = event, matches](AlertSink& sink) {
+    engine->process(*compiled->correlations, raw, matches, sink);
+  });
 }
 
 }  // namespace vigil::sigma

@@ -1,6 +1,7 @@
 // The Sigma rule engine as a pipeline Detector: evaluates the loaded rules on
 // each event and raises one alert per matching rule, then feeds the matches
-// to the correlation rules (whose alerts go through the same sink). The alert
+// to the correlation rules (whose alerts go through the same sink), in
+// submission order (AlertSink::in_submission_order). The alert
 // keeps the rule's author, id, level, tags and references (the DRL 1.1
 // licence of the SigmaHQ rules requires the author's attribution on every
 // alert). A rule that correlations refer to alerts on its own only when one of

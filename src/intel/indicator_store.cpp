@@ -58,8 +58,11 @@ SourceMap IndicatorStore::all_sources() const {
 }
 
 size_t IndicatorStore::size() const {
-  const auto tiers = snapshot();
-  return tiers->large->size() + tiers->small->size();
+  return view().size();
+}
+
+size_t IndicatorStore::View::size() const {
+  return tiers_->large->size() + tiers_->small->size();
 }
 
 void IndicatorStore::publish(SourceMap sources, const std::vector<std::string>& changed) {
@@ -187,6 +190,22 @@ size_t IndicatorStore::purge_expired(Timestamp now) {
 std::optional<LookupResult> IndicatorStore::lookup(std::string_view value,
                                                    std::optional<IndicatorType> type,
                                                    Timestamp now) const {
+  return view().lookup(value, type, now);
+}
+
+std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
+                                                   Timestamp now) const {
+  return view().lookup(value, now);
+}
+
+std::optional<LookupResult> IndicatorStore::lookup_ip(const IpPrefix& address,
+                                                      Timestamp now) const {
+  return view().lookup_ip(address, now);
+}
+
+std::optional<LookupResult> IndicatorStore::View::lookup(std::string_view value,
+                                                         std::optional<IndicatorType> type,
+                                                         Timestamp now) const {
   const bool ip_type =
       type == IndicatorType::kIpv4 || type == IndicatorType::kIpv6 || type == IndicatorType::kCidr;
   if (!type || ip_type) {
@@ -217,19 +236,18 @@ std::optional<LookupResult> IndicatorStore::aggregate_matches(Match&& match,
   return r;
 }
 
-std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
-                                                   Timestamp now) const {
-  const auto tiers = snapshot();
-  auto r = aggregate_matches(
+std::optional<LookupResult> IndicatorStore::View::lookup(const NormalizedValue& value,
+                                                         Timestamp now) const {
+  auto r = store_->aggregate_matches(
       [&](LookupResult& out) {
-        for (const auto* index : {tiers->large.get(), tiers->small.get()}) {
+        for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
           if (index->size() == 0) continue;
           index->for_each_match(value, [&](const Indicator& ind) {
             if (ind.valid_until > now) aggregate(out, ind);
           });
         }
       },
-      [&] { return allowlist_.allows(value); });
+      [&] { return store_->allowlist_.allows(value); });
   if (r) {
     r->value = value.value;
     r->type = value.type;
@@ -237,19 +255,18 @@ std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
   return r;
 }
 
-std::optional<LookupResult> IndicatorStore::lookup_ip(const IpPrefix& address,
-                                                      Timestamp now) const {
-  const auto tiers = snapshot();
-  auto r = aggregate_matches(
+std::optional<LookupResult> IndicatorStore::View::lookup_ip(const IpPrefix& address,
+                                                            Timestamp now) const {
+  auto r = store_->aggregate_matches(
       [&](LookupResult& out) {
-        for (const auto* index : {tiers->large.get(), tiers->small.get()}) {
+        for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
           if (index->size() == 0) continue;
           index->for_each_ip_match(address, [&](const Indicator& ind) {
             if (ind.valid_until > now) aggregate(out, ind);
           });
         }
       },
-      [&] { return allowlist_.allows_ip(address); });
+      [&] { return store_->allowlist_.allows_ip(address); });
   if (r) {
     r->value = address.to_string();
     r->type = !address.is_host() ? IndicatorType::kCidr

@@ -47,8 +47,30 @@ struct SourceSummary {
 };
 
 class IndicatorStore {
+  struct Tiers;
+
  public:
   explicit IndicatorStore(Allowlist allowlist = Allowlist::with_defaults());
+
+  // The indicators as they are now, for several lookups in a row (one event's
+  // fields): one snapshot instead of one per lookup. Updates published after
+  // view() are not seen through it.
+  class View {
+   public:
+    std::optional<LookupResult> lookup(std::string_view value, std::optional<IndicatorType> type,
+                                       Timestamp now) const;
+    std::optional<LookupResult> lookup(const NormalizedValue& value, Timestamp now) const;
+    std::optional<LookupResult> lookup_ip(const IpPrefix& address, Timestamp now) const;
+    size_t size() const;
+
+   private:
+    friend class IndicatorStore;
+    View(const IndicatorStore& store, std::shared_ptr<const Tiers> tiers)
+        : store_(&store), tiers_(std::move(tiers)) {}
+    const IndicatorStore* store_;
+    std::shared_ptr<const Tiers> tiers_;
+  };
+  View view() const { return View(*this, snapshot()); }
 
   // Replaces everything `source` said before with `indicators` (their
   // `source` field is set to it). An empty list removes the source.

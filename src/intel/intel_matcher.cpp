@@ -30,7 +30,7 @@ Array string_array(const std::vector<std::string>& v) {
 
 class MatchCollector {
  public:
-  MatchCollector(const IndicatorStore& store, Timestamp now) : store_(store), now_(now) {}
+  MatchCollector(IndicatorStore::View store, Timestamp now) : store_(std::move(store)), now_(now) {}
 
   void ip(const std::string& field, std::string_view text) {
     if (auto address = IpPrefix::parse(text)) add(field, store_.lookup_ip(*address, now_));
@@ -64,7 +64,7 @@ class MatchCollector {
     matches_.push_back({field, std::move(*r)});
   }
 
-  const IndicatorStore& store_;
+  const IndicatorStore::View store_;
   Timestamp now_;
   std::vector<FieldMatch> matches_;
 };
@@ -127,7 +127,12 @@ IntelMatcher::IntelMatcher(std::shared_ptr<const IndicatorStore> store, MatchFie
     : store_(std::move(store)), fields_(std::move(fields)), matches_(matches) {}
 
 std::vector<FieldMatch> IntelMatcher::match(const Value& doc, Timestamp now) const {
-  MatchCollector c(*store_, now);
+  return match(store_->view(), doc, now);
+}
+
+std::vector<FieldMatch> IntelMatcher::match(IndicatorStore::View view, const Value& doc,
+                                            Timestamp now) const {
+  MatchCollector c(std::move(view), now);
   const auto check = [&](const std::vector<FieldPath>& paths, auto method) {
     for (const FieldPath& path : paths) {
       for_each_string(path.find(doc), [&](std::string_view v) { (c.*method)(path.str(), v); });
@@ -142,10 +147,12 @@ std::vector<FieldMatch> IntelMatcher::match(const Value& doc, Timestamp now) con
 }
 
 void IntelMatcher::on_event(Event& event, AlertSink& alerts) {
-  if (store_->size() == 0) return;
+  // One snapshot for all of the event's fields.
+  auto view = store_->view();
+  if (view.size() == 0) return;
   // Expiry is judged at processing time: an indicator that expired before a
   // replayed event is processed does not match it.
-  const auto matches = match(event.doc, Timestamp::now());
+  const auto matches = match(std::move(view), event.doc, Timestamp::now());
   if (matches.empty()) return;
   if (matches_) matches_->inc(matches.size());
   Array found;

@@ -47,6 +47,8 @@ class IntelMatcher final : public Detector {
   std::vector<FieldMatch> match(const Value& doc, Timestamp now) const;
 
  private:
+  std::vector<FieldMatch> match(IndicatorStore::View view, const Value& doc, Timestamp now) const;
+
   std::shared_ptr<const IndicatorStore> store_;
   MatchFields fields_;
   metrics::Counter* matches_;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -37,8 +38,11 @@ class BoundedQueue {
     return true;
   }
 
-  // Waits up to `timeout` for an item; nullopt on timeout or when closed and empty.
-  std::optional<T> pop(std::chrono::milliseconds timeout) {
+  // Waits up to `timeout` for an item; nullopt on timeout or when closed and
+  // empty. `ordinal` (optional) receives the item's place in pop order, 0, 1,
+  // 2, ... without gaps, so consumers can restore FIFO order after working in
+  // parallel.
+  std::optional<T> pop(std::chrono::milliseconds timeout, uint64_t* ordinal = nullptr) {
     std::unique_lock lock(mutex_);
     if (!not_empty_.wait_for(lock, timeout, [&] { return closed_ || !items_.empty(); })) {
       return std::nullopt;
@@ -47,6 +51,8 @@ class BoundedQueue {
     auto [item, weight] = std::move(items_.front());
     items_.pop_front();
     load_ -= weight;
+    if (ordinal != nullptr) *ordinal = popped_;
+    ++popped_;
     not_full_.notify_all();
     return std::move(item);
   }
@@ -86,6 +92,7 @@ class BoundedQueue {
   std::condition_variable not_full_, not_empty_;
   std::deque<std::pair<T, size_t>> items_;
   size_t load_ = 0;
+  uint64_t popped_ = 0;
   bool closed_ = false;
 };
 

@@ -17,10 +17,10 @@ std::string string_or_empty(const Value* v) {
 
 }  // namespace
 
-EventProcessor::EventProcessor(const DecoderCatalog& catalog, const Stages& stages)
+EventPreparer::EventPreparer(const DecoderCatalog& catalog, const Stages& stages)
     : catalog_(catalog), stages_(stages), decoder_(catalog.ingest) {}
 
-void EventProcessor::decode(const WorkItem& item, DecodeResult& out) {
+void EventPreparer::decode(const WorkItem& item, DecodeResult& out) {
   if (item.decoder.empty()) {
     decoder_.decode(item.body, item.format, item.first_line, item.received, out);
     return;
@@ -38,8 +38,8 @@ void EventProcessor::decode(const WorkItem& item, DecodeResult& out) {
   it->second->decode(item.body, item.first_line, item.received, out);
 }
 
-void EventProcessor::process(const WorkItem& item, BatchOutcome& outcome,
-                             std::vector<StoredEvent>* stored) {
+void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome,
+                            std::vector<Event>& events) {
   DecodeResult decoded;
   decode(item, decoded);
   count_rejections(decoded);
@@ -51,24 +51,26 @@ void EventProcessor::process(const WorkItem& item, BatchOutcome& outcome,
     if (outcome.errors.size() >= kMaxReportedErrors) break;
     outcome.errors.push_back(std::move(err));
   }
-  if (stored) stored->reserve(stored->size() + decoded.events.size());
-  const std::string received = format_rfc3339(item.received);
+  events.reserve(events.size() + decoded.events.size());
   for (Event& event : decoded.events) {
-    analyse(event);
-    StoredEvent s = to_stored(event, received);
-    if (stages_.metrics) stages_.metrics->record_processed(s.event_type, s.severity, item.received);
-    if (stored) stored->push_back(std::move(s));
+    stages_.normalizer->normalize(event);
+    if (stages_.enricher) stages_.enricher->enrich(event);
+    events.push_back(std::move(event));
   }
 }
 
-void EventProcessor::analyse(Event& event) {
-  stages_.normalizer->normalize(event);
-  if (stages_.enricher) stages_.enricher->enrich(event);
-  for (const auto& detector : stages_.detectors) detector->on_event(event, *stages_.alerts);
+void EventPreparer::count_rejections(const DecodeResult& decoded) {
+  if (!stages_.metrics) return;
+  for (const auto& err : decoded.errors) stages_.metrics->record_rejected(err.reason);
+  stages_.metrics->record_accepted(decoded.events.size());
 }
 
-// The process boundary: from here on only the sanitized document exists.
-StoredEvent EventProcessor::to_stored(Event& event, std::string_view received) {
+EventFinisher::EventFinisher(const Stages& stages, AlertSink& alerts)
+    : stages_(stages), alerts_(alerts) {}
+
+StoredEvent EventFinisher::finish(Event& event) {
+  for (const auto& detector : stages_.detectors) detector->on_event(event, alerts_);
+  // The process boundary: from here on only the sanitized document exists.
   stages_.sanitizer->sanitize(event.doc);
   StoredEvent s;
   s.time = event.time;
@@ -78,15 +80,24 @@ StoredEvent EventProcessor::to_stored(Event& event, std::string_view received) {
   s.event_type = string_or_empty(event_type_.find(event.doc));
   s.user = string_or_empty(user_.find(event.doc));
   s.source_ip = string_or_empty(source_ip_.find(event.doc));
-  write_document(event, received);
+  write_document(event, received_text(event.received));
   s.json.assign(json_.data(), json_.size());
+  if (stages_.metrics) stages_.metrics->record_processed(s.event_type, s.severity, event.received);
   return s;
+}
+
+const std::string& EventFinisher::received_text(Timestamp received) {
+  if (last_received_text_.empty() || received != last_received_) {
+    last_received_ = received;
+    last_received_text_ = format_rfc3339(received);
+  }
+  return last_received_text_;
 }
 
 // The sanitized document plus vigil's own facts about the event under
 // "vigil" (replacing any "vigil" the sender wrote). They are written here
 // rather than added to the document because they hold nothing to sanitize.
-void EventProcessor::write_document(const Event& event, std::string_view received) {
+void EventFinisher::write_document(const Event& event, std::string_view received) {
   json_.clear();
   JsonObjectWriter doc(json_);
   for (const auto& [key, value] : event.doc.as_object()) {
@@ -98,12 +109,6 @@ void EventProcessor::write_document(const Event& event, std::string_view receive
   meta.field("received", received);
   meta.close();
   doc.close();
-}
-
-void EventProcessor::count_rejections(const DecodeResult& decoded) {
-  if (!stages_.metrics) return;
-  for (const auto& err : decoded.errors) stages_.metrics->record_rejected(err.reason);
-  stages_.metrics->record_accepted(decoded.events.size());
 }
 
 }  // namespace vigil

@@ -1,6 +1,8 @@
-// One worker's view of the pipeline: decode → normalize → enrich → detect →
-// sanitize, for one chunk of input. Detection reads raw values; only the
-// sanitized document comes out.
+// One event's way through the pipeline, in two halves run on different
+// threads: an EventPreparer (any worker) decodes a chunk and normalizes and
+// enriches its events; an EventFinisher (the event's detect lane, chosen by
+// entity) runs the detectors, sanitizes and serializes. Detection reads raw
+// values; only the sanitized document comes out.
 #pragma once
 
 #include <map>
@@ -27,20 +29,15 @@ struct WorkItem {
   Timestamp received;
 };
 
-class EventProcessor {
+class EventPreparer {
  public:
-  EventProcessor(const DecoderCatalog& catalog, const Stages& stages);
+  EventPreparer(const DecoderCatalog& catalog, const Stages& stages);
 
-  // Fills `outcome` (read/accepted/rejected/errors) and, when `stored` is not
-  // null, appends the sanitized events ready for the store.
-  void process(const WorkItem& item, BatchOutcome& outcome, std::vector<StoredEvent>* stored);
+  // Decodes `item` (filling `outcome`'s read/accepted/rejected/errors) and
+  // appends its normalized, enriched events to `events`.
+  void prepare(const WorkItem& item, BatchOutcome& outcome, std::vector<Event>& events);
 
  private:
-  void analyse(Event& event);
-  // `received` is the event's receive time, already formatted: every event of
-  // one work item shares it.
-  StoredEvent to_stored(Event& event, std::string_view received);
-  void write_document(const Event& event, std::string_view received);
   void count_rejections(const DecodeResult& decoded);
   void decode(const WorkItem& item, DecodeResult& out);
 
@@ -48,10 +45,29 @@ class EventProcessor {
   const Stages& stages_;
   EventDecoder decoder_;
   std::map<std::string, std::unique_ptr<Decoder>, std::less<>> decoders_;  // made on first use
+};
+
+class EventFinisher {
+ public:
+  // Detectors raise alerts into `alerts` (the lane's sink).
+  EventFinisher(const Stages& stages, AlertSink& alerts);
+
+  // Detects, then sanitizes: the returned document is all that leaves.
+  StoredEvent finish(Event& event);
+
+ private:
+  void write_document(const Event& event, std::string_view received);
+  const std::string& received_text(Timestamp received);
+
+  const Stages& stages_;
+  AlertSink& alerts_;
   FieldPath event_type_{canonical::kEventType};
   FieldPath user_{canonical::kUser};
   FieldPath source_ip_{canonical::kSourceIp};
   fmt::memory_buffer json_;
+  // The last receive time formatted: the events of one chunk share it.
+  Timestamp last_received_;
+  std::string last_received_text_;
 };
 
 }  // namespace vigil

@@ -29,9 +29,15 @@ Pipeline::Pipeline(const Config& config, Stages stages, std::unique_ptr<EventSto
       stages_(std::move(stages)),
       store_(std::move(store)),
       work_(config.ingest.queue_capacity),
+      router_(config, static_cast<size_t>(worker_count(config.pipeline))),
+      in_order_(stages_.alerts),
       written_(std::max<uint64_t>(config.ingest.queue_capacity, config.storage.batch_max_events)) {
-  for (int i = 0; i < worker_count(config.pipeline); ++i)
-    workers_.emplace_back([this] { worker_loop(); });
+  const size_t lane_capacity =
+      std::max<size_t>(config.ingest.queue_capacity / router_.lanes(), 1024);
+  for (size_t i = 0; i < router_.lanes(); ++i)
+    lanes_.push_back(std::make_unique<BoundedQueue<LaneBatch>>(lane_capacity));
+  for (auto& lane : lanes_) lane_threads_.emplace_back([this, q = lane.get()] { lane_loop(*q); });
+  for (size_t i = 0; i < router_.lanes(); ++i) workers_.emplace_back([this] { worker_loop(); });
   if (store_) writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -43,6 +49,9 @@ void Pipeline::shutdown() {
   std::call_once(shutdown_once_, [this] {
     work_.close();
     for (auto& w : workers_) w.join();
+    // Every popped chunk was delivered, so nothing waits out of order now.
+    for (auto& lane : lanes_) lane->close();
+    for (auto& t : lane_threads_) t.join();
     written_.close();
     if (writer_.joinable()) writer_.join();
   });
@@ -73,24 +82,118 @@ Readiness Pipeline::readiness() const {
 }
 
 void Pipeline::worker_loop() {
-  EventProcessor processor(decoders_, stages_);
+  EventPreparer preparer(decoders_, stages_);
   while (true) {
-    auto job = work_.pop(200ms);
+    uint64_t ordinal = 0;
+    auto job = work_.pop(200ms, &ordinal);
     if (!job) {
       if (work_.drained()) break;
       continue;
     }
     if (stages_.metrics) stages_.metrics->set_queue_depth(work_.load(), work_.capacity());
+    Prepared p;
+    p.chunk = std::make_shared<ChunkProgress>();
+    p.chunk->ordinal = ordinal;
+    p.chunk->ticket = std::move(job->ticket);
+    preparer.prepare(job->item, p.chunk->outcome, p.events);
+    deliver_in_order(ordinal, std::move(p));
+  }
+}
+
+// Chunks finish preparing in any order; they are routed in the order they
+// were submitted, so a replay's (or a connection's) events reach each lane in
+// sequence. Whoever completes the oldest missing chunk routes every chunk
+// that was waiting on it.
+void Pipeline::deliver_in_order(uint64_t ordinal, Prepared prepared) {
+  std::lock_guard lock(route_mutex_);
+  out_of_order_.emplace(ordinal, std::move(prepared));
+  for (auto it = out_of_order_.begin(); it != out_of_order_.end() && it->first == next_to_route_;
+       it = out_of_order_.erase(it), ++next_to_route_) {
+    route(std::move(it->second));
+  }
+}
+
+// Called under route_mutex_; a full lane blocks here, which backs up the
+// workers and then the ingest queue: back-pressure, never a drop.
+void Pipeline::route(Prepared prepared) {
+  std::vector<LaneBatch> per_lane(lanes_.size());
+  for (size_t i = 0; i < prepared.events.size(); ++i) {
+    LaneBatch& batch = per_lane[router_.lane_of(prepared.events[i])];
+    batch.events.push_back(std::move(prepared.events[i]));
+    batch.positions.push_back(static_cast<uint32_t>(i));
+  }
+  size_t parts = 0;
+  for (const auto& batch : per_lane) parts += batch.events.empty() ? 0 : 1;
+  // A chunk with no accepted event still sends one (empty) part, so its
+  // ticket completes and its place in submission order is taken.
+  const bool nothing_accepted = parts == 0;
+  parts = std::max<size_t>(parts, 1);
+  prepared.chunk->parts_left.store(parts, std::memory_order_relaxed);
+  prepared.chunk->lanes_left.store(parts, std::memory_order_relaxed);
+  for (size_t i = 0; i < per_lane.size(); ++i) {
+    if (per_lane[i].events.empty() && !(nothing_accepted && i == 0)) continue;
+    const size_t weight = std::max<size_t>(1, per_lane[i].events.size());
+    per_lane[i].chunk = prepared.chunk;
+    lanes_[i]->push(std::move(per_lane[i]), weight);
+  }
+}
+
+void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
+  LaneAlertSink sink(stages_.alerts);
+  EventFinisher finisher(stages_, sink);
+  while (true) {
+    auto batch = lane.pop(200ms);
+    if (!batch) {
+      if (lane.drained()) break;
+      continue;
+    }
     Processed p;
-    p.ticket = std::move(job->ticket);
-    processor.process(job->item, p.outcome, store_ ? &p.events : nullptr);
+    p.chunk = std::move(batch->chunk);
+    if (store_) p.events.reserve(batch->events.size());
+    for (size_t i = 0; i < batch->events.size(); ++i) {
+      sink.set_position(batch->positions[i]);
+      StoredEvent stored = finisher.finish(batch->events[i]);
+      if (store_) p.events.push_back(std::move(stored));
+    }
+    lane_part_done(*p.chunk, sink.take_ordered());
     if (!store_) {
-      p.ticket->complete(std::move(p.outcome));
+      part_done(*p.chunk, nullptr);
       continue;
     }
     const size_t weight = std::max<size_t>(1, p.events.size());
     if (!written_.push(std::move(p), weight)) break;
   }
+}
+
+// The chunk's last part out of the lanes hands its deferred work on, to run
+// once every earlier chunk's has.
+void Pipeline::lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered) {
+  if (!ordered.empty()) {
+    std::lock_guard lock(chunk.ordered_mutex);
+    std::move(ordered.begin(), ordered.end(), std::back_inserter(chunk.ordered));
+  }
+  if (chunk.lanes_left.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  std::vector<OrderedWork> all;
+  {
+    std::lock_guard lock(chunk.ordered_mutex);
+    all = std::move(chunk.ordered);
+  }
+  in_order_.chunk_done(chunk.ordinal, std::move(all));
+}
+
+// The last part of a chunk completes its ticket: stored only if every part
+// was written. A failed part fails the whole chunk (nothing acknowledged),
+// although parts written in other transactions stay stored: a client that
+// retries may store those events twice, never lose one.
+void Pipeline::part_done(ChunkProgress& chunk, const Error* failure) {
+  if (failure != nullptr) {
+    std::lock_guard lock(chunk.failure_mutex);
+    if (!chunk.outcome.failure) chunk.outcome.failure = *failure;
+  }
+  if (chunk.parts_left.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  std::lock_guard lock(chunk.failure_mutex);
+  chunk.outcome.stored = store_ && !chunk.outcome.failure ? chunk.outcome.accepted : 0;
+  chunk.ticket->complete(std::move(chunk.outcome));
 }
 
 void Pipeline::writer_loop() {
@@ -150,18 +253,11 @@ void Pipeline::write_group(std::vector<Processed>& group) {
     fail_group(group, written.error());
     return;
   }
-  for (auto& p : group) {
-    p.outcome.stored = p.outcome.accepted;
-    p.ticket->complete(std::move(p.outcome));
-  }
+  for (auto& p : group) part_done(*p.chunk, nullptr);
 }
 
 void Pipeline::fail_group(std::vector<Processed>& group, const Error& error) {
-  for (auto& p : group) {
-    p.outcome.failure = error;
-    p.outcome.stored = 0;
-    p.ticket->complete(std::move(p.outcome));
-  }
+  for (auto& p : group) part_done(*p.chunk, &error);
 }
 
 void Pipeline::apply_retention() {

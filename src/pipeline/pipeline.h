@@ -1,10 +1,14 @@
-// The running engine: workers that process submitted chunks, and one writer
-// thread that group-commits their output to the store. A submitter's ticket
-// completes only after the store has made its events durable, so an
+// The running engine. Workers decode, normalize and enrich submitted chunks in
+// parallel; their events are then routed, in submission order, to detect
+// lanes by entity (EntityRouter), so every detector sees one entity's events
+// in order on one thread; the lanes detect, sanitize and serialize; one
+// writer thread group-commits their output to the store. A submitter's ticket
+// completes only after the store has made all its events durable, so an
 // acknowledgement is never a promise the disk did not keep.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,8 +18,10 @@
 #include "config/config.h"
 #include "pipeline/batch_ticket.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/entity_router.h"
 #include "pipeline/event_processor.h"
 #include "pipeline/stages.h"
+#include "pipeline/submission_order.h"
 #include "store/event_store.h"
 
 namespace vigil {
@@ -56,16 +62,42 @@ class Pipeline {
     WorkItem item;
     std::shared_ptr<BatchTicket> ticket;
   };
-  struct Processed {
-    BatchOutcome outcome;
-    std::vector<StoredEvent> events;
+  // One submitted chunk whose events may be spread over several lanes (and
+  // store transactions): its ticket completes when the last part is done.
+  struct ChunkProgress {
+    uint64_t ordinal = 0;  // submission order
     std::shared_ptr<BatchTicket> ticket;
+    BatchOutcome outcome;
+    std::atomic<size_t> parts_left{0};  // parts not yet written (or finished, without a store)
+    std::mutex failure_mutex;
+    // Parts still in a lane, and the work they deferred to submission order.
+    std::atomic<size_t> lanes_left{0};
+    std::mutex ordered_mutex;
+    std::vector<OrderedWork> ordered;
+  };
+  struct Prepared {
+    std::shared_ptr<ChunkProgress> chunk;
+    std::vector<Event> events;
+  };
+  struct LaneBatch {
+    std::shared_ptr<ChunkProgress> chunk;
+    std::vector<Event> events;
+    std::vector<uint32_t> positions;  // each event's place in its chunk
+  };
+  struct Processed {
+    std::shared_ptr<ChunkProgress> chunk;
+    std::vector<StoredEvent> events;
   };
 
   void worker_loop();
+  void deliver_in_order(uint64_t ordinal, Prepared prepared);
+  void route(Prepared prepared);
+  void lane_loop(BoundedQueue<LaneBatch>& lane);
+  void lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered);
   void writer_loop();
   void write_group(std::vector<Processed>& group);
   void fail_group(std::vector<Processed>& group, const Error& error);
+  void part_done(ChunkProgress& chunk, const Error* failure);
   void apply_retention();
   bool store_healthy();
   void set_store_failure(const Error& error);
@@ -75,8 +107,16 @@ class Pipeline {
   Stages stages_;
   std::unique_ptr<EventStore> store_;
   BoundedQueue<Job> work_;
+  // Prepared chunks wait here until every earlier one has been routed.
+  std::mutex route_mutex_;
+  std::map<uint64_t, Prepared> out_of_order_;
+  uint64_t next_to_route_ = 0;
+  EntityRouter router_;
+  std::vector<std::unique_ptr<BoundedQueue<LaneBatch>>> lanes_;
+  SubmissionOrderRunner in_order_;
   BoundedQueue<Processed> written_;
   std::vector<std::thread> workers_;
+  std::vector<std::thread> lane_threads_;
   std::thread writer_;
   std::atomic<bool> store_failed_{false};
   mutable std::mutex failure_mutex_;

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/field_path.h"
+#include "support/detect_stages.h"
 #include "support/test_data.h"
 
 namespace vigil {
@@ -51,11 +52,6 @@ class Recorder final : public Detector {
   std::vector<Value> docs_;
 };
 
-class NoAlerts final : public AlertSink {
- public:
-  void emit(Alert) override {}
-};
-
 std::string field(const Value& doc, std::string_view path) {
   const Value* v = FieldPath(path).find(doc);
   if (v == nullptr) return "<absent>";
@@ -70,12 +66,8 @@ class SourcesTest : public ::testing::Test {
     dir_ = testing::make_temp_dir("vigil-sources");
     config_ = default_config();
     config_.pipeline.workers = 1;  // one worker keeps arrival order
-    Stages stages;
-    stages.normalizer = std::make_shared<Normalizer>(config_.normalize);
-    stages.sanitizer = *Sanitizer::create(config_.sanitize);
-    stages.detectors.push_back(recorder_);
-    stages.alerts = &alerts_;
-    pipeline_ = std::make_unique<Pipeline>(config_, std::move(stages), nullptr);
+    pipeline_ = std::make_unique<Pipeline>(
+        config_, testing::stages_with(config_, recorder_, alerts_), nullptr);
   }
   void TearDown() override {
     pipeline_->shutdown();
@@ -97,7 +89,7 @@ class SourcesTest : public ::testing::Test {
   fs::path dir_;
   Config config_;
   std::shared_ptr<Recorder> recorder_ = std::make_shared<Recorder>();
-  NoAlerts alerts_;
+  testing::DiscardingAlertSink alerts_;
   std::unique_ptr<Pipeline> pipeline_;
 };
 
