@@ -1,25 +1,110 @@
 #include "detect/rule_set.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace vigil::sigma {
 
-RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings)
+RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings,
+                 RuleSetOptions options)
     : rules_(std::move(rules)) {
-  for (auto& m : mappings) schemas_.push_back(Schema{std::move(m), {}, {}, {}});
+  for (auto& m : mappings) schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr});
   for (size_t i = 0; i < rules_.size(); ++i) {
     bool mapped = false;
     for (auto& schema : schemas_) bind(schema, *rules_[i], i, mapped);
     if (!mapped) unmapped_.push_back(rules_[i].get());
   }
   for (auto& schema : schemas_) index_channels(schema);
+  if (!options.literal_prefilter) return;
+  std::vector<std::optional<std::vector<SlotLiteral>>> gates;
+  for (const auto& r : rules_) gates.push_back(rule_gate(*r));
+  for (auto& schema : schemas_) build_prefilter(schema, gates);
+}
+
+namespace {
+
+void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<int>& slot_ids) {
+  std::vector<const StringPattern*> patterns;
+  for (const auto& id : rule.identifiers) {
+    for (const auto& alt : id.alternatives) {
+      for (const auto& t : alt.tests) {
+        if (t.slot < 0 || slot_ids[static_cast<size_t>(t.slot)] < 0) continue;
+        patterns.clear();
+        for (const auto& m : t.values) m->screened_patterns(patterns);
+        for (const auto* p : patterns) index.add(slot_ids[static_cast<size_t>(t.slot)], *p);
+      }
+    }
+  }
+}
+
+// The rule's gate in this schema's field ids and bits; false when a literal
+// has no bit (then the rule is always evaluated).
+bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids,
+               const LiteralIndex& index, LiteralGate& out) {
+  for (const auto& [slot, pattern] : gate) {
+    const int field = slot_ids[static_cast<size_t>(slot)];
+    const auto bit = index.bit_of(*pattern);
+    if (field < 0 || !bit) return false;
+    out.emplace_back(field, *bit);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return true;
+}
+
+}  // namespace
+
+// A Hyperscan failure leaves the schema without prefilter: slower, same
+// results.
+void RuleSet::build_prefilter(Schema& schema,
+                              const std::vector<std::optional<std::vector<SlotLiteral>>>& gates) {
+  auto index = std::make_unique<LiteralIndex>();
+  for (const auto& bounds : schema.by_variant) {
+    for (const auto& b : bounds) add_rule_literals(*index, *b.rule, b.slot_ids);
+  }
+  if (!index->compile()) return;
+  for (auto& bounds : schema.by_variant) {
+    for (auto& b : bounds) {
+      const auto& gate = gates[b.order];
+      if (!gate) continue;
+      b.gated = bind_gate(*gate, b.slot_ids, *index, b.gate);
+      if (!b.gated) b.gate.clear();
+    }
+  }
+  schema.literals = std::move(index);
+}
+
+LiteralIndex::Stats RuleSet::literal_stats() const {
+  LiteralIndex::Stats total;
+  for (const auto& schema : schemas_) {
+    if (!schema.literals) continue;
+    const auto s = schema.literals->stats();
+    total.databases += s.databases;
+    total.literals += s.literals;
+    total.patterns += s.patterns;
+    total.bytes += s.bytes;
+  }
+  return total;
+}
+
+std::pair<size_t, size_t> RuleSet::gated_rules() const {
+  size_t gated = 0, all = 0;
+  for (const auto& schema : schemas_) {
+    for (const auto& bounds : schema.by_variant) {
+      for (const auto& b : bounds) {
+        all += 1;
+        gated += b.gated ? 1 : 0;
+      }
+    }
+  }
+  return {gated, all};
 }
 
 void RuleSet::bind(Schema& schema, const Rule& rule, size_t order, bool& mapped) {
   const auto variants = schema.mapping.variants_for(rule.meta.logsource);
   for (int v : variants) {
     const auto& variant = schema.mapping.variants()[static_cast<size_t>(v)];
-    Bound b{&rule, order, {}};
+    Bound b{&rule, order, {}, false, {}};
     for (const auto& field : rule.fields) {
       const auto rename = variant.renames.find(field);
       b.slot_ids.push_back(
@@ -94,12 +179,16 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
   const Schema* schema = schema_for(doc);
   if (schema == nullptr) return out;
   const EventFields fields(schema->mapping, doc);
+  std::optional<LiteralScan> scan;
+  if (schema->literals) scan.emplace(*schema->literals, fields);
+  LiteralScan* literals = scan ? &*scan : nullptr;
   std::vector<std::pair<size_t, MatchedRule>> hits;
   const auto run_variant = [&](int v) {
     const auto& variant = schema->mapping.variants()[static_cast<size_t>(v)];
     if (!conditions_hold(variant, fields)) return;
     for (const auto& b : schema->by_variant[static_cast<size_t>(v)]) {
-      const EvalContext ctx{fields, b.slot_ids};
+      if (b.gated && literals != nullptr && !literals->any_fired(b.gate)) continue;
+      const EvalContext ctx{fields, b.slot_ids, literals};
       if (!b.rule->evaluate(ctx)) continue;
       const bool seen = std::any_of(hits.begin(), hits.end(),
                                     [&](const auto& h) { return h.second.rule == b.rule; });

@@ -11,6 +11,7 @@
 
 #include "core/value.h"
 #include "detect/field_mapping.h"
+#include "detect/literal_prefilter.h"
 #include "detect/rule.h"
 
 namespace vigil::sigma {
@@ -20,9 +21,16 @@ struct MatchedRule {
   Value fields;  // the rule's fields present in the event, with their values
 };
 
+struct RuleSetOptions {
+  // The Hyperscan literal prefilter (literal_prefilter.h). Off only to
+  // measure or cross-check it: results are the same either way.
+  bool literal_prefilter = true;
+};
+
 class RuleSet {
  public:
-  RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings);
+  RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings,
+          RuleSetOptions options = {});
 
   // Rules that fire on the event, each once, in load order.
   std::vector<MatchedRule> match(const Value& doc) const;
@@ -30,20 +38,29 @@ class RuleSet {
   size_t rule_count() const { return rules_.size(); }
   // Rules no mapping can recognize the log source of (they never fire).
   const std::vector<const Rule*>& unmapped() const { return unmapped_; }
+  // Hyperscan databases over all mappings (zero when the prefilter is off).
+  LiteralIndex::Stats literal_stats() const;
+  // Rules (per log-source variant) that have a literal gate, of all bound.
+  std::pair<size_t, size_t> gated_rules() const;
 
  private:
   struct Bound {
     const Rule* rule;
     size_t order;
     std::vector<int> slot_ids;
+    bool gated = false;  // skipped unless a literal of `gate` fired
+    LiteralGate gate;
   };
   struct Schema {
     FieldMapping mapping;
     std::vector<std::vector<Bound>> by_variant;
     std::unordered_map<std::string, std::vector<int>> variants_by_channel;
     std::vector<int> any_channel_variants;
+    std::unique_ptr<LiteralIndex> literals;
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
+  void build_prefilter(Schema& schema,
+                       const std::vector<std::optional<std::vector<SlotLiteral>>>& gates);
   void index_channels(Schema& schema);
   const Schema* schema_for(const Value& doc) const;
 

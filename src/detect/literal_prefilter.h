@@ -1,0 +1,110 @@
+// The Hyperscan stage of Sigma matching. At rule-set compile time, every
+// string pattern tested on an event field contributes its required literal
+// (its longest literal piece, case-folded unless `cased`) to one Hyperscan
+// literal database per field. Per event, each field a rule looks at is
+// scanned once over the folded text the engine computes anyway, setting one
+// bit per pattern whose literal occurs. A pattern whose bit is clear cannot
+// match, so its exact check is skipped; a set bit only makes the pattern a
+// candidate, and the exact check (wildcards, anchoring, `?`) decides. Rules
+// get a gate: literals at least one of which must occur for the condition to
+// be true; a rule whose gate did not fire is not evaluated at all.
+//
+// Patterns without a literal (`*`, `?`), cased patterns (the database is over
+// folded text), keyword searches and non-string tests are never screened.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "detect/rule.h"
+#include "detect/string_pattern.h"
+
+struct hs_database;
+
+namespace vigil::sigma {
+
+struct ScanBuffers;
+
+class LiteralIndex {
+ public:
+  LiteralIndex();
+  ~LiteralIndex();
+  LiteralIndex(const LiteralIndex&) = delete;
+  LiteralIndex& operator=(const LiteralIndex&) = delete;
+
+  // Compile time (single-threaded): `p` is tested on `field_id`.
+  void add(int field_id, const StringPattern& p);
+  // Builds the databases. On error the index must not be used (the rule set
+  // then matches without prefilter: slower, same results).
+  Result<void> compile();
+
+  // The bit of a screened pattern; nullopt when the pattern is not screened.
+  std::optional<uint32_t> bit_of(const StringPattern& p) const;
+
+  struct Stats {
+    size_t databases = 0, literals = 0, patterns = 0, bytes = 0;
+  };
+  Stats stats() const;
+
+ private:
+  friend class LiteralScan;
+  // Literal i of the database sets bits[first[i] .. first[i+1]).
+  struct FieldDatabase {
+    hs_database* db = nullptr;
+    std::vector<uint32_t> first, bits;
+  };
+
+  std::vector<std::map<std::string, std::vector<uint64_t>, std::less<>>> pending_;  // by field
+  std::vector<FieldDatabase> fields_;
+  uint64_t base_ = 0;       // pattern id of bit 0
+  uint32_t bit_count_ = 0;  // range of pattern ids
+  std::vector<uint64_t> screened_;
+  uint64_t id_;  // unique per index, never reused: keys the per-thread scratch
+};
+
+// A rule's gate: (field id, bit) pairs; the rule can only match when one
+// of them fired.
+using LiteralGate = std::vector<std::pair<int, uint32_t>>;
+
+// Schema-independent form: (rule slot, pattern) pairs, or nullopt when the
+// rule can match without any screened literal (e.g. `not`, regexes, numbers).
+struct SlotLiteral {
+  int slot;
+  const StringPattern* pattern;
+};
+std::optional<std::vector<SlotLiteral>> rule_gate(const Rule& rule);
+
+// One event's scan results. Not thread-safe; one per event being matched.
+class LiteralScan {
+ public:
+  LiteralScan(const LiteralIndex& index, const EventFields& fields);
+  ~LiteralScan();
+  LiteralScan(const LiteralScan&) = delete;
+  LiteralScan& operator=(const LiteralScan&) = delete;
+
+  // False only when `p` cannot match `s` (its literal is not in the text).
+  bool may_match(const Subject& s, const StringPattern& p);
+  // Whether one of the gate's literals occurs in its field.
+  bool any_fired(const LiteralGate& gate);
+
+ private:
+  void scan_field(int field_id);
+  void scan_text(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
+  bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
+  friend int on_literal(unsigned int, unsigned long long, unsigned long long, unsigned int, void*);
+
+  const LiteralIndex& index_;
+  const EventFields& fields_;
+  ScanBuffers* buffers_ = nullptr;  // this thread's, or owned_ when those are busy
+  std::unique_ptr<ScanBuffers> owned_;
+  uint64_t* bits_ = nullptr;
+  const LiteralIndex::FieldDatabase* scanning_ = nullptr;
+  bool failed_ = false;  // Hyperscan could not scan: every pattern stays a candidate
+};
+
+}  // namespace vigil::sigma
