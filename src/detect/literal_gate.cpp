@@ -34,9 +34,10 @@ Gate value_gate(int slot, const ValueMatcher& m) {
   return out;
 }
 
-// Keyword searches (slot -1) scan every text of the event: not screened.
+// A keyword search (slot -1) keeps slot -1: its literals are looked for in
+// every text of the event.
 Gate test_gate(const FieldTest& t) {
-  if (t.slot < 0 || t.values.empty()) return std::nullopt;
+  if (t.values.empty()) return std::nullopt;
   Gate g = value_gate(t.slot, *t.values.front());
   for (size_t i = 1; i < t.values.size(); ++i) {
     const Gate next = value_gate(t.slot, *t.values[i]);

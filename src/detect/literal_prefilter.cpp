@@ -49,9 +49,10 @@ LiteralIndex::~LiteralIndex() {
 
 void LiteralIndex::add(int field_id, const StringPattern& p) {
   const std::string_view literal = p.required_literal();
-  if (p.cased() || literal.empty() || field_id < 0) return;
-  if (pending_.size() <= static_cast<size_t>(field_id)) pending_.resize(field_id + 1);
-  auto& by_literal = pending_[static_cast<size_t>(field_id)];
+  if (p.cased() || literal.empty() || field_id < kEveryText) return;
+  const auto slot = static_cast<size_t>(field_id + 1);
+  if (pending_.size() <= slot) pending_.resize(slot + 1);
+  auto& by_literal = pending_[slot];
   auto it = by_literal.find(literal);
   if (it == by_literal.end()) it = by_literal.emplace(std::string(literal), 0).first;
   it->second.push_back(p.id());
@@ -102,6 +103,7 @@ Result<void> LiteralIndex::compile() {
   base_ = lo;
   bit_count_ = static_cast<uint32_t>(hi - lo + 1);
   screened_.assign((bit_count_ + 63) / 64, 0);
+  std::vector<uint64_t> on_several((bit_count_ + 63) / 64, 0);
   for (size_t f = 0; f < pending_.size(); ++f) {
     if (pending_[f].empty()) continue;
     FieldDatabase& fd = fields_[f];
@@ -114,7 +116,9 @@ Result<void> LiteralIndex::compile() {
       for (uint64_t id : ids) {
         const auto bit = static_cast<uint32_t>(id - base_);
         fd.bits.push_back(bit);
-        screened_[bit >> 6] |= uint64_t{1} << (bit & 63);
+        const uint64_t mask = uint64_t{1} << (bit & 63);
+        if ((screened_[bit >> 6] & mask) != 0) on_several[bit >> 6] |= mask;
+        screened_[bit >> 6] |= mask;
       }
     }
     fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
@@ -123,6 +127,8 @@ Result<void> LiteralIndex::compile() {
     fd.db = *db;
   }
   pending_.clear();
+  one_field_.resize(screened_.size());
+  for (size_t w = 0; w < screened_.size(); ++w) one_field_[w] = screened_[w] & ~on_several[w];
   return {};
 }
 
@@ -209,16 +215,23 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
   }
 }
 
-// An array field is scanned element by element: each scalar element is a
+// Keyword searches test every text of the event: they are screened over all
+// of them at once. An array field is scanned element by element: each scalar element is a
 // value a pattern may match (Sigma matches an array when one element does).
 void LiteralScan::scan_field(int field_id) {
   ScanBuffers& b = *buffers_;
-  const auto f = static_cast<size_t>(field_id);
+  const auto f = static_cast<size_t>(field_id + 1);
   if (failed_ || f >= index_.fields_.size() || b.scanned[f] != 0) return;
   b.scanned[f] = 1;
-  b.scanned_fields.push_back(field_id);
+  b.scanned_fields.push_back(static_cast<int>(f));
   const auto& fd = index_.fields_[f];
   if (fd.db == nullptr) return;
+  if (field_id == kEveryText) {
+    for (const auto& s : fields_.all_texts()) {
+      if (s.has_text()) scan_text(fd, s.folded());
+    }
+    return;
+  }
   const Value* v = fields_.value(field_id);
   if (v == nullptr) return;
   if (!v->is_array()) {
@@ -232,20 +245,25 @@ void LiteralScan::scan_field(int field_id) {
   }
 }
 
-bool LiteralScan::may_match(const Subject& s, const StringPattern& p) {
-  if (failed_ || s.field_id() < 0) return true;
+LiteralScan::Screen LiteralScan::screen(const Subject& s, const StringPattern& p) {
+  if (failed_ || s.field_id() < kEveryText) return Screen::kMaybe;
   const auto b = index_.bit_of(p);
-  if (!b) return true;
+  if (!b) return Screen::kMaybe;
   scan_field(s.field_id());
-  return failed_ || bit(*b);
+  if (failed_) return Screen::kMaybe;
+  if (!bit(*b)) return Screen::kAbsent;
+  const bool one_field = ((index_.one_field_[*b >> 6] >> (*b & 63)) & 1) != 0;
+  const bool whole_value = s.field_id() != kEveryText && s.value() != nullptr &&
+                           s.value() == fields_.value(s.field_id()) && !s.value()->is_array();
+  return one_field && whole_value ? Screen::kFound : Screen::kMaybe;
 }
 
-bool LiteralScan::any_fired(const LiteralGate& gate) {
-  for (const auto& [field, b] : gate) {
-    scan_field(field);
-    if (failed_ || bit(b)) return true;
-  }
-  return false;
+void LiteralScan::scan_fields(const std::vector<int>& field_ids) {
+  for (int f : field_ids) scan_field(f);
+}
+
+const std::vector<uint32_t>& LiteralScan::touched_words() const {
+  return buffers_->touched_words;
 }
 
 }  // namespace vigil::sigma

@@ -9,8 +9,10 @@
 // get a gate: literals at least one of which must occur for the condition to
 // be true; a rule whose gate did not fire is not evaluated at all.
 //
-// Patterns without a literal (`*`, `?`), cased patterns (the database is over
-// folded text), keyword searches and non-string tests are never screened.
+// Keyword searches are screened over every text of the event at once (the
+// field id kEveryText). Patterns without a literal (`*`, `?`), cased
+// patterns (the database is over folded text) and non-string tests are never
+// screened.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,10 @@ namespace vigil::sigma {
 
 struct ScanBuffers;
 
+// The pseudo-field of keyword searches: every text of the event (the field
+// id of Subjects from EventFields::all_texts()).
+inline constexpr int kEveryText = -1;
+
 class LiteralIndex {
  public:
   LiteralIndex();
@@ -37,7 +43,8 @@ class LiteralIndex {
   LiteralIndex(const LiteralIndex&) = delete;
   LiteralIndex& operator=(const LiteralIndex&) = delete;
 
-  // Compile time (single-threaded): `p` is tested on `field_id`.
+  // Compile time (single-threaded): `p` is tested on `field_id` (or on
+  // kEveryText).
   void add(int field_id, const StringPattern& p);
   // Builds the databases. On error the index must not be used (the rule set
   // then matches without prefilter: slower, same results).
@@ -45,6 +52,7 @@ class LiteralIndex {
 
   // The bit of a screened pattern; nullopt when the pattern is not screened.
   std::optional<uint32_t> bit_of(const StringPattern& p) const;
+  uint32_t bit_count() const { return bit_count_; }
 
   struct Stats {
     size_t databases = 0, literals = 0, patterns = 0, bytes = 0;
@@ -59,17 +67,16 @@ class LiteralIndex {
     std::vector<uint32_t> first, bits;
   };
 
-  std::vector<std::map<std::string, std::vector<uint64_t>, std::less<>>> pending_;  // by field
-  std::vector<FieldDatabase> fields_;
-  uint64_t base_ = 0;       // pattern id of bit 0
-  uint32_t bit_count_ = 0;  // range of pattern ids
+  std::vector<std::map<std::string, std::vector<uint64_t>, std::less<>>> pending_;  // as fields_
+  std::vector<FieldDatabase> fields_;  // by field id + 1 (0: kEveryText)
+  uint64_t base_ = 0;                  // pattern id of bit 0
+  uint32_t bit_count_ = 0;             // range of pattern ids
   std::vector<uint64_t> screened_;
+  // Patterns screened on one field only: their bit says the literal is in
+  // that field's text, not merely in some field's.
+  std::vector<uint64_t> one_field_;
   uint64_t id_;  // unique per index, never reused: keys the per-thread scratch
 };
-
-// A rule's gate: (field id, bit) pairs; the rule can only match when one
-// of them fired.
-using LiteralGate = std::vector<std::pair<int, uint32_t>>;
 
 // Schema-independent form: (rule slot, pattern) pairs, or nullopt when the
 // rule can match without any screened literal (e.g. `not`, regexes, numbers).
@@ -87,15 +94,24 @@ class LiteralScan {
   LiteralScan(const LiteralScan&) = delete;
   LiteralScan& operator=(const LiteralScan&) = delete;
 
-  // False only when `p` cannot match `s` (its literal is not in the text).
-  bool may_match(const Subject& s, const StringPattern& p);
-  // Whether one of the gate's literals occurs in its field.
-  bool any_fired(const LiteralGate& gate);
+  enum class Screen {
+    kAbsent,  // the literal is not in the text: `p` cannot match
+    kFound,   // the literal is in this very text
+    kMaybe,   // not screened, or found in some text of the field
+  };
+  Screen screen(const Subject& s, const StringPattern& p);
+  void scan_fields(const std::vector<int>& field_ids);
+  // False when Hyperscan failed: then every bit must be taken as set.
+  bool ok() const { return !failed_; }
+  // Calls f(bit) for each bit set so far.
+  template <typename F>
+  void for_each_fired(F&& f) const;
 
  private:
   void scan_field(int field_id);
   void scan_text(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
   bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
+  const std::vector<uint32_t>& touched_words() const;
   friend int on_literal(unsigned int, unsigned long long, unsigned long long, unsigned int, void*);
 
   const LiteralIndex& index_;
@@ -106,5 +122,14 @@ class LiteralScan {
   const LiteralIndex::FieldDatabase* scanning_ = nullptr;
   bool failed_ = false;  // Hyperscan could not scan: every pattern stays a candidate
 };
+
+template <typename F>
+void LiteralScan::for_each_fired(F&& f) const {
+  for (uint32_t w : touched_words()) {
+    for (uint64_t word = bits_[w]; word != 0; word &= word - 1) {
+      f(w * 64 + static_cast<uint32_t>(__builtin_ctzll(word)));
+    }
+  }
+}
 
 }  // namespace vigil::sigma

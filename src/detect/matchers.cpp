@@ -40,7 +40,11 @@ class StringMatcher final : public ValueMatcher {
   explicit StringMatcher(StringPattern p) : p_(std::move(p)) {}
   bool matches(const Subject& s, const EvalContext& ctx) const override {
     if (!s.has_text()) return false;
-    if (ctx.literals != nullptr && !ctx.literals->may_match(s, p_)) return false;
+    if (ctx.literals != nullptr) {
+      const auto screen = ctx.literals->screen(s, p_);
+      if (screen == LiteralScan::Screen::kAbsent) return false;
+      if (screen == LiteralScan::Screen::kFound && p_.is_substring()) return true;
+    }
     return p_.matches(p_.cased() ? s.raw() : s.folded());
   }
   bool screened_patterns(std::vector<const StringPattern*>& out) const override {

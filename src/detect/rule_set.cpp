@@ -8,7 +8,8 @@ namespace vigil::sigma {
 RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings,
                  RuleSetOptions options)
     : rules_(std::move(rules)) {
-  for (auto& m : mappings) schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr});
+  for (auto& m : mappings)
+    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, {}, {}, 0});
   for (size_t i = 0; i < rules_.size(); ++i) {
     bool mapped = false;
     for (auto& schema : schemas_) bind(schema, *rules_[i], i, mapped);
@@ -28,10 +29,11 @@ void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<
   for (const auto& id : rule.identifiers) {
     for (const auto& alt : id.alternatives) {
       for (const auto& t : alt.tests) {
-        if (t.slot < 0 || slot_ids[static_cast<size_t>(t.slot)] < 0) continue;
+        const int field = t.slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(t.slot)];
+        if (t.slot >= 0 && field < 0) continue;
         patterns.clear();
         for (const auto& m : t.values) m->screened_patterns(patterns);
-        for (const auto* p : patterns) index.add(slot_ids[static_cast<size_t>(t.slot)], *p);
+        for (const auto* p : patterns) index.add(field, *p);
       }
     }
   }
@@ -40,16 +42,20 @@ void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<
 // The rule's gate in this schema's field ids and bits; false when a literal
 // has no bit (then the rule is always evaluated).
 bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids,
-               const LiteralIndex& index, LiteralGate& out) {
+               const LiteralIndex& index, std::vector<std::pair<int, uint32_t>>& out) {
   for (const auto& [slot, pattern] : gate) {
-    const int field = slot_ids[static_cast<size_t>(slot)];
+    const int field = slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(slot)];
     const auto bit = index.bit_of(*pattern);
-    if (field < 0 || !bit) return false;
+    if ((slot >= 0 && field < 0) || !bit) return false;
     out.emplace_back(field, *bit);
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return true;
+}
+
+template <typename T>
+void sort_unique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
 }  // namespace
@@ -63,14 +69,28 @@ void RuleSet::build_prefilter(Schema& schema,
     for (const auto& b : bounds) add_rule_literals(*index, *b.rule, b.slot_ids);
   }
   if (!index->compile()) return;
-  for (auto& bounds : schema.by_variant) {
-    for (auto& b : bounds) {
+  std::vector<std::vector<uint32_t>> opened_by(index->bit_count());
+  schema.gate_fields.assign(schema.by_variant.size(), {});
+  std::vector<std::pair<int, uint32_t>> literals;
+  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
+    for (auto& b : schema.by_variant[v]) {
       const auto& gate = gates[b.order];
-      if (!gate) continue;
-      b.gated = bind_gate(*gate, b.slot_ids, *index, b.gate);
-      if (!b.gated) b.gate.clear();
+      literals.clear();
+      if (!gate || !bind_gate(*gate, b.slot_ids, *index, literals)) continue;
+      b.gate = static_cast<int>(schema.gate_count++);
+      for (const auto& [field, bit] : literals) {
+        opened_by[bit].push_back(static_cast<uint32_t>(b.gate));
+        schema.gate_fields[v].push_back(field);
+      }
     }
+    sort_unique(schema.gate_fields[v]);
   }
+  for (auto& g : opened_by) {
+    sort_unique(g);
+    schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
+    schema.gates.insert(schema.gates.end(), g.begin(), g.end());
+  }
+  schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
   schema.literals = std::move(index);
 }
 
@@ -93,7 +113,7 @@ std::pair<size_t, size_t> RuleSet::gated_rules() const {
     for (const auto& bounds : schema.by_variant) {
       for (const auto& b : bounds) {
         all += 1;
-        gated += b.gated ? 1 : 0;
+        gated += b.gate >= 0 ? 1 : 0;
       }
     }
   }
@@ -104,7 +124,7 @@ void RuleSet::bind(Schema& schema, const Rule& rule, size_t order, bool& mapped)
   const auto variants = schema.mapping.variants_for(rule.meta.logsource);
   for (int v : variants) {
     const auto& variant = schema.mapping.variants()[static_cast<size_t>(v)];
-    Bound b{&rule, order, {}, false, {}};
+    Bound b{&rule, order, {}, -1};
     for (const auto& field : rule.fields) {
       const auto rename = variant.renames.find(field);
       b.slot_ids.push_back(
@@ -174,20 +194,65 @@ Value matched_fields(const Rule& rule, const std::vector<int>& slot_ids, const E
 
 }  // namespace
 
+std::vector<int> RuleSet::candidate_variants(const Schema& schema,
+                                             const EventFields& fields) const {
+  std::vector<int> out;
+  const auto consider = [&](int v) {
+    if (conditions_hold(schema.mapping.variants()[static_cast<size_t>(v)], fields))
+      out.push_back(v);
+  };
+  for (int v : schema.any_channel_variants) consider(v);
+  const int channel_id = schema.mapping.channel_field();
+  if (channel_id >= 0 && fields.value(channel_id) != nullptr) {
+    const auto it =
+        schema.variants_by_channel.find(std::string(fields.subject(channel_id).folded()));
+    if (it != schema.variants_by_channel.end()) {
+      for (int v : it->second) consider(v);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The gates of the candidate variants whose literals occur in the event.
+std::vector<uint64_t> open_gates(LiteralScan& scan, const std::vector<int>& variants,
+                                 const std::vector<std::vector<int>>& gate_fields,
+                                 const std::vector<uint32_t>& first,
+                                 const std::vector<uint32_t>& gates, size_t gate_count) {
+  for (int v : variants) scan.scan_fields(gate_fields[static_cast<size_t>(v)]);
+  std::vector<uint64_t> open((gate_count + 63) / 64, 0);
+  scan.for_each_fired([&](uint32_t bit) {
+    for (uint32_t k = first[bit]; k < first[bit + 1]; ++k)
+      open[gates[k] >> 6] |= uint64_t{1} << (gates[k] & 63);
+  });
+  return open;
+}
+
+}  // namespace
+
 std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
   std::vector<MatchedRule> out;
   const Schema* schema = schema_for(doc);
   if (schema == nullptr) return out;
   const EventFields fields(schema->mapping, doc);
+  const std::vector<int> variants = candidate_variants(*schema, fields);
+  if (variants.empty()) return out;
   std::optional<LiteralScan> scan;
-  if (schema->literals) scan.emplace(*schema->literals, fields);
+  std::vector<uint64_t> open;
+  if (schema->literals) {
+    scan.emplace(*schema->literals, fields);
+    open = open_gates(*scan, variants, schema->gate_fields, schema->gates_first, schema->gates,
+                      schema->gate_count);
+  }
   LiteralScan* literals = scan ? &*scan : nullptr;
+  const bool gating = literals != nullptr && literals->ok();
   std::vector<std::pair<size_t, MatchedRule>> hits;
-  const auto run_variant = [&](int v) {
-    const auto& variant = schema->mapping.variants()[static_cast<size_t>(v)];
-    if (!conditions_hold(variant, fields)) return;
+  for (int v : variants) {
     for (const auto& b : schema->by_variant[static_cast<size_t>(v)]) {
-      if (b.gated && literals != nullptr && !literals->any_fired(b.gate)) continue;
+      if (gating && b.gate >= 0 &&
+          ((open[static_cast<size_t>(b.gate) >> 6] >> (b.gate & 63)) & 1) == 0)
+        continue;
       const EvalContext ctx{fields, b.slot_ids, literals};
       if (!b.rule->evaluate(ctx)) continue;
       const bool seen = std::any_of(hits.begin(), hits.end(),
@@ -195,15 +260,6 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
       if (!seen)
         hits.emplace_back(b.order,
                           MatchedRule{b.rule, matched_fields(*b.rule, b.slot_ids, fields)});
-    }
-  };
-  for (int v : schema->any_channel_variants) run_variant(v);
-  const int channel_id = schema->mapping.channel_field();
-  if (channel_id >= 0 && fields.value(channel_id) != nullptr) {
-    const auto it =
-        schema->variants_by_channel.find(std::string(fields.subject(channel_id).folded()));
-    if (it != schema->variants_by_channel.end()) {
-      for (int v : it->second) run_variant(v);
     }
   }
   std::sort(hits.begin(), hits.end(),

@@ -48,8 +48,7 @@ class RuleSet {
     const Rule* rule;
     size_t order;
     std::vector<int> slot_ids;
-    bool gated = false;  // skipped unless a literal of `gate` fired
-    LiteralGate gate;
+    int gate = -1;  // when >= 0, skipped unless a literal of this gate fired
   };
   struct Schema {
     FieldMapping mapping;
@@ -57,10 +56,15 @@ class RuleSet {
     std::unordered_map<std::string, std::vector<int>> variants_by_channel;
     std::vector<int> any_channel_variants;
     std::unique_ptr<LiteralIndex> literals;
+    std::vector<std::vector<int>> gate_fields;  // by variant: fields its gates look at
+    // The gates each literal bit opens: gates[first[bit] .. first[bit+1]).
+    std::vector<uint32_t> gates_first, gates;
+    size_t gate_count = 0;
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
   void build_prefilter(Schema& schema,
                        const std::vector<std::optional<std::vector<SlotLiteral>>>& gates);
+  std::vector<int> candidate_variants(const Schema& schema, const EventFields& fields) const;
   void index_channels(Schema& schema);
   const Schema* schema_for(const Value& doc) const;
 

@@ -28,6 +28,8 @@ class StringPattern {
   // The longest text piece: any text the pattern matches contains it
   // (folded unless cased()). Empty when the pattern has no literal text.
   std::string_view required_literal() const;
+  // Matches exactly the texts containing required_literal() (`*text*`).
+  bool is_substring() const { return shape_ == Shape::kContains; }
 
  private:
   enum class Shape { kEquals, kPrefix, kSuffix, kContains, kGlob };

@@ -158,6 +158,21 @@ TEST(SigmaPrefilter, GatesFollowAndOrOneOfAllOf) {
   EXPECT_TRUE(any.fires(R"({"G": 1})"));
 }
 
+// Keywords are screened over every text of the event at once, so a rule
+// of keywords has a gate; each text is still checked on its own.
+TEST(SigmaPrefilter, KeywordsAreScreenedOverEveryText) {
+  auto r = one("  keywords:\n    - 'mimikatz'\n    - 'sekurlsa::'\n  condition: keywords\n");
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_TRUE(r.fires(R"({"A": "x", "B": {"C": ["y", "run SEKURLSA::logonpasswords"]}})"));
+  EXPECT_FALSE(r.fires(R"({"A": "mimi", "B": "katz"})"));
+  EXPECT_FALSE(r.fires(R"({"A": 1, "B": true})"));
+  auto all =
+      one("  keywords:\n    '|all':\n      - 'alpha'\n      - 'beta'\n  condition: keywords\n");
+  EXPECT_EQ(all.with().gated_rules().first, 1u);
+  EXPECT_TRUE(all.fires(R"({"A": "ALPHA", "B": "beta"})"));
+  EXPECT_FALSE(all.fires(R"({"A": "ALPHA", "B": "bet"})"));
+}
+
 TEST(SigmaPrefilter, FieldValueLongerThanAnyLiteral) {
   auto r = one("  sel:\n    F|endswith: 'tail-marker'\n  condition: sel\n");
   std::string big(1 << 20, 'a');
