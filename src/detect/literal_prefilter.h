@@ -6,8 +6,9 @@
 // bit per pattern whose literal occurs. A pattern whose bit is clear cannot
 // match, so its exact check is skipped; a set bit only makes the pattern a
 // candidate, and the exact check (wildcards, anchoring, `?`) decides. Rules
-// get a gate: literals at least one of which must occur for the condition to
-// be true; a rule whose gate did not fire is not evaluated at all.
+// get a gate: up to two clauses, each of literals at least one of which must
+// occur for the condition to be true; a rule with a clause that did not fire
+// is not evaluated at all.
 //
 // Keyword searches are screened over every text of the event at once (the
 // field id kEveryText). Patterns without a literal (`*`, `?`), cased
@@ -78,13 +79,15 @@ class LiteralIndex {
   uint64_t id_;  // unique per index, never reused: keys the per-thread scratch
 };
 
-// Schema-independent form: (rule slot, pattern) pairs, or nullopt when the
-// rule can match without any screened literal (e.g. `not`, regexes, numbers).
+// Schema-independent form: clauses of (rule slot, pattern) pairs, or nullopt
+// when the rule can match without any screened literal (e.g. `not`, regexes,
+// numbers).
 struct SlotLiteral {
   int slot;
   const StringPattern* pattern;
 };
-std::optional<std::vector<SlotLiteral>> rule_gate(const Rule& rule);
+inline constexpr size_t kMaxGateClauses = 2;
+std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule);
 
 // One event's scan results. Not thread-safe; one per event being matched.
 class LiteralScan {

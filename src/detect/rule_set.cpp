@@ -17,7 +17,7 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
   }
   for (auto& schema : schemas_) index_channels(schema);
   if (!options.literal_prefilter) return;
-  std::vector<std::optional<std::vector<SlotLiteral>>> gates;
+  std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>> gates;
   for (const auto& r : rules_) gates.push_back(rule_gate(*r));
   for (auto& schema : schemas_) build_prefilter(schema, gates);
 }
@@ -39,8 +39,8 @@ void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<
   }
 }
 
-// The rule's gate in this schema's field ids and bits; false when a literal
-// has no bit (then the rule is always evaluated).
+// A gate clause in this schema's field ids and bits; false when a literal
+// has no bit (then the clause is dropped).
 bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids,
                const LiteralIndex& index, std::vector<std::pair<int, uint32_t>>& out) {
   for (const auto& [slot, pattern] : gate) {
@@ -62,8 +62,9 @@ void sort_unique(std::vector<T>& v) {
 
 // A Hyperscan failure leaves the schema without prefilter: slower, same
 // results.
-void RuleSet::build_prefilter(Schema& schema,
-                              const std::vector<std::optional<std::vector<SlotLiteral>>>& gates) {
+void RuleSet::build_prefilter(
+    Schema& schema,
+    const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates) {
   auto index = std::make_unique<LiteralIndex>();
   for (const auto& bounds : schema.by_variant) {
     for (const auto& b : bounds) add_rule_literals(*index, *b.rule, b.slot_ids);
@@ -75,12 +76,17 @@ void RuleSet::build_prefilter(Schema& schema,
   for (size_t v = 0; v < schema.by_variant.size(); ++v) {
     for (auto& b : schema.by_variant[v]) {
       const auto& gate = gates[b.order];
-      literals.clear();
-      if (!gate || !bind_gate(*gate, b.slot_ids, *index, literals)) continue;
-      b.gate = static_cast<int>(schema.gate_count++);
-      for (const auto& [field, bit] : literals) {
-        opened_by[bit].push_back(static_cast<uint32_t>(b.gate));
-        schema.gate_fields[v].push_back(field);
+      if (!gate) continue;
+      size_t k = 0;
+      for (const auto& clause : *gate) {
+        literals.clear();
+        if (k == b.gates.size() || !bind_gate(clause, b.slot_ids, *index, literals)) continue;
+        b.gates[k] = static_cast<int>(schema.gate_count++);
+        for (const auto& [field, bit] : literals) {
+          opened_by[bit].push_back(static_cast<uint32_t>(b.gates[k]));
+          schema.gate_fields[v].push_back(field);
+        }
+        ++k;
       }
     }
     sort_unique(schema.gate_fields[v]);
@@ -113,7 +119,7 @@ std::pair<size_t, size_t> RuleSet::gated_rules() const {
     for (const auto& bounds : schema.by_variant) {
       for (const auto& b : bounds) {
         all += 1;
-        gated += b.gate >= 0 ? 1 : 0;
+        gated += b.gates[0] >= 0 ? 1 : 0;
       }
     }
   }
@@ -124,7 +130,7 @@ void RuleSet::bind(Schema& schema, const Rule& rule, size_t order, bool& mapped)
   const auto variants = schema.mapping.variants_for(rule.meta.logsource);
   for (int v : variants) {
     const auto& variant = schema.mapping.variants()[static_cast<size_t>(v)];
-    Bound b{&rule, order, {}, -1};
+    Bound b{.rule = &rule, .order = order, .slot_ids = {}, .gates = {-1, -1}};
     for (const auto& field : rule.fields) {
       const auto rename = variant.renames.find(field);
       b.slot_ids.push_back(
@@ -215,7 +221,14 @@ std::vector<int> RuleSet::candidate_variants(const Schema& schema,
 
 namespace {
 
-// The gates of the candidate variants whose literals occur in the event.
+bool all_open(const std::array<int, kMaxGateClauses>& gates, const std::vector<uint64_t>& open) {
+  for (int g : gates) {
+    if (g >= 0 && ((open[static_cast<size_t>(g) >> 6] >> (g & 63)) & 1) == 0) return false;
+  }
+  return true;
+}
+
+// The gate clauses of the candidate variants whose literals occur in the event.
 std::vector<uint64_t> open_gates(LiteralScan& scan, const std::vector<int>& variants,
                                  const std::vector<std::vector<int>>& gate_fields,
                                  const std::vector<uint32_t>& first,
@@ -250,9 +263,7 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
   std::vector<std::pair<size_t, MatchedRule>> hits;
   for (int v : variants) {
     for (const auto& b : schema->by_variant[static_cast<size_t>(v)]) {
-      if (gating && b.gate >= 0 &&
-          ((open[static_cast<size_t>(b.gate) >> 6] >> (b.gate & 63)) & 1) == 0)
-        continue;
+      if (gating && !all_open(b.gates, open)) continue;
       const EvalContext ctx{fields, b.slot_ids, literals};
       if (!b.rule->evaluate(ctx)) continue;
       const bool seen = std::any_of(hits.begin(), hits.end(),

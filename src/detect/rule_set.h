@@ -4,6 +4,7 @@
 // read-only between workers; a reload builds a new RuleSet and swaps it.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -45,10 +46,11 @@ class RuleSet {
 
  private:
   struct Bound {
-    const Rule* rule;
-    size_t order;
+    const Rule* rule = nullptr;
+    size_t order = 0;
     std::vector<int> slot_ids;
-    int gate = -1;  // when >= 0, skipped unless a literal of this gate fired
+    // Gate clauses (-1: none); skipped unless each clause had a literal fire.
+    std::array<int, kMaxGateClauses> gates{-1, -1};
   };
   struct Schema {
     FieldMapping mapping;
@@ -57,13 +59,14 @@ class RuleSet {
     std::vector<int> any_channel_variants;
     std::unique_ptr<LiteralIndex> literals;
     std::vector<std::vector<int>> gate_fields;  // by variant: fields its gates look at
-    // The gates each literal bit opens: gates[first[bit] .. first[bit+1]).
+    // The gate clauses each literal bit opens: gates[first[bit] .. first[bit+1]).
     std::vector<uint32_t> gates_first, gates;
     size_t gate_count = 0;
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
-  void build_prefilter(Schema& schema,
-                       const std::vector<std::optional<std::vector<SlotLiteral>>>& gates);
+  void build_prefilter(
+      Schema& schema,
+      const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates);
   std::vector<int> candidate_variants(const Schema& schema, const EventFields& fields) const;
   void index_channels(Schema& schema);
   const Schema* schema_for(const Value& doc) const;

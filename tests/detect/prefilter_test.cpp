@@ -143,6 +143,18 @@ TEST(SigmaPrefilter, NegatedLiteralsAreNotGates) {
   EXPECT_FALSE(gated.fires(R"({"Image": "c:\\bad.exe", "User": "Admin"})"));
 }
 
+// Two clauses: both sides of the AND must have a literal that fired.
+TEST(SigmaPrefilter, TwoClauseGate) {
+  auto r =
+      one("  img:\n    Image|endswith: '\\cmd.exe'\n  cli:\n    CommandLine|contains|all: ['/c', "
+          "'echo']\n  condition: img and cli\n");
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_TRUE(r.fires(R"({"Image": "c:\\cmd.exe", "CommandLine": "cmd /c ECHO x"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\cmd.exe", "CommandLine": "cmd /c dir"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\pwsh.exe", "CommandLine": "cmd /c echo"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\cmd.exe"})"));
+}
+
 TEST(SigmaPrefilter, GatesFollowAndOrOneOfAllOf) {
   auto r =
       one("  a:\n    F|contains: 'alpha'\n  b:\n    G|contains: 'beta'\n"
