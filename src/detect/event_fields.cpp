@@ -71,7 +71,7 @@ const Value* EventFields::value(int field_id) const {
 
 Subject& EventFields::subject(int field_id) const {
   auto& s = subjects_[static_cast<size_t>(field_id)];
-  if (!s) s = std::make_unique<Subject>(value(field_id));
+  if (!s) s = std::make_unique<Subject>(value(field_id), field_id);
   return *s;
 }
 

@@ -19,10 +19,13 @@ class FieldMapping;
 class Subject {
  public:
   Subject() = default;
-  explicit Subject(const Value* v) { reset(v); }
+  explicit Subject(const Value* v, int field_id = -1) : field_id_(field_id) { reset(v); }
   void reset(const Value* v);
 
   const Value* value() const { return value_; }
+  // The event field this value (or array element) is of; -1 for keyword
+  // searches over every text of the event.
+  int field_id() const { return field_id_; }
   // Scalars have a text form: strings as they are, numbers in decimal,
   // booleans as true/false. Null, objects and arrays have none.
   bool has_text() const { return has_text_; }
@@ -31,6 +34,7 @@ class Subject {
 
  private:
   const Value* value_ = nullptr;
+  int field_id_ = -1;
   bool has_text_ = false;
   mutable bool raw_ready_ = false;
   mutable bool folded_ready_ = false;

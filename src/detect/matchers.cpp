@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "detect/cidr.h"
+#include "detect/literal_prefilter.h"
 #include "detect/string_pattern.h"
 #include "detect/text_fold.h"
 
@@ -24,6 +25,11 @@ class AnyOf final : public ValueMatcher {
     }
     return false;
   }
+  bool screened_patterns(std::vector<const StringPattern*>& out) const override {
+    bool all = true;
+    for (const auto& m : m_) all = m->screened_patterns(out) && all;
+    return all;
+  }
 
  private:
   std::vector<std::shared_ptr<const ValueMatcher>> m_;
@@ -32,9 +38,19 @@ class AnyOf final : public ValueMatcher {
 class StringMatcher final : public ValueMatcher {
  public:
   explicit StringMatcher(StringPattern p) : p_(std::move(p)) {}
-  bool matches(const Subject& s, const EvalContext&) const override {
+  bool matches(const Subject& s, const EvalContext& ctx) const override {
     if (!s.has_text()) return false;
+    if (ctx.literals != nullptr) {
+      const auto screen = ctx.literals->screen(s, p_);
+      if (screen == LiteralScan::Screen::kAbsent) return false;
+      if (screen == LiteralScan::Screen::kFound && p_.is_substring()) return true;
+    }
     return p_.matches(p_.cased() ? s.raw() : s.folded());
+  }
+  bool screened_patterns(std::vector<const StringPattern*>& out) const override {
+    if (p_.cased() || p_.required_literal().empty()) return false;
+    out.push_back(&p_);
+    return true;
   }
 
  private:

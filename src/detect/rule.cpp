@@ -40,9 +40,9 @@ bool keyword_search(const FieldTest& t, const EvalContext& ctx) {
 }
 
 // An array field matches when one of its elements does.
-bool array_search(const FieldTest& t, const Value& array, const EvalContext& ctx) {
+bool array_search(const FieldTest& t, int field_id, const Value& array, const EvalContext& ctx) {
   for (const auto& element : array.as_array()) {
-    const Subject s(&element);
+    const Subject s(&element, field_id);
     if (test_subject(t, s, ctx)) return true;
   }
   return false;
@@ -54,7 +54,7 @@ bool FieldTest::evaluate(const EvalContext& ctx) const {
   if (slot < 0) return keyword_search(*this, ctx);
   const int id = ctx.slot_ids[static_cast<size_t>(slot)];
   const Value* v = id < 0 ? nullptr : ctx.fields.value(id);
-  if (v != nullptr && v->is_array()) return array_search(*this, *v, ctx);
+  if (v != nullptr && v->is_array()) return array_search(*this, id, *v, ctx);
   if (id < 0) {
     const Subject missing;
     return test_subject(*this, missing, ctx);

@@ -11,10 +11,14 @@
 
 namespace vigil::sigma {
 
+class LiteralScan;
+class StringPattern;
+
 // Field slots a rule's tests refer to, bound per log-source variant.
 struct EvalContext {
   const EventFields& fields;
   const std::vector<int>& slot_ids;  // rule slot -> event field id
+  LiteralScan* literals = nullptr;   // the event's Hyperscan results, if any
 };
 
 class ValueMatcher {
@@ -23,6 +27,9 @@ class ValueMatcher {
   // Whether the matcher needs a present value (false for null/exists tests).
   virtual bool needs_value() const { return true; }
   virtual bool matches(const Subject& s, const EvalContext& ctx) const = 0;
+  // Appends the string patterns the literal prefilter can screen; true when
+  // the matcher cannot match unless one of them does.
+  virtual bool screened_patterns(std::vector<const StringPattern*>& /*out*/) const { return false; }
 };
 
 // `field|modifiers: values` — one field condition of a selection.

@@ -1,25 +1,136 @@
 #include "detect/rule_set.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace vigil::sigma {
 
-RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings)
+RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings,
+                 RuleSetOptions options)
     : rules_(std::move(rules)) {
-  for (auto& m : mappings) schemas_.push_back(Schema{std::move(m), {}, {}, {}});
+  for (auto& m : mappings)
+    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, {}, {}, 0});
   for (size_t i = 0; i < rules_.size(); ++i) {
     bool mapped = false;
     for (auto& schema : schemas_) bind(schema, *rules_[i], i, mapped);
     if (!mapped) unmapped_.push_back(rules_[i].get());
   }
   for (auto& schema : schemas_) index_channels(schema);
+  if (!options.literal_prefilter) return;
+  std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>> gates;
+  for (const auto& r : rules_) gates.push_back(rule_gate(*r));
+  for (auto& schema : schemas_) build_prefilter(schema, gates);
+}
+
+namespace {
+
+void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<int>& slot_ids) {
+  std::vector<const StringPattern*> patterns;
+  for (const auto& id : rule.identifiers) {
+    for (const auto& alt : id.alternatives) {
+      for (const auto& t : alt.tests) {
+        const int field = t.slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(t.slot)];
+        if (t.slot >= 0 && field < 0) continue;
+        patterns.clear();
+        for (const auto& m : t.values) m->screened_patterns(patterns);
+        for (const auto* p : patterns) index.add(field, *p);
+      }
+    }
+  }
+}
+
+// A gate clause in this schema's field ids and bits; false when a literal
+// has no bit (then the clause is dropped).
+bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids,
+               const LiteralIndex& index, std::vector<std::pair<int, uint32_t>>& out) {
+  for (const auto& [slot, pattern] : gate) {
+    const int field = slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(slot)];
+    const auto bit = index.bit_of(*pattern);
+    if ((slot >= 0 && field < 0) || !bit) return false;
+    out.emplace_back(field, *bit);
+  }
+  return true;
+}
+
+template <typename T>
+void sort_unique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+}  // namespace
+
+// A Hyperscan failure leaves the schema without prefilter: slower, same
+// results.
+void RuleSet::build_prefilter(
+    Schema& schema,
+    const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates) {
+  auto index = std::make_unique<LiteralIndex>();
+  for (const auto& bounds : schema.by_variant) {
+    for (const auto& b : bounds) add_rule_literals(*index, *b.rule, b.slot_ids);
+  }
+  if (!index->compile()) return;
+  std::vector<std::vector<uint32_t>> opened_by(index->bit_count());
+  schema.gate_fields.assign(schema.by_variant.size(), {});
+  std::vector<std::pair<int, uint32_t>> literals;
+  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
+    for (auto& b : schema.by_variant[v]) {
+      const auto& gate = gates[b.order];
+      if (!gate) continue;
+      size_t k = 0;
+      for (const auto& clause : *gate) {
+        literals.clear();
+        if (k == b.gates.size() || !bind_gate(clause, b.slot_ids, *index, literals)) continue;
+        b.gates[k] = static_cast<int>(schema.gate_count++);
+        for (const auto& [field, bit] : literals) {
+          opened_by[bit].push_back(static_cast<uint32_t>(b.gates[k]));
+          schema.gate_fields[v].push_back(field);
+        }
+        ++k;
+      }
+    }
+    sort_unique(schema.gate_fields[v]);
+  }
+  for (auto& g : opened_by) {
+    sort_unique(g);
+    schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
+    schema.gates.insert(schema.gates.end(), g.begin(), g.end());
+  }
+  schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
+  schema.literals = std::move(index);
+}
+
+LiteralIndex::Stats RuleSet::literal_stats() const {
+  LiteralIndex::Stats total;
+  for (const auto& schema : schemas_) {
+    if (!schema.literals) continue;
+    const auto s = schema.literals->stats();
+    total.databases += s.databases;
+    total.literals += s.literals;
+    total.patterns += s.patterns;
+    total.bytes += s.bytes;
+  }
+  return total;
+}
+
+std::pair<size_t, size_t> RuleSet::gated_rules() const {
+  size_t gated = 0, all = 0;
+  for (const auto& schema : schemas_) {
+    for (const auto& bounds : schema.by_variant) {
+      for (const auto& b : bounds) {
+        all += 1;
+        gated += b.gates[0] >= 0 ? 1 : 0;
+      }
+    }
+  }
+  return {gated, all};
 }
 
 void RuleSet::bind(Schema& schema, const Rule& rule, size_t order, bool& mapped) {
   const auto variants = schema.mapping.variants_for(rule.meta.logsource);
   for (int v : variants) {
     const auto& variant = schema.mapping.variants()[static_cast<size_t>(v)];
-    Bound b{&rule, order, {}};
+    Bound b{.rule = &rule, .order = order, .slot_ids = {}, .gates = {-1, -1}};
     for (const auto& field : rule.fields) {
       const auto rename = variant.renames.find(field);
       b.slot_ids.push_back(
@@ -89,32 +200,77 @@ Value matched_fields(const Rule& rule, const std::vector<int>& slot_ids, const E
 
 }  // namespace
 
+std::vector<int> RuleSet::candidate_variants(const Schema& schema,
+                                             const EventFields& fields) const {
+  std::vector<int> out;
+  const auto consider = [&](int v) {
+    if (conditions_hold(schema.mapping.variants()[static_cast<size_t>(v)], fields))
+      out.push_back(v);
+  };
+  for (int v : schema.any_channel_variants) consider(v);
+  const int channel_id = schema.mapping.channel_field();
+  if (channel_id >= 0 && fields.value(channel_id) != nullptr) {
+    const auto it =
+        schema.variants_by_channel.find(std::string(fields.subject(channel_id).folded()));
+    if (it != schema.variants_by_channel.end()) {
+      for (int v : it->second) consider(v);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool all_open(const std::array<int, kMaxGateClauses>& gates, const std::vector<uint64_t>& open) {
+  for (int g : gates) {
+    if (g >= 0 && ((open[static_cast<size_t>(g) >> 6] >> (g & 63)) & 1) == 0) return false;
+  }
+  return true;
+}
+
+// The gate clauses of the candidate variants whose literals occur in the event.
+std::vector<uint64_t> open_gates(LiteralScan& scan, const std::vector<int>& variants,
+                                 const std::vector<std::vector<int>>& gate_fields,
+                                 const std::vector<uint32_t>& first,
+                                 const std::vector<uint32_t>& gates, size_t gate_count) {
+  for (int v : variants) scan.scan_fields(gate_fields[static_cast<size_t>(v)]);
+  std::vector<uint64_t> open((gate_count + 63) / 64, 0);
+  scan.for_each_fired([&](uint32_t bit) {
+    for (uint32_t k = first[bit]; k < first[bit + 1]; ++k)
+      open[gates[k] >> 6] |= uint64_t{1} << (gates[k] & 63);
+  });
+  return open;
+}
+
+}  // namespace
+
 std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
   std::vector<MatchedRule> out;
   const Schema* schema = schema_for(doc);
   if (schema == nullptr) return out;
   const EventFields fields(schema->mapping, doc);
+  const std::vector<int> variants = candidate_variants(*schema, fields);
+  if (variants.empty()) return out;
+  std::optional<LiteralScan> scan;
+  std::vector<uint64_t> open;
+  if (schema->literals) {
+    scan.emplace(*schema->literals, fields);
+    open = open_gates(*scan, variants, schema->gate_fields, schema->gates_first, schema->gates,
+                      schema->gate_count);
+  }
+  LiteralScan* literals = scan ? &*scan : nullptr;
+  const bool gating = literals != nullptr && literals->ok();
   std::vector<std::pair<size_t, MatchedRule>> hits;
-  const auto run_variant = [&](int v) {
-    const auto& variant = schema->mapping.variants()[static_cast<size_t>(v)];
-    if (!conditions_hold(variant, fields)) return;
+  for (int v : variants) {
     for (const auto& b : schema->by_variant[static_cast<size_t>(v)]) {
-      const EvalContext ctx{fields, b.slot_ids};
+      if (gating && !all_open(b.gates, open)) continue;
+      const EvalContext ctx{fields, b.slot_ids, literals};
       if (!b.rule->evaluate(ctx)) continue;
       const bool seen = std::any_of(hits.begin(), hits.end(),
                                     [&](const auto& h) { return h.second.rule == b.rule; });
       if (!seen)
         hits.emplace_back(b.order,
                           MatchedRule{b.rule, matched_fields(*b.rule, b.slot_ids, fields)});
-    }
-  };
-  for (int v : schema->any_channel_variants) run_variant(v);
-  const int channel_id = schema->mapping.channel_field();
-  if (channel_id >= 0 && fields.value(channel_id) != nullptr) {
-    const auto it =
-        schema->variants_by_channel.find(std::string(fields.subject(channel_id).folded()));
-    if (it != schema->variants_by_channel.end()) {
-      for (int v : it->second) run_variant(v);
     }
   }
   std::sort(hits.begin(), hits.end(),

@@ -4,6 +4,7 @@
 // read-only between workers; a reload builds a new RuleSet and swaps it.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 
 #include "core/value.h"
 #include "detect/field_mapping.h"
+#include "detect/literal_prefilter.h"
 #include "detect/rule.h"
 
 namespace vigil::sigma {
@@ -20,9 +22,16 @@ struct MatchedRule {
   Value fields;  // the rule's fields present in the event, with their values
 };
 
+struct RuleSetOptions {
+  // The Hyperscan literal prefilter (literal_prefilter.h). Off only to
+  // measure or cross-check it: results are the same either way.
+  bool literal_prefilter = true;
+};
+
 class RuleSet {
  public:
-  RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings);
+  RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<FieldMapping> mappings,
+          RuleSetOptions options = {});
 
   // Rules that fire on the event, each once, in load order.
   std::vector<MatchedRule> match(const Value& doc) const;
@@ -30,20 +39,35 @@ class RuleSet {
   size_t rule_count() const { return rules_.size(); }
   // Rules no mapping can recognize the log source of (they never fire).
   const std::vector<const Rule*>& unmapped() const { return unmapped_; }
+  // Hyperscan databases over all mappings (zero when the prefilter is off).
+  LiteralIndex::Stats literal_stats() const;
+  // Rules (per log-source variant) that have a literal gate, of all bound.
+  std::pair<size_t, size_t> gated_rules() const;
 
  private:
   struct Bound {
-    const Rule* rule;
-    size_t order;
+    const Rule* rule = nullptr;
+    size_t order = 0;
     std::vector<int> slot_ids;
+    // Gate clauses (-1: none); skipped unless each clause had a literal fire.
+    std::array<int, kMaxGateClauses> gates{-1, -1};
   };
   struct Schema {
     FieldMapping mapping;
     std::vector<std::vector<Bound>> by_variant;
     std::unordered_map<std::string, std::vector<int>> variants_by_channel;
     std::vector<int> any_channel_variants;
+    std::unique_ptr<LiteralIndex> literals;
+    std::vector<std::vector<int>> gate_fields;  // by variant: fields its gates look at
+    // The gate clauses each literal bit opens: gates[first[bit] .. first[bit+1]).
+    std::vector<uint32_t> gates_first, gates;
+    size_t gate_count = 0;
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
+  void build_prefilter(
+      Schema& schema,
+      const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates);
+  std::vector<int> candidate_variants(const Schema& schema, const EventFields& fields) const;
   void index_channels(Schema& schema);
   const Schema* schema_for(const Value& doc) const;
 

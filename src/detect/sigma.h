@@ -1,7 +1,8 @@
 // vigil's Sigma detection-rule engine: what the detect stage offers.
 //   load_rules()    files/directories/YAML text -> rules + per-rule errors
 //   FieldMapping    how rule fields and log sources meet one event schema
-//   RuleSet         the compiled, immutable rule set; match(event)
+//   RuleSet         the compiled, immutable rule set; match(event), screened
+//                   by Hyperscan literal databases (literal_prefilter.h)
 //   SigmaDetector   the pipeline Detector that turns matches into alerts
 //   Correlation*    correlation rules: parsed (correlation.h), linked
 //                   (CorrelationSet), run over event-time windows

@@ -1,11 +1,15 @@
 #include "detect/string_pattern.h"
 
+#include <atomic>
+
 #include "detect/text_fold.h"
 
 namespace vigil::sigma {
 namespace {
 
 using Kind = Piece::Kind;
+
+std::atomic<uint64_t> next_pattern_id{0};
 
 bool only_text_between(const std::vector<Piece>& p, size_t first, size_t last) {
   for (size_t i = first; i < last; ++i) {
@@ -16,7 +20,8 @@ bool only_text_between(const std::vector<Piece>& p, size_t first, size_t last) {
 
 }  // namespace
 
-StringPattern::StringPattern(const SigmaString& s, bool cased) : cased_(cased) {
+StringPattern::StringPattern(const SigmaString& s, bool cased)
+    : cased_(cased), id_(next_pattern_id.fetch_add(1, std::memory_order_relaxed)) {
   pieces_ = s.pieces();
   if (!cased_) {
     for (auto& p : pieces_) p.text = fold_case(p.text);
@@ -40,6 +45,14 @@ StringPattern::StringPattern(const SigmaString& s, bool cased) : cased_(cased) {
   } else if (n == 1 && pieces_[0].kind == Kind::kStar) {
     shape_ = Shape::kPrefix;  // `*` alone: any text
   }
+}
+
+std::string_view StringPattern::required_literal() const {
+  std::string_view best;
+  for (const auto& p : pieces_) {
+    if (p.kind == Kind::kText && p.text.size() > best.size()) best = p.text;
+  }
+  return best;
 }
 
 bool StringPattern::matches(std::string_view text) const {

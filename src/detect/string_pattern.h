@@ -3,6 +3,7 @@
 // shapes (equals, prefix, suffix, substring) skip the general glob matcher.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,12 +21,22 @@ class StringPattern {
   bool matches(std::string_view text) const;
   // The literal parts, for multi-pattern prefiltering.
   const std::vector<Piece>& pieces() const { return pieces_; }
+  // Unique per constructed pattern (copies share it), allocated in
+  // construction order: a rule set loaded at once gets a dense range, which
+  // the literal prefilter uses as bit indexes.
+  uint64_t id() const { return id_; }
+  // The longest text piece: any text the pattern matches contains it
+  // (folded unless cased()). Empty when the pattern has no literal text.
+  std::string_view required_literal() const;
+  // Matches exactly the texts containing required_literal() (`*text*`).
+  bool is_substring() const { return shape_ == Shape::kContains; }
 
  private:
   enum class Shape { kEquals, kPrefix, kSuffix, kContains, kGlob };
   bool glob(std::string_view text) const;
 
   bool cased_;
+  uint64_t id_;
   Shape shape_ = Shape::kGlob;
   std::string literal_;  // for the simple shapes
   std::vector<Piece> pieces_;

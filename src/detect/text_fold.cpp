@@ -56,10 +56,27 @@ char32_t lower(char32_t cp) {
 
 }  // namespace
 
+namespace {
+
+// Folds the ASCII prefix of `s` into `out` (sized to fit); returns its length.
+size_t fold_ascii_prefix(std::string_view s, std::string& out) {
+  out.resize(s.size());
+  size_t i = 0;
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) break;
+    out[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  out.resize(i);
+  return i;
+}
+
+}  // namespace
+
 void fold_case_into(std::string_view s, std::string& out) {
   out.clear();
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
+  for (size_t i = fold_ascii_prefix(s, out); i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));

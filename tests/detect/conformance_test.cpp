@@ -150,5 +150,43 @@ TEST(SigmaConformance, EveryRegressionEventFiresItsRule) {
             << total_events << " events raised " << total_alerts << " alerts in all\n";
 }
 
+// The Hyperscan prefilter only skips work: on every regression event, the
+// whole tree fires exactly the same rules with it as without it.
+TEST(SigmaConformance, PrefilterChangesNoResultOnRegressionEvents) {
+  VIGIL_REQUIRE_DATA(rules, "sigma/rules");
+  VIGIL_REQUIRE_DATA(thor, "sigma/logsource/thor.yml");
+  VIGIL_REQUIRE_DATA(regression, "sigma/regression");
+  const Tree& t = whole_tree(rules, thor);
+  auto m =
+      FieldMapping::load(::vigil::testing::source_dir() / "rules/mappings/windows.yml", {thor});
+  ASSERT_TRUE(m.has_value());
+  std::vector<FieldMapping> ms;
+  ms.push_back(std::move(*m));
+  const RuleSet plain(t.loaded.rules, std::move(ms), RuleSetOptions{.literal_prefilter = false});
+  EXPECT_EQ(plain.literal_stats().databases, 0u);
+  const auto stats = t.set->literal_stats();
+  EXPECT_GT(stats.databases, 10u);
+  const auto [gated, bound] = t.set->gated_rules();
+  EXPECT_GT(gated, bound / 2);
+  std::cout << "[ figures  ] prefilter: " << stats.databases << " databases, " << stats.literals
+            << " literals, " << stats.patterns << " patterns, " << stats.bytes << " bytes; "
+            << gated << " of " << bound << " bound rules gated\n";
+  size_t events = 0, alerts = 0;
+  for (const auto& c : read_manifest(regression / "manifest.tsv")) {
+    auto evs = read_events(regression / c.event_path);
+    ASSERT_TRUE(evs.has_value());
+    for (const auto& ev : *evs) {
+      std::vector<const Rule*> a, b;
+      for (const auto& h : t.set->match(ev)) a.push_back(h.rule);
+      for (const auto& h : plain.match(ev)) b.push_back(h.rule);
+      EXPECT_EQ(a, b) << c.event_path;
+      ++events;
+      alerts += a.size();
+    }
+  }
+  EXPECT_GT(events, 100u);
+  EXPECT_GT(alerts, 100u);
+}
+
 }  // namespace
 }  // namespace vigil::sigma::testing

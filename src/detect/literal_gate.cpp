@@ -1,0 +1,127 @@
+// rule_gate: from a rule's condition, up to kMaxGateClauses clauses, each a
+// set of screened literals at least one of which must occur for the rule to
+// match. nullopt means no such clause: the rule is always evaluated. Every
+// step only ever keeps necessary conditions, so a gate never hides a match:
+//   a AND b      -> the clauses of both (the smallest kMaxGateClauses kept)
+//   a OR b       -> one clause: the union of each side's smallest clause
+//                   (none if either side has none)
+//   NOT a        -> none (a literal's absence can make it true)
+#include <algorithm>
+
+#include "detect/literal_prefilter.h"
+
+namespace vigil::sigma {
+namespace {
+
+using Clause = std::vector<SlotLiteral>;
+using Gate = std::optional<std::vector<Clause>>;
+
+// Both sides must hold: every clause of either is necessary.
+Gate both(Gate a, Gate b) {
+  if (!a) return b;
+  if (!b) return a;
+  for (auto& c : *b) a->push_back(std::move(c));
+  std::stable_sort(a->begin(), a->end(),
+                   [](const Clause& x, const Clause& y) { return x.size() < y.size(); });
+  if (a->size() > kMaxGateClauses) a->resize(kMaxGateClauses);
+  return a;
+}
+
+const Clause& smallest(const std::vector<Clause>& g) {
+  return *std::min_element(g.begin(), g.end(),
+                           [](const Clause& x, const Clause& y) { return x.size() < y.size(); });
+}
+
+// One side must hold: the union of one necessary clause of each.
+Gate either(Gate a, const Gate& b) {
+  if (!a || !b || b->empty()) return std::nullopt;
+  Clause c = a->empty() ? Clause{} : smallest(*a);
+  const Clause& other = smallest(*b);
+  c.insert(c.end(), other.begin(), other.end());
+  return std::vector<Clause>{std::move(c)};
+}
+
+// The neutral start of a union (an empty clause list, never returned as is).
+Gate nothing() {
+  return std::vector<Clause>{};
+}
+
+Gate value_gate(int slot, const ValueMatcher& m) {
+  std::vector<const StringPattern*> patterns;
+  if (!m.screened_patterns(patterns) || patterns.empty()) return std::nullopt;
+  Clause out;
+  for (const auto* p : patterns) out.push_back({slot, p});
+  return std::vector<Clause>{std::move(out)};
+}
+
+// A keyword search (slot -1) keeps slot -1: its literals are looked for in
+// every text of the event.
+Gate test_gate(const FieldTest& t) {
+  if (t.values.empty()) return std::nullopt;
+  Gate g = value_gate(t.slot, *t.values.front());
+  for (size_t i = 1; i < t.values.size(); ++i) {
+    const Gate next = value_gate(t.slot, *t.values[i]);
+    g = t.all ? both(std::move(g), next) : either(std::move(g), next);
+  }
+  return g;
+}
+
+Gate conjunction_gate(const Conjunction& c) {
+  Gate g;
+  for (const auto& t : c.tests) g = both(std::move(g), test_gate(t));
+  return g;
+}
+
+Gate identifier_gate(const SearchIdentifier& id) {
+  if (id.alternatives.empty()) return std::nullopt;
+  if (id.alternatives.size() == 1) return conjunction_gate(id.alternatives.front());
+  Gate out = nothing();
+  for (const auto& alt : id.alternatives) {
+    out = either(std::move(out), conjunction_gate(alt));
+    if (!out) return out;
+  }
+  return out;
+}
+
+Gate node_gate(const ConditionNode& node, const Rule& rule) {
+  using Op = ConditionNode::Op;
+  const auto ref = [&](int r) { return identifier_gate(rule.identifiers[static_cast<size_t>(r)]); };
+  Gate g;
+  switch (node.op) {
+    case Op::kRef:
+      return ref(node.refs[0]);
+    case Op::kNot:
+      return std::nullopt;
+    case Op::kAnd:
+      for (const auto& c : node.children) g = both(std::move(g), node_gate(c, rule));
+      return g;
+    case Op::kAllOf:
+      for (int r : node.refs) g = both(std::move(g), ref(r));
+      return g;
+    case Op::kOr:
+      if (node.children.size() == 1) return node_gate(node.children.front(), rule);
+      if (node.children.empty()) return std::nullopt;
+      g = nothing();
+      for (const auto& c : node.children) g = either(std::move(g), node_gate(c, rule));
+      return g;
+    case Op::kOneOf:
+      if (node.refs.size() == 1) return ref(node.refs.front());
+      if (node.refs.empty()) return std::nullopt;
+      g = nothing();
+      for (int r : node.refs) g = either(std::move(g), ref(r));
+      return g;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule) {
+  auto g = node_gate(rule.condition, rule);
+  if (!g) return g;
+  std::erase_if(*g, [](const Clause& c) { return c.empty(); });
+  if (g->empty()) return std::nullopt;
+  return g;
+}
+
+}  // namespace vigil::sigma

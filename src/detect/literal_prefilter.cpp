@@ -1,0 +1,269 @@
+#include "detect/literal_prefilter.h"
+
+#include <fmt/format.h>
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <atomic>
+#include <climits>
+
+namespace vigil::sigma {
+
+// A thread's scan state, reused from event to event: only the words and
+// fields an event touched are cleared after it.
+struct ScanBuffers {
+  std::vector<uint64_t> bits;
+  std::vector<uint32_t> touched_words;
+  std::vector<uint8_t> scanned;  // by field id
+  std::vector<int> scanned_fields;
+  // hs_alloc_scratch only grows a scratch, and a grown scratch stays valid
+  // for every database it was allocated for: one per thread serves every
+  // index listed in `scratch_for` (ids, never reused unlike addresses).
+  hs_scratch_t* scratch = nullptr;
+  std::vector<uint64_t> scratch_for;
+  bool busy = false;
+  ScanBuffers() = default;
+  ScanBuffers(const ScanBuffers&) = delete;
+  ScanBuffers& operator=(const ScanBuffers&) = delete;
+  ~ScanBuffers() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+  }
+};
+
+namespace {
+
+std::atomic<uint64_t> next_index_id{1};
+
+ScanBuffers& thread_buffers() {
+  thread_local ScanBuffers buffers;
+  return buffers;
+}
+
+}  // namespace
+
+LiteralIndex::LiteralIndex() : id_(next_index_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+LiteralIndex::~LiteralIndex() {
+  for (auto& f : fields_) hs_free_database(f.db);
+}
+
+void LiteralIndex::add(int field_id, const StringPattern& p) {
+  const std::string_view literal = p.required_literal();
+  if (p.cased() || literal.empty() || field_id < kEveryText) return;
+  const auto slot = static_cast<size_t>(field_id + 1);
+  if (pending_.size() <= slot) pending_.resize(slot + 1);
+  auto& by_literal = pending_[slot];
+  auto it = by_literal.find(literal);
+  if (it == by_literal.end()) it = by_literal.emplace(std::string(literal), 0).first;
+  it->second.push_back(p.id());
+}
+
+namespace {
+
+Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals) {
+  std::vector<const char*> data;
+  std::vector<size_t> lengths;
+  std::vector<unsigned int> flags, ids;
+  for (size_t i = 0; i < literals.size(); ++i) {
+    data.push_back(literals[i].data());
+    lengths.push_back(literals[i].size());
+    flags.push_back(HS_FLAG_SINGLEMATCH);
+    ids.push_back(static_cast<unsigned int>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_lit_multi(data.data(), flags.data(), ids.data(), lengths.data(),
+                           static_cast<unsigned int>(data.size()), HS_MODE_BLOCK, nullptr, &db,
+                           &error) != HS_SUCCESS) {
+    std::string message = fmt::format("sigma: Hyperscan rejected the literal set: {}",
+                                      error != nullptr ? error->message : "unknown error");
+    hs_free_compile_error(error);
+    return make_error(ErrorCode::kConfig, std::move(message));
+  }
+  return db;
+}
+
+}  // namespace
+
+Result<void> LiteralIndex::compile() {
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (const auto& by_literal : pending_) {
+    for (const auto& [literal, ids] : by_literal) {
+      for (uint64_t id : ids) {
+        lo = std::min(lo, id);
+        hi = std::max(hi, id);
+      }
+    }
+  }
+  fields_.resize(pending_.size());
+  if (lo > hi) return {};  // nothing to screen
+  if (hi - lo >= UINT32_MAX) {
+    return make_error(ErrorCode::kConfig, "sigma: pattern ids too sparse for the prefilter");
+  }
+  base_ = lo;
+  bit_count_ = static_cast<uint32_t>(hi - lo + 1);
+  screened_.assign((bit_count_ + 63) / 64, 0);
+  std::vector<uint64_t> on_several((bit_count_ + 63) / 64, 0);
+  for (size_t f = 0; f < pending_.size(); ++f) {
+    if (pending_[f].empty()) continue;
+    FieldDatabase& fd = fields_[f];
+    std::vector<std::string_view> literals;
+    for (auto& [literal, ids] : pending_[f]) {
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      literals.push_back(literal);
+      fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
+      for (uint64_t id : ids) {
+        const auto bit = static_cast<uint32_t>(id - base_);
+        fd.bits.push_back(bit);
+        const uint64_t mask = uint64_t{1} << (bit & 63);
+        if ((screened_[bit >> 6] & mask) != 0) on_several[bit >> 6] |= mask;
+        screened_[bit >> 6] |= mask;
+      }
+    }
+    fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
+    auto db = compile_literals(literals);
+    if (!db) return tl::unexpected(db.error());
+    fd.db = *db;
+  }
+  pending_.clear();
+  one_field_.resize(screened_.size());
+  for (size_t w = 0; w < screened_.size(); ++w) one_field_[w] = screened_[w] & ~on_several[w];
+  return {};
+}
+
+std::optional<uint32_t> LiteralIndex::bit_of(const StringPattern& p) const {
+  if (p.id() < base_ || p.id() - base_ >= bit_count_) return std::nullopt;
+  const auto bit = static_cast<uint32_t>(p.id() - base_);
+  if (((screened_[bit >> 6] >> (bit & 63)) & 1) == 0) return std::nullopt;
+  return bit;
+}
+
+LiteralIndex::Stats LiteralIndex::stats() const {
+  Stats s;
+  for (const auto& f : fields_) {
+    if (f.db == nullptr) continue;
+    ++s.databases;
+    s.literals += f.first.size() - 1;
+    size_t bytes = 0;
+    if (hs_database_size(f.db, &bytes) == HS_SUCCESS) s.bytes += bytes;
+  }
+  for (uint64_t w : screened_) s.patterns += static_cast<size_t>(__builtin_popcountll(w));
+  return s;
+}
+
+LiteralScan::LiteralScan(const LiteralIndex& index, const EventFields& fields)
+    : index_(index), fields_(fields) {
+  ScanBuffers& mine = thread_buffers();
+  if (mine.busy) {
+    owned_ = std::make_unique<ScanBuffers>();
+    buffers_ = owned_.get();
+  } else {
+    buffers_ = &mine;
+  }
+  buffers_->busy = true;
+  const size_t words = (index.bit_count_ + 63) / 64;
+  if (buffers_->bits.size() < words) buffers_->bits.resize(words, 0);
+  if (buffers_->scanned.size() < index.fields_.size()) {
+    buffers_->scanned.resize(index.fields_.size(), 0);
+  }
+  bits_ = buffers_->bits.data();
+}
+
+LiteralScan::~LiteralScan() {
+  for (uint32_t w : buffers_->touched_words) bits_[w] = 0;
+  buffers_->touched_words.clear();
+  for (int f : buffers_->scanned_fields) buffers_->scanned[static_cast<size_t>(f)] = 0;
+  buffers_->scanned_fields.clear();
+  buffers_->busy = false;
+}
+
+int on_literal(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
+               unsigned int /*flags*/, void* context) {
+  auto& scan = *static_cast<LiteralScan*>(context);
+  const auto& fd = *scan.scanning_;
+  auto& touched = scan.buffers_->touched_words;
+  for (uint32_t k = fd.first[id]; k < fd.first[id + 1]; ++k) {
+    const uint32_t bit = fd.bits[k];
+    uint64_t& word = scan.bits_[bit >> 6];
+    if (word == 0) touched.push_back(bit >> 6);
+    word |= uint64_t{1} << (bit & 63);
+  }
+  return 0;
+}
+
+void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_view text) {
+  ScanBuffers& b = *buffers_;
+  if (std::find(b.scratch_for.begin(), b.scratch_for.end(), index_.id_) == b.scratch_for.end()) {
+    for (const auto& f : index_.fields_) {
+      if (f.db != nullptr && hs_alloc_scratch(f.db, &b.scratch) != HS_SUCCESS) {
+        failed_ = true;
+        return;
+      }
+    }
+    if (b.scratch_for.size() >= 16) b.scratch_for.clear();
+    b.scratch_for.push_back(index_.id_);
+  }
+  if (text.size() > UINT_MAX) {
+    failed_ = true;
+    return;
+  }
+  scanning_ = &fd;
+  if (hs_scan(fd.db, text.data(), static_cast<unsigned int>(text.size()), 0, b.scratch, on_literal,
+              this) != HS_SUCCESS) {
+    failed_ = true;
+  }
+}
+
+// Keyword searches test every text of the event: they are screened over all
+// of them at once. An array field is scanned element by element: each scalar element is a
+// value a pattern may match (Sigma matches an array when one element does).
+void LiteralScan::scan_field(int field_id) {
+  ScanBuffers& b = *buffers_;
+  const auto f = static_cast<size_t>(field_id + 1);
+  if (failed_ || f >= index_.fields_.size() || b.scanned[f] != 0) return;
+  b.scanned[f] = 1;
+  b.scanned_fields.push_back(static_cast<int>(f));
+  const auto& fd = index_.fields_[f];
+  if (fd.db == nullptr) return;
+  if (field_id == kEveryText) {
+    for (const auto& s : fields_.all_texts()) {
+      if (s.has_text()) scan_text(fd, s.folded());
+    }
+    return;
+  }
+  const Value* v = fields_.value(field_id);
+  if (v == nullptr) return;
+  if (!v->is_array()) {
+    const Subject& s = fields_.subject(field_id);
+    if (s.has_text()) scan_text(fd, s.folded());
+    return;
+  }
+  for (const auto& element : v->as_array()) {
+    const Subject s(&element, field_id);
+    if (s.has_text()) scan_text(fd, s.folded());
+  }
+}
+
+LiteralScan::Screen LiteralScan::screen(const Subject& s, const StringPattern& p) {
+  if (failed_ || s.field_id() < kEveryText) return Screen::kMaybe;
+  const auto b = index_.bit_of(p);
+  if (!b) return Screen::kMaybe;
+  scan_field(s.field_id());
+  if (failed_) return Screen::kMaybe;
+  if (!bit(*b)) return Screen::kAbsent;
+  const bool one_field = ((index_.one_field_[*b >> 6] >> (*b & 63)) & 1) != 0;
+  const bool whole_value = s.field_id() != kEveryText && s.value() != nullptr &&
+                           s.value() == fields_.value(s.field_id()) && !s.value()->is_array();
+  return one_field && whole_value ? Screen::kFound : Screen::kMaybe;
+}
+
+void LiteralScan::scan_fields(const std::vector<int>& field_ids) {
+  for (int f : field_ids) scan_field(f);
+}
+
+const std::vector<uint32_t>& LiteralScan::touched_words() const {
+  return buffers_->touched_words;
+}
+
+}  // namespace vigil::sigma

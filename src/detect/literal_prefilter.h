@@ -1,0 +1,138 @@
+// The Hyperscan stage of Sigma matching. At rule-set compile time, every
+// string pattern tested on an event field contributes its required literal
+// (its longest literal piece, case-folded unless `cased`) to one Hyperscan
+// literal database per field. Per event, each field a rule looks at is
+// scanned once over the folded text the engine computes anyway, setting one
+// bit per pattern whose literal occurs. A pattern whose bit is clear cannot
+// match, so its exact check is skipped; a set bit only makes the pattern a
+// candidate, and the exact check (wildcards, anchoring, `?`) decides. Rules
+// get a gate: up to two clauses, each of literals at least one of which must
+// occur for the condition to be true; a rule with a clause that did not fire
+// is not evaluated at all.
+//
+// Keyword searches are screened over every text of the event at once (the
+// field id kEveryText). Patterns without a literal (`*`, `?`), cased
+// patterns (the database is over folded text) and non-string tests are never
+// screened.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "detect/rule.h"
+#include "detect/string_pattern.h"
+
+struct hs_database;
+
+namespace vigil::sigma {
+
+struct ScanBuffers;
+
+// The pseudo-field of keyword searches: every text of the event (the field
+// id of Subjects from EventFields::all_texts()).
+inline constexpr int kEveryText = -1;
+
+class LiteralIndex {
+ public:
+  LiteralIndex();
+  ~LiteralIndex();
+  LiteralIndex(const LiteralIndex&) = delete;
+  LiteralIndex& operator=(const LiteralIndex&) = delete;
+
+  // Compile time (single-threaded): `p` is tested on `field_id` (or on
+  // kEveryText).
+  void add(int field_id, const StringPattern& p);
+  // Builds the databases. On error the index must not be used (the rule set
+  // then matches without prefilter: slower, same results).
+  Result<void> compile();
+
+  // The bit of a screened pattern; nullopt when the pattern is not screened.
+  std::optional<uint32_t> bit_of(const StringPattern& p) const;
+  uint32_t bit_count() const { return bit_count_; }
+
+  struct Stats {
+    size_t databases = 0, literals = 0, patterns = 0, bytes = 0;
+  };
+  Stats stats() const;
+
+ private:
+  friend class LiteralScan;
+  // Literal i of the database sets bits[first[i] .. first[i+1]).
+  struct FieldDatabase {
+    hs_database* db = nullptr;
+    std::vector<uint32_t> first, bits;
+  };
+
+  std::vector<std::map<std::string, std::vector<uint64_t>, std::less<>>> pending_;  // as fields_
+  std::vector<FieldDatabase> fields_;  // by field id + 1 (0: kEveryText)
+  uint64_t base_ = 0;                  // pattern id of bit 0
+  uint32_t bit_count_ = 0;             // range of pattern ids
+  std::vector<uint64_t> screened_;
+  // Patterns screened on one field only: their bit says the literal is in
+  // that field's text, not merely in some field's.
+  std::vector<uint64_t> one_field_;
+  uint64_t id_;  // unique per index, never reused: keys the per-thread scratch
+};
+
+// Schema-independent form: clauses of (rule slot, pattern) pairs, or nullopt
+// when the rule can match without any screened literal (e.g. `not`, regexes,
+// numbers).
+struct SlotLiteral {
+  int slot;
+  const StringPattern* pattern;
+};
+inline constexpr size_t kMaxGateClauses = 2;
+std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule);
+
+// One event's scan results. Not thread-safe; one per event being matched.
+class LiteralScan {
+ public:
+  LiteralScan(const LiteralIndex& index, const EventFields& fields);
+  ~LiteralScan();
+  LiteralScan(const LiteralScan&) = delete;
+  LiteralScan& operator=(const LiteralScan&) = delete;
+
+  enum class Screen {
+    kAbsent,  // the literal is not in the text: `p` cannot match
+    kFound,   // the literal is in this very text
+    kMaybe,   // not screened, or found in some text of the field
+  };
+  Screen screen(const Subject& s, const StringPattern& p);
+  void scan_fields(const std::vector<int>& field_ids);
+  // False when Hyperscan failed: then every bit must be taken as set.
+  bool ok() const { return !failed_; }
+  // Calls f(bit) for each bit set so far.
+  template <typename F>
+  void for_each_fired(F&& f) const;
+
+ private:
+  void scan_field(int field_id);
+  void scan_text(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
+  bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
+  const std::vector<uint32_t>& touched_words() const;
+  friend int on_literal(unsigned int, unsigned long long, unsigned long long, unsigned int, void*);
+
+  const LiteralIndex& index_;
+  const EventFields& fields_;
+  ScanBuffers* buffers_ = nullptr;  // this thread's, or owned_ when those are busy
+  std::unique_ptr<ScanBuffers> owned_;
+  uint64_t* bits_ = nullptr;
+  const LiteralIndex::FieldDatabase* scanning_ = nullptr;
+  bool failed_ = false;  // Hyperscan could not scan: every pattern stays a candidate
+};
+
+template <typename F>
+void LiteralScan::for_each_fired(F&& f) const {
+  for (uint32_t w : touched_words()) {
+    for (uint64_t word = bits_[w]; word != 0; word &= word - 1) {
+      f(w * 64 + static_cast<uint32_t>(__builtin_ctzll(word)));
+    }
+  }
+}
+
+}  // namespace vigil::sigma

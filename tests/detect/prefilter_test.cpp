@@ -1,0 +1,250 @@
+// The Hyperscan literal prefilter (detect/literal_prefilter.h): it may only
+// skip work, never change a result. Each case runs the same rules with and
+// without it and checks both the expected outcome and that they agree.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+#include "sigma_test_util.h"
+
+namespace vigil::sigma::testing {
+namespace {
+
+// A rule set compiled twice: with the prefilter and without it.
+class BothWays {
+ public:
+  explicit BothWays(const std::string& rules_yaml) {
+    auto loaded = load_rules_from_text(rules_yaml, "inline.yml", {});
+    for (const auto& e : loaded.errors) ADD_FAILURE() << e.reason;
+    rule_count_ = loaded.rules.size();
+    with_ = make(loaded.rules, true);
+    without_ = make(loaded.rules, false);
+  }
+  // Ids of the rules that fire; fails the test when the two sets disagree.
+  std::vector<std::string> fired(std::string_view json) const {
+    const Value doc = event(json);
+    const auto a = ids(with_->match(doc));
+    EXPECT_EQ(a, ids(without_->match(doc))) << "prefilter changed the result for " << json;
+    return a;
+  }
+  bool fires(std::string_view json) const { return !fired(json).empty(); }
+  const RuleSet& with() const { return *with_; }
+  size_t rule_count() const { return rule_count_; }
+
+ private:
+  static std::unique_ptr<RuleSet> make(const std::vector<std::shared_ptr<const Rule>>& rules,
+                                       bool prefilter) {
+    std::vector<FieldMapping> mappings;
+    mappings.push_back(paths_mapping());
+    return std::make_unique<RuleSet>(rules, std::move(mappings),
+                                     RuleSetOptions{.literal_prefilter = prefilter});
+  }
+  static std::vector<std::string> ids(const std::vector<MatchedRule>& m) {
+    std::vector<std::string> out;
+    for (const auto& r : m) out.push_back(r.rule->meta.id);
+    return out;
+  }
+  size_t rule_count_ = 0;
+  std::unique_ptr<RuleSet> with_, without_;
+};
+
+std::string rule(const std::string& id, const std::string& detection) {
+  return "title: " + id + "\nid: " + id + "\nlogsource: {product: test}\ndetection:\n" + detection;
+}
+
+BothWays one(const std::string& detection) {
+  return BothWays(rule("r", detection));
+}
+
+TEST(SigmaPrefilter, LiteralInAnotherFieldDoesNotMatch) {
+  auto r = one("  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel\n");
+  EXPECT_EQ(r.with().literal_stats().databases, 1u);
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\good.exe", "CommandLine": "c:\\evil.exe"})"));
+  EXPECT_TRUE(r.fires(R"({"Image": "c:\\EVIL.exe", "CommandLine": "x"})"));
+}
+
+TEST(SigmaPrefilter, SameLiteralOnTwoFieldsIsScreenedPerField) {
+  BothWays r(rule("a", "  sel:\n    A|contains: 'needle'\n  condition: sel\n") + "---\n" +
+             rule("b", "  sel:\n    B|contains: 'needle'\n  condition: sel\n"));
+  EXPECT_EQ(r.fired(R"({"A": "a needle", "B": "hay"})"), std::vector<std::string>{"a"});
+  EXPECT_EQ(r.fired(R"({"A": "hay", "B": "needle!"})"), std::vector<std::string>{"b"});
+  EXPECT_EQ(r.fired(R"({"A": "needle", "B": "NEEDLE"})"), (std::vector<std::string>{"a", "b"}));
+}
+
+// The database holds folded literals and scans the folded text: É/é and
+// Cyrillic case pairs meet, which HS_FLAG_CASELESS (ASCII only) would miss.
+TEST(SigmaPrefilter, CaseFoldedUnicodeLiteral) {
+  auto r = one("  sel:\n    Path|contains: 'ÉCOLE\\ПРИВЕТ'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"Path": "c:\\école\\привет\\x"})"));
+  EXPECT_TRUE(r.fires(R"({"Path": "C:\\ÉCOLE\\ПРИВЕТ"})"));
+  EXPECT_FALSE(r.fires(R"({"Path": "c:\\ecole\\привет"})"));
+}
+
+// The literal only makes a candidate: anchoring, `?` and the other pieces
+// are still checked exactly.
+TEST(SigmaPrefilter, LiteralPresentButPatternDoesNotMatch) {
+  auto r = one("  sel:\n    F: 'prog?.exe*run'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"F": "progA.exe --run"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "xprogA.exe --run"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "prog.exe --run"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "progA.exe --walk"})"));
+  auto whole = one("  sel:\n    F: 'cmd.exe'\n  condition: sel\n");
+  EXPECT_FALSE(whole.fires(R"({"F": "c:\\cmd.exe"})"));
+  EXPECT_TRUE(whole.fires(R"({"F": "CMD.EXE"})"));
+}
+
+TEST(SigmaPrefilter, PatternsWithoutLiteralStillWork) {
+  auto star = one("  sel:\n    F: '*'\n  condition: sel\n");
+  EXPECT_TRUE(star.fires(R"({"F": "anything"})"));
+  EXPECT_FALSE(star.fires(R"({"G": "anything"})"));
+  auto one_char = one("  sel:\n    F: '?'\n  condition: sel\n");
+  EXPECT_TRUE(one_char.fires(R"({"F": "é"})"));
+  EXPECT_FALSE(one_char.fires(R"({"F": "ab"})"));
+  auto empty = one("  sel:\n    F: ''\n  condition: sel\n");
+  EXPECT_TRUE(empty.fires(R"({"F": ""})"));
+  EXPECT_FALSE(empty.fires(R"({"F": "x"})"));
+  auto re = one("  sel:\n    F|re: 'ab+c'\n  condition: sel\n");
+  EXPECT_TRUE(re.fires(R"({"F": "xabbbc"})"));
+  auto cased = one("  sel:\n    F|cased|contains: 'Needle'\n  condition: sel\n");
+  EXPECT_TRUE(cased.fires(R"({"F": "a Needle"})"));
+  EXPECT_FALSE(cased.fires(R"({"F": "a needle"})"));
+  auto keyword = one("  keywords:\n    - 'mimikatz'\n  condition: keywords\n");
+  EXPECT_TRUE(keyword.fires(R"({"A": {"B": "run MIMIKATZ now"}})"));
+  EXPECT_FALSE(keyword.fires(R"({"A": {"B": "run now"}})"));
+}
+
+// A rule with no screened literal has no gate: `not`, numbers, cased,
+// regexes are evaluated on every event.
+TEST(SigmaPrefilter, RuleSetWithZeroLiterals) {
+  BothWays r(rule("num", "  sel:\n    EventID: 4688\n  condition: sel\n") + "---\n" +
+             rule("re", "  sel:\n    F|re: '^x+$'\n  condition: sel\n") + "---\n" +
+             rule("cased", "  sel:\n    F|cased: 'X'\n  condition: sel\n"));
+  EXPECT_EQ(r.with().literal_stats().databases, 0u);
+  EXPECT_EQ(r.with().gated_rules().first, 0u);
+  EXPECT_EQ(r.fired(R"({"EventID": 4688, "F": "xxx"})"), (std::vector<std::string>{"num", "re"}));
+  EXPECT_EQ(r.fired(R"({"EventID": "4688", "F": "X"})"),
+            (std::vector<std::string>{"num", "cased"}));
+  EXPECT_TRUE(r.fired(R"({"EventID": 1})").empty());
+}
+
+TEST(SigmaPrefilter, NegatedLiteralsAreNotGates) {
+  auto r =
+      one("  sel:\n    EventID: 1\n  filter:\n    Image|endswith: '\\good.exe'\n"
+          "  condition: sel and not filter\n");
+  EXPECT_EQ(r.with().gated_rules().first, 0u);
+  EXPECT_TRUE(r.fires(R"({"EventID": 1, "Image": "c:\\bad.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"EventID": 1, "Image": "c:\\good.exe"})"));
+  auto gated =
+      one("  sel:\n    Image|endswith: '\\bad.exe'\n  filter:\n    User: 'admin'\n"
+          "  condition: sel and not filter\n");
+  EXPECT_EQ(gated.with().gated_rules().first, 1u);
+  EXPECT_TRUE(gated.fires(R"({"Image": "c:\\bad.exe", "User": "bob"})"));
+  EXPECT_FALSE(gated.fires(R"({"Image": "c:\\bad.exe", "User": "Admin"})"));
+}
+
+// Two clauses: both sides of the AND must have a literal that fired.
+TEST(SigmaPrefilter, TwoClauseGate) {
+  auto r =
+      one("  img:\n    Image|endswith: '\\cmd.exe'\n  cli:\n    CommandLine|contains|all: ['/c', "
+          "'echo']\n  condition: img and cli\n");
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_TRUE(r.fires(R"({"Image": "c:\\cmd.exe", "CommandLine": "cmd /c ECHO x"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\cmd.exe", "CommandLine": "cmd /c dir"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\pwsh.exe", "CommandLine": "cmd /c echo"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\cmd.exe"})"));
+}
+
+TEST(SigmaPrefilter, GatesFollowAndOrOneOfAllOf) {
+  auto r =
+      one("  a:\n    F|contains: 'alpha'\n  b:\n    G|contains: 'beta'\n"
+          "  c:\n    H|contains|all: ['gam', 'ma']\n"
+          "  condition: (a and b) or 1 of c*\n");
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_TRUE(r.fires(R"({"F": "alpha", "G": "beta"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "alpha", "G": "gamma"})"));
+  EXPECT_TRUE(r.fires(R"({"H": "gamma"})"));
+  EXPECT_FALSE(r.fires(R"({"H": "gam"})"));
+  auto any = one("  a:\n    F: 'x'\n  b:\n    G: 1\n  condition: a or b\n");
+  EXPECT_EQ(any.with().gated_rules().first, 0u);  // b needs no literal
+  EXPECT_TRUE(any.fires(R"({"G": 1})"));
+}
+
+// Keywords are screened over every text of the event at once, so a rule
+// of keywords has a gate; each text is still checked on its own.
+TEST(SigmaPrefilter, KeywordsAreScreenedOverEveryText) {
+  auto r = one("  keywords:\n    - 'mimikatz'\n    - 'sekurlsa::'\n  condition: keywords\n");
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_TRUE(r.fires(R"({"A": "x", "B": {"C": ["y", "run SEKURLSA::logonpasswords"]}})"));
+  EXPECT_FALSE(r.fires(R"({"A": "mimi", "B": "katz"})"));
+  EXPECT_FALSE(r.fires(R"({"A": 1, "B": true})"));
+  auto all =
+      one("  keywords:\n    '|all':\n      - 'alpha'\n      - 'beta'\n  condition: keywords\n");
+  EXPECT_EQ(all.with().gated_rules().first, 1u);
+  EXPECT_TRUE(all.fires(R"({"A": "ALPHA", "B": "beta"})"));
+  EXPECT_FALSE(all.fires(R"({"A": "ALPHA", "B": "bet"})"));
+}
+
+TEST(SigmaPrefilter, FieldValueLongerThanAnyLiteral) {
+  auto r = one("  sel:\n    F|endswith: 'tail-marker'\n  condition: sel\n");
+  std::string big(1 << 20, 'a');
+  EXPECT_FALSE(r.fires(R"({"F": ")" + big + R"("})"));
+  EXPECT_TRUE(r.fires(R"({"F": ")" + big + R"(TAIL-MARKER"})"));
+  EXPECT_FALSE(r.fires(R"({"F": ")" + big + R"(tail-marker."})"));
+}
+
+TEST(SigmaPrefilter, ArrayElementsAndNumbersAreScanned) {
+  auto r =
+      one("  sel:\n    Tags|contains: 'lateral'\n    Port|startswith: '44'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"Tags": ["initial", "LATERAL-movement"], "Port": 445})"));
+  EXPECT_FALSE(r.fires(R"({"Tags": ["initial", "exfil"], "Port": 445})"));
+  EXPECT_FALSE(r.fires(R"({"Tags": ["lateral"], "Port": 3389})"));
+}
+
+TEST(SigmaPrefilter, WideAndWindashLiterals) {
+  auto r = one("  sel:\n    F|wide|base64offset|contains: 'ping'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"F": "powershell -enc cABpAG4AZwA="})"));
+  auto dash = one("  sel:\n    F|windash|contains: ' -exec '\n  condition: sel\n");
+  EXPECT_TRUE(dash.fires(R"({"F": "x /exec y"})"));
+  EXPECT_TRUE(dash.fires(R"({"F": "x \u2013exec y"})"));
+  EXPECT_FALSE(dash.fires(R"({"F": "x exec y"})"));
+}
+
+// Many threads share one rule set: each has its own scratch and bits, so
+// results match the single-threaded ones.
+TEST(SigmaPrefilter, ScratchPerThreadUnderConcurrentUse) {
+  std::string rules;
+  for (int i = 0; i < 40; ++i) {
+    rules += rule("r" + std::to_string(i),
+                  "  sel:\n    F|contains: 'word" + std::to_string(i) + "x'\n  condition: sel\n") +
+             "---\n";
+  }
+  BothWays set(rules);
+  ASSERT_EQ(set.rule_count(), 40u);
+  std::vector<Value> events;
+  for (int i = 0; i < 40; ++i) {
+    events.push_back(event(R"({"F": "a word)" + std::to_string(i) + R"(x b word)" +
+                           std::to_string((i * 7) % 40) + R"(x"})"));
+  }
+  std::vector<size_t> expected;
+  for (const auto& e : events) expected.push_back(set.with().match(e).size());
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        for (size_t i = 0; i < events.size(); ++i) {
+          const size_t k = (i + static_cast<size_t>(t) * 11) % events.size();
+          if (set.with().match(events[k]).size() != expected[k]) ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+  EXPECT_EQ(expected[0], 1u);  // word0x
+  EXPECT_EQ(expected[1], 2u);  // word1x and word7x
+}
+
+}  // namespace
+}  // namespace vigil::sigma::testing
