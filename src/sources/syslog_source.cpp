@@ -149,6 +149,10 @@ class SyslogSource final : public Source {
     tls_ = SSL_CTX_new(TLS_server_method());
     if (tls_ == nullptr) return make_error(ErrorCode::kIo, "TLS: cannot create a context");
     SSL_CTX_set_min_proto_version(tls_, TLS1_2_VERSION);
+    // No TLS 1.3 session tickets: a sender that writes and closes without
+    // reading them leaves them unread, its kernel answers with a reset, and
+    // the reset discards the last messages still in our receive buffer.
+    SSL_CTX_set_num_tickets(tls_, 0);
     if (SSL_CTX_use_certificate_chain_file(tls_, config_.tls_cert.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(tls_, config_.tls_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(tls_) != 1) {
