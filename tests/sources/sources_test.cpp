@@ -22,6 +22,7 @@
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "core/field_path.h"
@@ -219,6 +220,54 @@ TEST_F(SourcesTest, GzipFilesAreReadOnceAndATruncatedOneKeepsItsGoodLines) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(recorder_->docs().size(), docs.size());
   again->stop();
+}
+
+// Zeek writes its TSV logs with a `#` header (#separator ... #fields, #types)
+// once at the top; a followed file hands rows over in batches that come long
+// after the header, and across a restart that resumes mid-file.
+TEST_F(SourcesTest, FollowedZeekTsvLogKeepsItsHeaderAcrossBatchesAndRestarts) {
+  VIGIL_REQUIRE_DATA(zeek, "logs/otrf/zeek/LSASS_campaign_01");
+  std::vector<std::string> header, rows;
+  std::istringstream text(testing::read_file(zeek / "conn.log"));
+  for (std::string l; std::getline(text, l);) {
+    if (l.empty() || l.rfind("#close", 0) == 0) continue;
+    (l.front() == '#' ? header : rows).push_back(l);
+  }
+  ASSERT_EQ(header.size(), 8u);
+  ASSERT_GT(rows.size(), 100u);
+  auto uid = [](const std::string& row) {  // the second TSV column
+    const size_t a = row.find('\t') + 1;
+    return row.substr(a, row.find('\t', a) - a);
+  };
+  const fs::path log = dir_ / "conn.log";
+  auto write_rows = [&](size_t from, size_t to) {
+    std::string text;
+    for (size_t i = from; i < to; ++i) text += rows[i] + "\n";
+    append(log, text);
+  };
+  std::string head;
+  for (const auto& h : header) head += h + "\n";
+  append(log, head);
+  auto src = file_source("conn.log", "zeek");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  write_rows(0, 10);
+  recorder_->wait_for(10);
+  write_rows(10, 40);  // a later batch: no header in it
+  recorder_->wait_for(40);
+  src->stop();
+  write_rows(40, rows.size());  // written while vigil is down
+  append(log, "#close\t2023-08-16-01-40-00\n");
+  auto again = file_source("conn.log", "zeek");
+  const auto docs = recorder_->wait_for(rows.size());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  again->stop();
+  ASSERT_EQ(recorder_->docs().size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(field(docs[i], "error.type"), "<absent>") << rows[i];
+    EXPECT_EQ(field(docs[i], "uid"), uid(rows[i])) << i;
+  }
+  EXPECT_EQ(field(docs[0], "source.ip"), "192.168.1.41");
+  EXPECT_EQ(field(docs[0], "destination.port"), "53");
 }
 
 SourceConfig syslog_config(size_t max_bytes = 64 << 10) {
