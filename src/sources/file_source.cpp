@@ -65,11 +65,13 @@ bool is_gz(const std::string& path) {
 
 class FileSource final : public Source {
  public:
-  FileSource(const SourceConfig& config, Pipeline& pipeline, std::string state_file)
+  FileSource(const SourceConfig& config, Pipeline& pipeline, std::string state_file,
+             const SourceCounters& counters)
       : config_(config),
         pipeline_(pipeline),
         state_file_(std::move(state_file)),
         batch_(config.decoder, config.batch_lines) {
+    stats_.exported = counters;
     load_state();
     thread_ = std::thread([this] { run(); });
   }
@@ -244,7 +246,7 @@ class FileSource final : public Source {
         if (t.partial.size() > kMaxLineBytes) {  // a line without end: hand over what we have
           emit(t, t.partial);
           t.partial.clear();
-          ++stats_.truncated;
+          stats_.add_truncated();
         }
         break;
       }
@@ -310,7 +312,7 @@ class FileSource final : public Source {
                       outcome.failure->message);
         return;
       }
-      stats_.lines += n;
+      stats_.add_lines(n);
     }
     const uint64_t committed = t.read_to - t.partial.size();
     if (committed != t.offset) {
@@ -364,7 +366,8 @@ class FileSource final : public Source {
 }  // namespace
 
 Result<std::unique_ptr<Source>> start_file_source(const SourceConfig& config, Pipeline& pipeline,
-                                                  const std::string& state_dir) {
+                                                  const std::string& state_dir,
+                                                  const SourceCounters& counters) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) {
@@ -372,7 +375,7 @@ Result<std::unique_ptr<Source>> start_file_source(const SourceConfig& config, Pi
                                                   state_dir, ec.message()));
   }
   return std::unique_ptr<Source>(
-      new FileSource(config, pipeline, state_dir + "/" + config.name + ".positions"));
+      new FileSource(config, pipeline, state_dir + "/" + config.name + ".positions", counters));
 }
 
 }  // namespace vigil

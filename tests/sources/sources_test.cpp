@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "core/field_path.h"
+#include "metrics/registry.h"
 #include "support/test_data.h"
 
 namespace vigil {
@@ -282,8 +283,9 @@ SourceConfig syslog_config(size_t max_bytes = 64 << 10) {
   return s;
 }
 
-std::unique_ptr<Source> syslog_source(Pipeline& p, const SourceConfig& s) {
-  auto src = start_syslog_source(s, p);
+std::unique_ptr<Source> syslog_source(Pipeline& p, const SourceConfig& s,
+                                      const SourceCounters& counters = {}) {
+  auto src = start_syslog_source(s, p, counters);
   EXPECT_TRUE(src.has_value()) << (src ? "" : src.error().message);
   return src ? std::move(*src) : nullptr;
 }
@@ -472,7 +474,9 @@ TEST_F(SourcesTest, UdpFloodBeyondTheQueueIsCountedAsDrops) {
   SourceConfig config = syslog_config();
   config.tcp.clear();
   config.batch_lines = 10;
-  auto src = syslog_source(*pipeline_, config);
+  metrics::Registry registry;  // what the daemon serves on /metrics
+  const auto counters = register_source_counters(registry, {"syslog"});
+  auto src = syslog_source(*pipeline_, config, counters[0]);
   ASSERT_TRUE(src);
   const int fd = connect_loopback(src->udp_port(), SOCK_DGRAM);
   ASSERT_GE(fd, 0);
@@ -500,6 +504,14 @@ TEST_F(SourcesTest, UdpFloodBeyondTheQueueIsCountedAsDrops) {
   const auto docs = recorder_->docs();
   EXPECT_EQ(docs.size(), stats.lines.load());
   EXPECT_EQ(stats.lines + stats.dropped, kSent);
+  const std::string exposition = registry.render();
+  for (const auto& [outcome, n] : {std::pair<std::string, uint64_t>{"accepted", stats.lines},
+                                   {"dropped", stats.dropped},
+                                   {"truncated", 0}}) {
+    const std::string sample = fmt::format(
+        "vigil_source_messages_total{{source=\"syslog\",outcome=\"{}\"}} {}\n", outcome, n);
+    EXPECT_NE(exposition.find(sample), std::string::npos) << sample << exposition;
+  }
   const auto seqs = sequence_numbers(docs);
   EXPECT_EQ(std::set<int>(seqs.begin(), seqs.end()).size(), seqs.size());  // no repeats
   for (int s : seqs) EXPECT_TRUE(s >= 0 && s < static_cast<int>(kSent)) << s;
