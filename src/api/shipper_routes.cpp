@@ -266,12 +266,15 @@ void reply_bulk_error(httplib::Response& res, int status, std::string_view type,
 
 void write_bulk_reply(httplib::Response& res, const std::vector<BulkItem>& items,
                       std::chrono::steady_clock::time_point started) {
+  // Elasticsearch's order: took, errors, items (Beats read it as a stream).
+  bool any_error = false;
+  for (const BulkItem& it : items) any_error |= !it.error.empty();
   fmt::memory_buffer out;
   JsonObjectWriter w(out);
   w.field("took", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            std::chrono::steady_clock::now() - started)
                                            .count()));
-  bool any_error = false;
+  w.field("errors", any_error);
   auto& list = w.raw_field("items");
   list.push_back('[');
   for (size_t i = 0; i < items.size(); ++i) {
@@ -288,7 +291,6 @@ void write_bulk_reply(httplib::Response& res, const std::vector<BulkItem>& items
       r.field("result", "created");
       r.field("status", it.status);
     } else {
-      any_error = true;
       r.field("status", it.status);
       JsonObjectWriter e(r.raw_field("error"));
       e.field("type", it.error_type);
@@ -299,7 +301,6 @@ void write_bulk_reply(httplib::Response& res, const std::vector<BulkItem>& items
     list.push_back('}');
   }
   list.push_back(']');
-  w.field("errors", any_error);
   w.close();
   res.set_header("X-elastic-product", "Elasticsearch");
   reply_json(res, 200, out);

@@ -67,6 +67,9 @@ TEST(ElasticBulk, FilebeatAndLogstashBodyWithAMalformedDocKeepsTheGoodOnes) {
   EXPECT_GE(reply["took"].get<int64_t>(), 0);
   EXPECT_EQ(reply["errors"], true);
   ASSERT_EQ(reply["items"].size(), 4u) << res->body;
+  // In Elasticsearch's order: Beats read the reply as a stream.
+  EXPECT_LT(res->body.find("\"took\""), res->body.find("\"errors\""));
+  EXPECT_LT(res->body.find("\"errors\""), res->body.find("\"items\""));
 
   // Items come back in request order, keyed by their action.
   const auto& created = reply["items"][0]["create"];
