@@ -2,6 +2,9 @@
 // source.ip with client errors on >= N distinct url.path within 5 minutes)
 // run by the real Sigma engine over the access decoder's events of the Elastic
 // Apache sample. The expected sources are counted here from the raw text.
+// The sample stamps every line HH:05:SS (84 hours, minute always 05, seconds
+// not in order within the minute): each hour's traffic sits in one minute, so
+// a 5-minute window holds an hour of it, and events arrive out of order.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
