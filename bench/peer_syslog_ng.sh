@@ -5,6 +5,11 @@
 # events, and less than vigil does (no normalization, no PII scan, no index).
 #
 #   bench/peer_syslog_ng.sh CORPUS [WORKDIR]
+#   PARSE=syslog bench/peer_syslog_ng.sh SYSLOG_FILE [WORKDIR]
+#
+# With PARSE=syslog the file holds BSD syslog lines (issue 7's sshd figure):
+# syslog-ng parses each line's syslog header (its file source's default) and
+# writes host, program, pid, message and time as JSON lines.
 #
 # syslog-ng never exits at the end of a file, so the run ends when its own
 # statistics say the destination has written every line; wall time is from
@@ -21,6 +26,18 @@ command -v syslog-ng >/dev/null || { echo "peer_syslog_ng.sh: syslog-ng not inst
 EVENTS=$(grep -c . "$CORPUS")
 VERSION=$(syslog-ng --version | sed -n "s/^Installer-Version: *//p" | head -1)
 
+if [[ ${PARSE:-json} == syslog ]]; then
+  SOURCE_FLAGS="flags(no-multi-line)"
+  PARSER=""
+  LOG_PARSER=""
+  TEMPLATE='$(format-json HOST=$HOST PROGRAM=$PROGRAM PID=$PID MESSAGE=$MSG ISODATE=$ISODATE)'
+else
+  SOURCE_FLAGS="flags(no-parse)"
+  PARSER='parser p_json { json-parser(prefix(".json.")); };'
+  LOG_PARSER="parser(p_json);"
+  TEMPLATE='$(format-json --key .json.* --rekey .json.* --shift 6)'
+fi
+
 cat >"$WORK/syslog-ng.conf" <<EOF
 @version: ${VERSION%.*}
 options {
@@ -28,13 +45,13 @@ options {
   stats-freq(0); stats-level(1); log-msg-size(1048576); flush-lines(1000);
 };
 source s_corpus {
-  file("$CORPUS" flags(no-parse) follow-freq(0.01) log-fetch-limit(10000) log-iw-size(100000));
+  file("$CORPUS" $SOURCE_FLAGS follow-freq(0.01) log-fetch-limit(10000) log-iw-size(100000));
 };
-parser p_json { json-parser(prefix(".json.")); };
+$PARSER
 destination d_out {
-  file("$WORK/out.ndjson" template("\$(format-json --key .json.* --rekey .json.* --shift 6)\n"));
+  file("$WORK/out.ndjson" template("${TEMPLATE}\n"));
 };
-log { source(s_corpus); parser(p_json); destination(d_out); flags(flow-control); };
+log { source(s_corpus); $LOG_PARSER destination(d_out); flags(flow-control); };
 EOF
 
 rm -f "$WORK/out.ndjson" "$WORK/persist"

@@ -98,6 +98,7 @@ void HttpServer::stop() {
 
 bool HttpServer::authorize(const httplib::Request& req, httplib::Response& res) const {
   if (auth_.allows(req.get_header_value("Authorization"))) return true;
+  if (reply_shipper_unauthorized(req, res)) return false;
   res.status = 401;
   res.set_header("WWW-Authenticate", "Bearer realm=\"vigil\"");
   res.set_content(R"({"error":"missing or invalid bearer token"})", "application/json");

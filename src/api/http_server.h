@@ -62,6 +62,8 @@ class HttpServer {
  private:
   void install_routes();
   bool authorize(const httplib::Request& req, httplib::Response& res) const;
+  // The 401/403 in the shape Beats or HEC clients read; false for other paths.
+  static bool reply_shipper_unauthorized(const httplib::Request& req, httplib::Response& res);
   void post_events(const httplib::Request& req, httplib::Response& res);
   void get_events(const httplib::Request& req, httplib::Response& res);
   void get_alerts(const httplib::Request& req, httplib::Response& res);

@@ -34,7 +34,8 @@ int run_daemon(const Overrides& overrides) {
     return engine.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
   }
   auto sources =
-      start_sources(*config, (*engine)->pipeline(), config->storage.data_dir + "/sources");
+      start_sources(*config, (*engine)->pipeline(), config->storage.data_dir + "/sources",
+                    &(*engine)->metrics().registry);
   if (!sources) {
     spdlog::error("{}", sources.error().message);
     return sources.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;

@@ -9,6 +9,9 @@
 //    the lines (their batch completed), so a restart neither skips nor repeats.
 //  * A last line without a newline is read once the file stopped growing for
 //    a few polls.
+//  * Zeek TSV: the `#` header of a file (#separator ... #fields, #types) is
+//    remembered and put before every batch of its rows, since a decoder sees
+//    one batch at a time; after a restart it is read again from the file.
 #include <fmt/format.h>
 #include <glob.h>
 #include <spdlog/spdlog.h>
@@ -49,7 +52,12 @@ struct Tracked {
   bool gz_done = false;
   bool gone = false;  // no path names this inode any more
   size_t line_no = 0;
+  std::vector<std::string> header;  // Zeek TSV: the file's `#` lines
 };
+
+bool is_zeek_header(std::string_view line) {
+  return !line.empty() && line.front() == '#' && line.substr(0, 6) != "#close";
+}
 
 bool is_gz(const std::string& path) {
   return path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
@@ -57,11 +65,13 @@ bool is_gz(const std::string& path) {
 
 class FileSource final : public Source {
  public:
-  FileSource(const SourceConfig& config, Pipeline& pipeline, std::string state_file)
+  FileSource(const SourceConfig& config, Pipeline& pipeline, std::string state_file,
+             const SourceCounters& counters)
       : config_(config),
         pipeline_(pipeline),
         state_file_(std::move(state_file)),
         batch_(config.decoder, config.batch_lines) {
+    stats_.exported = counters;
     load_state();
     thread_ = std::thread([this] { run(); });
   }
@@ -175,8 +185,10 @@ class FileSource final : public Source {
       spdlog::info("source {}: {} was truncated; reading it from the start", config_.name, t.path);
       t.offset = t.read_to = 0;
       t.partial.clear();
+      t.header.clear();
       save_state();
     }
+    if (keeps_header_ && t.header.empty() && t.read_to > 0) reread_header(t);
     std::fseek(t.file, static_cast<long>(t.read_to), SEEK_SET);
     std::string buf(kReadBytes, '\0');
     bool grew = false;
@@ -234,7 +246,7 @@ class FileSource final : public Source {
         if (t.partial.size() > kMaxLineBytes) {  // a line without end: hand over what we have
           emit(t, t.partial);
           t.partial.clear();
-          ++stats_.truncated;
+          stats_.add_truncated();
         }
         break;
       }
@@ -252,16 +264,43 @@ class FileSource final : public Source {
 
   void emit(Tracked& t, std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (batch_.empty()) batch_first_line_ = t.line_no + 1;
+    const bool header_line = keeps_header_ && is_zeek_header(line);
+    if (header_line) {
+      if (line.substr(0, 10) == "#separator") t.header.clear();  // a new header block
+      t.header.emplace_back(line);
+    }
+    if (batch_.empty()) {
+      batch_first_line_ = t.line_no + 1;
+      batch_header_lines_ = 0;
+      if (!header_line && !t.header.empty()) {
+        // Numbered as if they stood right before the batch's first row.
+        for (const auto& h : t.header) batch_.add(h);
+        batch_header_lines_ = t.header.size();
+        batch_first_line_ =
+            batch_first_line_ > batch_header_lines_ ? batch_first_line_ - batch_header_lines_ : 1;
+      }
+    }
     ++t.line_no;
     batch_.add(line);
+  }
+
+  // After a restart in the middle of a Zeek TSV file: its leading `#` lines.
+  void reread_header(Tracked& t) {
+    std::ifstream in(t.path, std::ios::binary);
+    uint64_t at = 0;
+    for (std::string line; at < t.read_to && std::getline(in, line);) {
+      at += line.size() + 1;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!is_zeek_header(line)) break;
+      t.header.push_back(std::move(line));
+    }
   }
 
   // Hands the batch to the pipeline, waits until it is taken, then commits
   // the position (what was read, minus an incomplete last line).
   void flush(const FileKey& key, Tracked& t) {
     if (!batch_.empty()) {
-      const size_t n = batch_.lines();
+      const size_t n = batch_.lines() - batch_header_lines_;
       auto ticket = pipeline_.submit(batch_.take(batch_first_line_), SubmitMode::kBlock);
       if (!ticket) {
         spdlog::error("source {}: {}: {}", config_.name, t.path, ticket.error().message);
@@ -273,7 +312,7 @@ class FileSource final : public Source {
                       outcome.failure->message);
         return;
       }
-      stats_.lines += n;
+      stats_.add_lines(n);
     }
     const uint64_t committed = t.read_to - t.partial.size();
     if (committed != t.offset) {
@@ -312,6 +351,8 @@ class FileSource final : public Source {
   const std::string state_file_;
   LineBatch batch_;
   size_t batch_first_line_ = 1;
+  size_t batch_header_lines_ = 0;  // repeated header lines at the batch's start
+  const bool keeps_header_ = config_.decoder == "zeek";
   std::map<FileKey, Tracked> files_;
   std::map<FileKey, uint64_t> saved_;
   std::set<FileKey> drained_;
@@ -325,7 +366,8 @@ class FileSource final : public Source {
 }  // namespace
 
 Result<std::unique_ptr<Source>> start_file_source(const SourceConfig& config, Pipeline& pipeline,
-                                                  const std::string& state_dir) {
+                                                  const std::string& state_dir,
+                                                  const SourceCounters& counters) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) {
@@ -333,7 +375,7 @@ Result<std::unique_ptr<Source>> start_file_source(const SourceConfig& config, Pi
                                                   state_dir, ec.message()));
   }
   return std::unique_ptr<Source>(
-      new FileSource(config, pipeline, state_dir + "/" + config.name + ".positions"));
+      new FileSource(config, pipeline, state_dir + "/" + config.name + ".positions", counters));
 }
 
 }  // namespace vigil

@@ -11,16 +11,41 @@
 
 #include "config/config.h"
 #include "core/error.h"
+#include "metrics/counter.h"
 #include "pipeline/pipeline.h"
+
+namespace vigil::metrics {
+class Registry;
+}
 
 namespace vigil {
 
-// Counters a source keeps; read by tests, logged at shutdown.
+// Where a source's counts also go when the daemon exports them on /metrics
+// (vigil_source_messages_total{source,outcome}); null: not exported.
+struct SourceCounters {
+  metrics::Counter* accepted = nullptr;
+  metrics::Counter* dropped = nullptr;
+  metrics::Counter* truncated = nullptr;
+};
+
+// Counters a source keeps; read by tests, logged at shutdown, mirrored to
+// `exported` when set.
 struct SourceStats {
   std::atomic<uint64_t> lines{0};      // handed to the pipeline
   std::atomic<uint64_t> dropped{0};    // UDP only: the queue was full
   std::atomic<uint64_t> truncated{0};  // messages cut at max_message_bytes
   std::atomic<uint64_t> connections{0};
+  SourceCounters exported;
+
+  void add_lines(uint64_t n) { add(lines, exported.accepted, n); }
+  void add_dropped(uint64_t n) { add(dropped, exported.dropped, n); }
+  void add_truncated() { add(truncated, exported.truncated, 1); }
+
+ private:
+  static void add(std::atomic<uint64_t>& count, metrics::Counter* mirror, uint64_t n) {
+    count += n;
+    if (mirror) mirror->inc(n);
+  }
 };
 
 class Source {
@@ -36,13 +61,21 @@ class Source {
 };
 
 // Starts every configured source. `state_dir` holds the file sources'
-// positions. Errors: kConfig (unknown decoder, bad address), kIo (bind,
-// TLS files).
+// positions; with a registry, their counts are exported in it. Errors:
+// kConfig (unknown decoder, bad address), kIo (bind, TLS files).
 Result<std::vector<std::unique_ptr<Source>>> start_sources(const Config& config, Pipeline& pipeline,
-                                                           const std::string& state_dir);
+                                                           const std::string& state_dir,
+                                                           metrics::Registry* registry = nullptr);
+
+// vigil_source_messages_total{source,outcome=accepted|dropped|truncated}
+// registered in `registry`, one row per configured source, in config order.
+std::vector<SourceCounters> register_source_counters(metrics::Registry& registry,
+                                                     const std::vector<std::string>& names);
 
 Result<std::unique_ptr<Source>> start_file_source(const SourceConfig& config, Pipeline& pipeline,
-                                                  const std::string& state_dir);
-Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, Pipeline& pipeline);
+                                                  const std::string& state_dir,
+                                                  const SourceCounters& counters = {});
+Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, Pipeline& pipeline,
+                                                    const SourceCounters& counters = {});
 
 }  // namespace vigil

@@ -21,6 +21,7 @@
 #include <set>
 #include <thread>
 
+#include "metrics/registry.h"
 #include "sources/line_batch.h"
 #include "sources/sources.h"
 #include "sources/syslog_framing.h"
@@ -86,8 +87,10 @@ Result<std::pair<int, uint16_t>> bind_socket(const Endpoint& e, int type) {
 
 class SyslogSource final : public Source {
  public:
-  SyslogSource(const SourceConfig& config, Pipeline& pipeline)
-      : config_(config), pipeline_(pipeline) {}
+  SyslogSource(const SourceConfig& config, Pipeline& pipeline, const SourceCounters& counters)
+      : config_(config), pipeline_(pipeline) {
+    stats_.exported = counters;
+  }
   ~SyslogSource() override {
     stop();
     if (tls_) SSL_CTX_free(tls_);
@@ -149,6 +152,10 @@ class SyslogSource final : public Source {
     tls_ = SSL_CTX_new(TLS_server_method());
     if (tls_ == nullptr) return make_error(ErrorCode::kIo, "TLS: cannot create a context");
     SSL_CTX_set_min_proto_version(tls_, TLS1_2_VERSION);
+    // No TLS 1.3 session tickets: a sender that writes and closes without
+    // reading them leaves them unread, its kernel answers with a reset, and
+    // the reset discards the last messages still in our receive buffer.
+    SSL_CTX_set_num_tickets(tls_, 0);
     if (SSL_CTX_use_certificate_chain_file(tls_, config_.tls_cert.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(tls_, config_.tls_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(tls_) != 1) {
@@ -166,9 +173,9 @@ class SyslogSource final : public Source {
     const size_t n = batch.lines();
     auto ticket = pipeline_.submit(batch.take(), mode);
     if (ticket) {
-      stats_.lines += n;
+      stats_.add_lines(n);
     } else {
-      stats_.dropped += n;  // UDP with a full queue, or the store is failing
+      stats_.add_dropped(n);  // UDP with a full queue, or the store is failing
     }
   }
 
@@ -190,7 +197,7 @@ class SyslogSource final : public Source {
           while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\0')) msg.remove_suffix(1);
           if (msg.size() > config_.max_message_bytes) {
             msg = msg.substr(0, config_.max_message_bytes);
-            ++stats_.truncated;
+            stats_.add_truncated();
           }
           if (!msg.empty()) batch.add(msg);
         }
@@ -239,7 +246,7 @@ class SyslogSource final : public Source {
     SyslogFramer framer(config_.max_message_bytes);
     std::string buf(65536, '\0');
     auto on_message = [&](std::string_view msg, bool cut) {
-      if (cut) ++stats_.truncated;
+      if (cut) stats_.add_truncated();
       batch.add(msg);
       if (batch.full()) submit(batch, SubmitMode::kBlock);
     };
@@ -289,24 +296,44 @@ class SyslogSource final : public Source {
 
 }  // namespace
 
-Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config,
-                                                    Pipeline& pipeline) {
-  auto source = std::make_unique<SyslogSource>(config, pipeline);
+Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, Pipeline& pipeline,
+                                                    const SourceCounters& counters) {
+  auto source = std::make_unique<SyslogSource>(config, pipeline, counters);
   if (auto r = source->start(); !r) return tl::unexpected(r.error());
   return std::unique_ptr<Source>(std::move(source));
 }
 
+std::vector<SourceCounters> register_source_counters(metrics::Registry& registry,
+                                                     const std::vector<std::string>& names) {
+  auto& table = registry.counter_table(
+      "vigil_source_messages_total",
+      "Messages a source read: accepted (handed to the pipeline), dropped (UDP, queue full), "
+      "truncated (cut at max_message_bytes)",
+      {metrics::LabelDim::fixed("source", names),
+       metrics::LabelDim::fixed("outcome", {"accepted", "dropped", "truncated"})});
+  std::vector<SourceCounters> out;
+  for (size_t i = 0; i < names.size(); ++i)
+    out.push_back({&table.at(i, 0), &table.at(i, 1), &table.at(i, 2)});
+  return out;
+}
+
 Result<std::vector<std::unique_ptr<Source>>> start_sources(const Config& config, Pipeline& pipeline,
-                                                           const std::string& state_dir) {
+                                                           const std::string& state_dir,
+                                                           metrics::Registry* registry) {
   std::vector<std::unique_ptr<Source>> out;
   const DecoderCatalog catalog = decoder_catalog(config);
-  for (const auto& s : config.sources) {
+  std::vector<std::string> names;
+  for (const auto& s : config.sources) names.push_back(s.name);
+  std::vector<SourceCounters> counters(config.sources.size());
+  if (registry != nullptr && !names.empty()) counters = register_source_counters(*registry, names);
+  for (size_t i = 0; i < config.sources.size(); ++i) {
+    const SourceConfig& s = config.sources[i];
     if (auto d = make_decoder(s.decoder, catalog); !d) {
       return make_error(ErrorCode::kConfig,
                         fmt::format("source {}: {}", s.name, d.error().message));
     }
-    auto started = s.type == "file" ? start_file_source(s, pipeline, state_dir)
-                                    : start_syslog_source(s, pipeline);
+    auto started = s.type == "file" ? start_file_source(s, pipeline, state_dir, counters[i])
+                                    : start_syslog_source(s, pipeline, counters[i]);
     if (!started) return tl::unexpected(started.error());
     out.push_back(std::move(*started));
   }
