@@ -42,21 +42,21 @@ bool EntityHistory::remember(std::vector<uint64_t>& seen, uint64_t hash, size_t 
   return known;
 }
 
-std::optional<double> EntityHistory::nearest_km(behavior::GeoPoint p) const {
-  std::optional<double> best;
-  for (const Place& s : spots_) {
-    const double d = behavior::distance_km(p, s.point);
-    if (!best || d < *best) best = d;
+std::optional<EntityHistory::Nearest> EntityHistory::nearest(behavior::GeoPoint p) const {
+  std::optional<Nearest> best;
+  for (size_t i = 0; i < spots_.size(); ++i) {
+    const double d = behavior::distance_km(p, spots_[i].point);
+    if (!best || d < best->km) best = Nearest{i, d};
   }
   return best;
 }
 
-void EntityHistory::learn_place(behavior::GeoPoint p) {
-  for (Place& s : spots_) {
-    if (behavior::distance_km(p, s.point) <= kSamePlaceKm) {
-      s.weight += 1;
-      return;
-    }
+// The distances were computed once for the feature: a place within
+// kSamePlaceKm of the nearest spot is that spot.
+void EntityHistory::learn_place(behavior::GeoPoint p, const std::optional<Nearest>& near) {
+  if (near && near->km <= kSamePlaceKm) {
+    spots_[near->index].weight += 1;
+    return;
   }
   if (spots_.size() >= kMaxPlaces) {
     // Replace the least visited place: a new city must be able to become usual.
@@ -74,7 +74,9 @@ HistoryView EntityHistory::observe(const EventFacts& facts, const Limits& limits
   HistoryView view;
   view.events = events_;
   if (volumes_ > 0) view.usual_kb = std::expm1(log_kb_mean_);
-  if (o.point) view.nearest_km = nearest_km(*o.point);
+  std::optional<Nearest> near;
+  if (o.point) near = nearest(*o.point);
+  if (near) view.nearest_km = near->km;
 
   // Novelty against what was seen before this event; an entity too young to
   // have habits has no novelty.
@@ -117,7 +119,7 @@ HistoryView EntityHistory::observe(const EventFacts& facts, const Limits& limits
     log_kb_mean_ +=
         (x - log_kb_mean_) / std::min<double>(static_cast<double>(volumes_), kVolumeMemory);
   }
-  if (o.point) learn_place(*o.point);
+  if (o.point) learn_place(*o.point, near);
   hours_[static_cast<size_t>(hour)] += 1;
   hours_total_ += 1;
   if (hours_total_ > kHourMemory) {

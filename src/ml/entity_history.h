@@ -54,8 +54,13 @@ class EntityHistory {
 
   void decay_to(int64_t time_s, double half_life_s);
   static bool remember(std::vector<uint64_t>& seen, uint64_t hash, size_t cap);
-  std::optional<double> nearest_km(behavior::GeoPoint p) const;
-  void learn_place(behavior::GeoPoint p);
+  struct Nearest {
+    size_t index = 0;
+    double km = 0;
+  };
+  // The closest usual place; nullopt when there is none yet.
+  std::optional<Nearest> nearest(behavior::GeoPoint p) const;
+  void learn_place(behavior::GeoPoint p, const std::optional<Nearest>& nearest);
 
   uint64_t events_ = 0;
   int64_t last_s_ = 0;
