@@ -172,12 +172,20 @@ TEST(MlDetector, TrainsInTheBackgroundAndSwapsAtomically) {
     return std::shared_ptr<const TrainedModel>();
   };
   feed(*d, traffic.days(0, 7, 10), sink);
-  const auto first = wait_for_generation(1);
-  ASSERT_NE(first, nullptr) << "no background training within 10 s";
+  ASSERT_NE(wait_for_generation(1), nullptr) << "no background training within 10 s";
+  // A training may have started before the last rows arrived: wait until
+  // the trainer has been idle for several intervals (no new rows, no swap).
+  for (int stable = 0, i = 0; stable < 8 && i < 400; ++i) {
+    const uint64_t seen = d->trainings();
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    stable = d->trainings() == seen ? stable + 1 : 0;
+  }
+  const auto first = d->model("general");
   const FeatureRow probe{0.5f, 0.8f, 0.1f, 0.9f, 5.0f, 1.0f, 1.5f, 0.1f};
   const double before = *first->forest.score_sample(probe);
 
   // Until the next swap every reader gets the very same model.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(d->model("general"), first);
   feed(*d, traffic.days(7, 14, 10), sink);
   const auto second = wait_for_generation(first->header.generation + 1);
