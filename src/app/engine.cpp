@@ -87,6 +87,16 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     engine->behavior_ = *detector;
     stages.detectors.push_back(engine->behavior_);
   }
+  if (config.ml.enabled) {
+    ml::MlDetector::Options ml_options;
+    if (options.with_store)
+      ml_options.model_dir = std::filesystem::path(config.storage.data_dir) / "ml";
+    auto detector = ml::MlDetector::create(config.ml, stages.sanitizer, engine->metrics_.get(),
+                                           std::move(ml_options));
+    if (!detector) return tl::unexpected(detector.error());
+    engine->ml_ = *detector;
+    stages.detectors.push_back(engine->ml_);
+  }
   stages.alerts = engine->alerts_.get();
   stages.metrics = engine->metrics_.get();
   engine->pipeline_ = std::make_unique<Pipeline>(config, std::move(stages), std::move(store));

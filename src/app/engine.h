@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "intel/intel_service.h"
 #include "metrics/vigil_metrics.h"
+#include "ml/ml_detector.h"
 #include "pipeline/pipeline.h"
 
 namespace vigil {
@@ -34,6 +35,7 @@ class Engine {
   intel::IntelService* intel() { return intel_.get(); }  // null: intel.enabled false
   // Null when behavior.enabled is false.
   behavior::BehaviorDetector* behavior() { return behavior_.get(); }
+  ml::MlDetector* ml() { return ml_.get(); }  // null when ml.enabled is false
   const Config& config() const { return config_; }
 
  private:
@@ -45,6 +47,7 @@ class Engine {
   std::unique_ptr<DetectionStage> detection_;
   std::unique_ptr<intel::IntelService> intel_;  // stops after the pipeline, before alerts
   std::shared_ptr<behavior::BehaviorDetector> behavior_;
+  std::shared_ptr<ml::MlDetector> ml_;
   std::unique_ptr<Pipeline> pipeline_;  // last: stops before what it uses
 };
 

@@ -238,6 +238,39 @@ struct BehaviorConfig {
   int flush_interval_s = 60;  // baselines written to behavior.db this often
 };
 
+// The Isolation Forest detector (`ml:`, docs/ml.md): a `general` model and
+// one per event type, each trained in the background on a reservoir sample of
+// recent events' features and persisted under <data_dir>/ml/.
+struct MlSeverityThresholds {
+  // On the anomaly score −score_samples (0.5 = typical, → 1 = isolated at once).
+  double low = 0.6;  // an alert needs at least this (and the contamination cut)
+  double medium = 0.65;
+  double high = 0.72;
+  double critical = 0.8;
+};
+
+struct MlConfig {
+  bool enabled = true;
+  std::string entity = "user";  // user | host | source_ip: whose history the features use
+  int n_estimators = 100;
+  int max_samples = 256;                 // rows per tree (at most the training rows)
+  double contamination = 0.005;          // share of training rows past the model's alert cut
+  uint64_t reservoir_size = 4096;        // training rows kept per model
+  uint64_t reservoir_horizon = 1000000;  // the sample favours the last this many events; 0 = all
+  double retrain_interval_s = 600;       // background retraining this often
+  uint64_t min_training_rows = 1000;     // no model (so no alert) before this many rows
+  bool per_event_type = true;            // a model per event.action besides `general`
+  int max_event_types = 32;              // event types beyond this share only `general`
+  uint64_t max_entities = 100000;        // per-entity history, least recently seen evicted
+  int max_values = 64;                   // per entity: IPs, resources, places remembered
+  int novelty_min_events = 10;           // novelty flags stay 0 for younger entities
+  double rate_half_life_s = 3600;        // event rate and failure ratio forget this fast
+  std::vector<std::string> query_fields = {"db.statement", "db.query.text", "query", "sql.query",
+                                           "sql"};
+  MlSeverityThresholds severity{};
+  uint64_t seed = 0;  // training randomness (per model and generation)
+};
+
 struct MetricsConfig {
   int max_event_type_labels = 64;
 };
@@ -303,6 +336,7 @@ struct Config {
   std::vector<SourceConfig> sources;
   IntelConfig intel;
   BehaviorConfig behavior;
+  MlConfig ml;
 };
 
 // The embedded defaults (what `vigil run` uses with no --config).

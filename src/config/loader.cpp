@@ -454,6 +454,59 @@ void validate_behavior(const BehaviorConfig& b, const YAML::Node& at, const Sect
   if (b.flush_interval_s < 1) top.fail(at, "behavior.flush_interval_s must be >= 1");
 }
 
+void read_ml(SectionReader r, MlConfig& c) {
+  r.read("enabled", c.enabled);
+  r.read("entity", c.entity);
+  r.read("n_estimators", c.n_estimators);
+  r.read("max_samples", c.max_samples);
+  r.read("contamination", c.contamination);
+  r.read("reservoir_size", c.reservoir_size);
+  r.read("reservoir_horizon", c.reservoir_horizon);
+  r.read("retrain_interval_s", c.retrain_interval_s);
+  r.read("min_training_rows", c.min_training_rows);
+  r.read("per_event_type", c.per_event_type);
+  r.read("max_event_types", c.max_event_types);
+  r.read("max_entities", c.max_entities);
+  r.read("max_values", c.max_values);
+  r.read("novelty_min_events", c.novelty_min_events);
+  r.read("rate_half_life_s", c.rate_half_life_s);
+  r.read("query_fields", c.query_fields);
+  r.read("seed", c.seed);
+  {
+    SectionReader s(r.child("severity"), "ml.severity", r.file());
+    s.read("low", c.severity.low);
+    s.read("medium", c.severity.medium);
+    s.read("high", c.severity.high);
+    s.read("critical", c.severity.critical);
+    s.finish();
+  }
+  r.finish();
+}
+
+void validate_ml(const MlConfig& m, const YAML::Node& at, const SectionReader& top) {
+  if (m.entity != "user" && m.entity != "host" && m.entity != "source_ip")
+    top.fail(at, "ml.entity must be user, host or source_ip");
+  if (m.n_estimators < 1) top.fail(at, "ml.n_estimators must be >= 1");
+  if (m.max_samples < 2) top.fail(at, "ml.max_samples must be >= 2");
+  if (!(m.contamination > 0 && m.contamination <= 0.5))
+    top.fail(at, "ml.contamination must be in (0, 0.5]");
+  if (m.reservoir_size < 2) top.fail(at, "ml.reservoir_size must be >= 2");
+  if (m.reservoir_horizon != 0 && m.reservoir_horizon < m.reservoir_size)
+    top.fail(at, "ml.reservoir_horizon must be 0 or >= ml.reservoir_size");
+  if (!(m.retrain_interval_s > 0)) top.fail(at, "ml.retrain_interval_s must be > 0");
+  if (m.min_training_rows < 2 || m.min_training_rows > m.reservoir_size)
+    top.fail(at, "ml.min_training_rows must be in [2, ml.reservoir_size]");
+  if (m.max_event_types < 0) top.fail(at, "ml.max_event_types must be >= 0");
+  if (m.max_entities < 1) top.fail(at, "ml.max_entities must be >= 1");
+  if (m.max_values < 1) top.fail(at, "ml.max_values must be >= 1");
+  if (m.novelty_min_events < 0) top.fail(at, "ml.novelty_min_events must be >= 0");
+  if (!(m.rate_half_life_s > 0)) top.fail(at, "ml.rate_half_life_s must be > 0");
+  const auto& s = m.severity;
+  if (!(s.low > 0 && s.low <= s.medium && s.medium <= s.high && s.high <= s.critical &&
+        s.critical <= 1))
+    top.fail(at, "ml.severity must satisfy 0 < low <= medium <= high <= critical <= 1");
+}
+
 void validate(const Config& c, const YAML::Node& root, const SectionReader& top) {
   auto at = [&](const char* section) { return root[section] ? root[section] : root; };
   if (c.storage.synchronous != "full" && c.storage.synchronous != "normal") {
@@ -479,6 +532,7 @@ void validate(const Config& c, const YAML::Node& root, const SectionReader& top)
     top.fail(at("detect"), "detect.correlation limits must be >= 1");
   }
   validate_behavior(c.behavior, at("behavior"), top);
+  validate_ml(c.ml, at("ml"), top);
 }
 
 Config parse(const YAML::Node& root, const std::string& file) {
@@ -530,6 +584,7 @@ Config parse(const YAML::Node& root, const std::string& file) {
   read_sources(top.child("sources"), top, c);
   read_intel(SectionReader(top.child("intel"), "intel", file), c.intel);
   read_behavior(SectionReader(top.child("behavior"), "behavior", file), c.behavior);
+  read_ml(SectionReader(top.child("ml"), "ml", file), c.ml);
   top.finish();
   validate(c, root, top);
   return c;

@@ -1,0 +1,135 @@
+#include "ml/features.h"
+
+#include <xxhash.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "core/strings.h"
+
+namespace vigil::ml {
+namespace {
+
+BehaviorConfig observation_config(const MlConfig& config) {
+  BehaviorConfig b;
+  b.entity = config.entity;
+  b.user_agent_regexes.clear();  // devices are not a feature
+  b.user_agent_fields.clear();
+  b.device_fields.clear();
+  return b;
+}
+
+uint64_t hash_of(std::string_view s) {
+  return XXH3_64bits(s.data(), s.size());
+}
+
+const std::string* string_at(const FieldPath& path, const Value& doc) {
+  const Value* v = path.find(doc);
+  return v != nullptr && v->is_string() && !v->as_string().empty() ? &v->as_string() : nullptr;
+}
+
+}  // namespace
+
+std::span<const std::string> feature_names() {
+  static const std::array<std::string, kFeatureCount> names = {"hour_sin",
+                                                               "hour_cos",
+                                                               "week_sin",
+                                                               "week_cos",
+                                                               "hour_share",
+                                                               "data_volume_kb_log",
+                                                               "volume_vs_usual_log",
+                                                               "resource_count",
+                                                               "event_rate_per_hour_log",
+                                                               "failure_ratio",
+                                                               "new_ip",
+                                                               "new_resource",
+                                                               "new_place",
+                                                               "query_length_log",
+                                                               "query_entropy",
+                                                               "geo_distance_km_log"};
+  return names;
+}
+
+Cyclic cyclic(double value, double period) {
+  const double angle = 2 * std::numbers::pi * value / period;
+  return {std::sin(angle), std::cos(angle)};
+}
+
+double char_entropy(std::string_view s) {
+  if (s.empty()) return 0;
+  std::array<uint32_t, 256> counts{};
+  for (const char c : s) ++counts[static_cast<unsigned char>(c)];
+  double bits = 0;
+  const double n = static_cast<double>(s.size());
+  for (const uint32_t k : counts) {
+    if (k == 0) continue;
+    const double p = k / n;
+    bits -= p * std::log2(p);
+  }
+  return bits;
+}
+
+bool is_failure(std::string_view outcome, std::string_view action) {
+  if (!outcome.empty()) return iequals_ascii(outcome, "failure");
+  const std::string lower = ascii_lower(action);
+  return lower.find("fail") != std::string::npos || lower.find("denied") != std::string::npos ||
+         lower.find("invalid") != std::string::npos;
+}
+
+FactReader::FactReader(const MlConfig& config)
+    : observations_(observation_config(config), nullptr),
+      resource_(canonical::kResource),
+      source_ip_(canonical::kSourceIp),
+      outcome_("event.outcome") {
+  for (const auto& f : config.query_fields) query_fields_.emplace_back(f);
+}
+
+std::optional<EventFacts> FactReader::read(const Event& event) const {
+  auto observation = observations_.read(event);
+  if (!observation) return std::nullopt;
+  EventFacts facts;
+  facts.observation = std::move(*observation);
+  const Value& doc = event.doc;
+  if (const auto* ip = string_at(source_ip_, doc)) facts.ip_hash = hash_of(*ip);
+  if (const std::string& place = facts.observation.place(); !place.empty())
+    facts.place_hash = hash_of(place);
+  if (const Value* r = resource_.find(doc); r != nullptr) {
+    if (r->is_string() && !r->as_string().empty()) {
+      facts.resource_hashes.push_back(hash_of(r->as_string()));
+    } else if (r->is_array()) {
+      for (const Value& item : r->as_array())
+        if (item.is_string() && !item.as_string().empty())
+          facts.resource_hashes.push_back(hash_of(item.as_string()));
+    }
+  }
+  const std::string* outcome = string_at(outcome_, doc);
+  facts.failure = is_failure(outcome ? *outcome : std::string_view(), facts.observation.event_type);
+  for (const auto& f : query_fields_) {
+    if (const auto* q = string_at(f, doc)) {
+      facts.query = *q;
+      break;
+    }
+  }
+  return facts;
+}
+
+void fill_event_features(const EventFacts& facts, FeatureRow& row) {
+  constexpr int64_t kDay = 86400;
+  constexpr int64_t kWeek = 7 * kDay;
+  const int64_t t = facts.observation.time_s;
+  const auto day = cyclic(static_cast<double>(((t % kDay) + kDay) % kDay), kDay);
+  // 1970-01-01 was a Thursday: weeks start on Monday, as behavior::hour_of_week.
+  const auto week = cyclic(static_cast<double>(((t + 3 * kDay) % kWeek + kWeek) % kWeek), kWeek);
+  row[kHourSin] = static_cast<float>(day.sin);
+  row[kHourCos] = static_cast<float>(day.cos);
+  row[kWeekSin] = static_cast<float>(week.sin);
+  row[kWeekCos] = static_cast<float>(week.cos);
+  const double kb = facts.observation.bytes.value_or(0) / 1024.0;
+  row[kDataVolume] = static_cast<float>(std::log1p(kb));
+  row[kResourceCount] = static_cast<float>(facts.resource_hashes.size());
+  const size_t query_length = facts.query ? facts.query->size() : 0;
+  row[kQueryLength] = static_cast<float>(std::log1p(static_cast<double>(query_length)));
+  row[kQueryEntropy] = static_cast<float>(facts.query ? char_entropy(*facts.query) : 0.0);
+}
+
+}  // namespace vigil::ml

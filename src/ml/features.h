@@ -1,0 +1,94 @@
+// The numbers the Isolation Forest sees for one event. Each means something
+// on its own (no hashed identifiers as numbers): cyclic time of day and of
+// week, log data volume, resources touched, the entity's recent event rate
+// and failure ratio, novelty flags against the entity's history, database
+// query length and character entropy, and distance from the entity's usual
+// places; and, because one global model cannot know each entity's habits,
+// the data volume against the entity's usual and how usual the time of day is
+// for it. The schema is versioned: a stored model of another schema is not
+// loaded.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "behavior/observation_reader.h"
+#include "config/config.h"
+#include "core/event.h"
+#include "core/field_path.h"
+
+namespace vigil::ml {
+
+enum Feature : uint32_t {
+  kHourSin,
+  kHourCos,
+  kWeekSin,
+  kWeekCos,
+  kHourShare,      // share of the entity's past events within an hour of this time of day
+  kDataVolume,     // ln(1 + kilobytes)
+  kVolumeVsUsual,  // ln((1 + kilobytes) / (1 + the entity's usual kilobytes))
+  kResourceCount,  // resources named by the event
+  kEventRate,      // ln(1 + the entity's recent events per hour)
+  kFailureRatio,   // share of the entity's recent events that failed
+  kNewIp,          // 1: a source IP this entity was not seen from
+  kNewResource,    // 1: a resource this entity did not touch before
+  kNewPlace,       // 1: a country (network without GeoIP) new for this entity
+  kQueryLength,    // ln(1 + characters of the database query)
+  kQueryEntropy,   // Shannon entropy of the query's bytes, bits per byte
+  kGeoDistance,    // ln(1 + km from the nearest of the entity's usual places)
+  kFeatureCount
+};
+
+// Bump when a feature's meaning changes: stored models of another schema are
+// ignored (they would score a different space).
+inline constexpr uint32_t kFeatureSchema = 1;
+
+using FeatureRow = std::array<float, kFeatureCount>;
+
+// Names in Feature order, as models, alerts and docs show them.
+std::span<const std::string> feature_names();
+
+struct Cyclic {
+  double sin = 0;
+  double cos = 1;
+};
+// `value` on a circle of `period`: 23:59 and 00:00 are neighbours.
+Cyclic cyclic(double value, double period);
+// Shannon entropy of the bytes of `s`, in bits per byte (0 for empty).
+double char_entropy(std::string_view s);
+// Failure by ECS event.outcome, else an action naming a failure.
+bool is_failure(std::string_view outcome, std::string_view action);
+
+// What one event says on its own. Identifiers are kept as 64-bit hashes;
+// the raw entity key lives only as long as the event is processed.
+struct EventFacts {
+  behavior::Observation observation;
+  std::optional<uint64_t> ip_hash;
+  std::optional<uint64_t> place_hash;  // country, else network
+  std::vector<uint64_t> resource_hashes;
+  bool failure = false;
+  std::optional<std::string_view> query;  // points into the event
+};
+
+class FactReader {
+ public:
+  explicit FactReader(const MlConfig& config);
+  // nullopt when the event names no entity.
+  std::optional<EventFacts> read(const Event& event) const;
+
+ private:
+  behavior::ObservationReader observations_;
+  FieldPath resource_, source_ip_, outcome_;
+  std::vector<FieldPath> query_fields_;
+};
+
+// The features that depend on the event alone (time, volume, resources,
+// query); the history features are filled by EntityHistory.
+void fill_event_features(const EventFacts& facts, FeatureRow& row);
+
+}  // namespace vigil::ml

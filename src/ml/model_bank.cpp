@@ -1,0 +1,168 @@
+#include "ml/model_bank.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <xxhash.h>
+
+#include "anomaly/forest_fitting.h"
+#include "ml/features.h"
+
+namespace vigil::ml {
+namespace {
+
+bool single_leaves(const anomaly::FlatForest& f) {
+  return f.node_count() == f.tree_count();
+}
+
+std::shared_ptr<const TrainedModel> make_model(ModelHeader header, anomaly::IsolationForest f) {
+  const bool degenerate = single_leaves(f.forest());
+  return std::make_shared<const TrainedModel>(
+      TrainedModel{std::move(header), std::move(f), degenerate});
+}
+
+}  // namespace
+
+Result<Fitted> fit_model(const ModelHeader& header, const anomaly::FeatureMatrix& rows,
+                         const MlConfig& config) {
+  anomaly::IsolationForestOptions options;
+  options.n_estimators = static_cast<uint32_t>(config.n_estimators);
+  options.max_samples = anomaly::MaxSamples::count(static_cast<uint32_t>(config.max_samples));
+  options.contamination = anomaly::Contamination::share(config.contamination);
+  options.seed = config.seed ^ XXH3_64bits(header.name.data(), header.name.size()) ^
+                 (header.generation * 0x9E3779B97F4A7C15ull);
+  // The steps of IsolationForest::fit, kept apart because the model file
+  // needs the trees as grown.
+  auto plan = anomaly::plan_fit(rows, options);
+  if (!plan) return tl::unexpected(plan.error());
+  auto trees = anomaly::grow_trees(rows, *plan, options);
+  if (!trees) return tl::unexpected(trees.error());
+  auto unscaled = anomaly::IsolationForest::from_trees(*trees, rows.cols, plan->max_samples,
+                                                       anomaly::kAutoOffset, options.path_length);
+  if (!unscaled) return tl::unexpected(unscaled.error());
+  std::vector<double> scores(rows.rows);
+  if (auto r = unscaled->score_samples(rows, scores); !r) return tl::unexpected(r.error());
+  const double offset = anomaly::linear_percentile(scores, 100.0 * options.contamination.fraction);
+  auto forest = anomaly::IsolationForest::from_trees(*trees, rows.cols, plan->max_samples, offset,
+                                                     options.path_length);
+  if (!forest) return tl::unexpected(forest.error());
+  return Fitted{make_model(header, std::move(*forest)), std::move(*trees), plan->max_samples};
+}
+
+ModelSlot::ModelSlot(std::string name, const MlConfig& config)
+    : name_(std::move(name)),
+      reservoir_(config.reservoir_size, kFeatureCount, config.reservoir_horizon,
+                 config.seed ^ XXH3_64bits(name_.data(), name_.size())) {}
+
+void ModelSlot::add(std::span<const float> row) {
+  std::lock_guard lock(mu_);
+  reservoir_.add(row);
+}
+
+std::optional<anomaly::FeatureMatrix> ModelSlot::take_training_rows(uint64_t min_rows) {
+  std::lock_guard lock(mu_);
+  if (reservoir_.size() < min_rows || reservoir_.seen() == seen_at_last_fit_) return std::nullopt;
+  seen_at_last_fit_ = reservoir_.seen();
+  return reservoir_.snapshot();
+}
+
+size_t ModelSlot::reservoir_rows() const {
+  std::lock_guard lock(mu_);
+  return reservoir_.size();
+}
+
+ModelBank::ModelBank(const MlConfig& config, std::filesystem::path dir)
+    : config_(config),
+      dir_(std::move(dir)),
+      general_(std::make_unique<ModelSlot>(std::string(kGeneralModel), config)) {}
+
+Result<size_t> ModelBank::load() {
+  if (dir_.empty()) return size_t{0};
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec)
+    return make_error(ErrorCode::kIo,
+                      fmt::format("cannot create {}: {}", dir_.string(), ec.message()));
+  size_t loaded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    if (entry.path().extension() != ".forest") continue;
+    auto file = read_model_file(entry.path());
+    if (!file) {
+      spdlog::warn("ml: model skipped: {}", file.error().message);
+      continue;
+    }
+    if (file->header.schema != kFeatureSchema || file->forest.feature_count() != kFeatureCount) {
+      spdlog::warn("ml: {} was trained on another feature schema; skipped until retrained",
+                   entry.path().string());
+      continue;
+    }
+    const std::string name = file->header.name;
+    ModelSlot* slot = name == kGeneralModel ? general_.get() : for_event_type(name);
+    if (slot == nullptr) continue;
+    slot->publish(make_model(std::move(file->header), std::move(file->forest)));
+    ++loaded;
+  }
+  if (ec)
+    return make_error(ErrorCode::kIo,
+                      fmt::format("cannot list {}: {}", dir_.string(), ec.message()));
+  return loaded;
+}
+
+ModelSlot* ModelBank::for_event_type(std::string_view type) {
+  if (!config_.per_event_type || !valid_model_name(type) || type == kGeneralModel) return nullptr;
+  const std::string key(type);
+  {
+    std::shared_lock lock(types_mu_);
+    if (auto it = types_.find(key); it != types_.end()) return it->second.get();
+    if (types_.size() >= static_cast<size_t>(config_.max_event_types)) return nullptr;
+  }
+  std::unique_lock lock(types_mu_);
+  if (auto it = types_.find(key); it != types_.end()) return it->second.get();
+  if (types_.size() >= static_cast<size_t>(config_.max_event_types)) return nullptr;
+  auto& slot = types_[key];
+  slot = std::make_unique<ModelSlot>(key, config_);
+  return slot.get();
+}
+
+const ModelSlot* ModelBank::find(std::string_view name) const {
+  if (name == kGeneralModel) return general_.get();
+  std::shared_lock lock(types_mu_);
+  auto it = types_.find(std::string(name));
+  return it == types_.end() ? nullptr : it->second.get();
+}
+
+size_t ModelBank::retrain(int64_t now) {
+  std::lock_guard pass(retrain_mu_);
+  std::vector<ModelSlot*> slots{general_.get()};
+  {
+    std::shared_lock lock(types_mu_);
+    for (auto& [name, slot] : types_) slots.push_back(slot.get());
+  }
+  size_t swapped = 0;
+  for (ModelSlot* slot : slots) {
+    auto rows = slot->take_training_rows(config_.min_training_rows);
+    if (!rows) continue;
+    const auto previous = slot->model();
+    ModelHeader header{slot->name(), kFeatureSchema, rows->rows, now,
+                       previous ? previous->header.generation + 1 : 1};
+    auto fitted = fit_model(header, *rows, config_);
+    if (!fitted) {
+      spdlog::error("ml: training the {} model failed: {}", slot->name(), fitted.error().message);
+      continue;
+    }
+    if (fitted->model->degenerate)
+      spdlog::warn("ml: the {} model's {} training rows are all alike; it raises no alerts",
+                   slot->name(), rows->rows);
+    if (!dir_.empty()) {
+      auto saved =
+          write_model_file(dir_ / model_file_name(slot->name()), header, fitted->trees,
+                           kFeatureCount, fitted->max_samples, fitted->model->forest.offset());
+      if (!saved)
+        spdlog::error("ml: the {} model was not saved: {}", slot->name(), saved.error().message);
+    }
+    slot->publish(std::move(fitted->model));
+    ++swapped;
+  }
+  return swapped;
+}
+
+}  // namespace vigil::ml

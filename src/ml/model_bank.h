@@ -1,0 +1,108 @@
+// The detector's models: `general` and one per event type (up to a cap), each
+// a slot holding a reservoir of recent feature rows and the model currently
+// in use. Training copies a slot's rows, fits outside every lock, writes the
+// model file and swaps the new model in with one atomic store: scoring
+// threads see the old model or the new one, never a mixture, and never wait.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "anomaly/isolation_forest.h"
+#include "config/config.h"
+#include "ml/model_file.h"
+#include "ml/reservoir.h"
+
+namespace vigil::ml {
+
+inline constexpr std::string_view kGeneralModel = "general";
+
+struct TrainedModel {
+  ModelHeader header;
+  anomaly::IsolationForest forest;
+  // Every tree is a single leaf: the training rows were all alike. Such a
+  // model cannot tell anything apart (and sklearn's arithmetic would flag
+  // every row, see src/anomaly/README.md), so it raises no alert.
+  bool degenerate = false;
+
+  // −score_samples: 0.5 typical, towards 1 isolated at once.
+  double anomaly_score(double score) const { return -score; }
+  // The anomaly score past which the contamination share of training rows lie.
+  double cut() const { return -forest.offset(); }
+};
+
+// Fits a model on `rows` with the configured parameters; the seed depends on
+// the configured seed, the model name and the generation.
+struct Fitted {
+  std::shared_ptr<const TrainedModel> model;
+  std::vector<anomaly::TreeNodes> trees;  // for the model file
+  uint32_t max_samples = 0;
+};
+Result<Fitted> fit_model(const ModelHeader& header, const anomaly::FeatureMatrix& rows,
+                         const MlConfig& config);
+
+class ModelSlot {
+ public:
+  ModelSlot(std::string name, const MlConfig& config);
+
+  const std::string& name() const { return name_; }
+  void add(std::span<const float> row);
+  // The model in use; null before the first training (or load).
+  std::shared_ptr<const TrainedModel> model() const {
+    return model_.load(std::memory_order_acquire);
+  }
+  void publish(std::shared_ptr<const TrainedModel> model) {
+    model_.store(std::move(model), std::memory_order_release);
+  }
+  // A copy of the rows when there are at least `min_rows` and some arrived
+  // since the last training; marks them as trained on.
+  std::optional<anomaly::FeatureMatrix> take_training_rows(uint64_t min_rows);
+  size_t reservoir_rows() const;
+
+ private:
+  std::string name_;
+  mutable std::mutex mu_;
+  Reservoir reservoir_;
+  uint64_t seen_at_last_fit_ = 0;
+  std::atomic<std::shared_ptr<const TrainedModel>> model_;
+};
+
+class ModelBank {
+ public:
+  // `dir` empty: models live in memory only.
+  ModelBank(const MlConfig& config, std::filesystem::path dir);
+
+  // Loads every model file in the directory (another schema or feature count,
+  // or an unreadable file, is skipped with a warning). Returns how many.
+  Result<size_t> load();
+
+  ModelSlot& general() { return *general_; }
+  // The slot of an event type, created on first sight while under the cap;
+  // null when per-event-type models are off, the type is unusable as a name
+  // or the cap is reached.
+  ModelSlot* for_event_type(std::string_view type);
+  // The slot named `name` ("general" or an event type), or null.
+  const ModelSlot* find(std::string_view name) const;
+
+  // Fits every slot with new rows, saves and swaps the models in. Returns how
+  // many models were swapped in. `now` is wall-clock seconds.
+  size_t retrain(int64_t now);
+
+ private:
+  const MlConfig config_;
+  const std::filesystem::path dir_;
+  std::unique_ptr<ModelSlot> general_;
+  mutable std::shared_mutex types_mu_;
+  std::unordered_map<std::string, std::unique_ptr<ModelSlot>> types_;
+  std::mutex retrain_mu_;  // one training pass at a time
+};
+
+}  // namespace vigil::ml

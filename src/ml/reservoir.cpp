@@ -1,0 +1,29 @@
+#include "ml/reservoir.h"
+
+#include <algorithm>
+
+namespace vigil::ml {
+
+Reservoir::Reservoir(size_t capacity, size_t cols, uint64_t horizon, uint64_t seed)
+    : capacity_(capacity), cols_(cols), horizon_(horizon), random_(seed) {
+  values_.reserve(capacity_ * cols_);
+}
+
+void Reservoir::add(std::span<const float> row) {
+  ++seen_;
+  if (rows_ < capacity_) {
+    values_.insert(values_.end(), row.begin(), row.end());
+    ++rows_;
+    return;
+  }
+  const uint64_t window = horizon_ == 0 ? seen_ : std::min(seen_, horizon_);
+  const uint64_t slot = random_.below(window);
+  if (slot >= capacity_) return;
+  std::copy(row.begin(), row.end(), values_.begin() + static_cast<std::ptrdiff_t>(slot * cols_));
+}
+
+anomaly::FeatureMatrix Reservoir::snapshot() const {
+  return {rows_, cols_, values_};
+}
+
+}  // namespace vigil::ml

@@ -1,0 +1,80 @@
+// A model written and read back scores every row exactly as before; bad
+// files are errors naming the file.
+#include "ml/model_file.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "anomaly/random.h"
+#include "ml/features.h"
+#include "ml/model_bank.h"
+
+namespace vigil::ml {
+namespace {
+
+anomaly::FeatureMatrix random_rows(size_t n, uint64_t seed) {
+  anomaly::Random random(seed);
+  anomaly::FeatureMatrix m{n, kFeatureCount, {}};
+  for (size_t i = 0; i < n * kFeatureCount; ++i)
+    m.values.push_back(static_cast<float>(random.unit() * 10));
+  return m;
+}
+
+std::filesystem::path temp_dir(const char* name) {
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("vigil_ml_{}_{}", name, getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST(MlModelFile, RoundTripScoresBitForBit) {
+  MlConfig config;
+  config.n_estimators = 50;
+  const auto rows = random_rows(600, 1);
+  ModelHeader header{"login", kFeatureSchema, rows.rows, 1700000000, 2};
+  auto fitted = fit_model(header, rows, config);
+  ASSERT_TRUE(fitted) << fitted.error().message;
+  const auto dir = temp_dir("roundtrip");
+  const auto path = dir / model_file_name("login");
+  ASSERT_TRUE(write_model_file(path, header, fitted->trees, kFeatureCount, fitted->max_samples,
+                               fitted->model->forest.offset()));
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  auto loaded = read_model_file(path);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->header.name, "login");
+  EXPECT_EQ(loaded->header.generation, 2u);
+  EXPECT_EQ(loaded->header.rows, 600u);
+  EXPECT_EQ(loaded->forest.offset(), fitted->model->forest.offset());
+  const auto probe = random_rows(300, 2);
+  std::vector<double> before(probe.rows), after(probe.rows);
+  ASSERT_TRUE(fitted->model->forest.score_samples(probe, before));
+  ASSERT_TRUE(loaded->forest.score_samples(probe, after));
+  EXPECT_EQ(before, after);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MlModelFile, NamesAndBadFiles) {
+  EXPECT_TRUE(valid_model_name("login"));
+  EXPECT_TRUE(valid_model_name("user.login:ok-1"));
+  EXPECT_FALSE(valid_model_name(""));
+  EXPECT_FALSE(valid_model_name("../etc"));
+  EXPECT_FALSE(valid_model_name("a b"));
+  EXPECT_FALSE(valid_model_name(std::string(65, 'a')));
+  EXPECT_EQ(model_file_name("general"), "general.forest");
+  EXPECT_EQ(model_file_name("login"), "type-login.forest");
+
+  const auto dir = temp_dir("bad");
+  const auto path = dir / "general.forest";
+  std::ofstream(path) << "tree\tnode\tleft\tright\tfeature\tthreshold\tn_node_samples\n";
+  auto r = read_model_file(path);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(path.string()), std::string::npos) << r.error().message;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vigil::ml
