@@ -32,8 +32,9 @@ Pipeline::Pipeline(const Config& config, Stages stages, std::unique_ptr<EventSto
       router_(config, static_cast<size_t>(worker_count(config.pipeline))),
       in_order_(stages_.alerts),
       written_(std::max<uint64_t>(config.ingest.queue_capacity, config.storage.batch_max_events)) {
-  const size_t lane_capacity =
-      std::max<size_t>(config.ingest.queue_capacity / router_.lanes(), 1024);
+  // The lanes together buffer as much as the ingest queue: what a source or
+  // client can have in flight is bounded by twice ingest.queue_capacity.
+  const size_t lane_capacity = std::max<size_t>(config.ingest.queue_capacity / router_.lanes(), 1);
   for (size_t i = 0; i < router_.lanes(); ++i)
     lanes_.push_back(std::make_unique<BoundedQueue<LaneBatch>>(lane_capacity));
   for (auto& lane : lanes_) lane_threads_.emplace_back([this, q = lane.get()] { lane_loop(*q); });
