@@ -125,7 +125,9 @@ TEST(EntitiesApi, BaselineAlertsAndSurvivesRestart) {
   // A new process on the same data dir answers from behavior.db.
   Running again = start(dir);
   ASSERT_GT(again.port, 0) << again.process->log();
-  const nlohmann::json view = again.get("/api/v1/entities/user/alice@example.com");
+  int status = 0;
+  const nlohmann::json view = again.get("/api/v1/entities/user/alice@example.com", &status);
+  ASSERT_EQ(status, 200) << again.process->log();
   EXPECT_EQ(view.value("events", 0u), 25u) << view.dump();
   EXPECT_EQ(view["recent_anomalies"][0]["type"], "unusual_location");
   again.process.reset();

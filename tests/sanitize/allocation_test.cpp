@@ -33,6 +33,11 @@ void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
 void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
   return counted_alloc(n);
 }
+// These operators pair the replaced operator new (malloc) with free. GCC 12
+// at -O1 inlines them into gtest's `new TestClass` and then warns that free
+// meets memory from operator new, which is exactly this file's design.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept {
   std::free(p);
 }
@@ -51,6 +56,7 @@ void operator delete(void* p, const std::nothrow_t&) noexcept {
 void operator delete[](void* p, const std::nothrow_t&) noexcept {
   std::free(p);
 }
+#pragma GCC diagnostic pop
 
 namespace vigil {
 namespace {

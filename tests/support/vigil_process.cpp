@@ -38,10 +38,14 @@ std::filesystem::path vigil_binary() {
 VigilProcess::VigilProcess(std::vector<std::string> args, const std::filesystem::path& work_dir)
     : log_path_(work_dir / "vigil.log") {
   args.insert(args.begin(), vigil_binary().string());
+  // Truncated here, not in the child: a second process in the same directory
+  // (a restart) would otherwise let wait_for_port() read the previous
+  // process's "(port N)" before the child gets to truncate the file.
+  const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + log_path_.string());
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, STDERR_FILENO);
     dup2(fd, STDOUT_FILENO);
     chdir(work_dir.c_str());
@@ -49,6 +53,7 @@ VigilProcess::VigilProcess(std::vector<std::string> args, const std::filesystem:
     execv(argv[0], argv.data());
     _exit(127);
   }
+  close(fd);
 }
 
 VigilProcess::~VigilProcess() {
