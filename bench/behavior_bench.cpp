@@ -15,48 +15,25 @@
 #include "behavior/behavior_detector.h"
 #include "config/config.h"
 #include "core/timestamp.h"
+#include "detector_bench.h"
 #include "enrich/enricher.h"
 #include "ingest/json_parser.h"
 #include "normalize/normalizer.h"
 
 namespace {
 
-double thread_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 size_t heap_bytes() {
   return mallinfo2().uordblks;
 }
 
-class CountingSink : public vigil::AlertSink {
- public:
-  void emit(vigil::Alert) override { ++alerts; }
-  size_t alerts = 0;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string corpus, geoip;
-  int passes = 1;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    if (a == "--corpus")
-      corpus = argv[i + 1];
-    else if (a == "--geoip")
-      geoip = argv[i + 1];
-    else if (a == "--passes")
-      passes = std::atoi(argv[i + 1]);
-  }
-  if (corpus.empty()) {
-    std::fprintf(stderr, "usage: behavior_bench --corpus FILE [--geoip FILE] [--passes N]\n");
-    return 2;
-  }
+  const auto args = vigil::bench::parse_detector_bench_args(argc, argv, "behavior_bench", 1);
+  if (!args) return 2;
+  const int passes = args->passes;
   vigil::Config config = vigil::default_config();
-  config.enrich.geoip = geoip;
+  config.enrich.geoip = args->geoip;
   config.sanitize.pseudonymize_key = "behavior-bench-key-0123456789";
   vigil::Normalizer normalizer(config.normalize);
   auto enricher = vigil::Enricher::create(config.enrich);
@@ -65,24 +42,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "setup failed\n");
     return 1;
   }
-  vigil::JsonEventParser parser(vigil::ParseLimits{});
-  std::vector<vigil::Event> events;
-  std::ifstream in(corpus);
-  for (std::string line; std::getline(in, line);) {
-    auto doc = parser.parse(line);
-    if (!doc) continue;
-    vigil::Event e;
-    e.doc = std::move(*doc);
-    const vigil::Value* ts = e.doc.find("timestamp");
-    if (ts && ts->is_string()) e.time = vigil::parse_iso8601(ts->as_string()).value_or(e.time);
-    events.push_back(std::move(e));
-  }
-  const double prep0 = thread_cpu_s();
+  std::vector<vigil::Event> events = vigil::bench::read_corpus(args->corpus);
+  const double prep0 = vigil::bench::thread_cpu_s();
   for (auto& e : events) {
     normalizer.normalize(e);
     (*enricher)->enrich(e);
   }
-  const double prep_s = thread_cpu_s() - prep0;
+  const double prep_s = vigil::bench::thread_cpu_s() - prep0;
 
   const size_t heap0 = heap_bytes();
   auto detector =
@@ -92,16 +58,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   const size_t heap_parser = heap_bytes();
-  CountingSink sink;
+  vigil::bench::CountingSink sink;
   double best = 1e9;
   for (int p = 0; p < passes; ++p) {
     // Later passes replay the same events a week later each time, so
     // baselines keep learning instead of seeing time go backwards.
     const int64_t shift = int64_t{p} * 28 * 86400 * 1'000'000;
     for (auto& e : events) e.time.micros += shift;
-    const double t0 = thread_cpu_s();
+    const double t0 = vigil::bench::thread_cpu_s();
     for (auto& e : events) (*detector)->on_event(e, sink);
-    best = std::min(best, thread_cpu_s() - t0);
+    best = std::min(best, vigil::bench::thread_cpu_s() - t0);
     for (auto& e : events) e.time.micros -= shift;
   }
   const size_t entities = (*detector)->tracked_entities();

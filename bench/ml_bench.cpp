@@ -17,45 +17,18 @@
 
 #include "config/config.h"
 #include "core/timestamp.h"
+#include "detector_bench.h"
 #include "enrich/enricher.h"
 #include "ingest/json_parser.h"
 #include "ml/ml_detector.h"
 #include "normalize/normalizer.h"
 
-namespace {
-
-double thread_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-class CountingSink : public vigil::AlertSink {
- public:
-  void emit(vigil::Alert) override { ++alerts; }
-  size_t alerts = 0;
-};
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  std::string corpus, geoip;
-  int passes = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    if (a == "--corpus")
-      corpus = argv[i + 1];
-    else if (a == "--geoip")
-      geoip = argv[i + 1];
-    else if (a == "--passes")
-      passes = std::atoi(argv[i + 1]);
-  }
-  if (corpus.empty()) {
-    std::fprintf(stderr, "usage: ml_bench --corpus FILE [--geoip FILE] [--passes N]\n");
-    return 2;
-  }
+  const auto args = vigil::bench::parse_detector_bench_args(argc, argv, "ml_bench", 3);
+  if (!args) return 2;
+  const int passes = args->passes;
   vigil::Config config = vigil::default_config();
-  config.enrich.geoip = geoip;
+  config.enrich.geoip = args->geoip;
   config.sanitize.pseudonymize_key = "ml-bench-key-0123456789abcdef";
   vigil::Normalizer normalizer(config.normalize);
   auto enricher = vigil::Enricher::create(config.enrich);
@@ -64,18 +37,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "setup failed\n");
     return 1;
   }
-  vigil::JsonEventParser parser(vigil::ParseLimits{});
-  std::vector<vigil::Event> events;
-  std::ifstream in(corpus);
-  for (std::string line; std::getline(in, line);) {
-    auto doc = parser.parse(line);
-    if (!doc) continue;
-    vigil::Event e;
-    e.doc = std::move(*doc);
-    const vigil::Value* ts = e.doc.find("timestamp");
-    if (ts && ts->is_string()) e.time = vigil::parse_iso8601(ts->as_string()).value_or(e.time);
-    events.push_back(std::move(e));
-  }
+  std::vector<vigil::Event> events = vigil::bench::read_corpus(args->corpus);
   for (auto& e : events) {
     normalizer.normalize(e);
     (*enricher)->enrich(e);
@@ -86,24 +48,24 @@ int main(int argc, char** argv) {
     return 1;
   }
   vigil::ml::MlDetector& d = **detector;
-  CountingSink sink;
+  vigil::bench::CountingSink sink;
   const double n = static_cast<double>(events.size());
-  const double f0 = thread_cpu_s();
+  const double f0 = vigil::bench::thread_cpu_s();
   for (auto& e : events) d.on_event(e, sink);
-  const double features_s = thread_cpu_s() - f0;
+  const double features_s = vigil::bench::thread_cpu_s() - f0;
 
-  const double t0 = thread_cpu_s();
+  const double t0 = vigil::bench::thread_cpu_s();
   const size_t models = d.retrain_now();
-  const double training_s = thread_cpu_s() - t0;
+  const double training_s = vigil::bench::thread_cpu_s() - t0;
 
   double best = 1e9;
   for (int p = 1; p <= passes; ++p) {
     const int64_t shift = int64_t{p} * 28 * 86400 * 1'000'000;
     for (auto& e : events) e.time.micros += shift;
     sink.alerts = 0;
-    const double s0 = thread_cpu_s();
+    const double s0 = vigil::bench::thread_cpu_s();
     for (auto& e : events) d.on_event(e, sink);
-    best = std::min(best, thread_cpu_s() - s0);
+    best = std::min(best, vigil::bench::thread_cpu_s() - s0);
     for (auto& e : events) e.time.micros -= shift;
   }
   std::printf(

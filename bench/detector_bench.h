@@ -1,0 +1,79 @@
+// What the per-detector benches (behavior_bench, ml_bench) share: their
+// command line, a thread CPU clock, an alert sink that only counts, and the
+// corpus read into events (decoded, times from `timestamp`; not yet
+// normalized or enriched, which each bench times or not as it needs).
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alert/alert.h"
+#include "core/event.h"
+#include "core/timestamp.h"
+#include "ingest/json_parser.h"
+
+namespace vigil::bench {
+
+struct DetectorBenchArgs {
+  std::string corpus;
+  std::string geoip;
+  int passes = 1;
+};
+
+// --corpus FILE [--geoip FILE] [--passes N]; nullopt (usage printed) without a corpus.
+inline std::optional<DetectorBenchArgs> parse_detector_bench_args(int argc, char** argv,
+                                                                  const char* name,
+                                                                  int default_passes) {
+  DetectorBenchArgs args;
+  args.passes = default_passes;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--corpus")
+      args.corpus = argv[i + 1];
+    else if (a == "--geoip")
+      args.geoip = argv[i + 1];
+    else if (a == "--passes")
+      args.passes = std::atoi(argv[i + 1]);
+  }
+  if (args.corpus.empty()) {
+    std::fprintf(stderr, "usage: %s --corpus FILE [--geoip FILE] [--passes N]\n", name);
+    return std::nullopt;
+  }
+  return args;
+}
+
+inline double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+class CountingSink : public AlertSink {
+ public:
+  void emit(Alert) override { ++alerts; }
+  size_t alerts = 0;
+};
+
+// Every parseable line of an NDJSON corpus as an event.
+inline std::vector<Event> read_corpus(const std::string& path) {
+  JsonEventParser parser(ParseLimits{});
+  std::vector<Event> events;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    auto doc = parser.parse(line);
+    if (!doc) continue;
+    Event e;
+    e.doc = std::move(*doc);
+    const Value* ts = e.doc.find("timestamp");
+    if (ts && ts->is_string()) e.time = parse_iso8601(ts->as_string()).value_or(e.time);
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+}  // namespace vigil::bench
