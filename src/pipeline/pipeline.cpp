@@ -16,6 +16,13 @@ size_t estimate_events(const std::string& body) {
   return std::max<size_t>(1, static_cast<size_t>(std::count(body.begin(), body.end(), '\n')));
 }
 
+// Events a detect lane holds decoded (a few replay chunks): enough to keep it
+// busy, while the admission queue before it holds the compact raw text. A
+// decoded event tree is 3-4x its JSON, so sizing the lanes by
+// ingest.queue_capacity tied the daemon's memory to the HTTP queue (1 M
+// replayed events peaked at 290 MB with a 65,536-event queue, 70 MB with 8,192).
+constexpr size_t kLaneBufferEvents = 4096;
+
 int worker_count(const PipelineConfig& c) {
   if (c.workers > 0) return c.workers;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -31,10 +38,14 @@ Pipeline::Pipeline(const Config& config, Stages stages, std::unique_ptr<EventSto
       work_(config.ingest.queue_capacity),
       router_(config, static_cast<size_t>(worker_count(config.pipeline))),
       in_order_(stages_.alerts),
-      written_(std::max<uint64_t>(config.ingest.queue_capacity, config.storage.batch_max_events)) {
-  // The lanes together buffer as much as the ingest queue: what a source or
-  // client can have in flight is bounded by twice ingest.queue_capacity.
-  const size_t lane_capacity = std::max<size_t>(config.ingest.queue_capacity / router_.lanes(), 1);
+      // Two store transactions' worth: one being written, one being gathered.
+      written_(std::max<uint64_t>(
+          std::min<uint64_t>(config.ingest.queue_capacity, 2 * config.storage.batch_max_events),
+          config.storage.batch_max_events)) {
+  // The lanes together buffer at most as much as the ingest queue: what a
+  // source or client can have in flight is bounded by twice ingest.queue_capacity.
+  const size_t lane_capacity =
+      std::clamp<size_t>(config.ingest.queue_capacity / router_.lanes(), 1, kLaneBufferEvents);
   for (size_t i = 0; i < router_.lanes(); ++i)
     lanes_.push_back(std::make_unique<BoundedQueue<LaneBatch>>(lane_capacity));
   for (auto& lane : lanes_) lane_threads_.emplace_back([this, q = lane.get()] { lane_loop(*q); });

@@ -104,7 +104,10 @@ void put_request(Value& doc, std::string_view request) {
   put(doc, "url.path", Value(path));
   if (!query.empty()) put(doc, "url.query", Value(query));
   std::string decoded = decode_url_text(path, false);
-  if (!query.empty()) decoded += "?" + decode_url_text(query, true);
+  if (!query.empty()) {
+    decoded += '?';
+    decoded += decode_url_text(query, true);
+  }
   put(doc, "url.decoded", Value(repair_utf8(decoded)));
   if (version.substr(0, 5) == "HTTP/") put(doc, "http.version", Value(version.substr(5)));
 }
