@@ -17,6 +17,7 @@ class FieldPath {
 
   const std::string& str() const { return dotted_; }
   bool empty() const { return segments_.empty(); }
+  const std::vector<std::string>& segments() const { return segments_; }
 
   // Resolves the path in a document. A flat key containing the whole dotted
   // path ("user.name": ...) is honoured too, because shippers send both forms.

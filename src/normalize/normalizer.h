@@ -3,7 +3,10 @@
 // The original fields stay in the document untouched.
 #pragma once
 
-#include <utility>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.h"
@@ -21,11 +24,34 @@ class Normalizer {
   void normalize(Event& event) const;
 
  private:
-  struct Alias {
-    FieldPath canonical;
-    std::vector<FieldPath> sources;
+  static constexpr uint16_t kNoSlot = UINT16_MAX;
+  class TopLevelIndex;
+
+  // A path whose first segment (and, for a dotted path, whose whole dotted
+  // name as one flat key) is looked up through a per-event index of the
+  // document's top-level keys, instead of scanning them for every alias.
+  struct IndexedPath {
+    FieldPath path;
+    uint16_t head = kNoSlot;
+    uint16_t flat = kNoSlot;
   };
+  struct Alias {
+    IndexedPath canonical;
+    std::vector<IndexedPath> sources;
+  };
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  IndexedPath indexed(std::string_view dotted);
+  uint16_t slot_for(const std::string& name);
+  const Value* find(const IndexedPath& p, const Value& doc, const TopLevelIndex& index) const;
+  void set(const IndexedPath& p, Value& doc, const TopLevelIndex& index, Value v) const;
+
   std::vector<Alias> aliases_;
+  // Every top-level key an alias reads -> its slot in the per-event index.
+  std::unordered_map<std::string, uint16_t, NameHash, std::equal_to<>> slots_;
 };
 
 }  // namespace vigil

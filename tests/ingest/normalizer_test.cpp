@@ -65,5 +65,28 @@ TEST(Normalizer, ConfiguredAliasOrderIsHonoured) {
   EXPECT_EQ(FieldPath("user.name").find(e.doc)->as_string(), "root");
 }
 
+// Canonical fields that share a parent ("user.name", "user.target.name") land
+// in one "user" object, whichever of them creates it; dotted sources are read
+// nested or as a flat key, as FieldPath reads them.
+TEST(Normalizer, CanonicalFieldsShareTheirParentAndDottedSourcesResolve) {
+  NormalizeConfig c;
+  c.aliases["user.name"] = {"login"};
+  c.aliases["user.target.name"] = {"target.account"};
+  c.aliases["host.name"] = {"agent.hostname"};
+  Normalizer n(c);
+  Value doc;
+  doc.set("login", "alice");
+  FieldPath("target.account").set(doc, "bob");
+  doc.set("agent.hostname", "web-1");  // flat dotted key, as some shippers send
+  Event e = event_with(doc);
+  n.normalize(e);
+  EXPECT_EQ(FieldPath("user.name").find(e.doc)->as_string(), "alice");
+  EXPECT_EQ(FieldPath("user.target.name").find(e.doc)->as_string(), "bob");
+  EXPECT_EQ(FieldPath("host.name").find(e.doc)->as_string(), "web-1");
+  size_t user_objects = 0;
+  for (const auto& [key, value] : e.doc.as_object()) user_objects += key == "user" ? 1 : 0;
+  EXPECT_EQ(user_objects, 1u);
+}
+
 }  // namespace
 }  // namespace vigil
