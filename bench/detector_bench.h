@@ -1,8 +1,10 @@
-// What the per-detector benches (behavior_bench, ml_bench) share: their
-// command line, a thread CPU clock, an alert sink that only counts, and the
+// What the per-detector benches (behavior_bench, ml_bench, sigma_bench) share:
+// their command line, a thread CPU clock, resident memory, an alert sink that only counts, and the
 // corpus read into events (decoded, times from `timestamp`; not yet
 // normalized or enriched, which each bench times or not as it needs).
 #pragma once
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +53,16 @@ inline double thread_cpu_s() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Resident set size in bytes (Linux), for the memory a rule set takes.
+inline size_t resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long pages = 0, resident = 0;
+  const int n = std::fscanf(f, "%lu %lu", &pages, &resident);
+  std::fclose(f);
+  return n == 2 ? resident * static_cast<size_t>(::sysconf(_SC_PAGESIZE)) : 0;
 }
 
 class CountingSink : public AlertSink {

@@ -67,6 +67,19 @@ bool number_of(const Value* v, double& out) {
   return !s.empty() && end == s.c_str() + s.size();
 }
 
+// The triggering events an alert carries: the late event that completed the
+// window (when it is older than the kept ones), then the kept events inside
+// the window, oldest first.
+std::vector<Value> window_events(const WindowState& w, const WindowResult& r, size_t at,
+                                 size_t kept_from) {
+  std::vector<Value> out;
+  if (at < kept_from && w.entries[at].doc) out.push_back(*w.entries[at].doc);
+  for (size_t i = std::max(r.first, kept_from); i <= r.last; ++i) {
+    if (w.entries[i].doc) out.push_back(*w.entries[i].doc);
+  }
+  return out;
+}
+
 }  // namespace
 
 const Value* correlation_field(const Value& doc, const std::string& name) {
@@ -120,7 +133,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
   WindowEntry entry;
   entry.time_us = f.event.time.micros;
   entry.source = to.source;
-  entry.doc = f.doc;
+  if (options_.events_per_alert > 0) entry.doc = f.doc;
   if (c.type == CorrelationType::kValueCount) {
     for (const auto& field : c.fields) {
       entry.key += text_of(correlation_field(doc, field));
@@ -135,6 +148,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
   std::vector<Value> events;
   store_->with_window(
       key, entry.time_us, c.timespan_us + options_.allowed_lateness_us, [&](WindowState& w) {
+        GroupWindow& g = group_window(c, w);
         // Lateness is judged against the group's own newest
         // event, so workers interleaving unrelated groups (or
         // replay chunks) do not make each other late.
@@ -147,30 +161,21 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
         }
         w.newest_us = std::max(w.newest_us, entry.time_us);
         const int64_t horizon = w.newest_us - c.timespan_us - options_.allowed_lateness_us;
-        while (!w.entries.empty() && w.entries.front().time_us < horizon) w.entries.pop_front();
-        const auto pos =
-            std::upper_bound(w.entries.begin(), w.entries.end(), entry.time_us,
-                             [](int64_t t, const WindowEntry& x) { return t < x.time_us; });
-        const auto at = static_cast<size_t>(pos - w.entries.begin());
-        w.entries.insert(pos, std::move(entry));
-        // Keep documents only on the newest entries.
-        size_t with_doc = 0;
-        for (auto it = w.entries.rbegin(); it != w.entries.rend() && it->doc; ++it) {
-          if (++with_doc > options_.events_per_alert) it->doc.reset();
+        while (!w.entries.empty() && w.entries.front().time_us < horizon) {
+          w.entries.pop_front();
+          g.drop_oldest();
         }
-        // In order: the window ending now. Late: every window
-        // that now contains the event, oldest end first.
-        const int64_t t = w.entries[at].time_us;
-        for (size_t end = at; end < w.entries.size(); ++end) {
-          if (!in_order && w.entries[end].time_us > t + c.timespan_us) break;
-          if (in_order && end != at) break;
-          fired = evaluate_window(c, w, end);
-          if (fired) break;
-        }
-        if (!fired) return;
-        for (size_t i = fired->first; i <= fired->last; ++i) {
-          if (w.entries[i].doc) events.push_back(*w.entries[i].doc);
-        }
+        const size_t at = insert_entry(c, w, g, std::move(entry));
+        // Only the newest events_per_alert entries keep their event (a late
+        // one older than those keeps it until its windows are checked).
+        const size_t size = w.entries.size();
+        const size_t kept_from =
+            size > options_.events_per_alert ? size - options_.events_per_alert : 0;
+        if (at >= kept_from && kept_from > 0) w.entries[kept_from - 1].doc.reset();
+        fired = in_order ? evaluate_newest(c, w, g) : evaluate_late(c, w, at);
+        if (fired) events = window_events(w, *fired, at, kept_from);
+        if (at < kept_from) w.entries[at].doc.reset();
+        g.expected_size = size;
       });
   if (!fired) return;
   if (set.alerts_on_its_own(to.correlation)) {

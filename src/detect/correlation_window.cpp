@@ -2,59 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string_view>
-#include <unordered_set>
 
 namespace vigil::sigma {
 namespace {
 
 using state::WindowEntry;
+using state::WindowState;
 
 bool thresholds_hold(const Correlation& c, double x) {
   return std::all_of(c.thresholds.begin(), c.thresholds.end(),
                      [&](const Threshold& t) { return t.holds(x); });
-}
-
-// Linear interpolation between the closest ranks (numpy's default).
-double percentile_of(std::vector<double> xs, double p) {
-  std::sort(xs.begin(), xs.end());
-  const double rank = p / 100.0 * static_cast<double>(xs.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(rank));
-  const auto hi = std::min(lo + 1, xs.size() - 1);
-  return xs[lo] + (xs[hi] - xs[lo]) * (rank - static_cast<double>(lo));
-}
-
-double aggregate(CorrelationType t, const std::vector<double>& xs, double percentile) {
-  switch (t) {
-    case CorrelationType::kValueSum: {
-      double s = 0;
-      for (double x : xs) s += x;
-      return s;
-    }
-    case CorrelationType::kValueAvg: {
-      double s = 0;
-      for (double x : xs) s += x;
-      return s / static_cast<double>(xs.size());
-    }
-    case CorrelationType::kValueMin:
-      return *std::min_element(xs.begin(), xs.end());
-    case CorrelationType::kValueMax:
-      return *std::max_element(xs.begin(), xs.end());
-    case CorrelationType::kValueMedian:
-      return percentile_of(xs, 50);
-    default:
-      return percentile_of(xs, percentile);
-  }
-}
-
-// Sources seen in order of the correlation's `rules` (greedy earliest match
-// is optimal for finding an ordered subsequence).
-bool ordered_chain(const std::deque<WindowEntry>& e, size_t first, size_t last, size_t n) {
-  uint32_t next = 0;
-  for (size_t i = first; i <= last && next < n; ++i) {
-    if (e[i].source == next) ++next;
-  }
-  return next == n;
 }
 
 bool evaluate_rule_condition(const ConditionNode& node, const std::vector<bool>& seen) {
@@ -80,68 +37,245 @@ bool evaluate_rule_condition(const ConditionNode& node, const std::vector<bool>&
   return false;
 }
 
-std::optional<double> temporal_value(const Correlation& c, const std::deque<WindowEntry>& e,
-                                     size_t first, size_t last) {
-  std::vector<bool> seen(c.rules.size(), false);
-  for (size_t i = first; i <= last; ++i) seen[e[i].source] = true;
-  const double distinct = static_cast<double>(std::count(seen.begin(), seen.end(), true));
-  bool holds = false;
-  if (c.rule_condition) {
-    holds = evaluate_rule_condition(*c.rule_condition, seen);
-  } else if (!c.thresholds.empty()) {
-    holds = thresholds_hold(c, distinct);
-  } else if (c.type == CorrelationType::kTemporalOrdered) {
-    holds = ordered_chain(e, first, last, c.rules.size());
-  } else {
-    holds = distinct == static_cast<double>(c.rules.size());
-  }
-  if (holds && c.type == CorrelationType::kTemporalOrdered &&
-      (c.rule_condition || !c.thresholds.empty())) {
-    holds = ordered_chain(e, first, last, c.rules.size());
-  }
-  return holds ? std::optional<double>(distinct) : std::nullopt;
+bool ends_on_last_rule(const Correlation& c, const WindowEntry& e) {
+  return e.source + 1 == c.rules.size();
+}
+
+// The window's first index for one ending at time `end`.
+size_t window_start(const Correlation& c, const WindowState& w, int64_t end) {
+  const auto it = std::lower_bound(w.entries.begin(), w.entries.end(), end - c.timespan_us,
+                                   [](const WindowEntry& x, int64_t t) { return x.time_us < t; });
+  return static_cast<size_t>(it - w.entries.begin());
 }
 
 }  // namespace
 
-std::optional<WindowResult> evaluate_window(const Correlation& c, const state::WindowState& w,
-                                            size_t end_index) {
-  const auto& e = w.entries;
-  const int64_t end = e[end_index].time_us;
-  if (c.type == CorrelationType::kTemporalOrdered && e[end_index].source + 1 != c.rules.size()) {
+WindowAggregate::WindowAggregate(const Correlation& c)
+    : type_(c.type), rule_count_(c.rules.size()), fields_(c.fields) {
+  if (type_ == CorrelationType::kTemporal || type_ == CorrelationType::kTemporalOrdered)
+    by_source_.resize(rule_count_);
+}
+
+bool WindowAggregate::fits(const Correlation& c) const {
+  return c.type == type_ && c.rules.size() == rule_count_ && c.fields == fields_;
+}
+
+void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
+  ++size_;
+  if (!keeps_records()) return;
+  Record r{e.time_us, next_seq_++, e.source, e.number, nullptr};
+  switch (type_) {
+    case CorrelationType::kEventCount:
+      break;
+    case CorrelationType::kValueCount:
+      r.key = &*keys_.try_emplace(e.key, 0).first;
+      ++r.key->second;
+      break;
+    case CorrelationType::kTemporal:
+    case CorrelationType::kTemporalOrdered: {
+      auto& seen = by_source_[e.source];
+      const std::pair<int64_t, uint64_t> key{r.time_us, r.seq};
+      seen.insert(std::upper_bound(seen.begin(), seen.end(), key), key);
+    } break;
+    default:
+      numbers_.insert({r.number, r.seq});
+      sum_ += r.number;
+      break;
+  }
+  records_.insert(records_.begin() + static_cast<std::ptrdiff_t>(pos), r);
+}
+
+void WindowAggregate::pop_front() {
+  --size_;
+  if (!keeps_records()) return;
+  const Record r = records_.front();
+  records_.pop_front();
+  switch (type_) {
+    case CorrelationType::kEventCount:
+      break;
+    case CorrelationType::kValueCount:
+      if (--r.key->second == 0) keys_.erase(r.key->first);
+      break;
+    case CorrelationType::kTemporal:
+    case CorrelationType::kTemporalOrdered: {
+      auto& seen = by_source_[r.source];
+      const std::pair<int64_t, uint64_t> key{r.time_us, r.seq};
+      seen.erase(std::lower_bound(seen.begin(), seen.end(), key));
+    } break;
+    default:
+      numbers_.erase({r.number, r.seq});
+      sum_ -= r.number;
+      if (numbers_.empty()) sum_ = 0;  // no rounding residue carried into the next burst
+      break;
+  }
+}
+
+double WindowAggregate::number_at_rank(size_t rank) const {
+  return numbers_.find_by_order(rank)->first;
+}
+
+// Linear interpolation between the closest ranks (numpy's default).
+double WindowAggregate::percentile(double p) const {
+  const size_t n = numbers_.size();
+  const double rank = p / 100.0 * static_cast<double>(n - 1);
+  const auto lo = static_cast<size_t>(std::floor(rank));
+  const auto hi = std::min(lo + 1, n - 1);
+  const double a = number_at_rank(lo);
+  const double b = number_at_rank(hi);
+  return a + (b - a) * (rank - static_cast<double>(lo));
+}
+
+// The referenced rules seen in their listed order: greedy earliest match
+// (optimal for an ordered subsequence), one ordered-set lookup per rule.
+bool WindowAggregate::ordered_chain() const {
+  std::pair<int64_t, uint64_t> after{INT64_MIN, 0};
+  bool first = true;
+  for (const auto& seen : by_source_) {
+    auto it = first ? seen.begin() : std::upper_bound(seen.begin(), seen.end(), after);
+    if (it == seen.end()) return false;
+    after = *it;
+    first = false;
+  }
+  return true;
+}
+
+std::optional<double> WindowAggregate::holding_value(const Correlation& c) const {
+  double value = 0;
+  switch (type_) {
+    case CorrelationType::kEventCount:
+      value = static_cast<double>(size_);
+      break;
+    case CorrelationType::kValueCount:
+      value = static_cast<double>(keys_.size());
+      break;
+    case CorrelationType::kTemporal:
+    case CorrelationType::kTemporalOrdered: {
+      std::vector<bool> seen(rule_count_);
+      for (size_t i = 0; i < rule_count_; ++i) seen[i] = !by_source_[i].empty();
+      const double distinct = static_cast<double>(std::count(seen.begin(), seen.end(), true));
+      bool holds = false;
+      if (c.rule_condition) {
+        holds = evaluate_rule_condition(*c.rule_condition, seen);
+      } else if (!c.thresholds.empty()) {
+        holds = thresholds_hold(c, distinct);
+      } else {
+        holds = distinct == static_cast<double>(rule_count_);
+      }
+      if (holds && type_ == CorrelationType::kTemporalOrdered) holds = ordered_chain();
+      return holds ? std::optional<double>(distinct) : std::nullopt;
+    }
+    default: {
+      if (numbers_.empty()) return std::nullopt;
+      switch (type_) {
+        case CorrelationType::kValueSum:
+          value = static_cast<double>(sum_);
+          break;
+        case CorrelationType::kValueAvg:
+          value = static_cast<double>(sum_) / static_cast<double>(numbers_.size());
+          break;
+        case CorrelationType::kValueMin:
+          value = numbers_.begin()->first;
+          break;
+        case CorrelationType::kValueMax:
+          value = std::prev(numbers_.end())->first;
+          break;
+        case CorrelationType::kValueMedian:
+          value = percentile(50);
+          break;
+        default:
+          value = percentile(c.percentile);
+          break;
+      }
+    }
+  }
+  if (!thresholds_hold(c, value)) return std::nullopt;
+  return value;
+}
+
+void GroupWindow::drop_oldest() {
+  if (first > 0) {
+    --first;
+  } else if (aggregate.size() > 0) {
+    aggregate.pop_front();
+  }
+}
+
+GroupWindow& group_window(const Correlation& c, WindowState& w) {
+  auto* g = dynamic_cast<GroupWindow*>(w.derived.get());
+  const size_t size = w.entries.size();
+  if (g != nullptr && g->aggregate.fits(c) && g->timespan_us == c.timespan_us &&
+      g->expected_size >= size) {
+    for (size_t dropped = g->expected_size - size; dropped > 0; --dropped) g->drop_oldest();
+    if (g->first + g->aggregate.size() == size) {
+      g->expected_size = size;
+      return *g;
+    }
+  }
+  auto fresh = std::make_unique<GroupWindow>(c);
+  if (size > 0) fresh->first = window_start(c, w, w.newest_us);
+  for (size_t i = fresh->first; i < size; ++i) fresh->aggregate.push_back(w.entries[i]);
+  fresh->expected_size = size;
+  g = fresh.get();
+  w.derived = std::move(fresh);
+  return *g;
+}
+
+size_t insert_entry(const Correlation& c, WindowState& w, GroupWindow& g, WindowEntry entry) {
+  const int64_t start = w.newest_us - c.timespan_us;
+  const auto pos = std::upper_bound(w.entries.begin(), w.entries.end(), entry.time_us,
+                                    [](int64_t t, const WindowEntry& x) { return t < x.time_us; });
+  const auto at = static_cast<size_t>(pos - w.entries.begin());
+  const bool in_window = entry.time_us >= start;
+  w.entries.insert(pos, std::move(entry));
+  if (in_window) {
+    g.aggregate.insert(at - g.first, w.entries[at]);
+  } else {
+    ++g.first;
+  }
+  while (g.first < w.entries.size() && w.entries[g.first].time_us < start) {
+    ++g.first;
+    g.aggregate.pop_front();
+  }
+  return at;
+}
+
+std::optional<WindowResult> evaluate_newest(const Correlation& c, const WindowState& w,
+                                            const GroupWindow& g) {
+  const size_t last = w.entries.size() - 1;
+  if (c.type == CorrelationType::kTemporalOrdered && !ends_on_last_rule(c, w.entries[last])) {
     return std::nullopt;
   }
-  // The window is [end - timespan, end]; entries are sorted by time.
-  const auto begin_it = std::lower_bound(
-      e.begin(), e.begin() + static_cast<std::ptrdiff_t>(end_index) + 1, end - c.timespan_us,
-      [](const WindowEntry& x, int64_t t) { return x.time_us < t; });
-  size_t last = end_index;
-  while (last + 1 < e.size() && e[last + 1].time_us == end) ++last;  // same-time entries count
-  WindowResult r;
-  r.first = static_cast<size_t>(begin_it - e.begin());
-  r.last = last;
-  r.events = last - r.first + 1;
-  std::optional<double> value;
-  if (c.type == CorrelationType::kEventCount) {
-    value = static_cast<double>(r.events);
-  } else if (c.type == CorrelationType::kValueCount) {
-    std::unordered_set<std::string_view> distinct;
-    for (size_t i = r.first; i <= last; ++i) distinct.insert(e[i].key);
-    value = static_cast<double>(distinct.size());
-  } else if (c.type == CorrelationType::kTemporal || c.type == CorrelationType::kTemporalOrdered) {
-    auto v = temporal_value(c, e, r.first, last);
-    if (!v) return std::nullopt;
-    r.value = *v;
-    return r;
-  } else {
-    std::vector<double> xs;
-    for (size_t i = r.first; i <= last; ++i) xs.push_back(e[i].number);
-    if (xs.empty()) return std::nullopt;
-    value = aggregate(c.type, xs, c.percentile);
+  const auto value = g.aggregate.holding_value(c);
+  if (!value) return std::nullopt;
+  return WindowResult{*value, last - g.first + 1, g.first, last};
+}
+
+std::optional<WindowResult> evaluate_late(const Correlation& c, const WindowState& w, size_t at) {
+  const auto& e = w.entries;
+  const int64_t latest_end = e[at].time_us + c.timespan_us;
+  WindowAggregate window(c);
+  size_t first = window_start(c, w, e[at].time_us);
+  size_t last = first;  // entries [first, last) are in `window`
+  // Windows ending at entries of one time are the same window; it is
+  // checked once, from the first of them on (entries before `at` are older
+  // and do not contain the late one).
+  for (size_t end = at; end < e.size() && e[end].time_us <= latest_end;) {
+    const int64_t t = e[end].time_us;
+    size_t run_end = end;
+    while (run_end + 1 < e.size() && e[run_end + 1].time_us == t) ++run_end;
+    for (; last <= run_end; ++last) window.push_back(e[last]);
+    for (; e[first].time_us < t - c.timespan_us; ++first) window.pop_front();
+    const bool can_end = c.type != CorrelationType::kTemporalOrdered ||
+                         std::any_of(e.begin() + static_cast<std::ptrdiff_t>(end),
+                                     e.begin() + static_cast<std::ptrdiff_t>(run_end) + 1,
+                                     [&](const WindowEntry& x) { return ends_on_last_rule(c, x); });
+    if (can_end) {
+      if (const auto value = window.holding_value(c))
+        return WindowResult{*value, run_end - first + 1, first, run_end};
+    }
+    end = run_end + 1;
   }
-  if (!thresholds_hold(c, *value)) return std::nullopt;
-  r.value = *value;
-  return r;
+  return std::nullopt;
 }
 
 }  // namespace vigil::sigma

@@ -1,14 +1,100 @@
-// Evaluates one correlation over one group's window: what the aggregate is
-// (count, distinct values, rules seen, sum/avg/min/max/median/percentile) for
-// the events in [end - timespan, end], and whether the condition holds.
+// What one correlation aggregates over the entries of one group's window
+// (count, distinct values, rules seen, sum/avg/min/max/median/percentile),
+// kept up to date one entry at a time so that checking a window costs
+// O(log n) or less, however many entries it holds: distinct values in a
+// counted map, referenced rules in per-rule ordered sets, numbers in an
+// order-statistics tree.
 #pragma once
 
+#include <deque>
+#include <ext/pb_ds/assoc_container.hpp>
+#include <ext/pb_ds/tree_policy.hpp>
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "detect/correlation.h"
 #include "state/state_store.h"
 
 namespace vigil::sigma {
+
+class WindowAggregate {
+ public:
+  explicit WindowAggregate(const Correlation& c);
+
+  // Whether this aggregate was built for `c` (a reload may change a
+  // correlation's type, rules or fields under the same id).
+  bool fits(const Correlation& c) const;
+  // Adds `e` as the pos-th of the aggregated entries. Entries are in window
+  // order (event time, then arrival), so a later insert never precedes an
+  // earlier entry of the same time.
+  void insert(size_t pos, const state::WindowEntry& e);
+  void push_back(const state::WindowEntry& e) { insert(size_, e); }
+  void pop_front();
+  size_t size() const { return size_; }
+
+  // The aggregate when `c`'s condition holds over the entries, else nullopt.
+  std::optional<double> holding_value(const Correlation& c) const;
+
+ private:
+  // One aggregated entry: what must be taken out again when it leaves.
+  struct Record {
+    int64_t time_us = 0;
+    uint64_t seq = 0;  // arrival order: breaks ties between equal times
+    uint32_t source = 0;
+    double number = 0;
+    std::pair<const std::string, uint32_t>* key = nullptr;  // in keys_
+  };
+  using NumberTree =
+      __gnu_pbds::tree<std::pair<double, uint64_t>, __gnu_pbds::null_type,
+                       std::less<std::pair<double, uint64_t>>, __gnu_pbds::rb_tree_tag,
+                       __gnu_pbds::tree_order_statistics_node_update>;
+
+  bool keeps_records() const { return type_ != CorrelationType::kEventCount; }
+  double number_at_rank(size_t rank) const;
+  double percentile(double p) const;
+  bool ordered_chain() const;
+
+  CorrelationType type_;
+  size_t rule_count_;
+  std::vector<std::string> fields_;
+  size_t size_ = 0;
+  uint64_t next_seq_ = 0;
+  std::deque<Record> records_;                      // all but event_count, in window order
+  std::unordered_map<std::string, uint32_t> keys_;  // value_count: entries per distinct value
+  // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
+  // only appends and pops; a late insert lands near the end)
+  std::vector<std::deque<std::pair<int64_t, uint64_t>>> by_source_;
+  NumberTree numbers_;  // value_*: (number, seq)
+  long double sum_ = 0;
+};
+
+// The window of a group as the engine keeps it beside the store's entries:
+// the aggregate over the window ending at the group's newest event,
+// entries[first ..]. Derived state: rebuilt from the entries whenever it
+// does not match them.
+struct GroupWindow final : state::WindowDerived {
+  explicit GroupWindow(const Correlation& c) : aggregate(c), timespan_us(c.timespan_us) {}
+  // The oldest entry left the group.
+  void drop_oldest();
+
+  WindowAggregate aggregate;  // over entries[first ..]
+  int64_t timespan_us;
+  size_t first = 0;
+  size_t expected_size = 0;  // entries.size() after the last update
+};
+
+// The group's window for `c`, checked against its entries (the store drops
+// the oldest beyond its per-group cap) and rebuilt from them when it does
+// not match (a new group, a reloaded correlation).
+GroupWindow& group_window(const Correlation& c, state::WindowState& w);
+
+// Inserts `entry` in event-time order (after entries of the same time) and
+// moves the group's window to end at w.newest_us; returns its index.
+size_t insert_entry(const Correlation& c, state::WindowState& w, GroupWindow& g,
+                    state::WindowEntry entry);
 
 struct WindowResult {
   double value = 0;   // the aggregate the condition was checked against
@@ -17,10 +103,16 @@ struct WindowResult {
   size_t last = 0;
 };
 
-// The result when the correlation's condition holds for the window ending at
-// entries[end_index] (inclusive), else nullopt. temporal_ordered only
-// completes on an entry of its last rule.
-std::optional<WindowResult> evaluate_window(const Correlation& c, const state::WindowState& w,
-                                            size_t end_index);
+// The window ending at the newest entry (the one just added in order), from
+// the group's kept aggregate.
+std::optional<WindowResult> evaluate_newest(const Correlation& c, const state::WindowState& w,
+                                            const GroupWindow& g);
+
+// A late entry, inserted at `at`: every window that now contains it, oldest
+// end first, until one holds. The windows are swept left to right, each
+// entry added and removed once: O(entries between the window of `at` and
+// `at`'s time + timespan).
+std::optional<WindowResult> evaluate_late(const Correlation& c, const state::WindowState& w,
+                                          size_t at);
 
 }  // namespace vigil::sigma

@@ -47,54 +47,104 @@ std::string_view Subject::folded() const {
   return folded_;
 }
 
+// One thread's field tables. `state` per field id: bit 0 value resolved,
+// bit 1 subject set; `touched` lists the ids to clear after the event.
+struct FieldsStorage {
+  std::vector<const Value*> values;
+  std::vector<unsigned char> state;
+  std::vector<Subject> subjects;
+  std::vector<uint32_t> touched;
+  std::vector<Subject> texts;  // [0, text_count) hold this event's texts
+  size_t text_count = 0;
+  bool texts_ready = false;
+  bool busy = false;
+};
+
+namespace {
+
+constexpr unsigned char kResolved = 1, kSubject = 2;
+
+FieldsStorage& thread_storage() {
+  thread_local FieldsStorage storage;
+  return storage;
+}
+
+}  // namespace
+
 EventFields::EventFields(const FieldMapping& mapping, const Value& doc)
     : mapping_(mapping), doc_(doc) {
-  const size_t n = mapping.field_count();
-  subjects_.resize(n);
-  if (mapping.flattens()) {
-    mapping.flatten(doc, values_);
-    resolved_.assign(n, 1);
+  FieldsStorage& mine = thread_storage();
+  if (mine.busy) {
+    owned_ = std::make_unique<FieldsStorage>();
+    storage_ = owned_.get();
   } else {
-    values_.assign(n, nullptr);
-    resolved_.assign(n, 0);
+    storage_ = &mine;
   }
+  FieldsStorage& s = *storage_;
+  s.busy = true;
+  s.text_count = 0;
+  s.texts_ready = false;
+  const size_t n = mapping.field_count();
+  if (s.state.size() < n) {
+    s.state.resize(n, 0);
+    s.subjects.resize(n);
+  }
+  if (s.values.size() < n) s.values.resize(n, nullptr);
+  if (mapping.flattens()) mapping.flatten(doc, s.values);
+}
+
+EventFields::~EventFields() {
+  FieldsStorage& s = *storage_;
+  for (uint32_t id : s.touched) s.state[id] = 0;
+  s.touched.clear();
+  s.busy = false;
 }
 
 const Value* EventFields::value(int field_id) const {
+  FieldsStorage& s = *storage_;
   const auto i = static_cast<size_t>(field_id);
-  if (!resolved_[i]) {
-    resolved_[i] = 1;
-    values_[i] = mapping_.resolve(doc_, field_id);
+  if (s.state[i] == 0) s.touched.push_back(static_cast<uint32_t>(i));
+  if ((s.state[i] & kResolved) == 0) {
+    s.state[i] |= kResolved;
+    if (!mapping_.flattens()) s.values[i] = mapping_.resolve(doc_, field_id);
   }
-  return values_[i];
+  return s.values[i];
 }
 
 Subject& EventFields::subject(int field_id) const {
-  auto& s = subjects_[static_cast<size_t>(field_id)];
-  if (!s) s = std::make_unique<Subject>(value(field_id), field_id);
-  return *s;
+  FieldsStorage& s = *storage_;
+  const auto i = static_cast<size_t>(field_id);
+  Subject& subject = s.subjects[i];
+  if ((s.state[i] & kSubject) == 0) {
+    const Value* v = value(field_id);
+    s.state[i] |= kSubject;
+    subject.reset(v, field_id);
+  }
+  return subject;
 }
 
 namespace {
 
-void collect_texts(const Value& v, std::vector<Subject>& out) {
+void collect_texts(const Value& v, FieldsStorage& s) {
   if (v.is_object()) {
-    for (const auto& [key, child] : v.as_object()) collect_texts(child, out);
+    for (const auto& [key, child] : v.as_object()) collect_texts(child, s);
   } else if (v.is_array()) {
-    for (const auto& child : v.as_array()) collect_texts(child, out);
+    for (const auto& child : v.as_array()) collect_texts(child, s);
   } else if (!v.is_null()) {
-    out.emplace_back(&v);
+    if (s.text_count == s.texts.size()) s.texts.emplace_back();
+    s.texts[s.text_count++].reset(&v, -1);
   }
 }
 
 }  // namespace
 
-const std::vector<Subject>& EventFields::all_texts() const {
-  if (!texts_ready_) {
-    texts_ready_ = true;
-    collect_texts(doc_, texts_);
+std::span<const Subject> EventFields::all_texts() const {
+  FieldsStorage& s = *storage_;
+  if (!s.texts_ready) {
+    s.texts_ready = true;
+    collect_texts(doc_, s);
   }
-  return texts_;
+  return {s.texts.data(), s.text_count};
 }
 
 }  // namespace vigil::sigma

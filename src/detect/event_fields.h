@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ class Subject {
   Subject() = default;
   explicit Subject(const Value* v, int field_id = -1) : field_id_(field_id) { reset(v); }
   void reset(const Value* v);
+  void reset(const Value* v, int field_id) {
+    field_id_ = field_id;
+    reset(v);
+  }
 
   const Value* value() const { return value_; }
   // The event field this value (or array element) is of; -1 for keyword
@@ -42,25 +47,30 @@ class Subject {
   mutable std::string folded_;
 };
 
+struct FieldsStorage;
+
+// Not copyable; one per event being matched. Its buffers are the thread's,
+// reused from event to event (a nested EventFields on the same thread gets
+// its own), so looking fields up allocates nothing once they have grown.
 class EventFields {
  public:
   EventFields(const FieldMapping& mapping, const Value& doc);
+  ~EventFields();
+  EventFields(const EventFields&) = delete;
+  EventFields& operator=(const EventFields&) = delete;
 
   const Value& doc() const { return doc_; }
   // nullptr when the event has no such field.
   const Value* value(int field_id) const;
   Subject& subject(int field_id) const;
   // Every scalar text of the event, for keyword (field-less) searches.
-  const std::vector<Subject>& all_texts() const;
+  std::span<const Subject> all_texts() const;
 
  private:
   const FieldMapping& mapping_;
   const Value& doc_;
-  mutable std::vector<const Value*> values_;
-  mutable std::vector<unsigned char> resolved_;
-  mutable std::vector<std::unique_ptr<Subject>> subjects_;
-  mutable std::vector<Subject> texts_;
-  mutable bool texts_ready_ = false;
+  FieldsStorage* storage_;
+  std::unique_ptr<FieldsStorage> owned_;  // when the thread's storage is busy
 };
 
 }  // namespace vigil::sigma

@@ -154,7 +154,8 @@ Result<void> FieldMapping::parse_fields(const void* node) {
       roots_.push_back(std::move(root_spec));
     }
   }
-  aliases_ = string_map(f["aliases"]);
+  const auto aliases = string_map(f["aliases"]);
+  aliases_.insert(aliases.begin(), aliases.end());
   renames_ = string_map(f["renames"]);
   return {};
 }

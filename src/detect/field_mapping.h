@@ -92,8 +92,8 @@ class FieldMapping {
   std::string attributes_key_ = "#attributes";
   std::string text_key_ = "#text";
   std::vector<Root> roots_;
-  std::map<std::string, std::string> aliases_;  // event key -> rule field (flatten)
-  std::map<std::string, std::string> renames_;  // rule field -> event path (paths)
+  std::map<std::string, std::string, std::less<>> aliases_;  // event key -> rule field (flatten)
+  std::map<std::string, std::string> renames_;               // rule field -> event path (paths)
   std::vector<LogsourceEntry> entries_;
   std::string channel_name_;
   int channel_id_ = -1;

@@ -22,7 +22,7 @@ void FieldMapping::assign(std::string_view key, const Value& v,
   if (it != ids_.end() && values[static_cast<size_t>(it->second)] == nullptr) {
     values[static_cast<size_t>(it->second)] = value;
   }
-  const auto alias = aliases_.find(std::string(key));
+  const auto alias = aliases_.find(key);
   if (alias != aliases_.end()) {
     const auto target = ids_.find(alias->second);
     if (target != ids_.end() && values[static_cast<size_t>(target->second)] == nullptr) {

@@ -16,6 +16,7 @@ struct ScanBuffers {
   std::vector<uint32_t> touched_words;
   std::vector<uint8_t> scanned;  // by field id
   std::vector<int> scanned_fields;
+  std::string joined_texts;  // every text of the event, for the keyword database
   // hs_alloc_scratch only grows a scratch, and a grown scratch stays valid
   // for every database it was allocated for: one per thread serves every
   // index listed in `scratch_for` (ids, never reused unlike addresses).
@@ -227,9 +228,17 @@ void LiteralScan::scan_field(int field_id) {
   const auto& fd = index_.fields_[f];
   if (fd.db == nullptr) return;
   if (field_id == kEveryText) {
+    // One scan over all texts joined: a literal found across two texts only
+    // makes its patterns candidates (the exact check decides), and keyword
+    // bits are never taken as the answer, so the join loses nothing.
+    std::string& joined = b.joined_texts;
+    joined.clear();
     for (const auto& s : fields_.all_texts()) {
-      if (s.has_text()) scan_text(fd, s.folded());
+      if (!s.has_text()) continue;
+      joined += s.folded();
+      joined += '\n';
     }
+    scan_text(fd, joined);
     return;
   }
   const Value* v = fields_.value(field_id);

@@ -1,7 +1,9 @@
 #include "detect/matchers.h"
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -57,17 +59,62 @@ class StringMatcher final : public ValueMatcher {
   StringPattern p_;
 };
 
+// A regex is screened through its prefilter atoms (RE2's FilteredRE2):
+// literals, lower-cased, of which at least one occurs in any text the regex
+// matches (their AND/OR tree decides). Each atom is a `*atom*` pattern for
+// the Hyperscan stage; RE2 runs only when the atoms found pass the tree.
 class RegexMatcher final : public ValueMatcher {
  public:
-  explicit RegexMatcher(std::unique_ptr<RE2> re) : re_(std::move(re)) {}
-  bool matches(const Subject& s, const EvalContext&) const override {
+  explicit RegexMatcher(std::unique_ptr<RE2> re) : re_(std::move(re)) { compile_prefilter(); }
+  bool matches(const Subject& s, const EvalContext& ctx) const override {
     if (!s.has_text()) return false;
+    if (ctx.literals != nullptr && !atoms_.empty() && !passes_prefilter(s, *ctx.literals)) {
+      return false;
+    }
     const std::string_view raw = s.raw();
     return RE2::PartialMatch(re2::StringPiece(raw.data(), raw.size()), *re_);
   }
+  bool screened_patterns(std::vector<const StringPattern*>& out) const override {
+    if (atoms_.empty()) return false;
+    for (const auto& a : atoms_) out.push_back(&a);
+    return true;
+  }
 
  private:
+  void compile_prefilter() {
+    int id = 0;
+    if (filter_.Add(re_->pattern(), re_->options(), &id) != RE2::NoError) return;
+    std::vector<std::string> atoms;
+    filter_.Compile(&atoms);
+    // The atoms are lower-cased by RE2's rules; the scanned text is folded
+    // by vigil's. They agree on ASCII only.
+    for (const auto& a : atoms) {
+      const bool ascii = std::all_of(a.begin(), a.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      if (a.empty() || !ascii) return;
+    }
+    for (const auto& a : atoms) {
+      SigmaString contains = SigmaString::literal(a);
+      contains.prepend_star();
+      contains.append_star();
+      atoms_.emplace_back(contains, false);
+    }
+  }
+  bool passes_prefilter(const Subject& s, LiteralScan& literals) const {
+    thread_local std::vector<int> found, potential;
+    found.clear();
+    for (size_t i = 0; i < atoms_.size(); ++i) {
+      if (literals.screen(s, atoms_[i]) != LiteralScan::Screen::kAbsent)
+        found.push_back(static_cast<int>(i));
+    }
+    if (found.empty()) return false;
+    filter_.AllPotentials(found, &potential);
+    return !potential.empty();
+  }
+
   std::unique_ptr<RE2> re_;
+  re2::FilteredRE2 filter_{3};
+  std::vector<StringPattern> atoms_;
 };
 
 bool parse_number(std::string_view text, double& out) {

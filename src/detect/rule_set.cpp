@@ -184,7 +184,15 @@ bool value_in(const Value& v, const std::vector<std::string>& folded_values) {
 bool conditions_hold(const LogsourceVariant& v, const EventFields& fields) {
   for (const auto& [id, values] : v.conditions) {
     const Value* value = fields.value(id);
-    if (value == nullptr || !value_in(*value, values)) return false;
+    if (value == nullptr) return false;
+    if (value->is_array()) {
+      if (!value_in(*value, values)) return false;
+      continue;
+    }
+    // The field's folded text, computed once per event for every variant.
+    const Subject& s = fields.subject(id);
+    if (!s.has_text() || std::find(values.begin(), values.end(), s.folded()) == values.end())
+      return false;
   }
   return true;
 }
@@ -200,9 +208,9 @@ Value matched_fields(const Rule& rule, const std::vector<int>& slot_ids, const E
 
 }  // namespace
 
-std::vector<int> RuleSet::candidate_variants(const Schema& schema,
-                                             const EventFields& fields) const {
-  std::vector<int> out;
+void RuleSet::candidate_variants(const Schema& schema, const EventFields& fields,
+                                 std::vector<int>& out) const {
+  out.clear();
   const auto consider = [&](int v) {
     if (conditions_hold(schema.mapping.variants()[static_cast<size_t>(v)], fields))
       out.push_back(v);
@@ -216,7 +224,6 @@ std::vector<int> RuleSet::candidate_variants(const Schema& schema,
       for (int v : it->second) consider(v);
     }
   }
-  return out;
 }
 
 namespace {
@@ -229,18 +236,24 @@ bool all_open(const std::array<int, kMaxGateClauses>& gates, const std::vector<u
 }
 
 // The gate clauses of the candidate variants whose literals occur in the event.
-std::vector<uint64_t> open_gates(LiteralScan& scan, const std::vector<int>& variants,
-                                 const std::vector<std::vector<int>>& gate_fields,
-                                 const std::vector<uint32_t>& first,
-                                 const std::vector<uint32_t>& gates, size_t gate_count) {
+void open_gates(LiteralScan& scan, const std::vector<int>& variants,
+                const std::vector<std::vector<int>>& gate_fields,
+                const std::vector<uint32_t>& first, const std::vector<uint32_t>& gates,
+                size_t gate_count, std::vector<uint64_t>& open) {
   for (int v : variants) scan.scan_fields(gate_fields[static_cast<size_t>(v)]);
-  std::vector<uint64_t> open((gate_count + 63) / 64, 0);
+  open.assign((gate_count + 63) / 64, 0);
   scan.for_each_fired([&](uint32_t bit) {
     for (uint32_t k = first[bit]; k < first[bit + 1]; ++k)
       open[gates[k] >> 6] |= uint64_t{1} << (gates[k] & 63);
   });
-  return open;
 }
+
+// Per-thread buffers of match(), reused from event to event.
+struct MatchScratch {
+  std::vector<int> variants;
+  std::vector<uint64_t> open;
+  std::vector<std::pair<size_t, const void*>> hits;  // (load order, binding)
+};
 
 }  // namespace
 
@@ -249,33 +262,39 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
   const Schema* schema = schema_for(doc);
   if (schema == nullptr) return out;
   const EventFields fields(schema->mapping, doc);
-  const std::vector<int> variants = candidate_variants(*schema, fields);
-  if (variants.empty()) return out;
+  thread_local MatchScratch scratch;
+  // A nested match on this thread (none today) must not share the buffers.
+  MatchScratch local;
+  MatchScratch& s = scratch.variants.empty() && scratch.hits.empty() ? scratch : local;
+  candidate_variants(*schema, fields, s.variants);
+  if (s.variants.empty()) return out;
   std::optional<LiteralScan> scan;
-  std::vector<uint64_t> open;
   if (schema->literals) {
     scan.emplace(*schema->literals, fields);
-    open = open_gates(*scan, variants, schema->gate_fields, schema->gates_first, schema->gates,
-                      schema->gate_count);
+    open_gates(*scan, s.variants, schema->gate_fields, schema->gates_first, schema->gates,
+               schema->gate_count, s.open);
   }
   LiteralScan* literals = scan ? &*scan : nullptr;
   const bool gating = literals != nullptr && literals->ok();
-  std::vector<std::pair<size_t, MatchedRule>> hits;
-  for (int v : variants) {
+  for (int v : s.variants) {
     for (const auto& b : schema->by_variant[static_cast<size_t>(v)]) {
-      if (gating && !all_open(b.gates, open)) continue;
+      if (gating && !all_open(b.gates, s.open)) continue;
       const EvalContext ctx{fields, b.slot_ids, literals};
       if (!b.rule->evaluate(ctx)) continue;
-      const bool seen = std::any_of(hits.begin(), hits.end(),
-                                    [&](const auto& h) { return h.second.rule == b.rule; });
-      if (!seen)
-        hits.emplace_back(b.order,
-                          MatchedRule{b.rule, matched_fields(*b.rule, b.slot_ids, fields)});
+      const bool seen = std::any_of(s.hits.begin(), s.hits.end(), [&](const auto& h) {
+        return static_cast<const Bound*>(h.second)->rule == b.rule;
+      });
+      if (!seen) s.hits.emplace_back(b.order, &b);
     }
   }
-  std::sort(hits.begin(), hits.end(),
+  std::sort(s.hits.begin(), s.hits.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& h : hits) out.push_back(std::move(h.second));
+  for (const auto& [order, bound] : s.hits) {
+    const auto& b = *static_cast<const Bound*>(bound);
+    out.push_back(MatchedRule{b.rule, matched_fields(*b.rule, b.slot_ids, fields)});
+  }
+  s.hits.clear();
+  s.variants.clear();
   return out;
 }
 

@@ -67,7 +67,8 @@ class RuleSet {
   void build_prefilter(
       Schema& schema,
       const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates);
-  std::vector<int> candidate_variants(const Schema& schema, const EventFields& fields) const;
+  void candidate_variants(const Schema& schema, const EventFields& fields,
+                          std::vector<int>& out) const;
   void index_channels(Schema& schema);
   const Schema* schema_for(const Value& doc) const;
 

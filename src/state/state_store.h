@@ -32,11 +32,20 @@ struct WindowEntry {
   std::shared_ptr<const Value> doc;
 };
 
+// What the correlation engine derives from a group's entries so it need not
+// rescan them per event (distinct-value counts, ...). Stores keep it beside
+// the entries and drop it with the group; one that cannot keep it (a remote
+// store) leaves it empty and the engine rebuilds it from the entries.
+struct WindowDerived {
+  virtual ~WindowDerived() = default;
+};
+
 // The events of one (correlation, group) inside its window, oldest first.
 struct WindowState {
   std::deque<WindowEntry> entries;
   int64_t newest_us = INT64_MIN;  // newest event time seen by the group
   int64_t retain_us = 0;          // window + allowed lateness: older entries are dead
+  std::unique_ptr<WindowDerived> derived;
 };
 
 struct StateStats {

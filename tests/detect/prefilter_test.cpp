@@ -185,6 +185,38 @@ TEST(SigmaPrefilter, KeywordsAreScreenedOverEveryText) {
   EXPECT_FALSE(all.fires(R"({"A": "ALPHA", "B": "bet"})"));
 }
 
+// Keyword literals are scanned over all texts joined: a literal spanning two
+// texts only makes the rule a candidate, each text is still tested alone.
+TEST(SigmaPrefilter, KeywordAcrossTwoTextsDoesNotMatch) {
+  auto r = one("  keywords:\n    - 'abcdef'\n  condition: keywords\n");
+  EXPECT_FALSE(r.fires(R"({"A": "xxabc", "B": "defxx"})"));
+  EXPECT_FALSE(r.fires(R"({"A": "abc\ndef"})"));
+  EXPECT_TRUE(r.fires(R"({"A": "xx", "B": "zABCDEFz"})"));
+}
+
+// Regexes are screened by their RE2 prefilter atoms (lower-cased literals):
+// a regex whose atoms are absent is not run, and its test gates the rule;
+// the regex itself still decides, case-sensitively unless `i`.
+TEST(SigmaPrefilter, RegexesAreScreenedByTheirAtoms) {
+  auto r =
+      one("  sel:\n    CommandLine|re: 'Invoke-(Expression|WebRequest)\\s+-Uri'\n"
+          "  condition: sel\n");
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_TRUE(r.fires(R"({"CommandLine": "x Invoke-WebRequest  -Uri http://a"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "x invoke-webrequest -uri http://a"})"));  // cased
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "x Invoke-Command -Uri"})"));
+  EXPECT_FALSE(r.fires(R"({"Other": "Invoke-WebRequest -Uri"})"));
+  auto i = one("  sel:\n    CommandLine|re|i: 'frombase64string\\('\n  condition: sel\n");
+  EXPECT_EQ(i.with().gated_rules().first, 1u);
+  EXPECT_TRUE(i.fires(R"j({"CommandLine": "[Convert]::FromBase64String('QQ==')"})j"));
+  EXPECT_FALSE(i.fires(R"({"CommandLine": "[Convert]::FromBase64String"})"));
+  // No literal to require: the regex runs on every event (no gate).
+  auto bare = one("  sel:\n    CommandLine|re: '^[a-z]{3}\\d+$'\n  condition: sel\n");
+  EXPECT_EQ(bare.with().gated_rules().first, 0u);
+  EXPECT_TRUE(bare.fires(R"({"CommandLine": "abc123"})"));
+  EXPECT_FALSE(bare.fires(R"({"CommandLine": "ABC123"})"));
+}
+
 TEST(SigmaPrefilter, FieldValueLongerThanAnyLiteral) {
   auto r = one("  sel:\n    F|endswith: 'tail-marker'\n  condition: sel\n");
   std::string big(1 << 20, 'a');
