@@ -1,0 +1,60 @@
+// An open-addressing hash table of 64-bit fingerprints (XXH3 of the value)
+// for the exact indicator types: a slot is 16 bytes (fingerprint, and the span
+// of matching indicators), four to a cache line, linear probing, so a miss
+// costs one cache line at millions of values where std::unordered_map costs two
+// dependent pointer chases. A fingerprint is not proof: the caller verifies
+// the value on a fingerprint hit, and two values that share one simply sit in
+// two slots. Built once (the index is immutable), sized at ~70 % load.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "intel/indicator.h"
+
+namespace vigil::intel {
+
+// The fingerprint of (type, value): what FingerprintTable is keyed by. Never 0
+// (0 marks an empty slot).
+uint64_t value_fingerprint(IndicatorType type, std::string_view value);
+
+class FingerprintTable {
+ public:
+  struct Slot {
+    uint64_t fingerprint = 0;  // 0: empty
+    uint32_t offset = 0;       // the caller's span
+    uint32_t count = 0;
+  };
+
+  FingerprintTable() = default;
+  // Room for `entries` inserts.
+  explicit FingerprintTable(size_t entries);
+
+  void insert(uint64_t fingerprint, uint32_t offset, uint32_t count);
+
+  // The slot with this fingerprint for which verify(slot) holds, or null.
+  template <typename Verify>
+  const Slot* find(uint64_t fingerprint, Verify&& verify) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = home(fingerprint);; i = next(i)) {
+      const Slot& s = slots_[i];
+      if (s.fingerprint == 0) return nullptr;
+      if (s.fingerprint == fingerprint && verify(s)) return &s;
+    }
+  }
+
+  size_t capacity() const { return slots_.size(); }
+
+ private:
+  // Maps the fingerprint onto [0, capacity) without a power-of-two size (no
+  // rounding up to twice the memory): the high half of a 64×64 product.
+  size_t home(uint64_t fingerprint) const {
+    return static_cast<size_t>((static_cast<unsigned __int128>(fingerprint) * slots_.size()) >> 64);
+  }
+  size_t next(size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
+
+  std::vector<Slot> slots_;
+};
+
+}  // namespace vigil::intel
