@@ -10,14 +10,19 @@ uint64_t value_fingerprint(IndicatorType type, std::string_view value) {
 }
 
 FingerprintTable::FingerprintTable(size_t entries) {
-  // ~70 % load: linear probing stays within the home cache line almost always.
-  if (entries > 0) slots_.resize(entries + entries * 3 / 7 + 1);
+  // ~70 % load: a bucket of four is rarely full, so probes stay in one line.
+  // At least one empty slot always remains, which ends every probe.
+  if (entries > 0) buckets_.resize((entries + entries * 3 / 7) / kBucketSlots + 1);
 }
 
 void FingerprintTable::insert(uint64_t fingerprint, uint32_t offset, uint32_t count) {
-  size_t i = home(fingerprint);
-  while (slots_[i].fingerprint != 0) i = next(i);
-  slots_[i] = Slot{fingerprint, offset, count};
+  for (size_t b = home(fingerprint);; b = next(b)) {
+    for (Slot& s : buckets_[b].slots) {
+      if (s.fingerprint != 0) continue;
+      s = Slot{fingerprint, offset, count};
+      return;
+    }
+  }
 }
 
 }  // namespace vigil::intel

@@ -25,8 +25,7 @@ PackedFeed::PackedFeed(std::string name) : name_(std::move(name)) {
   tag_sets_.push_back({});
 }
 
-PackedFeed::Builder::Builder(std::string source)
-    : feed_(new PackedFeed(std::move(source))) {}
+PackedFeed::Builder::Builder(std::string source) : feed_(new PackedFeed(std::move(source))) {}
 
 void PackedFeed::Builder::reserve(size_t indicators, size_t value_bytes) {
   feed_->records_.reserve(indicators);

@@ -80,10 +80,10 @@ class PackedFeed {
   std::string name_;
   std::vector<Record> records_;
   std::string values_;
-  std::string text_;                  // interned strings
-  std::vector<Span> strings_;         // string id → text_ (id 0: "")
-  std::vector<uint32_t> tag_ids_;     // the string ids of every tag set
-  std::vector<Span> tag_sets_;        // tag-set id → tag_ids_ (id 0: no tags)
+  std::string text_;               // interned strings
+  std::vector<Span> strings_;      // string id → text_ (id 0: "")
+  std::vector<uint32_t> tag_ids_;  // the string ids of every tag set
+  std::vector<Span> tag_sets_;     // tag-set id → tag_ids_ (id 0: no tags)
 };
 
 // One packed indicator, read in place. Valid while its feed is alive (the

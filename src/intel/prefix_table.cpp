@@ -12,7 +12,8 @@ Key key_of(const IpPrefix& p) {
 
 template <typename Key>
 Key last_of(const IpPrefix& p) {
-  return static_cast<Key>(p.bits | (~prefix_mask(p.v6, p.length) & prefix_mask(p.v6, p.max_length())));
+  return static_cast<Key>(p.bits |
+                          (~prefix_mask(p.v6, p.length) & prefix_mask(p.v6, p.max_length())));
 }
 
 }  // namespace

@@ -36,8 +36,8 @@ class PrefixTable {
   // longest prefix first.
   template <typename F>
   void for_each_covering(const IpPrefix& address, F&& f) const {
-    const uint32_t node = address.v6 ? v6_.find(address.bits)
-                                     : v4_.find(static_cast<uint32_t>(address.bits));
+    const uint32_t node =
+        address.v6 ? v6_.find(address.bits) : v4_.find(static_cast<uint32_t>(address.bits));
     if (node == kNone) return;
     const Span chain = nodes_[node];
     for (uint32_t i = 0; i < chain.count; ++i) {

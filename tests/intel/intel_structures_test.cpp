@@ -28,7 +28,8 @@ IpPrefix random_prefix(std::mt19937_64& rng, bool v6, int min_len, int max_len) 
   p.bits = v6 ? (static_cast<Bits128>(rng()) << 64 | rng()) : Bits128{static_cast<uint32_t>(rng())};
   // Few distinct high bits, so prefixes nest and collide often.
   if (v6) {
-    p.bits = (p.bits & ~(static_cast<Bits128>(0xffff) << 112)) | static_cast<Bits128>(0x2001) << 112;
+    p.bits = (p.bits & ~(static_cast<Bits128>(0xffff) << 112)) | static_cast<Bits128>(0x2001)
+                                                                     << 112;
   } else {
     p.bits = (p.bits & 0x00ffffffu) | (static_cast<uint32_t>(rng() % 4) << 24);
   }
@@ -107,7 +108,7 @@ TEST(PrefixTable, EmptyAndOneFamily) {
   const PrefixTable v4({{*IpPrefix::parse("10.0.0.0/8"), 7}});
   EXPECT_EQ(table_answer(v4, *IpPrefix::parse("10.1.2.3")), std::vector<uint64_t>{7});
   EXPECT_TRUE(table_answer(v4, *IpPrefix::parse("11.0.0.0")).empty());
-  EXPECT_TRUE(table_answer(v4, *IpPrefix::parse("::a00:1")).empty());  // families never mix
+  EXPECT_TRUE(table_answer(v4, *IpPrefix::parse("::a00:1")).empty());     // families never mix
   EXPECT_TRUE(table_answer(v4, *IpPrefix::parse("10.0.0.0/7")).empty());  // wider than listed
 }
 
@@ -123,7 +124,8 @@ TEST(FingerprintTable, VerifiesValuesSharingAFingerprint) {
   EXPECT_EQ(t.find(42, [](const auto&) { return false; }), nullptr);
   EXPECT_EQ(t.find(8, [](const auto&) { return true; }), nullptr);
   EXPECT_EQ(FingerprintTable().find(42, [](const auto&) { return true; }), nullptr);
-  EXPECT_NE(value_fingerprint(IndicatorType::kMd5, "x"), value_fingerprint(IndicatorType::kSha1, "x"));
+  EXPECT_NE(value_fingerprint(IndicatorType::kMd5, "x"),
+            value_fingerprint(IndicatorType::kSha1, "x"));
 }
 
 Indicator indicator(std::string value, IndicatorType type) {
