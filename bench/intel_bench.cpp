@@ -1,20 +1,18 @@
 // Intel store throughput: exact lookups (hashes, IPs, domains), CIDR lookups
-// over a large prefix set, and CSV/text import rate. A plain harness, not
+// over a large prefix set, CSV/text import rate, and (--mixed N) the memory
+// and lookup rates with N mixed indicators loaded. A plain harness, not
 // Google Benchmark, so it also runs where libbenchmark is absent; every figure
 // in docs/intel.md comes from it.
 //
-// Hypotheses: a miss costs one hash probe per distinct prefix length (IPs) or
-// one string-hash probe (exact types), so ≥ 10 M exact and ≥ 5 M CIDR lookups/s
-// on one core; import is bound by line splitting and normalization.
+// Hypotheses: a miss costs one fingerprint-table cache line (exact types) or a
+// bucket read plus a short binary search (IPs), so ≥ 10 M exact and ≥ 5 M CIDR
+// lookups/s on one core; packed indicators cost ~50 bytes plus their value, so
+// 10 M fit in 1.5 GB; import is bound by line splitting and normalization.
 //
-// Build (Release, outside the sanitizer tree; the bench CMakeLists does not list it yet):
-//   g++ -O2 -DNDEBUG -std=c++20 -Isrc bench/intel_bench.cpp src/intel/{indicator,normalize,\
-//     url_normalizer,ip_prefix,prefix_table,indicator_index,allowlist,lifetimes,\
-//     indicator_store,feed_reader,feed_lines,csv_columns,csv_feed_reader,text_feed_reader,\
-//     stix_pattern,stix_translate,stix_feed_reader,misp_types,misp_feed_reader}.cpp \
-//     src/core/{strings,timestamp,severity}.cpp src/enrich/ip_address.cpp \
-//     -lfmt -lsimdjson -o /tmp/intel_bench
-//   /tmp/intel_bench [indicators=1000000]
+// Build (Release tree, see docs/benchmarks.md):
+//   cmake --build build/rel --target intel_bench
+//   build/rel/bench/intel_bench [indicators=1000000]
+//   build/rel/bench/intel_bench --mixed 10000000
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -27,6 +25,7 @@
 
 #include "intel/feed_reader.h"
 #include "intel/indicator_store.h"
+#include "intel/packed_feed.h"
 
 namespace {
 
@@ -47,12 +46,18 @@ double seconds_since(double t0) {
   return cpu_seconds() - t0;
 }
 
-long rss_kb() {
+long status_kb(std::string_view key) {
   std::ifstream in("/proc/self/status");
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.starts_with(key)) return std::stol(line.substr(key.size()));
   }
   return -1;
+}
+long rss_kb() {
+  return status_kb("VmRSS:");
+}
+long hwm_kb() {
+  return status_kb("VmHWM:");
 }
 
 std::string ipv4_text(uint32_t a) {
@@ -99,8 +104,10 @@ void bench_exact(size_t n, std::mt19937_64& rng) {
   const double t0 = cpu_seconds();
   IndicatorStore store(Allowlist{});
   store.replace_source("bench", std::move(inds));
-  fmt::print("exact: {} indicators indexed in {:.2f} s, RSS +{} MB\n", 3 * n, seconds_since(t0),
-             (rss_kb() - rss0) / 1024);
+  fmt::print("exact: {} indicators packed and indexed in {:.2f} s, RSS +{} MB\n", 3 * n,
+             seconds_since(t0), (rss_kb() - rss0) / 1024);
+  // The matcher takes one view per event; a lookup through it loads no atomic.
+  const auto view = store.view();
   const size_t probes = 1 << 20;
   std::vector<std::string> miss_hashes, miss_ips, hit_hashes;
   std::vector<IpPrefix> miss_ip_parsed;
@@ -112,47 +119,36 @@ void bench_exact(size_t n, std::mt19937_64& rng) {
   }
   size_t hits = 0;
   const auto st = IndicatorType::kSha256;
-  fmt::print(
-      "  sha256 miss  {:6.2f} M/s\n",
-      rate(
-          probes, 4, [&](size_t i) { return store.lookup(miss_hashes[i], st, kNow); }, hits) /
-          1e6);
-  fmt::print("  sha256 hit   {:6.2f} M/s (builds the aggregated result)\n",
-             rate(
-                 probes, 2, [&](size_t i) { return store.lookup(hit_hashes[i], st, kNow); }, hits) /
-                 1e6);
-  fmt::print("  ipv4 miss (text)   {:6.2f} M/s\n",
-             rate(
-                 probes, 4, [&](size_t i) { return store.lookup(miss_ips[i], std::nullopt, kNow); },
-                 hits) /
-                 1e6);
-  fmt::print(
-      "  ipv4 miss (parsed) {:6.2f} M/s\n",
-      rate(
-          probes, 4, [&](size_t i) { return store.lookup_ip(miss_ip_parsed[i], kNow); }, hits) /
-          1e6);
-  fmt::print("  domain miss  {:6.2f} M/s (exact + parent walk)\n",
-             rate(
-                 probes, 2,
-                 [&](size_t i) {
-                   return store.lookup(miss_ips[i] + ".example", IndicatorType::kDomain, kNow);
-                 },
-                 hits) /
-                 1e6);
+  const auto report = [&](std::string_view what, size_t rounds, auto&& lookup) {
+    fmt::print("  {:<34} {:6.2f} M/s\n", what, rate(probes, rounds, lookup, hits) / 1e6);
+  };
+  report("sha256 miss", 4, [&](size_t i) { return view.lookup(miss_hashes[i], st, kNow); });
+  report("sha256 hit (aggregated result)", 2,
+         [&](size_t i) { return view.lookup(hit_hashes[i], st, kNow); });
+  report("ipv4 miss (text)", 4,
+         [&](size_t i) { return view.lookup(miss_ips[i], std::nullopt, kNow); });
+  report("ipv4 miss (parsed)", 4,
+         [&](size_t i) { return view.lookup_ip(miss_ip_parsed[i], kNow); });
+  std::vector<std::string> miss_domains;
+  for (const auto& ip : miss_ips) miss_domains.push_back("www." + ip + ".example");
+  report("domain miss (exact + parent walk)", 2,
+         [&](size_t i) { return view.lookup(miss_domains[i], IndicatorType::kDomain, kNow); });
   fmt::print("  (hits: {})\n", hits);
 }
 
-// Prefix lengths as blocklists mix them: mostly hosts and /24s, some wider.
+// Prefix lengths as large blocklists mix them: mostly hosts and /24s, a few
+// wider ranges (FireHOL level 1 holds ~4,500 ranges, Spamhaus DROP ~1,500).
 int blocklist_length(std::mt19937_64& rng) {
   const auto r = rng() % 100;
   if (r < 60) return 32;
-  if (r < 85) return 24;
-  return 12 + static_cast<int>(rng() % 12);  // /12../23
+  if (r < 95) return 24;
+  return 16 + static_cast<int>(rng() % 8);  // /16../23
 }
 
-// Prefixes live in 0.0.0.0/1, so probes in 128.0.0.0/1 always miss (every
-// length level probed: the common case for event traffic) and probes at a
-// listed prefix's address always hit.
+// Prefixes live in 0.0.0.0/1: probes at random addresses there mostly miss
+// (a few percent fall in a listed range), probes in 128.0.0.0/1 always miss
+// (and all land in one interval: the cheapest case), probes at a listed
+// prefix's address always hit.
 void bench_cidr(size_t n, std::mt19937_64& rng) {
   std::vector<Indicator> inds;
   std::vector<uint32_t> listed;
@@ -166,21 +162,38 @@ void bench_cidr(size_t n, std::mt19937_64& rng) {
   const double t0 = cpu_seconds();
   IndicatorStore store(Allowlist{});
   store.replace_source("bench", std::move(inds));
-  fmt::print("cidr: {} prefixes (60% /32, 25% /24, 15% /12../23) indexed in {:.2f} s\n", n,
+  fmt::print("cidr: {} prefixes (60% /32, 35% /24, 5% /16../23) indexed in {:.2f} s\n", n,
              seconds_since(t0));
+  const auto view = store.view();
   const size_t probes = 1 << 20;
-  std::vector<IpPrefix> misses, hits_at;
+  std::vector<IpPrefix> misses, anywhere, hits_at;
   for (size_t i = 0; i < probes; ++i) {
     misses.push_back(IpPrefix{false, static_cast<uint32_t>(rng()) | 0x80000000u, 32});
+    anywhere.push_back(IpPrefix{false, static_cast<uint32_t>(rng()) & 0x7fffffffu, 32});
     hits_at.push_back(IpPrefix{false, listed[rng() % n], 32});
   }
   size_t hits = 0;
   const double miss = rate(
-      probes, 4, [&](size_t i) { return store.lookup_ip(misses[i], kNow); }, hits);
-  fmt::print("  miss {:6.2f} M/s (hits {})\n", miss / 1e6, hits);
+      probes, 4, [&](size_t i) { return view.lookup_ip(misses[i], kNow); }, hits);
+  fmt::print("  miss, unlisted half      {:6.2f} M/s (hits {})\n", miss / 1e6, hits);
+  hits = 0;
+  const double mixed = rate(
+      probes, 4, [&](size_t i) { return view.lookup_ip(anywhere[i], kNow); }, hits);
+  fmt::print("  random in the listed half  {:6.2f} M/s (hits {} of {})\n", mixed / 1e6, hits,
+             4 * probes);
+  // The same addresses without those a range covers: misses where prefixes are.
+  std::vector<IpPrefix> uncovered;
+  for (const auto& a : anywhere) {
+    if (!view.lookup_ip(a, kNow)) uncovered.push_back(a);
+  }
+  hits = 0;
+  const double uncovered_rate = rate(
+      uncovered.size(), 4, [&](size_t i) { return view.lookup_ip(uncovered[i], kNow); }, hits);
+  fmt::print("  miss in the listed half    {:6.2f} M/s ({} addresses, hits {})\n",
+             uncovered_rate / 1e6, uncovered.size(), hits);
   hits = 0;
   const double hit = rate(
-      probes, 1, [&](size_t i) { return store.lookup_ip(hits_at[i], kNow); }, hits);
+      probes, 1, [&](size_t i) { return view.lookup_ip(hits_at[i], kNow); }, hits);
   fmt::print("  hit  {:6.2f} M/s (hits {}, builds the aggregated result)\n", hit / 1e6, hits);
 }
 
@@ -215,9 +228,177 @@ void bench_import(size_t n, std::mt19937_64& rng) {
   std::filesystem::remove_all(dir);
 }
 
+// --mixed: deterministic values (value i of a kind is a function of i), so the
+// probes can name listed values without keeping copies that would count in
+// the RSS being measured.
+uint64_t mix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+std::string hex_of(uint64_t seed, int chars) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(static_cast<size_t>(chars), '0');
+  uint64_t x = mix64(seed);
+  for (int i = 0; i < chars; ++i) {
+    if (i % 16 == 0) x = mix64(x + static_cast<uint64_t>(i));
+    s[static_cast<size_t>(i)] = kHex[(x >> (4 * (i % 16))) & 15];
+  }
+  return s;
+}
+
+enum class Kind { kIp, kCidr, kDomain, kEmail, kUrl, kMd5, kSha1, kSha256 };
+struct MixedFeed {
+  Kind kind;
+  const char* name;
+  int percent;
+  IndicatorType type;
+};
+// A blocklist mix: IPs and hashes dominate, as in the abuse.ch and DROP feeds.
+constexpr MixedFeed kMixedFeeds[] = {
+    {Kind::kIp, "ip-blocklist", 30, IndicatorType::kIpv4},
+    {Kind::kCidr, "drop-ranges", 5, IndicatorType::kCidr},
+    {Kind::kDomain, "bad-domains", 18, IndicatorType::kDomain},
+    {Kind::kEmail, "phish-senders", 2, IndicatorType::kEmail},
+    {Kind::kUrl, "urlhaus", 15, IndicatorType::kUrl},
+    {Kind::kMd5, "bazaar-md5", 10, IndicatorType::kMd5},
+    {Kind::kSha1, "bazaar-sha1", 5, IndicatorType::kSha1},
+    {Kind::kSha256, "bazaar-sha256", 15, IndicatorType::kSha256},
+};
+
+// Value i of a kind; `salt` 0 are the listed ones, others never listed.
+std::string mixed_value(Kind kind, uint64_t i, uint64_t salt = 0) {
+  const uint64_t h = mix64(i * 16 + static_cast<uint64_t>(kind) + salt * 0x1000000000ull);
+  switch (kind) {
+    case Kind::kIp:
+      return ipv4_text(static_cast<uint32_t>(h));
+    case Kind::kCidr: {
+      // /20../29 inside 240.0.0.0/4 (reserved): enough ranges to cover ~8 % of
+      // the whole space would turn the pipeline measurement into one of alert
+      // building, since every twelfth corpus address would match.
+      const int len = 20 + static_cast<int>(h % 10);
+      const uint32_t bits = 0xF0000000u | (static_cast<uint32_t>(h >> 32) & 0x0FFFFFFFu);
+      const IpPrefix p{false, bits & prefix_mask(false, len), len};
+      return p.to_string();
+    }
+    case Kind::kDomain:
+      return fmt::format("h{}-{}.bad{}.example", h % 100000, i, salt);
+    case Kind::kEmail:
+      return fmt::format("user{}@mail{}-{}.example", h % 1000, i, salt);
+    case Kind::kUrl:
+      return fmt::format("http://site{}-{}.example/wp/{}.php?id={}", salt, i, h % 10000, h % 977);
+    case Kind::kMd5:
+      return hex_of(h, 32);
+    case Kind::kSha1:
+      return hex_of(h, 40);
+    case Kind::kSha256:
+      return hex_of(h, 64);
+  }
+  return {};
+}
+
+void bench_mixed(size_t n) {
+  const long rss0 = rss_kb();
+  const double t0 = cpu_seconds();
+  std::vector<std::shared_ptr<const PackedFeed>> feeds;
+  std::vector<size_t> counts;
+  for (const MixedFeed& f : kMixedFeeds) {
+    const size_t count = n * static_cast<size_t>(f.percent) / 100;
+    counts.push_back(count);
+    PackedFeed::Builder b(f.name);
+    b.reserve(count, 0);
+    Indicator ind;
+    ind.type = f.type;
+    ind.first_seen = Timestamp{kNow.micros - 86'400'000'000};
+    ind.last_seen = kNow;
+    ind.valid_until = Timestamp{kNow.micros + 30 * 86'400'000'000};
+    for (size_t i = 0; i < count; ++i) {
+      ind.value = mixed_value(f.kind, i);
+      ind.include_subdomains = f.kind == Kind::kDomain && i % 10 == 0;
+      ind.severity = static_cast<Severity>(2 + i % 3);
+      ind.confidence = static_cast<int>(50 + i % 50);
+      ind.tags = {f.name, i % 2 ? "botnet" : "malware"};
+      // URLhaus gives every URL its own page; the other feeds one reference each.
+      ind.reference = f.kind == Kind::kUrl ? fmt::format("https://urlhaus.abuse.ch/url/{}/", i)
+                                           : fmt::format("https://feeds.example/{}", f.name);
+      b.add(ind);
+    }
+    feeds.push_back(b.finish());
+  }
+  IndicatorStore store(Allowlist{});
+  store.replace_packed(std::move(feeds));
+  const double build_s = seconds_since(t0);
+  const long rss = rss_kb();
+  fmt::print(
+      "mixed: {} indicators ({} feeds) packed and indexed in {:.1f} s CPU; RSS {} MB "
+      "(+{} MB, {:.0f} B/indicator), peak {} MB\n",
+      store.size(), std::size(kMixedFeeds), build_s, rss / 1024, (rss - rss0) / 1024,
+      static_cast<double>(rss - rss0) * 1024 / static_cast<double>(store.size()), hwm_kb() / 1024);
+  const auto view = store.view();
+  const size_t probes = 1 << 20;
+  std::mt19937_64 rng(7);
+  size_t all_hits = 0;
+  for (size_t k = 0; k < std::size(kMixedFeeds); ++k) {
+    const MixedFeed& f = kMixedFeeds[k];
+    std::vector<std::string> miss, hit;
+    for (size_t i = 0; i < probes; ++i) {
+      miss.push_back(mixed_value(f.kind, rng() % counts[k], 1 + rng() % 1000));
+      hit.push_back(mixed_value(f.kind, rng() % counts[k]));
+    }
+    const std::optional<IndicatorType> type = f.kind == Kind::kIp || f.kind == Kind::kCidr
+                                                  ? std::nullopt
+                                                  : std::optional<IndicatorType>(f.type);
+    size_t hits = 0;
+    const double miss_rate = rate(
+        probes, 2, [&](size_t i) { return view.lookup(miss[i], type, kNow); }, hits);
+    const size_t false_hits = hits;
+    hits = 0;
+    const double hit_rate = rate(
+        probes, 1, [&](size_t i) { return view.lookup(hit[i], type, kNow); }, hits);
+    all_hits += hits;
+    fmt::print("  {:<14} miss {:6.2f} M/s ({} matched)   hit {:6.2f} M/s ({} of {} matched)\n",
+               f.name, miss_rate / 1e6, false_hits, hit_rate / 1e6, hits, probes);
+  }
+  std::vector<IpPrefix> addresses;
+  for (size_t i = 0; i < probes; ++i) {
+    addresses.push_back(IpPrefix{false, static_cast<uint32_t>(rng()), 32});
+  }
+  size_t hits = 0;
+  const double ip_rate = rate(
+      probes, 4, [&](size_t i) { return view.lookup_ip(addresses[i], kNow); }, hits);
+  fmt::print("  random IPv4 (parsed), all prefixes {:6.2f} M/s ({} of {} matched)\n", ip_rate / 1e6,
+             hits, 4 * probes);
+  (void)all_hits;
+}
+
+// --write-feeds DIR N: the --mixed set as one text feed per kind (DIR/<feed>.txt),
+// for `vigil intel import --format text` and the pipeline-slowdown measurement.
+void write_feeds(const std::filesystem::path& dir, size_t n) {
+  std::filesystem::create_directories(dir);
+  for (const MixedFeed& f : kMixedFeeds) {
+    const size_t count = n * static_cast<size_t>(f.percent) / 100;
+    std::ofstream out(dir / (std::string(f.name) + ".txt"));
+    for (size_t i = 0; i < count; ++i) {
+      // Every tenth domain listed as "any subdomain of".
+      out << (f.kind == Kind::kDomain && i % 10 == 0 ? "*." : "") << mixed_value(f.kind, i) << '\n';
+    }
+    fmt::print("{}: {} {} lines\n", (dir / f.name).string(), count, to_string(f.type));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "--mixed") {
+    bench_mixed(argc > 2 ? std::stoul(argv[2]) : 10'000'000);
+    return 0;
+  }
+  if (argc > 2 && std::string_view(argv[1]) == "--write-feeds") {
+    write_feeds(argv[2], argc > 3 ? std::stoul(argv[3]) : 10'000'000);
+    return 0;
+  }
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 1'000'000;
   std::mt19937_64 rng(42);
   bench_exact(n, rng);

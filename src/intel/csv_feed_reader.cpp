@@ -14,8 +14,8 @@ namespace {
 
 constexpr size_t kNoColumn = static_cast<size_t>(-1);
 
-std::optional<std::string> read_quoted(std::string_view line, size_t& pos) {
-  std::string out;
+// Appends the quoted field starting at line[pos] to `out`; false when unterminated.
+bool read_quoted(std::string_view line, size_t& pos, std::string& out) {
   for (++pos; pos < line.size(); ++pos) {
     if (line[pos] != '"') {
       out += line[pos];
@@ -24,33 +24,47 @@ std::optional<std::string> read_quoted(std::string_view line, size_t& pos) {
       ++pos;
     } else {
       ++pos;
-      return out;
+      return true;
     }
   }
-  return std::nullopt;
+  return false;
 }
 
 }  // namespace
 
-std::optional<std::vector<std::string>> split_feed_csv_line(std::string_view line) {
-  std::vector<std::string> fields;
+bool split_feed_csv_line(std::string_view line, std::vector<std::string>& fields) {
+  size_t n = 0;
+  // The strings are reused from line to line: no allocation per field.
+  const auto next = [&]() -> std::string& {
+    if (n == fields.size()) fields.emplace_back();
+    std::string& f = fields[n++];
+    f.clear();
+    return f;
+  };
   size_t pos = 0;
   for (;;) {
     while (pos < line.size() && line[pos] == ' ') ++pos;
     if (pos < line.size() && line[pos] == '"') {
-      auto field = read_quoted(line, pos);
-      if (!field) return std::nullopt;
-      fields.push_back(std::move(*field));
+      if (!read_quoted(line, pos, next())) return false;
       while (pos < line.size() && line[pos] == ' ') ++pos;
-      if (pos < line.size() && line[pos] != ',') return std::nullopt;
+      if (pos < line.size() && line[pos] != ',') return false;
     } else {
       const size_t comma = std::min(line.find(',', pos), line.size());
-      fields.emplace_back(trim(line.substr(pos, comma - pos)));
+      next() = trim(line.substr(pos, comma - pos));
       pos = comma;
     }
-    if (pos >= line.size()) return fields;
+    if (pos >= line.size()) {
+      fields.resize(n);
+      return true;
+    }
     ++pos;  // the comma
   }
+}
+
+std::optional<std::vector<std::string>> split_feed_csv_line(std::string_view line) {
+  std::vector<std::string> fields;
+  if (!split_feed_csv_line(line, fields)) return std::nullopt;
+  return fields;
 }
 
 struct CsvFeedReader::Layout {
@@ -100,30 +114,32 @@ FeedReport CsvFeedReader::parse(std::string_view text) const {
   if (!options_.csv.header.empty()) layout = Layout::resolve(options_.csv, options_.csv.header);
   LineCursor lines(text);
   std::string_view raw;
+  std::vector<std::string> fields;
   while (lines.next(raw)) {
     const std::string_view line = trim(raw);
     if (line.empty()) continue;
     const auto comment = comment_body(line);
     if (comment) {
       if (auto n = trailer_count(*comment)) report.declared_count = n;
+      if (layout) continue;  // the header is known: nothing else in comments matters
     }
-    auto fields = split_feed_csv_line(comment ? *comment : line);
-    if (!layout && fields) {
+    const bool split = split_feed_csv_line(comment ? *comment : line, fields);
+    if (!layout && split) {
       // The header: the first line, commented or not, that names the value columns.
-      layout = Layout::resolve(options_.csv, *fields);
+      layout = Layout::resolve(options_.csv, fields);
       if (layout) continue;
     }
     if (comment) continue;
     ++report.records;
     if (!layout) {
       report.malformed(lines.line_number(), "data before a header naming the value columns");
-    } else if (!fields) {
+    } else if (!split) {
       report.malformed(lines.line_number(), "unterminated quote or text after a closing quote");
-    } else if (fields->size() != layout->width) {
+    } else if (fields.size() != layout->width) {
       report.malformed(lines.line_number(), fmt::format("{} fields where the header has {}",
-                                                        fields->size(), layout->width));
+                                                        fields.size(), layout->width));
     } else {
-      read_row(*layout, *fields, lines.line_number(), report);
+      read_row(*layout, fields, lines.line_number(), report);
     }
   }
   if (report.declared_count && *report.declared_count != report.records) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "intel/csv_feed_reader.h"
+#include "intel/fingerprint_table.h"
 #include "intel/misp_feed_reader.h"
 #include "intel/stix_feed_reader.h"
 #include "intel/text_feed_reader.h"
@@ -36,16 +37,20 @@ void merge_into(Indicator& kept, Indicator&& dup) {
 // One indicator per (type, value) within a source: a feed that lists a value
 // twice (STIX files often do) says one thing about it.
 void merge_duplicates(FeedReport& report) {
-  std::unordered_map<std::string, size_t> first;
+  // Fingerprints, not string keys: no allocation per indicator (import speed).
+  FingerprintTable first(report.indicators.size());
   std::vector<Indicator> out;
   out.reserve(report.indicators.size());
   for (Indicator& ind : report.indicators) {
-    std::string key = std::string(to_string(ind.type)) + '\0' + ind.value;
-    auto [it, inserted] = first.emplace(std::move(key), out.size());
-    if (inserted) {
+    const uint64_t fp = value_fingerprint(ind.type, ind.value);
+    const auto* kept = first.find(fp, [&](const FingerprintTable::Slot& s) {
+      return out[s.offset].type == ind.type && out[s.offset].value == ind.value;
+    });
+    if (kept == nullptr) {
+      first.insert(fp, static_cast<uint32_t>(out.size()), 1);
       out.push_back(std::move(ind));
     } else {
-      merge_into(out[it->second], std::move(ind));
+      merge_into(out[kept->offset], std::move(ind));
       report.skip("duplicate value (merged)");
     }
   }
@@ -80,10 +85,21 @@ size_t FeedReport::skipped_total() const {
 Result<std::string> read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorCode::kIo, fmt::format("cannot open {}", path.string()));
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // One read into a string of the file's size (a stringstream copies twice).
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  std::string text;
+  if (!ec) {
+    text.resize(size);
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<size_t>(in.gcount()));
+  }
+  // Whatever is left (a file that grew, or one file_size cannot tell: a pipe).
+  std::ostringstream rest;
+  if (in) rest << in.rdbuf();
   if (in.bad()) return make_error(ErrorCode::kIo, fmt::format("cannot read {}", path.string()));
-  return std::move(ss).str();
+  text += std::move(rest).str();
+  return text;
 }
 
 Result<Indicator> make_indicator(std::string_view raw, std::optional<IndicatorType> type,

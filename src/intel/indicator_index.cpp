@@ -1,6 +1,7 @@
 #include "intel/indicator_index.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace vigil::intel {
 namespace {
@@ -11,51 +12,59 @@ bool is_ip_type(IndicatorType t) {
 
 }  // namespace
 
-std::string IndicatorIndex::exact_key(IndicatorType type, std::string_view value) {
-  std::string key;
-  key.reserve(value.size() + 1);
-  key += static_cast<char>('a' + static_cast<int>(type));
-  key += value;
-  return key;
-}
-
-const IndicatorIndex::Span* IndicatorIndex::find_exact(IndicatorType type,
-                                                       std::string_view value) const {
-  char buf[256];
-  if (value.size() + 1 > sizeof buf) {
-    const auto it = exact_.find(exact_key(type, value));
-    return it == exact_.end() ? nullptr : &it->second;
-  }
-  // The common case builds the key on the stack: lookups allocate nothing.
-  buf[0] = static_cast<char>('a' + static_cast<int>(type));
-  std::copy(value.begin(), value.end(), buf + 1);
-  const auto it = exact_.find(std::string_view(buf, value.size() + 1));
-  return it == exact_.end() ? nullptr : &it->second;
-}
-
 IndicatorIndex::IndicatorIndex(SourceMap sources) : sources_(std::move(sources)) {
+  if (sources_.size() >= (size_t{1} << (64 - kRecordBits))) {
+    throw std::length_error("more than 2^24 indicator sources in one index");
+  }
   std::vector<PrefixTable::Entry> prefixes;
-  std::vector<std::pair<std::string, const Indicator*>> exact;
+  struct Exact {
+    uint64_t fingerprint;
+    uint64_t handle;
+  };
+  std::vector<Exact> exact;
+  size_t total = 0;
+  for (const auto& [name, feed] : sources_) total += feed->size();
+  exact.reserve(total);
   for (const auto& [name, feed] : sources_) {
-    for (const Indicator& ind : feed->indicators) {
-      if (is_ip_type(ind.type)) {
-        if (auto p = IpPrefix::parse(ind.value)) prefixes.emplace_back(*p, &ind);
+    const uint64_t feed_no = feeds_.size();
+    feeds_.push_back(feed.get());
+    for (size_t i = 0; i < feed->size(); ++i) {
+      const IndicatorRef ind = (*feed)[i];
+      const uint64_t handle = feed_no << kRecordBits | i;
+      if (is_ip_type(ind.type())) {
+        if (auto p = IpPrefix::parse(ind.value())) prefixes.emplace_back(*p, handle);
       } else {
-        exact.emplace_back(exact_key(ind.type, ind.value), &ind);
+        exact.push_back({value_fingerprint(ind.type(), ind.value()), handle});
       }
     }
   }
   size_ = prefixes.size() + exact.size();
   prefixes_ = PrefixTable(std::move(prefixes));
-  std::sort(exact.begin(), exact.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  exact_.reserve(exact.size());
-  exact_refs_.reserve(exact.size());
+  // Equal values are adjacent once sorted by fingerprint then value (values
+  // sharing a fingerprint without being equal are told apart here).
+  std::sort(exact.begin(), exact.end(), [&](const Exact& a, const Exact& b) {
+    if (a.fingerprint != b.fingerprint) return a.fingerprint < b.fingerprint;
+    const IndicatorRef x = resolve(a.handle), y = resolve(b.handle);
+    if (x.type() != y.type()) return x.type() < y.type();
+    if (x.value() != y.value()) return x.value() < y.value();
+    return a.handle < b.handle;
+  });
+  const auto same_value = [&](const Exact& a, const Exact& b) {
+    if (a.fingerprint != b.fingerprint) return false;
+    const IndicatorRef x = resolve(a.handle), y = resolve(b.handle);
+    return x.type() == y.type() && x.value() == y.value();
+  };
+  size_t distinct = 0;
+  for (size_t i = 0; i < exact.size(); ++i) {
+    if (i == 0 || !same_value(exact[i - 1], exact[i])) ++distinct;
+  }
+  exact_ = FingerprintTable(distinct);
+  exact_handles_.reserve(exact.size());
   for (size_t begin = 0, i = 1; i <= exact.size(); ++i) {
-    if (i < exact.size() && exact[i].first == exact[begin].first) continue;
-    exact_.emplace(std::move(exact[begin].first), Span{static_cast<uint32_t>(exact_refs_.size()),
-                                                       static_cast<uint32_t>(i - begin)});
-    for (size_t j = begin; j < i; ++j) exact_refs_.push_back(exact[j].second);
+    if (i < exact.size() && same_value(exact[begin], exact[i])) continue;
+    exact_.insert(exact[begin].fingerprint, static_cast<uint32_t>(exact_handles_.size()),
+                  static_cast<uint32_t>(i - begin));
+    for (size_t j = begin; j < i; ++j) exact_handles_.push_back(exact[j].handle);
     begin = i;
   }
 }

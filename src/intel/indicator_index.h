@@ -1,101 +1,95 @@
-// One immutable view of every source's indicators, indexed for lookup: a hash
-// map from (type, value) for exact values (hashes, URLs, e-mails, domains), the
+// One immutable view of every source's indicators, indexed for lookup: a
+// fingerprint table for exact values (hashes, URLs, e-mails, domains), the
 // prefix table for IPs and CIDRs, and a walk up a domain's labels for
 // "any subdomain of" entries. The store builds a new one per update and swaps
-// it in, so a lookup always sees whole feeds.
+// it in, so a lookup always sees whole feeds. Lookups allocate nothing and
+// hand out IndicatorRefs into the packed feeds this index keeps alive.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "intel/fingerprint_table.h"
 #include "intel/indicator.h"
 #include "intel/normalize.h"
+#include "intel/packed_feed.h"
 #include "intel/prefix_table.h"
 
 namespace vigil::intel {
 
-struct SourceFeed {
-  std::string name;
-  std::vector<Indicator> indicators;
-};
-using SourceMap = std::map<std::string, std::shared_ptr<const SourceFeed>, std::less<>>;
+using SourceMap = std::map<std::string, std::shared_ptr<const PackedFeed>, std::less<>>;
 
 class IndicatorIndex {
  public:
   explicit IndicatorIndex(SourceMap sources);
 
-  // Calls f(const Indicator&) for every indicator of any source that matches
-  // `value` (expiry is the caller's business).
+  // Calls f(IndicatorRef) for every indicator of any source that matches
+  // `value` of `type` (normalized: LookupKey or NormalizedValue), expiry being
+  // the caller's business. Domains also match "any subdomain of" entries on
+  // their parents.
   template <typename F>
-  void for_each_match(const NormalizedValue& value, F&& f) const;
+  void for_each_match(IndicatorType type, std::string_view value, F&& f) const;
 
-  // The IP path: no normalized text needed (the hot path of event matching).
+  // The IP path: addresses and ranges, every covering prefix.
   template <typename F>
   void for_each_ip_match(const IpPrefix& address, F&& f) const {
-    prefixes_.for_each_covering(address, f);
+    prefixes_.for_each_covering(address, [&](uint64_t handle) { f(resolve(handle)); });
   }
 
   const SourceMap& sources() const { return sources_; }
   size_t size() const { return size_; }
 
  private:
-  struct Span {
-    uint32_t offset = 0;
-    uint32_t count = 0;
-  };
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using ExactMap = std::unordered_map<std::string, Span, KeyHash, std::equal_to<>>;
-
-  static std::string exact_key(IndicatorType type, std::string_view value);
-  const Span* find_exact(IndicatorType type, std::string_view value) const;
+  // An indicator's handle: feed number (high 24 bits), record (low 40).
+  static constexpr int kRecordBits = 40;
+  IndicatorRef resolve(uint64_t handle) const {
+    return (*feeds_[handle >> kRecordBits])[handle & ((uint64_t{1} << kRecordBits) - 1)];
+  }
   template <typename F>
-  void for_each_in(const Span* span, bool subdomain_entries_only, F&& f) const;
+  void for_each_exact(IndicatorType type, std::string_view value, bool subdomain_entries_only,
+                      F&& f) const;
 
   SourceMap sources_;
+  std::vector<const PackedFeed*> feeds_;
   size_t size_ = 0;
-  ExactMap exact_;
-  std::vector<const Indicator*> exact_refs_;
+  FingerprintTable exact_;
+  std::vector<uint64_t> exact_handles_;  // grouped by value; slots hold spans
   PrefixTable prefixes_;
 };
 
 template <typename F>
-void IndicatorIndex::for_each_in(const Span* span, bool subdomain_entries_only, F&& f) const {
-  if (span == nullptr) return;
-  for (uint32_t i = 0; i < span->count; ++i) {
-    const Indicator& ind = *exact_refs_[span->offset + i];
-    if (!subdomain_entries_only || ind.include_subdomains) f(ind);
+void IndicatorIndex::for_each_exact(IndicatorType type, std::string_view value,
+                                    bool subdomain_entries_only, F&& f) const {
+  const auto* slot =
+      exact_.find(value_fingerprint(type, value), [&](const FingerprintTable::Slot& s) {
+        const IndicatorRef first = resolve(exact_handles_[s.offset]);
+        return first.type() == type && first.value() == value;
+      });
+  if (slot == nullptr) return;
+  for (uint32_t i = 0; i < slot->count; ++i) {
+    const IndicatorRef ind = resolve(exact_handles_[slot->offset + i]);
+    if (!subdomain_entries_only || ind.include_subdomains()) f(ind);
   }
 }
 
 template <typename F>
-void IndicatorIndex::for_each_match(const NormalizedValue& value, F&& f) const {
-  switch (value.type) {
-    case IndicatorType::kIpv4:
-    case IndicatorType::kIpv6:
-    case IndicatorType::kCidr:
-      if (auto p = IpPrefix::parse(value.value)) prefixes_.for_each_covering(*p, f);
-      return;
-    case IndicatorType::kDomain: {
-      std::string_view name = value.value;
-      for_each_in(find_exact(IndicatorType::kDomain, name), false, f);
-      // Parents down to the last two labels: a one-label "com" entry is never
-      // a useful "any subdomain of" indicator.
-      for (size_t dot = name.find('.'); dot != std::string_view::npos; dot = name.find('.')) {
-        name.remove_prefix(dot + 1);
-        if (name.find('.') == std::string_view::npos) break;
-        for_each_in(find_exact(IndicatorType::kDomain, name), true, f);
-      }
-      return;
-    }
-    default:
-      for_each_in(find_exact(value.type, value.value), false, f);
+void IndicatorIndex::for_each_match(IndicatorType type, std::string_view value, F&& f) const {
+  if (type == IndicatorType::kIpv4 || type == IndicatorType::kIpv6 ||
+      type == IndicatorType::kCidr) {
+    if (auto p = IpPrefix::parse(value)) for_each_ip_match(*p, f);
+    return;
+  }
+  for_each_exact(type, value, false, f);
+  if (type != IndicatorType::kDomain) return;
+  // Parents down to the last two labels: a one-label "com" entry is never a
+  // useful "any subdomain of" indicator.
+  for (size_t dot = value.find('.'); dot != std::string_view::npos; dot = value.find('.')) {
+    value.remove_prefix(dot + 1);
+    if (value.find('.') == std::string_view::npos) break;
+    for_each_exact(IndicatorType::kDomain, value, true, f);
   }
 }
 

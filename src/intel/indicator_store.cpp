@@ -12,23 +12,47 @@ void sort_unique(std::vector<std::string>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-void aggregate(LookupResult& r, const Indicator& ind) {
+void aggregate(LookupResult& r, const IndicatorRef& ind) {
   if (r.matches.empty()) {
-    r.first_seen = ind.first_seen;
-    r.last_seen = ind.last_seen;
+    r.first_seen = ind.first_seen();
+    r.last_seen = ind.last_seen();
   }
-  r.severity = std::max(r.severity, ind.severity);
-  r.confidence = std::max(r.confidence, ind.confidence);
-  r.first_seen = std::min(r.first_seen, ind.first_seen);
-  r.last_seen = std::max(r.last_seen, ind.last_seen);
-  r.sources.push_back(ind.source);
-  r.tags.insert(r.tags.end(), ind.tags.begin(), ind.tags.end());
-  r.matches.push_back(ind);
+  r.severity = std::max(r.severity, ind.severity());
+  r.confidence = std::max(r.confidence, ind.confidence());
+  r.first_seen = std::min(r.first_seen, ind.first_seen());
+  r.last_seen = std::max(r.last_seen, ind.last_seen());
+  r.sources.push_back(ind.source());
+  ind.for_each_tag([&](std::string_view t) { r.tags.emplace_back(t); });
+  r.matches.push_back(ind.unpack());
+}
+
+std::shared_ptr<const PackedFeed> pack(const std::string& source,
+                                       const std::vector<Indicator>& indicators) {
+  PackedFeed::Builder b(source);
+  size_t bytes = 0;
+  for (const Indicator& i : indicators) bytes += i.value.size();
+  b.reserve(indicators.size(), bytes);
+  for (const Indicator& i : indicators) b.add(i);
+  return b.finish();
+}
+
+// The feed without the records for which drop(ref) holds.
+template <typename Drop>
+std::shared_ptr<const PackedFeed> without(const PackedFeed& feed, Drop&& drop) {
+  PackedFeed::Builder b(feed.name());
+  for (size_t i = 0; i < feed.size(); ++i) {
+    if (!drop(feed[i])) b.add(feed[i].unpack());
+  }
+  return b.finish();
 }
 
 }  // namespace
 
 std::string indicator_id(const Indicator& indicator) {
+  return indicator_id(indicator.source, indicator.type, indicator.value);
+}
+
+std::string indicator_id(std::string_view source, IndicatorType type, std::string_view value) {
   // FNV-1a, 64 bits: stable across runs and builds (std::hash is not).
   uint64_t h = 1469598103934665603ull;
   const auto mix = [&h](std::string_view s) {
@@ -39,9 +63,9 @@ std::string indicator_id(const Indicator& indicator) {
     h ^= 0xff;
     h *= 1099511628211ull;
   };
-  mix(indicator.source);
-  mix(to_string(indicator.type));
-  mix(indicator.value);
+  mix(source);
+  mix(to_string(type));
+  mix(value);
   return fmt::format("{:016x}", h);
 }
 
@@ -69,7 +93,7 @@ void IndicatorStore::publish(SourceMap sources, const std::vector<std::string>& 
   const auto old = snapshot();
   SourceMap large, small;
   for (auto& [name, feed] : sources) {
-    (feed->indicators.size() < kSmallSourceMax ? small : large).emplace(name, std::move(feed));
+    (feed->size() < kSmallSourceMax ? small : large).emplace(name, std::move(feed));
   }
   const auto touches = [&](const SourceMap& before, const SourceMap& after) {
     return std::any_of(changed.begin(), changed.end(), [&](const std::string& name) {
@@ -91,17 +115,28 @@ void IndicatorStore::replace_source(const std::string& source, std::vector<Indic
 }
 
 void IndicatorStore::replace_sources(std::map<std::string, std::vector<Indicator>> by_source) {
+  std::vector<std::shared_ptr<const PackedFeed>> feeds;
+  for (auto& [source, indicators] : by_source) {
+    feeds.push_back(pack(source, indicators));
+    indicators = {};  // packed: the copies can go before the index is built
+  }
+  replace_packed(std::move(feeds));
+}
+
+void IndicatorStore::replace_packed(std::vector<std::shared_ptr<const PackedFeed>> feeds) {
   std::lock_guard lock(writer_);
+  replace_locked(std::move(feeds));
+}
+
+void IndicatorStore::replace_locked(std::vector<std::shared_ptr<const PackedFeed>> feeds) {
   SourceMap sources = all_sources();
   std::vector<std::string> changed;
-  for (auto& [source, indicators] : by_source) {
-    changed.push_back(source);
-    for (Indicator& ind : indicators) ind.source = source;
-    if (indicators.empty()) {
-      sources.erase(source);
+  for (auto& feed : feeds) {
+    changed.push_back(feed->name());
+    if (feed->empty()) {
+      sources.erase(feed->name());
     } else {
-      sources[source] =
-          std::make_shared<const SourceFeed>(SourceFeed{source, std::move(indicators)});
+      sources[feed->name()] = std::move(feed);
     }
   }
   publish(std::move(sources), changed);
@@ -109,48 +144,37 @@ void IndicatorStore::replace_sources(std::map<std::string, std::vector<Indicator
 
 void IndicatorStore::upsert(Indicator indicator) {
   std::lock_guard lock(writer_);
-  SourceMap sources = all_sources();
-  const std::string name = indicator.source;
-  SourceFeed feed{name, {}};
-  if (auto it = sources.find(name); it != sources.end()) feed.indicators = it->second->indicators;
-  auto same = std::find_if(feed.indicators.begin(), feed.indicators.end(), [&](const Indicator& i) {
+  std::vector<Indicator> indicators;
+  if (auto held = source(indicator.source)) indicators = held->unpack_all();
+  auto same = std::find_if(indicators.begin(), indicators.end(), [&](const Indicator& i) {
     return i.type == indicator.type && i.value == indicator.value;
   });
-  if (same != feed.indicators.end()) {
+  const std::string name = indicator.source;
+  if (same != indicators.end()) {
     *same = std::move(indicator);
   } else {
-    feed.indicators.push_back(std::move(indicator));
+    indicators.push_back(std::move(indicator));
   }
-  sources[name] = std::make_shared<const SourceFeed>(std::move(feed));
-  publish(std::move(sources), {name});
+  replace_locked({pack(name, indicators)});
 }
 
 std::optional<Indicator> IndicatorStore::remove(std::string_view id) {
   std::lock_guard lock(writer_);
-  SourceMap sources = all_sources();
-  for (auto& [name, feed] : sources) {
-    const auto& inds = feed->indicators;
-    auto it = std::find_if(inds.begin(), inds.end(),
-                           [&](const Indicator& i) { return indicator_id(i) == id; });
-    if (it == inds.end()) continue;
-    Indicator removed = *it;
-    SourceFeed kept{name, {}};
-    kept.indicators.reserve(inds.size() - 1);
-    kept.indicators.insert(kept.indicators.end(), inds.begin(), it);
-    kept.indicators.insert(kept.indicators.end(), it + 1, inds.end());
-    const std::string source = name;
-    if (kept.indicators.empty()) {
-      sources.erase(source);
-    } else {
-      feed = std::make_shared<const SourceFeed>(std::move(kept));
+  for (const auto& [name, feed] : all_sources()) {
+    for (size_t i = 0; i < feed->size(); ++i) {
+      const IndicatorRef ind = (*feed)[i];
+      if (indicator_id(name, ind.type(), ind.value()) != id) continue;
+      Indicator removed = ind.unpack();
+      replace_locked({without(*feed, [&](const IndicatorRef& r) {
+        return r.type() == removed.type && r.value() == removed.value;
+      })});
+      return removed;
     }
-    publish(std::move(sources), {source});
-    return removed;
   }
   return std::nullopt;
 }
 
-std::shared_ptr<const SourceFeed> IndicatorStore::source(std::string_view name) const {
+std::shared_ptr<const PackedFeed> IndicatorStore::source(std::string_view name) const {
   const auto tiers = snapshot();
   for (const auto* index : {tiers->large.get(), tiers->small.get()}) {
     if (auto it = index->sources().find(name); it != index->sources().end()) return it->second;
@@ -160,30 +184,17 @@ std::shared_ptr<const SourceFeed> IndicatorStore::source(std::string_view name) 
 
 size_t IndicatorStore::purge_expired(Timestamp now) {
   std::lock_guard lock(writer_);
-  SourceMap sources = all_sources();
   size_t removed = 0;
-  std::vector<std::string> changed;
-  for (auto it = sources.begin(); it != sources.end();) {
-    const auto& old = it->second->indicators;
-    const auto expired = [&](const Indicator& i) { return i.valid_until <= now; };
-    const size_t n = static_cast<size_t>(std::count_if(old.begin(), old.end(), expired));
+  std::vector<std::shared_ptr<const PackedFeed>> changed;
+  const auto expired = [now](const IndicatorRef& i) { return i.valid_until() <= now; };
+  for (const auto& [name, feed] : all_sources()) {
+    size_t n = 0;
+    for (size_t i = 0; i < feed->size(); ++i) n += expired((*feed)[i]) ? 1 : 0;
+    if (n == 0) continue;
     removed += n;
-    if (n == 0) {
-      ++it;
-      continue;
-    }
-    changed.push_back(it->first);
-    SourceFeed kept{it->first, {}};
-    std::copy_if(old.begin(), old.end(), std::back_inserter(kept.indicators),
-                 [&](const Indicator& i) { return !expired(i); });
-    if (kept.indicators.empty()) {
-      it = sources.erase(it);
-    } else {
-      it->second = std::make_shared<const SourceFeed>(std::move(kept));
-      ++it;
-    }
+    changed.push_back(without(*feed, expired));
   }
-  if (removed > 0) publish(std::move(sources), changed);
+  if (removed > 0) replace_locked(std::move(changed));
   return removed;
 }
 
@@ -212,9 +223,10 @@ std::optional<LookupResult> IndicatorStore::View::lookup(std::string_view value,
     if (auto ip = IpPrefix::parse(value)) return lookup_ip(*ip, now);
     if (ip_type) return std::nullopt;
   }
-  auto normalized = normalize_indicator(value, type);
-  if (!normalized) return std::nullopt;
-  return lookup(*normalized, now);
+  if (!type) type = infer_type(value);
+  LookupKey key;
+  if (!type || !normalize_key(value, *type, key)) return std::nullopt;
+  return lookup(key, now);
 }
 
 // Runs `match` over the snapshot, then applies the allowlist: it is checked
@@ -238,12 +250,17 @@ std::optional<LookupResult> IndicatorStore::aggregate_matches(Match&& match,
 
 std::optional<LookupResult> IndicatorStore::View::lookup(const NormalizedValue& value,
                                                          Timestamp now) const {
+  if (value.type == IndicatorType::kIpv4 || value.type == IndicatorType::kIpv6 ||
+      value.type == IndicatorType::kCidr) {
+    if (auto ip = IpPrefix::parse(value.value)) return lookup_ip(*ip, now);
+    return std::nullopt;
+  }
   auto r = store_->aggregate_matches(
       [&](LookupResult& out) {
         for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
           if (index->size() == 0) continue;
-          index->for_each_match(value, [&](const Indicator& ind) {
-            if (ind.valid_until > now) aggregate(out, ind);
+          index->for_each_match(value.type, value.value, [&](const IndicatorRef& ind) {
+            if (ind.valid_until() > now) aggregate(out, ind);
           });
         }
       },
@@ -255,14 +272,37 @@ std::optional<LookupResult> IndicatorStore::View::lookup(const NormalizedValue& 
   return r;
 }
 
+std::optional<LookupResult> IndicatorStore::View::lookup(const LookupKey& key,
+                                                         Timestamp now) const {
+  auto r = store_->aggregate_matches(
+      [&](LookupResult& out) {
+        for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+          if (index->size() == 0) continue;
+          index->for_each_match(key.type(), key.value(), [&](const IndicatorRef& ind) {
+            if (ind.valid_until() > now) aggregate(out, ind);
+          });
+        }
+      },
+      // The allowlist is consulted only after a match: the miss path stays allocation-free.
+      [&] {
+        return store_->allowlist_.allows(
+            NormalizedValue{key.type(), std::string(key.value()), key.include_subdomains()});
+      });
+  if (r) {
+    r->value = std::string(key.value());
+    r->type = key.type();
+  }
+  return r;
+}
+
 std::optional<LookupResult> IndicatorStore::View::lookup_ip(const IpPrefix& address,
                                                             Timestamp now) const {
   auto r = store_->aggregate_matches(
       [&](LookupResult& out) {
         for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
           if (index->size() == 0) continue;
-          index->for_each_ip_match(address, [&](const Indicator& ind) {
-            if (ind.valid_until > now) aggregate(out, ind);
+          index->for_each_ip_match(address, [&](const IndicatorRef& ind) {
+            if (ind.valid_until() > now) aggregate(out, ind);
           });
         }
       },
@@ -279,7 +319,7 @@ std::optional<LookupResult> IndicatorStore::View::lookup_ip(const IpPrefix& addr
 std::vector<SourceSummary> IndicatorStore::sources() const {
   std::vector<SourceSummary> out;
   for (const auto& [name, feed] : all_sources()) {
-    out.push_back({name, feed->indicators.size()});
+    out.push_back({name, feed->size()});
   }
   return out;
 }

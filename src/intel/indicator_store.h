@@ -40,6 +40,7 @@ struct LookupResult {
 // A short stable id for one indicator (source, type, value): 16 hex digits.
 // What the API deletes by.
 std::string indicator_id(const Indicator& indicator);
+std::string indicator_id(std::string_view source, IndicatorType type, std::string_view value);
 
 struct SourceSummary {
   std::string name;
@@ -60,6 +61,7 @@ class IndicatorStore {
     std::optional<LookupResult> lookup(std::string_view value, std::optional<IndicatorType> type,
                                        Timestamp now) const;
     std::optional<LookupResult> lookup(const NormalizedValue& value, Timestamp now) const;
+    std::optional<LookupResult> lookup(const LookupKey& key, Timestamp now) const;
     std::optional<LookupResult> lookup_ip(const IpPrefix& address, Timestamp now) const;
     size_t size() const;
 
@@ -77,6 +79,8 @@ class IndicatorStore {
   void replace_source(const std::string& source, std::vector<Indicator> indicators);
   // Several sources in one swap (start-up loads every source at once).
   void replace_sources(std::map<std::string, std::vector<Indicator>> by_source);
+  // The same with sources already packed (PackedFeed::Builder, named by source).
+  void replace_packed(std::vector<std::shared_ptr<const PackedFeed>> feeds);
   // Adds or replaces (same type and value) one indicator of `indicator.source`.
   void upsert(Indicator indicator);
   // Removes the indicator with this id; its copy, or nullopt when none has it.
@@ -84,7 +88,7 @@ class IndicatorStore {
   // Drops every indicator whose valid_until <= now; returns how many.
   size_t purge_expired(Timestamp now);
   // One source's indicators (null when it has none).
-  std::shared_ptr<const SourceFeed> source(std::string_view name) const;
+  std::shared_ptr<const PackedFeed> source(std::string_view name) const;
 
   // Normalizes `value` (type inferred when nullopt) and aggregates the live,
   // not-allowlisted matches at `now`. nullopt: no match, unreadable value, or
@@ -116,6 +120,8 @@ class IndicatorStore {
   void publish(SourceMap sources, const std::vector<std::string>& changed);
   template <typename Match, typename Allowed>
   std::optional<LookupResult> aggregate_matches(Match&& match, Allowed&& allowed) const;
+  // Publishes `feeds` (named by source; an empty one removes its source). Under writer_.
+  void replace_locked(std::vector<std::shared_ptr<const PackedFeed>> feeds);
 
   Allowlist allowlist_;
   std::mutex writer_;  // one update at a time; readers never take it

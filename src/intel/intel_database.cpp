@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 
 namespace vigil::intel {
 namespace {
@@ -38,19 +39,19 @@ std::string join_tags(const std::vector<std::string>& tags) {
   return out;
 }
 
-std::vector<std::string> split_tags(std::string_view s) {
-  std::vector<std::string> out;
+void split_tags(std::string_view s, std::vector<std::string>& out) {
+  out.clear();
   while (!s.empty()) {
     const size_t sep = s.find(kTagSeparator);
     out.emplace_back(s.substr(0, sep));
     if (sep == std::string_view::npos) break;
     s.remove_prefix(sep + 1);
   }
-  return out;
 }
 
-Result<Indicator> read_row(const store::Statement& st) {
-  Indicator i;
+// Into `i`, reused from row to row so that its strings keep their capacity:
+// start-up reads millions of rows.
+Result<void> read_row(const store::Statement& st, Indicator& i) {
   i.source = st.text(0);
   const auto type = parse_indicator_type(st.text(1));
   if (!type) return make_error(ErrorCode::kStorage, fmt::format("unknown type '{}'", st.text(1)));
@@ -62,10 +63,10 @@ Result<Indicator> read_row(const store::Statement& st) {
   i.first_seen = Timestamp{st.int64(6)};
   i.last_seen = Timestamp{st.int64(7)};
   i.valid_until = Timestamp{st.int64(8)};
-  i.tags = split_tags(st.text(9));
+  split_tags(st.text(9), i.tags);
   i.description = st.text(10);
   i.reference = st.text(11);
-  return i;
+  return {};
 }
 
 }  // namespace
@@ -153,19 +154,38 @@ Result<void> IntelDatabase::insert_rows(std::string_view source,
 }
 
 Result<size_t> IntelDatabase::load_into(IndicatorStore& store) {
+  // Sizes first, so that each source's records are allocated once.
+  std::map<std::string, size_t, std::less<>> counts;
+  {
+    auto st = db_.prepare("SELECT source, COUNT(*) FROM indicators GROUP BY source");
+    if (!st) return tl::unexpected(st.error());
+    int rc = SQLITE_ROW;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      counts.emplace(st->text(0), static_cast<size_t>(st->int64(1)));
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(db_.error(rc, "counting indicators"));
+  }
   auto st = db_.prepare("SELECT * FROM indicators ORDER BY source");
   if (!st) return tl::unexpected(st.error());
-  std::map<std::string, std::vector<Indicator>> by_source;
+  // Packed one row at a time: 10 M rows never exist as 10 M Indicators.
+  std::vector<std::shared_ptr<const PackedFeed>> feeds;
+  std::optional<PackedFeed::Builder> feed;
+  Indicator row;
   size_t n = 0;
   int rc = SQLITE_ROW;
   while ((rc = st->step()) == SQLITE_ROW) {
-    auto ind = read_row(*st);
-    if (!ind) return tl::unexpected(ind.error());
-    by_source[ind->source].push_back(std::move(*ind));
+    if (auto ok = read_row(*st, row); !ok) return tl::unexpected(ok.error());
+    if (!feed || feed->name() != row.source) {
+      if (feed) feeds.push_back(feed->finish());
+      feed.emplace(row.source);
+      if (auto it = counts.find(row.source); it != counts.end()) feed->reserve(it->second, 0);
+    }
+    feed->add(row);
     ++n;
   }
   if (rc != SQLITE_DONE) return tl::unexpected(db_.error(rc, "reading indicators"));
-  store.replace_sources(std::move(by_source));
+  if (feed) feeds.push_back(feed->finish());
+  store.replace_packed(std::move(feeds));
   return n;
 }
 

@@ -144,7 +144,7 @@ Result<void> IntelService::init() {
     st.type = fc.type;
     st.location = is_http_url(fc.location) ? redact_url(fc.location) : fc.location;
     st.schedule_s = fc.schedule_s;
-    if (auto held = store_->source(fc.name)) st.indicators = held->indicators.size();
+    if (auto held = store_->source(fc.name)) st.indicators = held->size();
     status_.push_back(std::move(st));
   }
   update_gauge();
@@ -328,10 +328,11 @@ void IntelService::apply_internal() {
   for (Indicator& ind : queued) {
     // A repeat keeps the earliest sighting and the highest severity.
     if (auto held = store_->source(kInternalSource)) {
-      for (const auto& old : held->indicators) {
-        if (old.type != ind.type || old.value != ind.value) continue;
-        ind.first_seen = std::min(ind.first_seen, old.first_seen);
-        ind.severity = std::max(ind.severity, old.severity);
+      for (size_t i = 0; i < held->size(); ++i) {
+        const IndicatorRef old = (*held)[i];
+        if (old.type() != ind.type || old.value() != ind.value) continue;
+        ind.first_seen = std::min(ind.first_seen, old.first_seen());
+        ind.severity = std::max(ind.severity, old.severity());
       }
     }
     if (auto ok = persist([&](IntelDatabase& db) { return db.upsert(ind); }); !ok) {

@@ -37,72 +37,157 @@ bool is_label_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-Result<NormalizedValue> normalize_ip(std::string_view v) {
-  auto p = IpPrefix::parse(v);
-  if (!p)
-    return make_error(ErrorCode::kInvalidInput,
-                      fmt::format("'{}' is not an IP address or CIDR", v));
-  const IndicatorType type = !p->is_host() ? IndicatorType::kCidr
-                             : p->v6       ? IndicatorType::kIpv6
-                                           : IndicatorType::kIpv4;
-  return NormalizedValue{type, p->to_string()};
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-Result<NormalizedValue> normalize_domain_indicator(std::string_view v) {
-  bool subdomains = false;
-  if (v.starts_with("*.")) {
-    v.remove_prefix(2);
-    subdomains = true;
-  } else if (v.starts_with('.')) {
-    v.remove_prefix(1);
-    subdomains = true;
+// A lower-case name without its trailing dot: dotted labels of letters, digits,
+// '-' and '_', at most 253 bytes, 63 per label.
+bool is_host_name(std::string_view d) {
+  if (d.empty() || d.size() > 253 || d.find('.') == std::string_view::npos) return false;
+  size_t label = 0;
+  for (char c : d) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+    } else if (!is_label_char(c) || ++label > 63) {
+      return false;
+    }
   }
-  auto d = normalize_domain(v);
-  if (!d) return make_error(ErrorCode::kInvalidInput, fmt::format("'{}' is not a domain name", v));
-  return NormalizedValue{IndicatorType::kDomain, std::move(*d), subdomains};
+  if (label == 0) return false;
+  // An all-digit top label is a mistyped IP ("1.2.3"), never a host name.
+  const std::string_view tld = d.substr(d.rfind('.') + 1);
+  return tld.find_first_not_of("0123456789") != std::string_view::npos;
 }
 
-Result<NormalizedValue> normalize_email(std::string_view v) {
+// Writes the canonical host name of `raw` to `out` (room for raw.size()
+// bytes); its length, or npos when it is not a host name.
+size_t domain_into(std::string_view raw, char* out) {
+  const std::string_view d = trim(raw);
+  for (size_t i = 0; i < d.size(); ++i) out[i] = lower(d[i]);
+  size_t n = d.size();
+  if (n > 0 && out[n - 1] == '.') --n;
+  return is_host_name(std::string_view(out, n)) ? n : std::string_view::npos;
+}
+
+// "*.x" and ".x" mean x and any subdomain.
+std::string_view strip_subdomain_marker(std::string_view v, bool& subdomains) {
+  subdomains = v.starts_with("*.") || v.starts_with('.');
+  if (subdomains) v.remove_prefix(v.front() == '*' ? 2 : 1);
+  return v;
+}
+
+bool is_email_shape(std::string_view v) {
   const size_t at = v.find('@');
-  if (at == 0 || at == std::string_view::npos ||
-      v.find_first_of(" \t<>") != std::string_view::npos) {
-    return make_error(ErrorCode::kInvalidInput, fmt::format("'{}' is not an e-mail address", v));
-  }
-  auto domain = normalize_domain(v.substr(at + 1));
-  if (!domain)
-    return make_error(ErrorCode::kInvalidInput, fmt::format("'{}' has no valid domain", v));
-  // Local parts are case-sensitive in theory; no mail system in use treats them so.
-  return NormalizedValue{IndicatorType::kEmail, ascii_lower(v.substr(0, at)) + "@" + *domain};
+  return at != 0 && at != std::string_view::npos &&
+         v.find_first_of(" \t<>") == std::string_view::npos;
 }
 
-Result<NormalizedValue> normalize_hash(std::string_view v, IndicatorType type) {
-  const auto by_length = hash_type_for_length(v.size());
-  if (!is_hex(v) || by_length != type) {
-    return make_error(ErrorCode::kInvalidInput, fmt::format("'{}' is not a {} hash ({} hex digits)",
-                                                            v, to_string(type), v.size()));
+Result<NormalizedValue> from_prefix(const IpPrefix& p) {
+  const IndicatorType type = !p.is_host() ? IndicatorType::kCidr
+                             : p.v6       ? IndicatorType::kIpv6
+                                          : IndicatorType::kIpv4;
+  return NormalizedValue{type, p.to_string()};
+}
+
+Result<NormalizedValue> not_an_ip(std::string_view v) {
+  return make_error(ErrorCode::kInvalidInput, fmt::format("'{}' is not an IP address or CIDR", v));
+}
+
+// Why normalize_key refused `v` as `type`.
+std::string refusal(std::string_view v, IndicatorType type) {
+  bool subdomains = false;
+  switch (type) {
+    case IndicatorType::kDomain:
+      return fmt::format("'{}' is not a domain name", strip_subdomain_marker(v, subdomains));
+    case IndicatorType::kUrl:
+      return fmt::format("'{}' is not a URL", v);
+    case IndicatorType::kEmail:
+      return is_email_shape(v) ? fmt::format("'{}' has no valid domain", v)
+                               : fmt::format("'{}' is not an e-mail address", v);
+    default:
+      return fmt::format("'{}' is not a {} hash ({} hex digits)", v, to_string(type), v.size());
   }
-  return NormalizedValue{type, ascii_lower(v)};
 }
 
 }  // namespace
 
-std::optional<std::string> normalize_domain(std::string_view raw) {
-  std::string d = ascii_lower(trim(raw));
-  if (d.ends_with('.')) d.pop_back();
-  if (d.empty() || d.size() > 253 || d.find('.') == std::string::npos) return std::nullopt;
-  size_t label = 0;
-  for (char c : d) {
-    if (c == '.') {
-      if (label == 0) return std::nullopt;
-      label = 0;
-    } else if (!is_label_char(c) || ++label > 63) {
-      return std::nullopt;
-    }
+char* LookupKey::reserve(size_t n) {
+  if (n <= sizeof buf_) {
+    data_ = buf_;
+  } else {
+    heap_.resize(n);
+    data_ = heap_.data();
   }
-  if (label == 0) return std::nullopt;
-  // An all-digit top label is a mistyped IP ("1.2.3"), never a host name.
-  const std::string_view tld = std::string_view(d).substr(d.rfind('.') + 1);
-  if (tld.find_first_not_of("0123456789") == std::string_view::npos) return std::nullopt;
+  return data_;
+}
+
+void LookupKey::set(IndicatorType type, size_t n, bool include_subdomains) {
+  type_ = type;
+  value_ = std::string_view(data_, n);
+  include_subdomains_ = include_subdomains;
+}
+
+bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out) {
+  std::string_view v = trim(raw);
+  switch (type) {
+    case IndicatorType::kDomain: {
+      bool subdomains = false;
+      v = strip_subdomain_marker(v, subdomains);
+      const size_t n = domain_into(v, out.reserve(v.size()));
+      if (n == std::string_view::npos) return false;
+      out.set(type, n, subdomains);
+      return true;
+    }
+    case IndicatorType::kEmail: {
+      if (!is_email_shape(v)) return false;
+      // Local parts are case-sensitive in theory; no mail system in use treats them so.
+      const size_t at = v.find('@');
+      char* p = out.reserve(v.size());
+      for (size_t i = 0; i < at; ++i) p[i] = lower(v[i]);
+      p[at] = '@';
+      const size_t n = domain_into(v.substr(at + 1), p + at + 1);
+      if (n == std::string_view::npos) return false;
+      out.set(type, at + 1 + n);
+      return true;
+    }
+    case IndicatorType::kUrl: {
+      auto u = normalize_url(v);
+      if (!u) return false;
+      out.heap_ = std::move(*u);
+      out.data_ = out.heap_.data();
+      out.set(type, out.heap_.size());
+      return true;
+    }
+    case IndicatorType::kMd5:
+    case IndicatorType::kSha1:
+    case IndicatorType::kSha256:
+    case IndicatorType::kSha512: {
+      if (hash_type_for_length(v.size()) != type) return false;
+      // One branch-free pass (checks and lower-cases): short enough that the
+      // CPU overlaps one lookup's table miss with the next lookup's work.
+      char* p = out.reserve(v.size());
+      bool hex = true;
+      for (size_t i = 0; i < v.size(); ++i) {
+        const auto c = static_cast<uint32_t>(static_cast<unsigned char>(v[i]));
+        const uint32_t l = c | 0x20u;  // lower case for letters
+        const bool digit = c - '0' < 10u;
+        hex &= digit | (l - 'a' < 6u);
+        p[i] = static_cast<char>(digit ? c : l);
+      }
+      out.set(type, v.size());
+      return hex;
+    }
+    default:
+      return false;  // the IP types go through IpPrefix
+  }
+}
+
+std::optional<std::string> normalize_domain(std::string_view raw) {
+  std::string d(raw.size(), '\0');
+  const size_t n = domain_into(raw, d.data());
+  if (n == std::string_view::npos) return std::nullopt;
+  d.resize(n);
   return d;
 }
 
@@ -125,6 +210,13 @@ std::optional<IndicatorType> infer_type(std::string_view raw) {
 Result<NormalizedValue> normalize_indicator(std::string_view raw,
                                             std::optional<IndicatorType> type) {
   const std::string_view v = trim(raw);
+  const bool ip_type =
+      type == IndicatorType::kIpv4 || type == IndicatorType::kIpv6 || type == IndicatorType::kCidr;
+  if (!type || ip_type) {
+    // Parsed once: IP lists are the bulk of most feeds.
+    if (auto p = IpPrefix::parse(v)) return from_prefix(*p);
+    if (ip_type) return not_an_ip(v);
+  }
   if (!type) type = infer_type(v);
   if (!type) {
     return make_error(ErrorCode::kInvalidInput,
@@ -134,18 +226,14 @@ Result<NormalizedValue> normalize_indicator(std::string_view raw,
     case IndicatorType::kIpv4:
     case IndicatorType::kIpv6:
     case IndicatorType::kCidr:
-      return normalize_ip(v);
-    case IndicatorType::kDomain:
-      return normalize_domain_indicator(v);
-    case IndicatorType::kUrl: {
-      auto u = normalize_url(v);
-      if (!u) return make_error(ErrorCode::kInvalidInput, fmt::format("'{}' is not a URL", v));
-      return NormalizedValue{IndicatorType::kUrl, std::move(*u)};
+      return not_an_ip(v);
+    default: {
+      LookupKey key;
+      if (!normalize_key(v, *type, key)) {
+        return make_error(ErrorCode::kInvalidInput, refusal(v, *type));
+      }
+      return NormalizedValue{key.type(), std::string(key.value()), key.include_subdomains()};
     }
-    case IndicatorType::kEmail:
-      return normalize_email(v);
-    default:
-      return normalize_hash(v, *type);
   }
 }
 

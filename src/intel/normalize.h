@@ -31,4 +31,34 @@ Result<NormalizedValue> normalize_indicator(std::string_view raw,
 // Canonical host name: lower case, no trailing dot; nullopt when it is not one.
 std::optional<std::string> normalize_domain(std::string_view raw);
 
+// The normalized form of a value for a lookup, written into its own buffer so
+// that event matching (every field of every event) allocates nothing: only
+// URLs and values over 256 bytes go to the heap.
+class LookupKey {
+ public:
+  LookupKey() = default;
+  LookupKey(const LookupKey&) = delete;
+  LookupKey& operator=(const LookupKey&) = delete;
+
+  std::string_view value() const { return value_; }
+  IndicatorType type() const { return type_; }
+  bool include_subdomains() const { return include_subdomains_; }
+
+ private:
+  friend bool normalize_key(std::string_view, IndicatorType, LookupKey&);
+  char* reserve(size_t n);
+  void set(IndicatorType type, size_t n, bool include_subdomains = false);
+
+  IndicatorType type_ = IndicatorType::kDomain;
+  bool include_subdomains_ = false;
+  std::string_view value_;
+  std::string heap_;
+  char* data_ = nullptr;
+  char buf_[256];
+};
+
+// Normalizes `raw` as `type` (a domain, URL, hash or e-mail; not the IP types)
+// exactly as normalize_indicator does; false when it is not such a value.
+bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out);
+
 }  // namespace vigil::intel

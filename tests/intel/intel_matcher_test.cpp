@@ -117,6 +117,22 @@ TEST_F(IntelMatcherTest, IpMatchAttachesTheAggregateRaisesSeverityAndAlerts) {
   EXPECT_EQ(matches_.value(), 1u);
 }
 
+TEST_F(IntelMatcherTest, AlertEntityIsTheSourceAndHostNotTheUser) {
+  // An attacker trying several user names: one entity for the alert path to fold.
+  for (const char* user : {"root", "admin"}) {
+    Event e = event_with({{"user", Object{{"name", user}}},
+                          {"host", Object{{"name", "LabSZ"}}},
+                          {"source", Object{{"ip", "185.220.101.77"}}}});
+    matcher_->on_event(e, sink_);
+  }
+  ASSERT_EQ(sink_.alerts.size(), 2u);
+  for (const Alert& a : sink_.alerts) {
+    EXPECT_EQ(a.entity.source_ip, "185.220.101.77");
+    EXPECT_EQ(a.entity.host, "LabSZ");
+    EXPECT_EQ(a.entity.user, "");
+  }
+}
+
 TEST_F(IntelMatcherTest, NeverLowersSeverityAndTakesTheIndicatorsWhenHigher) {
   Event critical = event_with({{"destination.ip", "8.8.4.4"}}, Severity::kCritical);
   matcher_->on_event(critical, sink_);

@@ -75,9 +75,9 @@ TEST_F(IntelServiceTest, AFileFeedThatBreaksKeepsItsLastGoodData) {
   ASSERT_TRUE(s->refresh("feodo"));
   // Independent count: the data rows of the CSV minus its header line.
   const size_t rows = testing_util::count_data_lines(feodo) - 1;
-  EXPECT_EQ(status_of(*s, "feodo").indicators, s->store()->source("feodo")->indicators.size());
+  EXPECT_EQ(status_of(*s, "feodo").indicators, s->store()->source("feodo")->size());
   EXPECT_EQ(status_of(*s, "feodo").records, rows);
-  const std::string first_ip = s->store()->source("feodo")->indicators.front().value;
+  const std::string first_ip = std::string((*s->store()->source("feodo"))[0].value());
 
   write(copy, "this is not,a feodo\nfeed at all\n");
   auto failed = s->refresh("feodo");

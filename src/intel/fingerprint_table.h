@@ -1,0 +1,67 @@
+// An open-addressing hash table of 64-bit fingerprints (XXH3 of the value)
+// for the exact indicator types: a slot is 16 bytes (fingerprint, and the span
+// of matching indicators), four to a cache-line-aligned bucket; a value's home
+// is a bucket and probing goes on to the next bucket only when one is full, so
+// a lookup, hit or miss, almost always reads one cache line at millions of
+// values (std::unordered_map chases two dependent pointers). A fingerprint is not proof: the caller
+// verifies the value on a fingerprint hit, and two values that share one simply sit in two slots.
+// Built once (the index is immutable), sized at ~70 % load.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "intel/indicator.h"
+
+namespace vigil::intel {
+
+// The fingerprint of (type, value): what FingerprintTable is keyed by. Never 0
+// (0 marks an empty slot).
+uint64_t value_fingerprint(IndicatorType type, std::string_view value);
+
+class FingerprintTable {
+ public:
+  struct Slot {
+    uint64_t fingerprint = 0;  // 0: empty
+    uint32_t offset = 0;       // the caller's span
+    uint32_t count = 0;
+  };
+
+  FingerprintTable() = default;
+  // Room for `entries` inserts.
+  explicit FingerprintTable(size_t entries);
+
+  void insert(uint64_t fingerprint, uint32_t offset, uint32_t count);
+
+  // The slot with this fingerprint for which verify(slot) holds, or null.
+  template <typename Verify>
+  const Slot* find(uint64_t fingerprint, Verify&& verify) const {
+    if (buckets_.empty()) return nullptr;
+    for (size_t b = home(fingerprint);; b = next(b)) {
+      for (const Slot& s : buckets_[b].slots) {
+        if (s.fingerprint == 0) return nullptr;
+        if (s.fingerprint == fingerprint && verify(s)) return &s;
+      }
+    }
+  }
+
+  size_t capacity() const { return buckets_.size() * kBucketSlots; }
+
+ private:
+  static constexpr size_t kBucketSlots = 4;
+  struct alignas(64) Bucket {
+    Slot slots[kBucketSlots];
+  };
+  // Maps the fingerprint onto [0, buckets) without a power-of-two size (no
+  // rounding up to twice the memory): the high half of a 64×64 product.
+  size_t home(uint64_t fingerprint) const {
+    return static_cast<size_t>((static_cast<unsigned __int128>(fingerprint) * buckets_.size()) >>
+                               64);
+  }
+  size_t next(size_t b) const { return b + 1 == buckets_.size() ? 0 : b + 1; }
+
+  std::vector<Bucket> buckets_;
+};
+
+}  // namespace vigil::intel
