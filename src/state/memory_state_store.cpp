@@ -11,8 +11,13 @@ MemoryStateStore::MemoryStateStore(StateLimits limits, StateCounters counters)
       counters_(counters),
       max_groups_per_shard_(std::max<size_t>(1, (limits.max_groups + kShards - 1) / kShards)) {}
 
+size_t MemoryStateStore::KeyHash::operator()(std::string_view key) const {
+  return XXH3_64bits(key.data(), key.size());
+}
+
+// The shard takes the hash's top bits; the shard's map buckets by its low ones.
 MemoryStateStore::Shard& MemoryStateStore::shard_for(std::string_view key) {
-  return shards_[XXH3_64bits(key.data(), key.size()) % kShards];
+  return shards_[(XXH3_64bits(key.data(), key.size()) >> 60) % kShards];
 }
 
 void MemoryStateStore::advance_watermark(int64_t t) {
@@ -49,7 +54,7 @@ void MemoryStateStore::with_window(std::string_view key, int64_t event_time_us, 
   advance_watermark(event_time_us);
   Shard& s = shard_for(key);
   std::unique_lock lock(s.mu);
-  auto it = s.groups.find(std::string(key));
+  auto it = s.groups.find(key);
   if (it == s.groups.end()) {
     s.lru.emplace_front(key);
     it = s.groups.emplace(s.lru.front(), Node{WindowState{}, s.lru.begin()}).first;

@@ -31,9 +31,15 @@ class MemoryStateStore final : public StateStore {
     WindowState state;
     std::list<std::string>::iterator lru;  // position in Shard::lru (front = most recent)
   };
+  // Group keys are long ("rule|value|value"): looked up as string_views, so
+  // an event's lookup allocates nothing.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const;
+  };
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, Node> groups;
+    std::unordered_map<std::string, Node, KeyHash, std::equal_to<>> groups;
     std::list<std::string> lru;
   };
   static constexpr uint64_t kSweepEvery = 128;  // with_window calls between sweeps
