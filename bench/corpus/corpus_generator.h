@@ -46,6 +46,7 @@ class CorpusGenerator {
   void episode_event(Episode& e);
   void maybe_start_episode(int64_t t);
   void fill_actor(const User& u, bool usual_place);
+  std::string_view pick_host(const User& u);
   void fill_kind_details();
   void set_severity(std::string_view s);
   User& pick_user();

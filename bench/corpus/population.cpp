@@ -81,6 +81,8 @@ Population make_population(Rng& rng, size_t users, size_t attackers) {
     u.department = rng.pick(vocab::kDepartments);
     u.session = "sess-" + random_hex(rng, 16);
     u.is_admin = rng.chance(0.03);
+    // From the index, not the generator: the rest of the population stays as it was.
+    u.home_host = vocab::kHosts[i % vocab::kHosts.size()];
     p.users.push_back(std::move(u));
   }
   for (size_t i = 0; i < attackers; ++i) {

@@ -18,7 +18,8 @@ struct User {
   std::string ip;     // usual source address (IPv4 mostly, some IPv6)
   std::string_view user_agent;
   std::string_view department;
-  std::string session;  // current session id, renewed on each login
+  std::string_view home_host;  // where the user usually logs in
+  std::string session;         // current session id, renewed on each login
   bool is_admin = false;
 };
 
