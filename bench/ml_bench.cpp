@@ -42,7 +42,11 @@ int main(int argc, char** argv) {
     normalizer.normalize(e);
     (*enricher)->enrich(e);
   }
-  auto detector = vigil::ml::MlDetector::create(config.ml, *sanitizer, nullptr, {{}, false});
+  // As the engine does: user agents read with behavior:'s uap-core parser.
+  vigil::ml::MlDetector::Options options{.background = false};
+  if (auto parser = vigil::behavior::DeviceParser::load(config.behavior.user_agent_regexes))
+    options.devices = std::move(*parser);
+  auto detector = vigil::ml::MlDetector::create(config.ml, *sanitizer, nullptr, options);
   if (!detector) {
     std::fprintf(stderr, "%s\n", detector.error().message.c_str());
     return 1;
