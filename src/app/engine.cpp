@@ -95,9 +95,13 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     if (engine->behavior_) {
       ml_options.devices = engine->behavior_->devices();
     } else if (!config.behavior.user_agent_regexes.empty()) {
+      // Only a feature here: without the file, devices come from device ids.
       auto parser = behavior::DeviceParser::load(config.behavior.user_agent_regexes);
-      if (!parser) return tl::unexpected(parser.error());
-      ml_options.devices = std::move(*parser);
+      if (parser)
+        ml_options.devices = std::move(*parser);
+      else
+        spdlog::warn("ml: no user-agent parser, new_device from device ids only: {}",
+                     parser.error().message);
     }
     ml_options.learning_min_events = static_cast<uint64_t>(config.behavior.min_events);
     ml_options.learning_min_days = config.behavior.min_days;
