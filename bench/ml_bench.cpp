@@ -8,7 +8,11 @@
 //   scored     on_event over every event again (events shifted four weeks
 //              later), now scoring each through `general` and its type's model
 // scored − features is the cost of scoring through all applicable models.
-// Prints one JSON line.
+// Then the heap held per tracked entity by an entity table fed the same
+// events (mallinfo2). Prints one JSON line.
+#include <malloc.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -42,7 +46,11 @@ int main(int argc, char** argv) {
     normalizer.normalize(e);
     (*enricher)->enrich(e);
   }
-  auto detector = vigil::ml::MlDetector::create(config.ml, *sanitizer, nullptr, {{}, false});
+  // As the engine does: user agents read with behavior:'s uap-core parser.
+  vigil::ml::MlDetector::Options options{.background = false};
+  if (auto parser = vigil::behavior::DeviceParser::load(config.behavior.user_agent_regexes))
+    options.devices = std::move(*parser);
+  auto detector = vigil::ml::MlDetector::create(config.ml, *sanitizer, nullptr, options);
   if (!detector) {
     std::fprintf(stderr, "%s\n", detector.error().message.c_str());
     return 1;
@@ -68,11 +76,23 @@ int main(int argc, char** argv) {
     best = std::min(best, vigil::bench::thread_cpu_s() - s0);
     for (auto& e : events) e.time.micros -= shift;
   }
+  // Memory per tracked entity: the entity table alone, fed the same events
+  // (the detector's own heap also holds the reservoirs and models).
+  const size_t heap0 = mallinfo2().uordblks;
+  vigil::ml::FactReader reader(config.ml, options.devices);
+  vigil::ml::EntityTable table(config.ml.max_entities, {});
+  for (const auto& e : events) {
+    vigil::ml::FeatureRow row{};
+    if (auto facts = reader.read(e)) table.observe(*facts, row);
+  }
+  const double per_entity = static_cast<double>(mallinfo2().uordblks - heap0) /
+                            static_cast<double>(std::max<size_t>(1, table.size()));
   std::printf(
-      "{\"events\":%zu,\"entities\":%zu,\"models\":%zu,\"training_s\":%.3f,"
+      "{\"heap_bytes_per_entity\":%.0f,\"events\":%zu,\"entities\":%zu,\"models\":%zu,\"training_"
+      "s\":%.3f,"
       "\"features_ns_per_event\":%.0f,\"scored_ns_per_event\":%.0f,"
       "\"scoring_ns_per_event\":%.0f,\"alerts_last_pass\":%zu}\n",
-      events.size(), d.tracked_entities(), models, training_s, features_s * 1e9 / n, best * 1e9 / n,
-      (best - features_s) * 1e9 / n, sink.alerts);
+      per_entity, events.size(), d.tracked_entities(), models, training_s, features_s * 1e9 / n,
+      best * 1e9 / n, (best - features_s) * 1e9 / n, sink.alerts);
   return 0;
 }

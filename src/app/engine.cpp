@@ -91,6 +91,23 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     ml::MlDetector::Options ml_options;
     if (options.with_store)
       ml_options.model_dir = std::filesystem::path(config.storage.data_dir) / "ml";
+    // The new_device feature reads user agents with behavior:'s parser.
+    if (engine->behavior_) {
+      ml_options.devices = engine->behavior_->devices();
+    } else if (!config.behavior.user_agent_regexes.empty()) {
+      // Only a feature here: without the file, devices come from device ids.
+      auto parser = behavior::DeviceParser::load(config.behavior.user_agent_regexes);
+      if (parser)
+        ml_options.devices = std::move(*parser);
+      else
+        spdlog::warn("ml: no user-agent parser, new_device from device ids only: {}",
+                     parser.error().message);
+    }
+    ml_options.learning_min_events = static_cast<uint64_t>(config.behavior.min_events);
+    ml_options.learning_min_days = config.behavior.min_days;
+    ml_options.plausible_kmh = config.behavior.max_speed_kmh;
+    const std::string& clock = config.ml.retrain_clock;
+    ml_options.event_clock = clock == "event" || (clock == "auto" && options.replay);
     auto detector = ml::MlDetector::create(config.ml, stages.sanitizer, engine->metrics_.get(),
                                            std::move(ml_options));
     if (!detector) return tl::unexpected(detector.error());

@@ -22,6 +22,9 @@ struct EngineOptions {
   std::vector<AlertOutputConfig> extra_alert_outputs{};
   // Refresh intel.feeds in the background (replay: off, it uses intel.db as is).
   bool intel_feeds = true;
+  // `vigil replay`: detectors that keep time keep the events' time
+  // (ml.retrain_clock auto), so two replays of one file agree.
+  bool replay = false;
 };
 
 class Engine {

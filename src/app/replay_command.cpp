@@ -119,7 +119,7 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   }
   std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(in, &gzclose);
   gzbuffer(in, 1 << 20);
-  EngineOptions options{.with_store = !args.no_store, .intel_feeds = false};
+  EngineOptions options{.with_store = !args.no_store, .intel_feeds = false, .replay = true};
   if (!args.alerts_file.empty()) {
     options.extra_alert_outputs.push_back(AlertOutputConfig{.type = "file",
                                                             .name = "replay",

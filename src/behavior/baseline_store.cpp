@@ -27,7 +27,7 @@ Result<std::unique_ptr<BaselineStore>> BaselineStore::open(const std::filesystem
                           "PRAGMA busy_timeout=5000", kSchema}) {
     if (auto r = db->exec(sql); !r) return tl::unexpected(r.error());
   }
-  return std::unique_ptr<BaselineStore>(new BaselineStore(std::move(*db)));
+  return std::unique_ptr<BaselineStore>(new BaselineStore(std::move(*db), data_dir));
 }
 
 Result<std::vector<StoredBaseline>> BaselineStore::load(const std::string& entity_type,
@@ -45,6 +45,20 @@ Result<std::vector<StoredBaseline>> BaselineStore::load(const std::string& entit
   }
   if (rc != SQLITE_DONE) return tl::unexpected(db_.error(rc, "reading baselines"));
   return out;
+}
+
+Result<std::optional<StoredBaseline>> BaselineStore::find(const std::string& entity_type,
+                                                          const std::string& pseudonym) {
+  auto st = db_.prepare(
+      "SELECT entity, last_seen, body FROM baselines WHERE entity_type = ?1 AND entity = ?2");
+  if (!st) return tl::unexpected(st.error());
+  st->bind(1, entity_type);
+  st->bind(2, pseudonym);
+  const int rc = st->step();
+  if (rc == SQLITE_DONE) return std::optional<StoredBaseline>();
+  if (rc != SQLITE_ROW) return tl::unexpected(db_.error(rc, "reading a baseline"));
+  return std::optional<StoredBaseline>(
+      StoredBaseline{std::string(st->text(0)), st->int64(1), std::string(st->text(2))});
 }
 
 Result<void> BaselineStore::save(const std::string& entity_type,

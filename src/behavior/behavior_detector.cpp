@@ -43,6 +43,9 @@ Result<std::shared_ptr<BehaviorDetector>> BehaviorDetector::create(
       new BehaviorDetector(config, std::move(sanitizer), metrics, std::move(store), devices));
   if (d->store_) {
     if (auto r = d->load(); !r) return tl::unexpected(r.error());
+    auto lookup = d->store_->reopen();
+    if (!lookup) return tl::unexpected(lookup.error());
+    d->lookup_ = std::move(*lookup);
     d->flusher_ = std::thread([raw = d.get()] { raw->flusher_loop(); });
   }
   return d;
@@ -97,19 +100,56 @@ BehaviorDetector::Node& BehaviorDetector::node_for(Shard& shard, const std::stri
   }
   const size_t per_shard = std::max<size_t>(1, config_.max_entities / kShards);
   if (shard.nodes.size() >= per_shard) {
-    shard.nodes.erase(shard.lru.back());
+    auto victim = shard.nodes.find(shard.lru.back());
+    evict(std::move(victim->second));
+    shard.nodes.erase(victim);
     shard.lru.pop_back();
   }
   shard.lru.push_front(key);
   Node& node = shard.nodes[key];
   node.lru = shard.lru.begin();
   node.pseudonym = sanitizer_->pseudonymize(key);
-  std::lock_guard lock(dormant_mu_);
-  if (auto it = dormant_.find(node.pseudonym); it != dormant_.end()) {
-    node.baseline = std::move(it->second);
-    dormant_.erase(it);
+  {
+    std::lock_guard lock(dormant_mu_);
+    if (auto it = dormant_.find(node.pseudonym); it != dormant_.end()) {
+      node.baseline = std::move(it->second);
+      dormant_.erase(it);
+      return node;
+    }
   }
+  if (auto back = reclaim(node.pseudonym)) node.baseline = std::move(*back);
   return node;
+}
+
+void BehaviorDetector::evict(Node&& node) {
+  // Without changes since the last flush the store holds it as it is.
+  if (!store_ || !node.dirty) return;
+  std::lock_guard lock(evicted_mu_);
+  const int64_t last_seen = node.baseline.last_seen_s;
+  evicted_[node.pseudonym] = Evicted{std::move(node.baseline), last_seen, ++evict_seq_};
+}
+
+std::optional<EntityBaseline> BehaviorDetector::reclaim(const std::string& pseudonym) {
+  if (!store_) return std::nullopt;
+  {
+    std::lock_guard lock(evicted_mu_);
+    if (auto it = evicted_.find(pseudonym); it != evicted_.end()) {
+      EntityBaseline b = std::move(it->second.baseline);
+      evicted_.erase(it);
+      return b;
+    }
+  }
+  // Evicted earlier and written, or never seen: one indexed read tells.
+  std::lock_guard lock(lookup_mu_);
+  auto row = lookup_->find(config_.entity, pseudonym);
+  if (!row) {
+    spdlog::warn("behavior: an evicted baseline could not be read back: {}", row.error().message);
+    return std::nullopt;
+  }
+  if (!*row) return std::nullopt;  // pruned from the store since
+  auto b = decode_baseline((*row)->body);
+  if (!b) return std::nullopt;
+  return std::move(*b);
 }
 
 void BehaviorDetector::on_event(Event& event, AlertSink& alerts) {
@@ -196,6 +236,15 @@ Result<size_t> BehaviorDetector::flush() {
   std::lock_guard flush_lock(flush_mu_);
   if (!store_) return size_t{0};
   std::vector<StoredBaseline> rows;
+  // Evicted entities first: they are written although no longer in memory.
+  std::vector<std::pair<std::string, uint64_t>> written_evicted;
+  {
+    std::lock_guard lock(evicted_mu_);
+    for (const auto& [pseudonym, e] : evicted_) {
+      rows.push_back(StoredBaseline{pseudonym, e.last_seen_s, encode_baseline(e.baseline)});
+      written_evicted.emplace_back(pseudonym, e.seq);
+    }
+  }
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mu);
     for (auto& [key, node] : shard.nodes) {
@@ -208,6 +257,13 @@ Result<size_t> BehaviorDetector::flush() {
   if (rows.empty()) return size_t{0};
   if (auto r = store_->save(config_.entity, rows, config_.max_entities); !r)
     return tl::unexpected(r.error());
+  // Written: an entity coming back now is read from the store (unless it
+  // came back, or was evicted again, while this flush ran).
+  std::lock_guard lock(evicted_mu_);
+  for (const auto& [pseudonym, seq] : written_evicted) {
+    auto it = evicted_.find(pseudonym);
+    if (it != evicted_.end() && it->second.seq == seq) evicted_.erase(it);
+  }
   return rows.size();
 }
 

@@ -46,6 +46,8 @@ class BehaviorDetector : public Detector {
   // Writes every baseline changed since the last flush. Thread-safe.
   Result<size_t> flush();
   size_t tracked_entities() const;
+  // The user-agent parser (shared with the ML detector's device feature).
+  const std::shared_ptr<const DeviceParser>& devices() const { return reader_.devices(); }
 
  private:
   struct Node {
@@ -79,6 +81,25 @@ class BehaviorDetector : public Detector {
   // store knows entities only by pseudonym).
   mutable std::mutex dormant_mu_;
   std::unordered_map<std::string, EntityBaseline> dormant_;
+
+  // Evicted from memory with changes not yet written: the next flush writes
+  // them. `seq` tells a flush whether the entry it wrote is still the one
+  // waiting (the entity may have come back and been evicted again).
+  struct Evicted {
+    EntityBaseline baseline;
+    int64_t last_seen_s = 0;
+    uint64_t seq = 0;
+  };
+  void evict(Node&& node);
+  // An entity's baseline when it is not in memory: from the evicted ones not
+  // yet written, else from the store (evicted and written earlier); nullopt
+  // for an entity never seen (or pruned from the store since).
+  std::optional<EntityBaseline> reclaim(const std::string& pseudonym);
+  std::mutex evicted_mu_;
+  std::unordered_map<std::string, Evicted> evicted_;  // by pseudonym
+  uint64_t evict_seq_ = 0;
+  std::mutex lookup_mu_;  // guards lookup_
+  std::unique_ptr<BaselineStore> lookup_;
 
   std::mutex flush_mu_;  // one flush at a time; guards store_
   std::unique_ptr<BaselineStore> store_;

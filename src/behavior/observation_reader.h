@@ -22,6 +22,8 @@ class ObservationReader {
 
   // nullopt when the event names no entity.
   std::optional<Observation> read(const Event& event) const;
+  // The user-agent parser in use (null: devices from device ids only).
+  const std::shared_ptr<const DeviceParser>& devices() const { return devices_; }
 
  private:
   void read_place(const Value& doc, Observation& o) const;

@@ -257,7 +257,7 @@ struct MlConfig {
   double contamination = 0.005;          // share of training rows past the model's alert cut
   uint64_t reservoir_size = 4096;        // training rows kept per model
   uint64_t reservoir_horizon = 1000000;  // the sample favours the last this many events; 0 = all
-  double retrain_interval_s = 600;       // background retraining this often
+  double retrain_interval_s = 600;       // retraining this often (wall or event time, below)
   uint64_t min_training_rows = 1000;     // no model (so no alert) before this many rows
   bool per_event_type = true;            // a model per event.action besides `general`
   int max_event_types = 32;              // event types beyond this share only `general`
@@ -265,6 +265,12 @@ struct MlConfig {
   int max_values = 64;                   // per entity: IPs, resources, places remembered
   int novelty_min_events = 10;           // novelty flags stay 0 for younger entities
   double rate_half_life_s = 3600;        // event rate and failure ratio forget this fast
+  // A trained model is retrained only once this many new rows arrived.
+  uint64_t retrain_min_new_rows = 500;
+  // wall: a background thread on the wall clock; event: in the event stream
+  // on event time, so a replay is deterministic; auto: event in `vigil
+  // replay`, wall otherwise.
+  std::string retrain_clock = "auto";
   std::vector<std::string> query_fields = {"db.statement", "db.query.text", "query", "sql.query",
                                            "sql"};
   MlSeverityThresholds severity{};

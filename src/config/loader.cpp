@@ -463,6 +463,8 @@ void read_ml(SectionReader r, MlConfig& c) {
   r.read("reservoir_size", c.reservoir_size);
   r.read("reservoir_horizon", c.reservoir_horizon);
   r.read("retrain_interval_s", c.retrain_interval_s);
+  r.read("retrain_clock", c.retrain_clock);
+  r.read("retrain_min_new_rows", c.retrain_min_new_rows);
   r.read("min_training_rows", c.min_training_rows);
   r.read("per_event_type", c.per_event_type);
   r.read("max_event_types", c.max_event_types);
@@ -494,6 +496,9 @@ void validate_ml(const MlConfig& m, const YAML::Node& at, const SectionReader& t
   if (m.reservoir_horizon != 0 && m.reservoir_horizon < m.reservoir_size)
     top.fail(at, "ml.reservoir_horizon must be 0 or >= ml.reservoir_size");
   if (!(m.retrain_interval_s > 0)) top.fail(at, "ml.retrain_interval_s must be > 0");
+  if (m.retrain_clock != "auto" && m.retrain_clock != "wall" && m.retrain_clock != "event")
+    top.fail(at, "ml.retrain_clock must be auto, wall or event");
+  if (m.retrain_min_new_rows < 1) top.fail(at, "ml.retrain_min_new_rows must be >= 1");
   if (m.min_training_rows < 2 || m.min_training_rows > m.reservoir_size)
     top.fail(at, "ml.min_training_rows must be in [2, ml.reservoir_size]");
   if (m.max_event_types < 0) top.fail(at, "ml.max_event_types must be >= 0");

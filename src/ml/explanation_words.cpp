@@ -27,6 +27,12 @@ std::string day_of_week(int64_t t) {
   return kDays[static_cast<size_t>(behavior::hour_of_week(t) / 24)];
 }
 
+std::string duration_words(double hours) {
+  if (hours < 1) return fmt::format("{:.0f} minutes", hours * 60);
+  if (hours < 48) return fmt::format("{:.1f} hours", hours);
+  return fmt::format("{:.0f} days", hours / 24);
+}
+
 std::string words_for(uint32_t f, const FeatureRow& row, const EventFacts& facts,
                       const HistoryView& h, std::string_view who) {
   const behavior::Observation& o = facts.observation;
@@ -79,6 +85,18 @@ std::string words_for(uint32_t f, const FeatureRow& row, const EventFacts& facts
       return h.nearest_km
                  ? fmt::format("{:.0f} km from this {}'s usual locations", *h.nearest_km, who)
                  : fmt::format("no location for this {}", who);
+    case kTravelSpeed:
+      if (!h.travel) return fmt::format("no earlier location for this {}", who);
+      return fmt::format(
+          "{:.0f} km from this {}'s last location {} later: {:.0f} km/h (plausible: {:.0f})",
+          h.travel->km, who, duration_words(h.travel->hours), h.travel->kmh,
+          h.travel->plausible_kmh);
+    case kNewDevice:
+      if (row[kNewDevice] <= 0) return fmt::format("a device this {} used before", who);
+      // Ids are hashed ("d:..."); families ("Edge/Windows") name no one.
+      return o.device.rfind("d:", 0) == 0
+                 ? fmt::format("a device id never seen for this {}", who)
+                 : fmt::format("a device ({}) this {} never used", o.device, who);
     default:
       return feature_names()[f];
   }

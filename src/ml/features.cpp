@@ -13,9 +13,6 @@ namespace {
 BehaviorConfig observation_config(const MlConfig& config) {
   BehaviorConfig b;
   b.entity = config.entity;
-  b.user_agent_regexes.clear();  // devices are not a feature
-  b.user_agent_fields.clear();
-  b.device_fields.clear();
   return b;
 }
 
@@ -46,7 +43,9 @@ std::span<const std::string> feature_names() {
                                                                "new_place",
                                                                "query_length_log",
                                                                "query_entropy",
-                                                               "geo_distance_km_log"};
+                                                               "geo_distance_km_log",
+                                                               "travel_excess_kmh_log",
+                                                               "new_device"};
   return names;
 }
 
@@ -76,8 +75,9 @@ bool is_failure(std::string_view outcome, std::string_view action) {
          lower.find("invalid") != std::string::npos;
 }
 
-FactReader::FactReader(const MlConfig& config)
-    : observations_(observation_config(config), nullptr),
+FactReader::FactReader(const MlConfig& config,
+                       std::shared_ptr<const behavior::DeviceParser> devices)
+    : observations_(observation_config(config), std::move(devices)),
       resource_(canonical::kResource),
       source_ip_(canonical::kSourceIp),
       outcome_("event.outcome") {
@@ -102,6 +102,7 @@ std::optional<EventFacts> FactReader::read(const Event& event) const {
           facts.resource_hashes.push_back(hash_of(item.as_string()));
     }
   }
+  if (!facts.observation.device.empty()) facts.device_hash = hash_of(facts.observation.device);
   const std::string* outcome = string_at(outcome_, doc);
   facts.failure = is_failure(outcome ? *outcome : std::string_view(), facts.observation.event_type);
   for (const auto& f : query_fields_) {

@@ -41,12 +41,14 @@ enum Feature : uint32_t {
   kQueryLength,    // ln(1 + characters of the database query)
   kQueryEntropy,   // Shannon entropy of the query's bytes, bits per byte
   kGeoDistance,    // ln(1 + km from the nearest of the entity's usual places)
+  kTravelSpeed,    // ln(1 + km/h beyond a plausible speed, from the entity's last sighting)
+  kNewDevice,      // 1: a device (browser/OS family, or device id) new for this entity
   kFeatureCount
 };
 
 // Bump when a feature's meaning changes: stored models of another schema are
 // ignored (they would score a different space).
-inline constexpr uint32_t kFeatureSchema = 1;
+inline constexpr uint32_t kFeatureSchema = 2;
 
 using FeatureRow = std::array<float, kFeatureCount>;
 
@@ -71,13 +73,17 @@ struct EventFacts {
   std::optional<uint64_t> ip_hash;
   std::optional<uint64_t> place_hash;  // country, else network
   std::vector<uint64_t> resource_hashes;
+  std::optional<uint64_t> device_hash;  // browser/OS family or device id
   bool failure = false;
   std::optional<std::string_view> query;  // points into the event
 };
 
 class FactReader {
  public:
-  explicit FactReader(const MlConfig& config);
+  // `devices` (may be null) turns user agents into browser/OS families; the
+  // user-agent and device-id fields are behavior:'s defaults.
+  explicit FactReader(const MlConfig& config,
+                      std::shared_ptr<const behavior::DeviceParser> devices = nullptr);
   // nullopt when the event names no entity.
   std::optional<EventFacts> read(const Event& event) const;
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "ml/explanation_words.h"
 
@@ -30,9 +31,19 @@ Result<std::shared_ptr<MlDetector>> MlDetector::create(const MlConfig& config,
       new MlDetector(config, std::move(sanitizer), metrics, std::move(options)));
   auto loaded = d->bank_.load();
   if (!loaded) return tl::unexpected(loaded.error());
-  if (!d->options_.model_dir.empty())
+  if (!d->options_.model_dir.empty()) {
     spdlog::info("ml: {} models loaded from {}", *loaded, d->options_.model_dir.string());
-  if (d->options_.background) d->retrainer_ = std::thread([raw = d.get()] { raw->retrain_loop(); });
+    const auto entities = d->options_.model_dir / kEntitiesFile;
+    if (std::filesystem::exists(entities)) {
+      // A damaged file costs the histories, not the start.
+      if (auto n = d->entities_.load(entities); n)
+        spdlog::info("ml: {} entity histories loaded", *n);
+      else
+        spdlog::warn("ml: entity histories skipped: {}", n.error().message);
+    }
+  }
+  if (d->options_.background && !d->options_.event_clock)
+    d->retrainer_ = std::thread([raw = d.get()] { raw->retrain_loop(); });
   return d;
 }
 
@@ -42,21 +53,38 @@ MlDetector::MlDetector(const MlConfig& config, std::shared_ptr<const Sanitizer> 
       sanitizer_(std::move(sanitizer)),
       metrics_(metrics),
       options_(std::move(options)),
-      reader_(config),
+      reader_(config, options_.devices),
       entities_(config.max_entities,
                 EntityHistory::Limits{static_cast<size_t>(config.max_values),
                                       static_cast<uint64_t>(config.novelty_min_events),
-                                      config.rate_half_life_s}),
+                                      config.rate_half_life_s, options_.plausible_kmh},
+                // Saved histories are known by pseudonym only.
+                options_.model_dir.empty()
+                    ? EntityTable::Pseudonymizer{}
+                    : EntityTable::Pseudonymizer(
+                          [s = sanitizer_](std::string_view v) { return s->pseudonymize(v); })),
       bank_(config, options_.model_dir) {}
 
 MlDetector::~MlDetector() {
-  if (!retrainer_.joinable()) return;
-  {
-    std::lock_guard lock(stop_mu_);
-    stopping_ = true;
+  if (retrainer_.joinable()) {
+    {
+      std::lock_guard lock(stop_mu_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    retrainer_.join();
   }
-  stop_cv_.notify_all();
-  retrainer_.join();
+  save_state();
+}
+
+void MlDetector::save_state() const {
+  if (options_.model_dir.empty()) return;
+  const size_t reservoirs = bank_.save_reservoirs();
+  auto entities = entities_.save(options_.model_dir / kEntitiesFile);
+  if (!entities)
+    spdlog::error("ml: entity histories not saved: {}", entities.error().message);
+  else
+    spdlog::info("ml: {} reservoirs and {} entity histories saved", reservoirs, *entities);
 }
 
 void MlDetector::retrain_loop() {
@@ -80,9 +108,22 @@ std::shared_ptr<const TrainedModel> MlDetector::model(std::string_view name) con
   return slot ? slot->model() : nullptr;
 }
 
+void MlDetector::retrain_on_event_time(int64_t time_s) {
+  if (time_s < next_training_s_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(event_clock_mu_);
+  const int64_t due = next_training_s_.load(std::memory_order_relaxed);
+  if (time_s < due) return;  // another thread ran this pass
+  const auto interval = static_cast<int64_t>(std::ceil(config_.retrain_interval_s));
+  // The first event starts the clock; a late (out-of-order) event never
+  // triggers a pass, and a gap in the events causes one pass, not a backlog.
+  if (due != INT64_MIN) trainings_.fetch_add(bank_.retrain(time_s), std::memory_order_relaxed);
+  next_training_s_.store(time_s + interval, std::memory_order_release);
+}
+
 void MlDetector::on_event(Event& event, AlertSink& alerts) {
   auto facts = reader_.read(event);
   if (!facts) return;
+  if (options_.event_clock) retrain_on_event_time(facts->observation.time_s);
   FeatureRow row{};
   fill_event_features(*facts, row);
   const HistoryView history = entities_.observe(*facts, row);
@@ -91,6 +132,10 @@ void MlDetector::on_event(Event& event, AlertSink& alerts) {
   ModelSlot* typed = bank_.for_event_type(facts->observation.event_type);
   general.add(row);
   if (typed) typed->add(row);
+  const bool learning = history.events + 1 < options_.learning_min_events ||
+                        static_cast<double>(facts->observation.time_s - history.first_seen_s) <
+                            options_.learning_min_days * 86400.0;
+  if (learning) return;
 
   std::vector<Alert> raised;
   score_with(general, event, *facts, row, history, raised);

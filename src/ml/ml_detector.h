@@ -5,9 +5,11 @@
 // configured minimum anomaly score raises an alert (rule_name `ml_anomaly`
 // for the general model, `ml_anomaly_<event type>` for a type's) whose
 // severity follows the score and whose description says in words which
-// features drove it. Models train in a background thread, never on the hot
-// path, and are swapped in atomically; none alerts before its first
-// training, nor when trained on constant data.
+// features drove it. Models train in a background thread on the wall clock,
+// never on the hot path, and are swapped in atomically; or, on the event
+// clock (replay), in the stream whenever event time passes the next training
+// time, so the same events in the same order give the same alerts. None
+// alerts before its first training, nor when trained on constant data.
 #pragma once
 
 #include <atomic>
@@ -35,10 +37,26 @@ class MlDetector : public Detector {
     // Retrain every config.retrain_interval_s in a thread. Off: only
     // retrain_now() trains (tests, benchmarks).
     bool background = true;
+    // Train on event time instead: when an event's time is retrain_interval_s
+    // past the last training, a pass runs in the calling thread before the
+    // event is scored. No background thread. Deterministic for one stream.
+    bool event_clock = false;
+    // User agents to browser/OS families for the new_device feature; null:
+    // devices only from device ids.
+    std::shared_ptr<const behavior::DeviceParser> devices{};
+    // Learning period: no alert for an entity before it has this many events
+    // spanning this many days (the engine passes behavior.min_events and
+    // behavior.min_days: one notion of "too new to judge" for both
+    // detectors). Its events still train the models.
+    uint64_t learning_min_events = 0;
+    double learning_min_days = 0;
+    // Travel faster than this is implausible (behavior.max_speed_kmh).
+    double plausible_kmh = 1000;
   };
 
-  // Loads the stored models (so a restart scores at once) and starts the
-  // retraining thread.
+  // Loads the stored models (so a restart scores at once), reservoirs and
+  // entity histories, and starts the retraining thread. At destruction the
+  // reservoirs and entity histories are saved beside the models.
   static Result<std::shared_ptr<MlDetector>> create(const MlConfig& config,
                                                     std::shared_ptr<const Sanitizer> sanitizer,
                                                     VigilMetrics* metrics, Options options);
@@ -53,6 +71,12 @@ class MlDetector : public Detector {
   // The model in use ("general" or an event type); null before training.
   std::shared_ptr<const TrainedModel> model(std::string_view name) const;
   size_t tracked_entities() const { return entities_.size(); }
+  // Histories loaded from disk whose entity has not shown up yet.
+  size_t dormant_entities() const { return entities_.dormant(); }
+  size_t reservoir_rows(std::string_view model) const {
+    const ModelSlot* slot = bank_.find(model);
+    return slot ? slot->reservoir_rows() : 0;
+  }
   uint64_t trainings() const { return trainings_.load(std::memory_order_relaxed); }
 
  private:
@@ -65,6 +89,8 @@ class MlDetector : public Detector {
                    const HistoryView& history, const TrainedModel& model, double score) const;
   Severity severity_of(double anomaly_score) const;
   void retrain_loop();
+  void save_state() const;
+  void retrain_on_event_time(int64_t time_s);
 
   const MlConfig config_;
   std::shared_ptr<const Sanitizer> sanitizer_;
@@ -74,6 +100,10 @@ class MlDetector : public Detector {
   EntityTable entities_;
   ModelBank bank_;
   std::atomic<uint64_t> trainings_{0};
+  // Event clock: the event time at or after which the next pass runs
+  // (INT64_MIN until the first event sets the clock).
+  std::atomic<int64_t> next_training_s_{INT64_MIN};
+  std::mutex event_clock_mu_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

@@ -58,9 +58,14 @@ void ModelSlot::add(std::span<const float> row) {
   reservoir_.add(row);
 }
 
-std::optional<anomaly::FeatureMatrix> ModelSlot::take_training_rows(uint64_t min_rows) {
+std::optional<anomaly::FeatureMatrix> ModelSlot::take_training_rows(uint64_t min_rows,
+                                                                    uint64_t min_new_rows) {
+  // Without a model any new row is reason enough; a model is replaced only
+  // once enough has changed.
+  const uint64_t needed = model() ? min_new_rows : 1;
   std::lock_guard lock(mu_);
-  if (reservoir_.size() < min_rows || reservoir_.seen() == seen_at_last_fit_) return std::nullopt;
+  if (reservoir_.size() < min_rows) return std::nullopt;
+  if (reservoir_.seen() - seen_at_last_fit_ < needed) return std::nullopt;
   seen_at_last_fit_ = reservoir_.seen();
   return reservoir_.snapshot();
 }
@@ -68,6 +73,17 @@ std::optional<anomaly::FeatureMatrix> ModelSlot::take_training_rows(uint64_t min
 size_t ModelSlot::reservoir_rows() const {
   std::lock_guard lock(mu_);
   return reservoir_.size();
+}
+
+RowsFile ModelSlot::rows_image() const {
+  std::lock_guard lock(mu_);
+  return RowsFile{name_, kFeatureSchema, reservoir_.snapshot(), reservoir_.seen()};
+}
+
+void ModelSlot::restore_rows(const RowsFile& file) {
+  std::lock_guard lock(mu_);
+  reservoir_.restore(file.rows, file.seen);
+  seen_at_last_fit_ = reservoir_.seen();
 }
 
 ModelBank::ModelBank(const MlConfig& config, std::filesystem::path dir)
@@ -84,6 +100,7 @@ Result<size_t> ModelBank::load() {
                       fmt::format("cannot create {}: {}", dir_.string(), ec.message()));
   size_t loaded = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    if (entry.path().extension() == ".rows") load_rows(entry.path());
     if (entry.path().extension() != ".forest") continue;
     auto file = read_model_file(entry.path());
     if (!file) {
@@ -105,6 +122,43 @@ Result<size_t> ModelBank::load() {
     return make_error(ErrorCode::kIo,
                       fmt::format("cannot list {}: {}", dir_.string(), ec.message()));
   return loaded;
+}
+
+void ModelBank::load_rows(const std::filesystem::path& file) {
+  auto rows = read_rows_file(file);
+  if (!rows) {
+    spdlog::warn("ml: reservoir skipped: {}", rows.error().message);
+    return;
+  }
+  if (rows->schema != kFeatureSchema || rows->rows.cols != kFeatureCount) {
+    spdlog::warn("ml: {} holds rows of another feature schema; skipped", file.string());
+    return;
+  }
+  ModelSlot* slot = rows->model == kGeneralModel ? general_.get() : for_event_type(rows->model);
+  if (slot != nullptr) slot->restore_rows(*rows);
+}
+
+void ModelBank::save_rows(const ModelSlot& slot, const RowsFile& image) const {
+  if (dir_.empty() || image.rows.rows == 0) return;
+  if (auto r = write_rows_file(dir_ / rows_file_name(slot.name()), image); !r)
+    spdlog::error("ml: the {} reservoir was not saved: {}", slot.name(), r.error().message);
+}
+
+size_t ModelBank::save_reservoirs() const {
+  if (dir_.empty()) return 0;
+  std::vector<const ModelSlot*> slots{general_.get()};
+  {
+    std::shared_lock lock(types_mu_);
+    for (const auto& [name, slot] : types_) slots.push_back(slot.get());
+  }
+  size_t written = 0;
+  for (const ModelSlot* slot : slots) {
+    RowsFile image = slot->rows_image();
+    if (image.rows.rows == 0) continue;
+    save_rows(*slot, image);
+    ++written;
+  }
+  return written;
 }
 
 ModelSlot* ModelBank::for_event_type(std::string_view type) {
@@ -139,7 +193,7 @@ size_t ModelBank::retrain(int64_t now) {
   }
   size_t swapped = 0;
   for (ModelSlot* slot : slots) {
-    auto rows = slot->take_training_rows(config_.min_training_rows);
+    auto rows = slot->take_training_rows(config_.min_training_rows, config_.retrain_min_new_rows);
     if (!rows) continue;
     const auto previous = slot->model();
     ModelHeader header{slot->name(), kFeatureSchema, rows->rows, now,
@@ -160,6 +214,7 @@ size_t ModelBank::retrain(int64_t now) {
         spdlog::error("ml: the {} model was not saved: {}", slot->name(), saved.error().message);
     }
     slot->publish(std::move(fitted->model));
+    save_rows(*slot, slot->rows_image());
     ++swapped;
   }
   return swapped;

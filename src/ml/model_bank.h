@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "ml/model_file.h"
 #include "ml/reservoir.h"
+#include "ml/state_files.h"
 
 namespace vigil::ml {
 
@@ -62,10 +63,16 @@ class ModelSlot {
   void publish(std::shared_ptr<const TrainedModel> model) {
     model_.store(std::move(model), std::memory_order_release);
   }
-  // A copy of the rows when there are at least `min_rows` and some arrived
-  // since the last training; marks them as trained on.
-  std::optional<anomaly::FeatureMatrix> take_training_rows(uint64_t min_rows);
+  // A copy of the rows when there are at least `min_rows` and, once trained,
+  // at least `min_new_rows` arrived since the last training; marks them as
+  // trained on.
+  std::optional<anomaly::FeatureMatrix> take_training_rows(uint64_t min_rows,
+                                                           uint64_t min_new_rows);
   size_t reservoir_rows() const;
+  // The reservoir as saved (`seen` = rows offered so far) and back: restored
+  // rows count as trained on by the model loaded beside them.
+  RowsFile rows_image() const;
+  void restore_rows(const RowsFile& file);
 
  private:
   std::string name_;
@@ -80,9 +87,13 @@ class ModelBank {
   // `dir` empty: models live in memory only.
   ModelBank(const MlConfig& config, std::filesystem::path dir);
 
-  // Loads every model file in the directory (another schema or feature count,
-  // or an unreadable file, is skipped with a warning). Returns how many.
+  // Loads every model file and reservoir file in the directory (another
+  // schema or feature count, or an unreadable file, is skipped with a
+  // warning). Returns how many models.
   Result<size_t> load();
+  // Writes every non-empty reservoir (at shutdown; each training also writes
+  // the rows it trained on). Returns how many were written.
+  size_t save_reservoirs() const;
 
   ModelSlot& general() { return *general_; }
   // The slot of an event type, created on first sight while under the cap;
@@ -92,11 +103,14 @@ class ModelBank {
   // The slot named `name` ("general" or an event type), or null.
   const ModelSlot* find(std::string_view name) const;
 
-  // Fits every slot with new rows, saves and swaps the models in. Returns how
-  // many models were swapped in. `now` is wall-clock seconds.
+  // Fits every slot with enough new rows, saves and swaps the models in.
+  // Returns how many models were swapped in. `now` (seconds, wall-clock or
+  // event time) is the training time written in the model file.
   size_t retrain(int64_t now);
 
  private:
+  void load_rows(const std::filesystem::path& file);
+  void save_rows(const ModelSlot& slot, const RowsFile& image) const;
   const MlConfig config_;
   const std::filesystem::path dir_;
   std::unique_ptr<ModelSlot> general_;

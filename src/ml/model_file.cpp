@@ -36,8 +36,9 @@ Result<void> io_error(const std::filesystem::path& path, std::string_view what) 
                                 std::error_code(errno, std::generic_category()).message()));
 }
 
-// Writes `text` to path via a synced temporary file and a rename.
-Result<void> write_atomically(const std::filesystem::path& path, std::string_view text) {
+}  // namespace
+
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view text) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return io_error(tmp, "cannot create");
@@ -67,8 +68,6 @@ Result<void> write_atomically(const std::filesystem::path& path, std::string_vie
   }
   return {};
 }
-
-}  // namespace
 
 bool valid_model_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
@@ -109,7 +108,7 @@ Result<void> write_model_file(const std::filesystem::path& path, const ModelHead
       }
     }
   }
-  return write_atomically(path, std::string_view(out.data(), out.size()));
+  return write_file_atomically(path, std::string_view(out.data(), out.size()));
 }
 
 Result<ModelFile> read_model_file(const std::filesystem::path& path) {

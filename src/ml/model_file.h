@@ -23,7 +23,7 @@ struct ModelHeader {
   std::string name;  // "general" or an event type
   uint32_t schema = 0;
   uint64_t rows = 0;        // training rows
-  int64_t trained_at = 0;   // wall-clock seconds
+  int64_t trained_at = 0;   // seconds: wall clock, or event time on the event clock
   uint64_t generation = 0;  // trainings of this model so far
 };
 
@@ -42,5 +42,9 @@ Result<void> write_model_file(const std::filesystem::path& path, const ModelHead
                               const std::vector<anomaly::TreeNodes>& trees, size_t n_features,
                               uint32_t max_samples, double offset);
 Result<ModelFile> read_model_file(const std::filesystem::path& path);
+
+// Writes `bytes` to `path` via a synced temporary file and a rename (then
+// syncs the directory): a crash leaves the old file or the new one.
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 }  // namespace vigil::ml

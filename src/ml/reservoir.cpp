@@ -22,6 +22,13 @@ void Reservoir::add(std::span<const float> row) {
   std::copy(row.begin(), row.end(), values_.begin() + static_cast<std::ptrdiff_t>(slot * cols_));
 }
 
+void Reservoir::restore(const anomaly::FeatureMatrix& rows, uint64_t seen) {
+  rows_ = std::min(rows.rows, capacity_);
+  values_.assign(rows.values.begin(),
+                 rows.values.begin() + static_cast<std::ptrdiff_t>(rows_ * cols_));
+  seen_ = std::max<uint64_t>(seen, rows_);
+}
+
 anomaly::FeatureMatrix Reservoir::snapshot() const {
   return {rows_, cols_, values_};
 }

@@ -22,6 +22,9 @@ class Reservoir {
   void add(std::span<const float> row);
   // The rows held, in slot order.
   anomaly::FeatureMatrix snapshot() const;
+  // Back to a saved state (after a restart): the first `capacity` rows of
+  // `rows` (same width) and the count of rows offered so far.
+  void restore(const anomaly::FeatureMatrix& rows, uint64_t seen);
 
   size_t size() const { return rows_; }
   size_t capacity() const { return capacity_; }

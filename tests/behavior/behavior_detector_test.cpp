@@ -153,6 +153,56 @@ TEST(BehaviorDetector, BaselinesSurviveARestart) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(BehaviorDetector, EvictedBaselinesAreWrittenBackAndComeBack) {
+  const auto dir = vigil::testing::make_temp_dir("vigil-behavior-evict");
+  BehaviorConfig c = test_config();
+  c.max_entities = 16;  // one per shard
+  const std::string alice = "alice@example.com";
+  // Others push her out of memory. Their events are older than hers: the
+  // store keeps the max_entities most recently seen, and she must be one.
+  const auto crowd_out = [&](Detector& d, AlertSink& sink) {
+    for (int i = 0; i < 200; ++i) {
+      Event e = event("user" + std::to_string(i), kStart - 10 * kDay + i);
+      d.on_event(e, sink);
+    }
+  };
+  const auto events_of = [&](BehaviorDetector& d) -> uint64_t {
+    auto view = d.describe("user", alice);
+    return view ? view->find("events")->as_uint() : 0;
+  };
+  CollectingSink sink;
+  {
+    auto store = BaselineStore::open(dir);
+    ASSERT_TRUE(store) << store.error().message;
+    auto d = BehaviorDetector::create(c, sanitizer(), nullptr, std::move(*store));
+    ASSERT_TRUE(d);
+    learn_routine(**d, sink, alice);
+    ASSERT_EQ(events_of(**d), 35u);
+    crowd_out(**d, sink);
+    EXPECT_EQ(events_of(**d), 0u) << "evicted from memory";
+
+    // Back before any flush: her baseline is taken from the pending write.
+    Event back = event(alice, kStart + 6 * kDay + 10 * 3600);
+    (*d)->on_event(back, sink);
+    EXPECT_EQ(events_of(**d), 36u);
+
+    // Evicted again and flushed: read back from behavior.db.
+    crowd_out(**d, sink);
+    ASSERT_TRUE((*d)->flush());
+    EXPECT_EQ(events_of(**d), 0u);
+    Event again = event(alice, kStart + 7 * kDay + 10 * 3600);
+    (*d)->on_event(again, sink);
+    EXPECT_EQ(events_of(**d), 37u);
+    crowd_out(**d, sink);
+  }  // destroyed while she is evicted: the last flush writes her too
+  auto store = BaselineStore::open(dir);
+  ASSERT_TRUE(store);
+  auto d = BehaviorDetector::create(c, sanitizer(), nullptr, std::move(*store));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(events_of(**d), 37u);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(BehaviorDetector, EntityViewIsSanitizedAndFoundByPseudonym) {
   auto d = BehaviorDetector::create(test_config(), sanitizer(), nullptr, nullptr);
   ASSERT_TRUE(d);

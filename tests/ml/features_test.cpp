@@ -4,8 +4,11 @@
 #include "ml/features.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <numbers>
 
 #include "core/timestamp.h"
@@ -133,6 +136,64 @@ TEST(MlHistory, NoveltyOnlyOnceTheEntityHasHabits) {
   EXPECT_EQ(row[kNewPlace], 0.0f);
 }
 
+TEST(MlHistory, TravelSpeedFromTheLastSighting) {
+  MlConfig config;
+  FactReader reader(config);
+  EntityHistory h;
+  const EntityHistory::Limits limits{64, 2, 3600};
+  FeatureRow row{};
+  for (int i = 0; i < 3; ++i) h.observe(*reader.read(make_event(kMonday + i * 60)), limits, row);
+  EXPECT_EQ(row[kTravelSpeed], 0.0f);  // London, London: no travel
+
+  // New York 30 minutes after London: distance beyond the 100 km noise floor
+  // over half an hour.
+  auto ny = reader.read(make_event(kMonday + 120 + 1800, "1.2.3.4", "/a", "", "US", 40.71, -74.0));
+  const HistoryView view = h.observe(*ny, limits, row);
+  const double km = behavior::distance_km({51.5, -0.1}, {40.71, -74.0});
+  ASSERT_TRUE(view.travel);
+  EXPECT_NEAR(view.travel->km, km, 1e-6);
+  EXPECT_NEAR(view.travel->hours, 0.5, 1e-9);
+  EXPECT_NEAR(view.travel->kmh, (km - 100) / 0.5, 1e-6);
+  // The feature is the speed beyond the plausible 1,000 km/h.
+  EXPECT_NEAR(row[kTravelSpeed], std::log1p((km - 100) / 0.5 - 1000), 1e-4);
+
+  // Back in London 7 hours later: a flight, not beyond belief.
+  auto back = reader.read(make_event(kMonday + 120 + 1800 + 7 * 3600));
+  const HistoryView flight = h.observe(*back, limits, row);
+  EXPECT_NEAR(flight.travel->kmh, (km - 100) / 7, 1e-6);
+  EXPECT_EQ(row[kTravelSpeed], 0.0f);
+
+  // 50 km within a minute is geolocation noise, not travel.
+  auto near = reader.read(make_event(kMonday + 120 + 1800 + 7 * 3600 + 30, "81.2.69.143", "/a", "",
+                                     "GB", 51.5 + 50 / 111.2, -0.1));
+  h.observe(*near, limits, row);
+  EXPECT_EQ(row[kTravelSpeed], 0.0f);
+}
+
+TEST(MlHistory, NewDeviceByDeviceId) {
+  MlConfig config;
+  FactReader reader(config);  // no user-agent parser: devices from ids
+  EntityHistory h;
+  const EntityHistory::Limits limits{64, 3, 3600};
+  FeatureRow row{};
+  const auto with_device = [&](int64_t t, const char* id) {
+    Event e = make_event(t);
+    e.doc.as_object().emplace_back("device", Object{{"id", id}});
+    auto f = reader.read(e);
+    EXPECT_TRUE(f && f->device_hash);
+    return *f;
+  };
+  for (int i = 0; i < 4; ++i) h.observe(with_device(kMonday + i, "laptop-1"), limits, row);
+  EXPECT_EQ(row[kNewDevice], 0.0f);
+  h.observe(with_device(kMonday + 10, "phone-9"), limits, row);
+  EXPECT_EQ(row[kNewDevice], 1.0f);
+  h.observe(with_device(kMonday + 20, "phone-9"), limits, row);
+  EXPECT_EQ(row[kNewDevice], 0.0f);
+  // An event without a device is not a new one.
+  h.observe(*reader.read(make_event(kMonday + 30)), limits, row);
+  EXPECT_EQ(row[kNewDevice], 0.0f);
+}
+
 TEST(MlHistory, RateAndFailureRatioFollowTheRecentWindow) {
   MlConfig config;
   FactReader reader(config);
@@ -178,6 +239,67 @@ TEST(MlHistory, TableIsBoundedAndKeepsNoRawKeys) {
   }
   EXPECT_LE(table.size(), 32u);
   EXPECT_GE(table.size(), 16u);  // 16 shards, each filled to its share
+}
+
+TEST(MlHistory, TableSavedAndLoadedByPseudonymOnly) {
+  const auto pseudonym = [](std::string_view v) {
+    return "pseud_" + std::string(v.rbegin(), v.rend());
+  };
+  const EntityHistory::Limits limits{64, 5, 3600};
+  MlConfig config;
+  FactReader reader(config);
+  const auto user_event = [&](const std::string& user, int64_t t, const std::string& ip) {
+    Event e = make_event(t, ip, "/r" + std::to_string(t % 7));
+    e.doc.as_object()[0].second = Object{{"name", user}};
+    return *reader.read(e);
+  };
+  EntityTable before(100, limits, pseudonym);
+  FeatureRow row{};
+  for (int i = 0; i < 40; ++i) {
+    before.observe(user_event("alice", kMonday + i * 900, i % 2 ? "81.2.69.142" : "81.2.69.143"),
+                   row);
+    before.observe(user_event("bob", kMonday + i * 700, "89.160.20.130"), row);
+  }
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("vigil_ml_entities_" + std::to_string(::getpid()) + ".bin");
+  auto saved = before.save(file);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(*saved, 2u);
+  // Nothing raw at rest: the names are absent, their pseudonyms present.
+  {
+    std::ifstream in(file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("alice"), std::string::npos);
+    EXPECT_NE(bytes.find(pseudonym("alice")), std::string::npos);
+  }
+
+  EntityTable after(100, limits, pseudonym);
+  ASSERT_EQ(*after.load(file), 2u);
+  EXPECT_EQ(after.dormant(), 2u);
+  EXPECT_EQ(after.size(), 0u);
+  // The next event scores exactly as if there had been no restart.
+  FeatureRow expected{}, got{};
+  const auto probe = user_event("alice", kMonday + 50 * 900, "1.2.3.4");
+  const HistoryView ve = before.observe(probe, expected);
+  const HistoryView vg = after.observe(probe, got);
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(vg.events, ve.events);
+  EXPECT_EQ(got[kNewIp], 1.0f);    // alice is mature: the history came back
+  EXPECT_EQ(after.dormant(), 1u);  // bob still waits
+  EXPECT_EQ(after.size(), 1u);
+
+  // Under another key the pseudonyms match no one: alice starts afresh.
+  EntityTable other(100, limits, [](std::string_view v) { return "other_" + std::string(v); });
+  ASSERT_EQ(*other.load(file), 2u);
+  FeatureRow fresh{};
+  EXPECT_EQ(other.observe(probe, fresh).events, 0u);
+
+  // A damaged file is an error naming it.
+  std::filesystem::resize_file(file, std::filesystem::file_size(file) - 5);
+  auto bad = after.load(file);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find(file.string()), std::string::npos);
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -94,6 +94,15 @@ Spec file_access(const gen::User& u, int64_t time_s, double kb) {
   return s;
 }
 
+// At 03:00 of `day_start`, 60x the user's usual volume, from North Korea.
+Spec night_access_from_kp(const gen::User& u, int64_t day_start) {
+  Spec s = file_access(u, day_start + 3 * 3600, 60 * u.median_kb);
+  s.country = "KP";
+  s.lat = 39.03;
+  s.lon = 125.75;
+  return s;
+}
+
 // The geometric mean of the volumes `user` moved in `specs`: what "usual" means.
 double usual_kb(const std::vector<Spec>& specs, const gen::User& user) {
   double sum = 0;
@@ -197,6 +206,55 @@ TEST(MlDetector, TrainsInTheBackgroundAndSwapsAtomically) {
   EXPECT_GE(d->trainings(), 2u);
 }
 
+TEST(MlDetector, OnTheEventClockTrainsInTheStreamAtEventTimes) {
+  MlConfig c = test_config();
+  c.retrain_interval_s = kDay;
+  c.retrain_min_new_rows = 100;
+  const auto run = [&](std::vector<Alert>& out) {
+    Traffic traffic(20);
+    auto d = *MlDetector::create(c, sanitizer(), nullptr, {.event_clock = true});
+    CollectingSink sink;
+    const auto specs = traffic.days(0, 21, 10);
+    feed(*d, specs, sink);
+    out = std::move(sink.alerts);
+    return d;
+  };
+  std::vector<Alert> first, second;
+  const auto d = run(first);
+  run(second);
+  // Trained without retrain_now() or a thread, on the events' time: the file
+  // header's training time is an event's day, not today's wall clock.
+  const auto general = d->model("general");
+  ASSERT_NE(general, nullptr);
+  EXPECT_GT(general->header.generation, 5u);  // ~one pass per weekday once 500 rows are in
+  EXPECT_GE(general->header.trained_at, kMonday);
+  EXPECT_LT(general->header.trained_at, kMonday + 21 * kDay);
+  EXPECT_GE(d->trainings(), general->header.generation);
+  // The same events give the same alerts, down to the score.
+  ASSERT_EQ(first.size(), second.size());
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_EQ(first[i].rule, second[i].rule);
+    EXPECT_EQ(first[i].time.micros, second[i].time.micros);
+    EXPECT_EQ(first[i].confidence, second[i].confidence);
+  }
+}
+
+TEST(MlDetector, RetrainsOnlyAfterEnoughNewRows) {
+  MlConfig c = test_config();
+  c.per_event_type = false;
+  c.retrain_min_new_rows = 300;
+  Traffic traffic(20);
+  auto d = make(c);
+  CollectingSink sink;
+  feed(*d, traffic.days(0, 7, 10), sink);  // 1,000 rows
+  ASSERT_EQ(d->retrain_now(), 1u);
+  feed(*d, traffic.days(7, 8, 10), sink);  // 200 new rows: not enough
+  EXPECT_EQ(d->retrain_now(), 0u);
+  feed(*d, traffic.days(8, 9, 10), sink);  // 400
+  EXPECT_EQ(d->retrain_now(), 1u);
+  EXPECT_EQ(d->model("general")->header.generation, 2u);
+}
+
 TEST(MlDetector, ModelsSurviveARestartAndScoreIdentically) {
   const auto dir = temp_dir("restart");
   Traffic traffic(20);
@@ -230,11 +288,7 @@ TEST(MlDetector, ModelsSurviveARestartAndScoreIdentically) {
   }
   // And it judges events at once with the loaded models, before any
   // retraining: the same injected anomaly is alerted by both.
-  Spec away = file_access(traffic.users()[3], kMonday + 20 * kDay + 3 * 3600,
-                          60 * traffic.users()[3].median_kb);
-  away.country = "KP";
-  away.lat = 39.03;
-  away.lon = 125.75;
+  const Spec away = night_access_from_kp(traffic.users()[3], kMonday + 20 * kDay);
   CollectingSink after;
   Traffic same(20);  // the same users and history, replayed into the new detector
   feed(*restarted, same.days(0, 14, 10), after);
@@ -242,6 +296,52 @@ TEST(MlDetector, ModelsSurviveARestartAndScoreIdentically) {
   feed(*restarted, {away}, after);
   EXPECT_EQ(after.count("ml_anomaly"), 1u);
   EXPECT_EQ(restarted->trainings(), 0u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MlDetector, ReservoirsAndEntityHistoriesSurviveARestart) {
+  const auto dir = temp_dir("state");
+  Traffic traffic(20);
+  CollectingSink sink;
+  size_t general_rows = 0, login_rows = 0, entities = 0;
+  {
+    auto d = make(test_config(), dir);
+    feed(*d, traffic.days(0, 14, 10), sink);
+    ASSERT_EQ(d->retrain_now(), 3u);
+    feed(*d, traffic.days(14, 15, 10), sink);  // rows after the training too
+    general_rows = d->reservoir_rows("general");
+    login_rows = d->reservoir_rows("login");
+    entities = d->tracked_entities();
+  }
+  EXPECT_GT(general_rows, 2000u);
+  EXPECT_EQ(entities, 20u);
+  EXPECT_TRUE(std::filesystem::exists(dir / "general.rows"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "type-login.rows"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "entities.bin"));
+
+  auto restarted = make(test_config(), dir);
+  EXPECT_EQ(restarted->reservoir_rows("general"), general_rows);
+  EXPECT_EQ(restarted->reservoir_rows("login"), login_rows);
+  EXPECT_EQ(restarted->dormant_entities(), entities);
+  EXPECT_EQ(restarted->tracked_entities(), 0u);
+  // The restored rows count as trained on: a retraining waits for new ones.
+  EXPECT_EQ(restarted->retrain_now(), 0u);
+  // A known user from a new country is judged against their history at once:
+  // a place feature (new place, distance, travel) drives the alert, which a
+  // fresh history (too young for novelty, distance or travel) could not give.
+  const Spec away = night_access_from_kp(traffic.users()[3], kMonday + 16 * kDay);
+  CollectingSink after;
+  feed(*restarted, {away}, after);
+  EXPECT_EQ(restarted->dormant_entities(), entities - 1);
+  const Alert* a = alert_for(after, "ml_anomaly", away.time_s);
+  ASSERT_NE(a, nullptr);
+  const auto features = driver_features(*a);
+  const auto has = [&](const char* f) {
+    return std::find(features.begin(), features.end(), f) != features.end();
+  };
+  EXPECT_TRUE(has("new_place") || has("geo_distance_km_log") || has("travel_excess_kmh_log"))
+      << a->description;
+  restarted.reset();  // saves its state before the directory goes
   std::filesystem::remove_all(dir);
 }
 

@@ -12,6 +12,7 @@
 #include "anomaly/random.h"
 #include "ml/features.h"
 #include "ml/model_bank.h"
+#include "ml/state_files.h"
 
 namespace vigil::ml {
 namespace {
@@ -73,6 +74,31 @@ TEST(MlModelFile, NamesAndBadFiles) {
   auto r = read_model_file(path);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find(path.string()), std::string::npos) << r.error().message;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MlRowsFile, RoundTripBitForBitAndDamageIsAnError) {
+  const auto dir = temp_dir("rows");
+  const RowsFile saved{"file_access", kFeatureSchema, random_rows(300, 4), 12345};
+  const auto path = dir / rows_file_name(saved.model);
+  EXPECT_EQ(path.filename(), "type-file_access.rows");
+  ASSERT_TRUE(write_rows_file(path, saved));
+  auto back = read_rows_file(path);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->model, "file_access");
+  EXPECT_EQ(back->schema, kFeatureSchema);
+  EXPECT_EQ(back->seen, 12345u);
+  EXPECT_EQ(back->rows.rows, 300u);
+  EXPECT_EQ(back->rows.cols, static_cast<size_t>(kFeatureCount));
+  EXPECT_EQ(back->rows.values, saved.rows.values);
+
+  // Cut short: an error naming the file, not a partial reservoir.
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 3);
+  auto cut = read_rows_file(path);
+  ASSERT_FALSE(cut);
+  EXPECT_NE(cut.error().message.find(path.string()), std::string::npos);
+  std::ofstream(path) << "# vigil-ml model=general\n";
+  EXPECT_FALSE(read_rows_file(path));
   std::filesystem::remove_all(dir);
 }
 

@@ -66,5 +66,26 @@ TEST(MlReservoir, HorizonFavoursRecentRows) {
   EXPECT_LT(counts[0], 10);
 }
 
+TEST(MlReservoir, RestoredStateCarriesOn) {
+  Reservoir r(100, 2, 0, 7);
+  for (int i = 0; i < 1000; ++i) {
+    const float row[2] = {static_cast<float>(i), 2.0f};
+    r.add(row);
+  }
+  const auto saved = r.snapshot();
+  Reservoir back(100, 2, 0, 8);
+  back.restore(saved, r.seen());
+  EXPECT_EQ(back.size(), 100u);
+  EXPECT_EQ(back.seen(), 1000u);
+  EXPECT_EQ(back.snapshot().values, saved.values);
+  // A smaller capacity keeps the first rows; the count seen stays.
+  Reservoir small(10, 2, 0, 9);
+  small.restore(saved, r.seen());
+  EXPECT_EQ(small.size(), 10u);
+  EXPECT_EQ(small.seen(), 1000u);
+  EXPECT_EQ(small.snapshot().values,
+            std::vector<float>(saved.values.begin(), saved.values.begin() + 20));
+}
+
 }  // namespace
 }  // namespace vigil::ml
