@@ -291,13 +291,28 @@ size_t IntelService::purge(Timestamp now) {
   return removed;
 }
 
+namespace {
+
+// Behavioural and ML anomalies (tagged `ueba` / `ml` by their detectors) say
+// a user did something unusual, not that the address is hostile: a traveller's
+// hotel or a new VPN exit would otherwise raise threat_intel_match on every
+// later event from it, from every user, for the indicator's whole lifetime.
+bool from_anomaly_detector(const Alert& alert) {
+  for (const auto& tag : alert.tags) {
+    if (tag == "ueba" || tag == "ml") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void IntelService::on_alert(const Alert& alert, const std::string& alert_id) {
   const IntelInternalConfig& c = config_.internal;
   if (!c.enabled || alert.rule == kIntelRuleName || alert.entity.source_ip.empty()) return;
   const auto min = parse_severity(c.min_severity).value_or(Severity::kHigh);
   if (alert.severity < min) return;
-  if (!c.rules.empty() && std::find(c.rules.begin(), c.rules.end(), alert.rule) == c.rules.end())
-    return;
+  const bool listed = std::find(c.rules.begin(), c.rules.end(), alert.rule) != c.rules.end();
+  if (c.rules.empty() ? from_anomaly_detector(alert) : !listed) return;
   const auto address = IpPrefix::parse(alert.entity.source_ip);
   if (!address || !address->is_host()) return;
   Indicator ind;
