@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace vigil::intel {
 namespace {
@@ -142,18 +143,24 @@ void IndicatorStore::replace_locked(std::vector<std::shared_ptr<const PackedFeed
   publish(std::move(sources), changed);
 }
 
-void IndicatorStore::upsert(Indicator indicator) {
+void IndicatorStore::upsert(const std::string& name, std::vector<Indicator> updates) {
+  if (updates.empty()) return;
   std::lock_guard lock(writer_);
   std::vector<Indicator> indicators;
-  if (auto held = source(indicator.source)) indicators = held->unpack_all();
-  auto same = std::find_if(indicators.begin(), indicators.end(), [&](const Indicator& i) {
-    return i.type == indicator.type && i.value == indicator.value;
-  });
-  const std::string name = indicator.source;
-  if (same != indicators.end()) {
-    *same = std::move(indicator);
-  } else {
-    indicators.push_back(std::move(indicator));
+  if (auto held = source(name)) indicators = held->unpack_all();
+  const auto key = [](const Indicator& i) {
+    return std::to_string(static_cast<int>(i.type)) + ':' + i.value;
+  };
+  std::unordered_map<std::string, size_t> position;
+  for (size_t i = 0; i < indicators.size(); ++i) position.emplace(key(indicators[i]), i);
+  for (Indicator& update : updates) {
+    update.source = name;
+    auto [at, added] = position.try_emplace(key(update), indicators.size());
+    if (added) {
+      indicators.push_back(std::move(update));
+    } else {
+      indicators[at->second] = std::move(update);
+    }
   }
   replace_locked({pack(name, indicators)});
 }

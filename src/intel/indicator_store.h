@@ -81,8 +81,9 @@ class IndicatorStore {
   void replace_sources(std::map<std::string, std::vector<Indicator>> by_source);
   // The same with sources already packed (PackedFeed::Builder, named by source).
   void replace_packed(std::vector<std::shared_ptr<const PackedFeed>> feeds);
-  // Adds or replaces (same type and value) one indicator of `indicator.source`.
-  void upsert(Indicator indicator);
+  // Adds or replaces (same type and value) indicators of `source`: one
+  // rebuild however many, so a burst of internal indicators is not quadratic.
+  void upsert(const std::string& source, std::vector<Indicator> indicators);
   // Removes the indicator with this id; its copy, or nullopt when none has it.
   std::optional<Indicator> remove(std::string_view id);
   // Drops every indicator whose valid_until <= now; returns how many.

@@ -105,10 +105,13 @@ Result<void> IntelDatabase::delete_one(const Indicator& indicator) {
   return {};
 }
 
-Result<void> IntelDatabase::upsert(const Indicator& indicator) {
+Result<void> IntelDatabase::upsert(const std::vector<Indicator>& indicators) {
   return in_transaction([&]() -> Result<void> {
-    if (auto ok = delete_one(indicator); !ok) return ok;
-    return insert_rows(indicator.source, {indicator});
+    for (const Indicator& indicator : indicators) {
+      if (auto ok = delete_one(indicator); !ok) return ok;
+      if (auto ok = insert_rows(indicator.source, {indicator}); !ok) return ok;
+    }
+    return {};
   });
 }
 

@@ -25,8 +25,9 @@ class IntelDatabase {
 
   // Replaces every row of `source` with `indicators`, in one transaction.
   Result<void> replace_source(std::string_view source, const std::vector<Indicator>& indicators);
-  // Adds one indicator, replacing the source's row for the same type and value.
-  Result<void> upsert(const Indicator& indicator);
+  // Adds indicators, each replacing its source's row for the same type and
+  // value, in one transaction.
+  Result<void> upsert(const std::vector<Indicator>& indicators);
   // Deletes the source's row for this type and value.
   Result<void> remove(const Indicator& indicator);
   // Every stored indicator, grouped into the store one source at a time.

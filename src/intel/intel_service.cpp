@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <unordered_map>
 
 #include "intel/http_fetch.h"
 
@@ -15,6 +16,7 @@ namespace {
 constexpr int64_t kMicros = 1'000'000;
 // The thread looks at its queue and schedule at least this often.
 constexpr auto kMaxSleep = std::chrono::seconds(30);
+constexpr auto kInternalBatchDelay = std::chrono::milliseconds(200);
 
 std::vector<FieldPath> paths(const std::vector<std::string>& v) {
   return {v.begin(), v.end()};
@@ -191,9 +193,9 @@ Result<Indicator> IntelService::add_manual(Indicator indicator) {
     indicator.valid_until = Timestamp{now.micros + config_.manual_lifetime_s * kMicros};
   if (indicator.valid_until <= now)
     return make_error(ErrorCode::kInvalidInput, "valid_until is in the past");
-  if (auto ok = persist([&](IntelDatabase& db) { return db.upsert(indicator); }); !ok)
+  if (auto ok = persist([&](IntelDatabase& db) { return db.upsert({indicator}); }); !ok)
     return tl::unexpected(ok.error());
-  store_->upsert(indicator);
+  store_->upsert(indicator.source, {indicator});
   update_gauge();
   return indicator;
 }
@@ -202,7 +204,7 @@ Result<std::optional<Indicator>> IntelService::remove(std::string_view id) {
   auto removed = store_->remove(id);
   if (!removed) return std::optional<Indicator>();
   if (auto ok = persist([&](IntelDatabase& db) { return db.remove(*removed); }); !ok) {
-    store_->upsert(*removed);  // memory and file stay the same
+    store_->upsert(removed->source, {*removed});  // memory and file stay the same
     return tl::unexpected(ok.error());
   }
   update_gauge();
@@ -340,23 +342,41 @@ void IntelService::apply_internal() {
     std::lock_guard lock(wake_mu_);
     queued.swap(internal_queue_);
   }
+  if (queued.empty()) return;
+  // A repeat (held, or earlier in this batch) keeps the earliest sighting and
+  // the highest severity.
+  std::unordered_map<std::string, size_t> batch;  // "type:value" -> position in `merged`
+  std::vector<Indicator> merged;
+  const auto key = [](IndicatorType type, std::string_view value) {
+    return fmt::format("{}:{}", static_cast<int>(type), value);
+  };
   for (Indicator& ind : queued) {
-    // A repeat keeps the earliest sighting and the highest severity.
-    if (auto held = store_->source(kInternalSource)) {
-      for (size_t i = 0; i < held->size(); ++i) {
-        const IndicatorRef old = (*held)[i];
-        if (old.type() != ind.type || old.value() != ind.value) continue;
-        ind.first_seen = std::min(ind.first_seen, old.first_seen());
-        ind.severity = std::max(ind.severity, old.severity());
-      }
+    auto [at, added] = batch.try_emplace(key(ind.type, ind.value), merged.size());
+    if (added) {
+      merged.push_back(std::move(ind));
+      continue;
     }
-    if (auto ok = persist([&](IntelDatabase& db) { return db.upsert(ind); }); !ok) {
-      spdlog::error("intel: storing an internal indicator: {}", ok.error().message);
-    }
-    store_->upsert(std::move(ind));
-    metrics_->internal.inc();
+    Indicator& kept = merged[at->second];
+    ind.first_seen = std::min(ind.first_seen, kept.first_seen);
+    ind.severity = std::max(ind.severity, kept.severity);
+    kept = std::move(ind);
   }
-  if (!queued.empty()) update_gauge();
+  if (auto held = store_->source(kInternalSource)) {
+    for (size_t i = 0; i < held->size(); ++i) {
+      const IndicatorRef old = (*held)[i];
+      auto at = batch.find(key(old.type(), old.value()));
+      if (at == batch.end()) continue;
+      Indicator& ind = merged[at->second];
+      ind.first_seen = std::min(ind.first_seen, old.first_seen());
+      ind.severity = std::max(ind.severity, old.severity());
+    }
+  }
+  if (auto ok = persist([&](IntelDatabase& db) { return db.upsert(merged); }); !ok) {
+    spdlog::error("intel: storing {} internal indicators: {}", merged.size(), ok.error().message);
+  }
+  metrics_->internal.inc(queued.size());
+  store_->upsert(std::string(kInternalSource), std::move(merged));
+  update_gauge();
 }
 
 Timestamp IntelService::refresh_due(Timestamp now) {
@@ -390,6 +410,9 @@ void IntelService::run() {
         std::chrono::microseconds(std::max<int64_t>(next.micros - now.micros, 0)), kMaxSleep);
     std::unique_lock lock(wake_mu_);
     wake_.wait_for(lock, sleep, [&] { return stopping_.load() || !internal_queue_.empty(); });
+    // An alert storm queues many indicators: gather them for a moment, so the
+    // internal source is rebuilt once per batch rather than once per alert.
+    if (!stopping_) wake_.wait_for(lock, kInternalBatchDelay, [&] { return stopping_.load(); });
   }
 }
 

@@ -308,5 +308,34 @@ TEST_F(IntelServiceTest, AnomalyAlertsFeedInternalIntelOnlyWhenListed) {
   EXPECT_TRUE(s->lookup("185.220.101.63", std::nullopt));
 }
 
+// Internal indicators queued together are applied as one batch: repeats of an
+// address (in the batch, or held from before) keep the earliest sighting and
+// the highest severity, and each address is one indicator.
+TEST_F(IntelServiceTest, InternalIndicatorsMergeRepeatsWithinAndAcrossBatches) {
+  IntelConfig config;
+  auto s = service(config, false);
+  const auto alert = [](Severity sev, int64_t minute, std::string ip) {
+    Alert a;
+    a.rule = "brute_force_success";
+    a.severity = sev;
+    a.time = Timestamp{1'764'000'000'000'000 + minute * 60'000'000};
+    a.entity.source_ip = std::move(ip);
+    return a;
+  };
+  s->on_alert(alert(Severity::kHigh, 5, "185.220.101.70"), "c1");
+  s->apply_internal();
+  s->on_alert(alert(Severity::kCritical, 9, "185.220.101.70"), "c2");
+  s->on_alert(alert(Severity::kHigh, 7, "185.220.101.70"), "c3");
+  s->on_alert(alert(Severity::kHigh, 8, "185.220.101.71"), "c4");
+  s->apply_internal();
+  EXPECT_EQ(s->store()->size(), 2u);
+  auto hit = s->lookup("185.220.101.70", std::nullopt);
+  ASSERT_TRUE(hit);
+  ASSERT_EQ(hit->matches.size(), 1u);
+  EXPECT_EQ(hit->severity, Severity::kCritical);
+  EXPECT_EQ(hit->matches[0].first_seen, alert(Severity::kHigh, 5, "").time);
+  EXPECT_EQ(hit->matches[0].reference, "alert:c3");  // the last one queued
+}
+
 }  // namespace
 }  // namespace vigil::intel
