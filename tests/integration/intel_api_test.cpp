@@ -39,7 +39,7 @@ class IntelApi : public ::testing::Test {
         "]\nintel:\n  feeds:\n    - name: blocklist\n      type: text\n      location: " +
         (feed_dir_ / "blocklist.txt").string() +
         "\n      severity: critical\n      tags: [c2]\n      schedule: 1h\n"
-        "  internal:\n    lifetime: 2d\n");
+        "  internal:\n    lifetime: 2d\n    rules: []\n");
     ASSERT_TRUE(daemon_->started());
   }
   void TearDown() override {
