@@ -1,6 +1,7 @@
 #include "app/detection.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include "app/builtin_rules.h"
@@ -21,7 +22,7 @@ struct LoadedRules {
   size_t files = 0;
 };
 
-Result<LoadedRules> load_rule_set(const DetectConfig& config) {
+Result<LoadedRules> compile_rule_set(const DetectConfig& config) {
   sigma::LoadOptions options;
   options.placeholders = config.placeholders;
   options.correlation_overrides = config.correlation_overrides;
@@ -44,6 +45,16 @@ Result<LoadedRules> load_rule_set(const DetectConfig& config) {
   out.set = std::make_shared<const sigma::RuleSet>(loaded.rules, std::move(*mappings));
   out.correlations =
       std::make_shared<const sigma::CorrelationSet>(loaded.rules, loaded.correlations);
+  return out;
+}
+
+Result<LoadedRules> load_rule_set(const DetectConfig& config) {
+  auto out = compile_rule_set(config);
+  // main() has glibc keep freed memory for reuse (M_TRIM_THRESHOLD 256 MiB).
+  // Compiling a large rule tree frees tens of MiB of YAML and Hyperscan
+  // compiler memory at once that the hot path never asks for again: give it
+  // back (the SigmaHQ tree: +36.5 MiB RSS without this, +11.3 MiB with it).
+  ::malloc_trim(0);
   return out;
 }
 
