@@ -25,6 +25,10 @@ class Normalizer::TopLevelIndex {
     if (slot == kNoSlot || data_[slot] == 0) return nullptr;
     return &doc[data_[slot] - 1].second;
   }
+  Value* member(uint16_t slot, Object& doc) const {
+    if (slot == kNoSlot || data_[slot] == 0) return nullptr;
+    return &doc[data_[slot] - 1].second;
+  }
 
   // After a set() added a top-level member, its name may now resolve.
   void refresh(uint16_t slot, std::string_view name, const Object& doc) {
@@ -84,7 +88,7 @@ void Normalizer::set(const IndexedPath& p, Value& doc, const TopLevelIndex& inde
     return;
   }
   Object& object = doc.as_object();
-  Value* cur = const_cast<Value*>(index.member(p.head, object));
+  Value* cur = index.member(p.head, object);
   if (cur == nullptr) {
     cur = &object.emplace_back(segments.front(), Object{}).second;
   } else if (!cur->is_object()) {
