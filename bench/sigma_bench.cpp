@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   double match_best = 1e9, detector_best = 1e9;
   size_t matches = 0;
   vigil::bench::CountingSink sink;
+  sink.count_by_rule = true;
   for (int p = 1; p <= args->passes; ++p) {
     matches = 0;
     const double m0 = vigil::bench::thread_cpu_s();
@@ -54,17 +55,25 @@ int main(int argc, char** argv) {
     const int64_t shift = int64_t{p} * 28 * 86400 * 1'000'000;
     for (auto& e : events) e.time.micros += shift;
     sink.alerts = 0;
+    sink.by_rule.clear();
     const double d0 = vigil::bench::thread_cpu_s();
     for (auto& e : events) detector->on_event(e, sink);
     detector_best = std::min(detector_best, vigil::bench::thread_cpu_s() - d0);
     for (auto& e : events) e.time.micros -= shift;
   }
+  const auto state = detector->engine()->store().stats();
+  std::string by_rule;
+  for (const auto& [rule, count] : sink.by_rule)
+    by_rule += (by_rule.empty() ? "\"" : ",\"") + rule + "\":" + std::to_string(count);
   std::printf(
       "{\"events\":%zu,\"rules\":%zu,\"build_cpu_s\":%.3f,\"build_rss_mib\":%.1f,"
       "\"match_per_cpu_s\":%.0f,\"detector_per_cpu_s\":%.0f,\"matches_per_pass\":%zu,"
-      "\"alerts_last_pass\":%zu}\n",
+      "\"alerts_last_pass\":%zu,\"groups\":%llu,\"expired\":%llu,\"evicted\":%llu,\"alerts_by_"
+      "rule\":{%s}}\n",
       events.size(), rules->rule_count(), build_s,
       (static_cast<double>(rss1) - static_cast<double>(rss0)) / (1024.0 * 1024.0), n / match_best,
-      n / detector_best, matches, sink.alerts);
+      n / detector_best, matches, sink.alerts, static_cast<unsigned long long>(state.groups),
+      static_cast<unsigned long long>(state.expired),
+      static_cast<unsigned long long>(state.evicted), by_rule.c_str());
   return 0;
 }

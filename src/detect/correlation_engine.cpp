@@ -96,7 +96,7 @@ const Value* correlation_field(const Value& doc, const std::string& name) {
 
 // One event on its way through the correlations (and their chains).
 struct CorrelationEngine::Feed {
-  const Event& event;
+  Timestamp time;
   std::shared_ptr<const Value> doc;  // shared by every window that keeps it
 };
 
@@ -104,12 +104,22 @@ CorrelationEngine::CorrelationEngine(std::shared_ptr<state::StateStore> store,
                                      CorrelationOptions options)
     : store_(std::move(store)), options_(options) {}
 
+bool CorrelationEngine::consumes_any(const CorrelationSet& set,
+                                     const std::vector<MatchedRule>& matches) {
+  return std::any_of(matches.begin(), matches.end(),
+                     [&](const MatchedRule& m) { return !set.consumers_of(m.rule).empty(); });
+}
+
 void CorrelationEngine::process(const CorrelationSet& set, const Event& event,
                                 const std::vector<MatchedRule>& matches, AlertSink& alerts) {
-  bool any = false;
-  for (const auto& m : matches) any = any || !set.consumers_of(m.rule).empty();
-  if (!any) return;
-  Feed f{event, std::make_shared<const Value>(event.doc)};
+  if (!consumes_any(set, matches)) return;
+  process(set, event.time, std::make_shared<const Value>(event.doc), matches, alerts);
+}
+
+void CorrelationEngine::process(const CorrelationSet& set, Timestamp time,
+                                std::shared_ptr<const Value> doc,
+                                const std::vector<MatchedRule>& matches, AlertSink& alerts) {
+  Feed f{time, std::move(doc)};
   for (const auto& m : matches) {
     for (const auto& consumer : set.consumers_of(m.rule)) feed(set, consumer, f, alerts, 0);
   }
@@ -131,7 +141,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     group.emplace_back(g, v);
   }
   WindowEntry entry;
-  entry.time_us = f.event.time.micros;
+  entry.time_us = f.time.micros;
   entry.source = to.source;
   if (options_.events_per_alert > 0) entry.doc = f.doc;
   if (c.type == CorrelationType::kValueCount) {
@@ -185,7 +195,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     a.title = c.meta.title;
     a.severity = c.meta.level;
     a.description = c.meta.description.empty() ? c.meta.title : c.meta.description;
-    a.time = f.event.time;
+    a.time = f.time;
     a.tags = c.meta.tags;
     a.references = c.meta.references;
     a.author = c.meta.author;

@@ -6,7 +6,6 @@
 // order-statistics tree.
 #pragma once
 
-#include <deque>
 #include <ext/pb_ds/assoc_container.hpp>
 #include <ext/pb_ds/tree_policy.hpp>
 #include <optional>
@@ -62,11 +61,11 @@ class WindowAggregate {
   std::vector<std::string> fields_;
   size_t size_ = 0;
   uint64_t next_seq_ = 0;
-  std::deque<Record> records_;                      // all but event_count, in window order
+  state::SlidingVector<Record> records_;            // all but event_count, in window order
   std::unordered_map<std::string, uint32_t> keys_;  // value_count: entries per distinct value
   // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
   // only appends and pops; a late insert lands near the end)
-  std::vector<std::deque<std::pair<int64_t, uint64_t>>> by_source_;
+  std::vector<state::SlidingVector<std::pair<int64_t, uint64_t>>> by_source_;
   NumberTree numbers_;  // value_*: (number, seq)
   long double sum_ = 0;
 };
