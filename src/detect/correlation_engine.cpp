@@ -1,6 +1,8 @@
 #include "detect/correlation_engine.h"
 
 #include <algorithm>
+#include <span>
+#include <unordered_map>
 
 #include "core/field_path.h"
 #include "detect/correlation_window.h"
@@ -20,17 +22,18 @@ std::string text_of(const Value* v) {
 
 // The event fields a group-by name stands for with this source rule:
 // an alias (first present field wins) or the name itself.
-std::vector<std::string> fields_for(const Correlation& c, const std::string& name,
-                                    uint32_t source) {
+std::span<const std::string> fields_for(const Correlation& c, const std::string& name,
+                                        uint32_t source) {
+  if (c.aliases.empty()) return {&name, 1};
   const auto alias = c.aliases.find(name);
   if (alias != c.aliases.end()) {
     const auto per_rule = alias->second.find(c.rules[source]);
     if (per_rule != alias->second.end()) return per_rule->second;
   }
-  return {name};
+  return {&name, 1};
 }
 
-std::string first_present(const Value& doc, const std::vector<std::string>& fields) {
+std::string first_present(const Value& doc, std::span<const std::string> fields) {
   for (const auto& f : fields) {
     std::string t = text_of(correlation_field(doc, f));
     if (!t.empty()) return t;
@@ -80,10 +83,19 @@ std::vector<Value> window_events(const WindowState& w, const WindowResult& r, si
   return out;
 }
 
+// Field names are split into paths once per thread, not per event: the
+// names come from the loaded correlations, a bounded set.
+const FieldPath& path_of(const std::string& name) {
+  thread_local std::unordered_map<std::string, FieldPath> paths;
+  auto it = paths.find(name);
+  if (it == paths.end()) it = paths.emplace(name, FieldPath(name)).first;
+  return it->second;
+}
+
 }  // namespace
 
 const Value* correlation_field(const Value& doc, const std::string& name) {
-  if (const Value* v = FieldPath(name).find(doc)) return v;
+  if (const Value* v = path_of(name).find(doc)) return v;
   const Value* event = doc.find("Event");
   if (event == nullptr) return nullptr;
   for (const char* section : {"EventData", "System"}) {

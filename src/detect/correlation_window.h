@@ -8,6 +8,7 @@
 
 #include <ext/pb_ds/assoc_container.hpp>
 #include <ext/pb_ds/tree_policy.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -66,7 +67,9 @@ class WindowAggregate {
   // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
   // only appends and pops; a late insert lands near the end)
   std::vector<state::SlidingVector<std::pair<int64_t, uint64_t>>> by_source_;
-  NumberTree numbers_;  // value_*: (number, seq)
+  // value_*: (number, seq); only those types have one (the tree allocates
+  // its header when constructed, and most groups are short-lived)
+  std::unique_ptr<NumberTree> numbers_;
   long double sum_ = 0;
 };
 
