@@ -1,6 +1,8 @@
 #include "detect/correlation_engine.h"
 
 #include <algorithm>
+#include <span>
+#include <unordered_map>
 
 #include "core/field_path.h"
 #include "detect/correlation_window.h"
@@ -20,17 +22,18 @@ std::string text_of(const Value* v) {
 
 // The event fields a group-by name stands for with this source rule:
 // an alias (first present field wins) or the name itself.
-std::vector<std::string> fields_for(const Correlation& c, const std::string& name,
-                                    uint32_t source) {
+std::span<const std::string> fields_for(const Correlation& c, const std::string& name,
+                                        uint32_t source) {
+  if (c.aliases.empty()) return {&name, 1};
   const auto alias = c.aliases.find(name);
   if (alias != c.aliases.end()) {
     const auto per_rule = alias->second.find(c.rules[source]);
     if (per_rule != alias->second.end()) return per_rule->second;
   }
-  return {name};
+  return {&name, 1};
 }
 
-std::string first_present(const Value& doc, const std::vector<std::string>& fields) {
+std::string first_present(const Value& doc, std::span<const std::string> fields) {
   for (const auto& f : fields) {
     std::string t = text_of(correlation_field(doc, f));
     if (!t.empty()) return t;
@@ -80,10 +83,19 @@ std::vector<Value> window_events(const WindowState& w, const WindowResult& r, si
   return out;
 }
 
+// Field names are split into paths once per thread, not per event: the
+// names come from the loaded correlations, a bounded set.
+const FieldPath& path_of(const std::string& name) {
+  thread_local std::unordered_map<std::string, FieldPath> paths;
+  auto it = paths.find(name);
+  if (it == paths.end()) it = paths.emplace(name, FieldPath(name)).first;
+  return it->second;
+}
+
 }  // namespace
 
 const Value* correlation_field(const Value& doc, const std::string& name) {
-  if (const Value* v = FieldPath(name).find(doc)) return v;
+  if (const Value* v = path_of(name).find(doc)) return v;
   const Value* event = doc.find("Event");
   if (event == nullptr) return nullptr;
   for (const char* section : {"EventData", "System"}) {
@@ -96,7 +108,7 @@ const Value* correlation_field(const Value& doc, const std::string& name) {
 
 // One event on its way through the correlations (and their chains).
 struct CorrelationEngine::Feed {
-  const Event& event;
+  Timestamp time;
   std::shared_ptr<const Value> doc;  // shared by every window that keeps it
 };
 
@@ -104,12 +116,22 @@ CorrelationEngine::CorrelationEngine(std::shared_ptr<state::StateStore> store,
                                      CorrelationOptions options)
     : store_(std::move(store)), options_(options) {}
 
+bool CorrelationEngine::consumes_any(const CorrelationSet& set,
+                                     const std::vector<MatchedRule>& matches) {
+  return std::any_of(matches.begin(), matches.end(),
+                     [&](const MatchedRule& m) { return !set.consumers_of(m.rule).empty(); });
+}
+
 void CorrelationEngine::process(const CorrelationSet& set, const Event& event,
                                 const std::vector<MatchedRule>& matches, AlertSink& alerts) {
-  bool any = false;
-  for (const auto& m : matches) any = any || !set.consumers_of(m.rule).empty();
-  if (!any) return;
-  Feed f{event, std::make_shared<const Value>(event.doc)};
+  if (!consumes_any(set, matches)) return;
+  process(set, event.time, std::make_shared<const Value>(event.doc), matches, alerts);
+}
+
+void CorrelationEngine::process(const CorrelationSet& set, Timestamp time,
+                                std::shared_ptr<const Value> doc,
+                                const std::vector<MatchedRule>& matches, AlertSink& alerts) {
+  Feed f{time, std::move(doc)};
   for (const auto& m : matches) {
     for (const auto& consumer : set.consumers_of(m.rule)) feed(set, consumer, f, alerts, 0);
   }
@@ -131,7 +153,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     group.emplace_back(g, v);
   }
   WindowEntry entry;
-  entry.time_us = f.event.time.micros;
+  entry.time_us = f.time.micros;
   entry.source = to.source;
   if (options_.events_per_alert > 0) entry.doc = f.doc;
   if (c.type == CorrelationType::kValueCount) {
@@ -185,7 +207,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     a.title = c.meta.title;
     a.severity = c.meta.level;
     a.description = c.meta.description.empty() ? c.meta.title : c.meta.description;
-    a.time = f.event.time;
+    a.time = f.time;
     a.tags = c.meta.tags;
     a.references = c.meta.references;
     a.author = c.meta.author;

@@ -31,9 +31,15 @@ class CorrelationEngine {
  public:
   CorrelationEngine(std::shared_ptr<state::StateStore> store, CorrelationOptions options);
 
-  // Feeds the rules that matched `event` to the correlations of `set`.
+  // Feeds the rules that matched an event (its time and document) to the
+  // correlations of `set`. The windows that keep the event share `doc`.
+  void process(const CorrelationSet& set, Timestamp time, std::shared_ptr<const Value> doc,
+               const std::vector<MatchedRule>& matches, AlertSink& alerts);
+  // The same, copying event.doc only when a correlation consumes a match.
   void process(const CorrelationSet& set, const Event& event,
                const std::vector<MatchedRule>& matches, AlertSink& alerts);
+  // Whether any correlation of `set` refers to one of the matched rules.
+  static bool consumes_any(const CorrelationSet& set, const std::vector<MatchedRule>& matches);
 
   const state::StateStore& store() const { return *store_; }
 

@@ -54,6 +54,7 @@ WindowAggregate::WindowAggregate(const Correlation& c)
     : type_(c.type), rule_count_(c.rules.size()), fields_(c.fields) {
   if (type_ == CorrelationType::kTemporal || type_ == CorrelationType::kTemporalOrdered)
     by_source_.resize(rule_count_);
+  if (aggregates_values(type_)) numbers_ = std::make_unique<NumberTree>();
 }
 
 bool WindowAggregate::fits(const Correlation& c) const {
@@ -78,7 +79,7 @@ void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
       seen.insert(std::upper_bound(seen.begin(), seen.end(), key), key);
     } break;
     default:
-      numbers_.insert({r.number, r.seq});
+      numbers_->insert({r.number, r.seq});
       sum_ += r.number;
       break;
   }
@@ -103,20 +104,20 @@ void WindowAggregate::pop_front() {
       seen.erase(std::lower_bound(seen.begin(), seen.end(), key));
     } break;
     default:
-      numbers_.erase({r.number, r.seq});
+      numbers_->erase({r.number, r.seq});
       sum_ -= r.number;
-      if (numbers_.empty()) sum_ = 0;  // no rounding residue carried into the next burst
+      if (numbers_->empty()) sum_ = 0;  // no rounding residue carried into the next burst
       break;
   }
 }
 
 double WindowAggregate::number_at_rank(size_t rank) const {
-  return numbers_.find_by_order(rank)->first;
+  return numbers_->find_by_order(rank)->first;
 }
 
 // Linear interpolation between the closest ranks (numpy's default).
 double WindowAggregate::percentile(double p) const {
-  const size_t n = numbers_.size();
+  const size_t n = numbers_->size();
   const double rank = p / 100.0 * static_cast<double>(n - 1);
   const auto lo = static_cast<size_t>(std::floor(rank));
   const auto hi = std::min(lo + 1, n - 1);
@@ -165,19 +166,19 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
       return holds ? std::optional<double>(distinct) : std::nullopt;
     }
     default: {
-      if (numbers_.empty()) return std::nullopt;
+      if (numbers_->empty()) return std::nullopt;
       switch (type_) {
         case CorrelationType::kValueSum:
           value = static_cast<double>(sum_);
           break;
         case CorrelationType::kValueAvg:
-          value = static_cast<double>(sum_) / static_cast<double>(numbers_.size());
+          value = static_cast<double>(sum_) / static_cast<double>(numbers_->size());
           break;
         case CorrelationType::kValueMin:
-          value = numbers_.begin()->first;
+          value = numbers_->begin()->first;
           break;
         case CorrelationType::kValueMax:
-          value = std::prev(numbers_.end())->first;
+          value = std::prev(numbers_->end())->first;
           break;
         case CorrelationType::kValueMedian:
           value = percentile(50);

@@ -6,9 +6,9 @@
 // order-statistics tree.
 #pragma once
 
-#include <deque>
 #include <ext/pb_ds/assoc_container.hpp>
 #include <ext/pb_ds/tree_policy.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -62,12 +62,14 @@ class WindowAggregate {
   std::vector<std::string> fields_;
   size_t size_ = 0;
   uint64_t next_seq_ = 0;
-  std::deque<Record> records_;                      // all but event_count, in window order
+  state::SlidingVector<Record> records_;            // all but event_count, in window order
   std::unordered_map<std::string, uint32_t> keys_;  // value_count: entries per distinct value
   // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
   // only appends and pops; a late insert lands near the end)
-  std::vector<std::deque<std::pair<int64_t, uint64_t>>> by_source_;
-  NumberTree numbers_;  // value_*: (number, seq)
+  std::vector<state::SlidingVector<std::pair<int64_t, uint64_t>>> by_source_;
+  // value_*: (number, seq); only those types have one (the tree allocates
+  // its header when constructed, and most groups are short-lived)
+  std::unique_ptr<NumberTree> numbers_;
   long double sum_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "detect/rule_set.h"
 
 #include <algorithm>
+#include <bit>
 #include <optional>
 
 namespace vigil::sigma {
@@ -9,7 +10,7 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
                  RuleSetOptions options)
     : rules_(std::move(rules)) {
   for (auto& m : mappings)
-    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, {}, {}, 0});
+    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, {}, {}, 0, {}, {}});
   for (size_t i = 0; i < rules_.size(); ++i) {
     bool mapped = false;
     for (auto& schema : schemas_) bind(schema, *rules_[i], i, mapped);
@@ -98,6 +99,24 @@ void RuleSet::build_prefilter(
   }
   schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
   schema.literals = std::move(index);
+  index_gates(schema);
+}
+
+void RuleSet::index_gates(Schema& schema) {
+  schema.first_clause_of.assign(schema.gate_count, {});
+  schema.ungated.assign(schema.by_variant.size(), {});
+  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
+    const auto& bounds = schema.by_variant[v];
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      const int first = bounds[i].gates[0];
+      if (first < 0) {
+        schema.ungated[v].push_back(static_cast<uint32_t>(i));
+      } else {
+        schema.first_clause_of[static_cast<size_t>(first)] = {static_cast<uint32_t>(v),
+                                                              static_cast<uint32_t>(i)};
+      }
+    }
+  }
 }
 
 LiteralIndex::Stats RuleSet::literal_stats() const {
@@ -250,9 +269,15 @@ void open_gates(LiteralScan& scan, const std::vector<int>& variants,
 
 // Per-thread buffers of match(), reused from event to event.
 struct MatchScratch {
+  std::vector<uint32_t> candidate_pos;  // by variant: 1 + its place in `variants`, 0: none
   std::vector<int> variants;
   std::vector<uint64_t> open;
-  std::vector<std::pair<size_t, const void*>> hits;  // (load order, binding)
+  struct Hit {
+    size_t order;          // the rule's load order
+    const void* bound;     // the binding that matched
+    uint32_t variant_pos;  // its variant's place in `variants`
+  };
+  std::vector<Hit> hits;
 };
 
 }  // namespace
@@ -275,22 +300,50 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
                schema->gate_count, s.open);
   }
   LiteralScan* literals = scan ? &*scan : nullptr;
-  const bool gating = literals != nullptr && literals->ok();
-  for (int v : s.variants) {
-    for (const auto& b : schema->by_variant[static_cast<size_t>(v)]) {
-      if (gating && !all_open(b.gates, s.open)) continue;
-      const EvalContext ctx{fields, b.slot_ids, literals};
-      if (!b.rule->evaluate(ctx)) continue;
-      const bool seen = std::any_of(s.hits.begin(), s.hits.end(), [&](const auto& h) {
-        return static_cast<const Bound*>(h.second)->rule == b.rule;
-      });
-      if (!seen) s.hits.emplace_back(b.order, &b);
+  // A rule bound to several candidate variants is reported once, through
+  // the first of those variants (whose field names its matched fields use).
+  const auto evaluate = [&](const Bound& b, uint32_t variant_pos) {
+    const auto same = std::find_if(s.hits.begin(), s.hits.end(), [&](const auto& h) {
+      return static_cast<const Bound*>(h.bound)->rule == b.rule;
+    });
+    if (same != s.hits.end() && same->variant_pos <= variant_pos) return;
+    const EvalContext ctx{fields, b.slot_ids, literals};
+    if (!b.rule->evaluate(ctx)) return;
+    if (same != s.hits.end()) {
+      *same = {b.order, &b, variant_pos};
+    } else {
+      s.hits.push_back({b.order, &b, variant_pos});
+    }
+  };
+  if (literals != nullptr && literals->ok()) {
+    // The ungated bindings of the candidate variants, then the gated ones
+    // whose first clause opened (the only way all their clauses are open).
+    s.candidate_pos.assign(schema->by_variant.size(), 0);
+    for (size_t pos = 0; pos < s.variants.size(); ++pos) {
+      const auto v = static_cast<size_t>(s.variants[pos]);
+      s.candidate_pos[v] = static_cast<uint32_t>(pos + 1);
+      for (uint32_t i : schema->ungated[v])
+        evaluate(schema->by_variant[v][i], static_cast<uint32_t>(pos));
+    }
+    for (size_t w = 0; w < s.open.size(); ++w) {
+      for (uint64_t bits = s.open[w]; bits != 0; bits &= bits - 1) {
+        const size_t g = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+        const auto ref = schema->first_clause_of[g];
+        if (ref.variant == Schema::kNoBinding || s.candidate_pos[ref.variant] == 0) continue;
+        const Bound& b = schema->by_variant[ref.variant][ref.index];
+        if (all_open(b.gates, s.open)) evaluate(b, s.candidate_pos[ref.variant] - 1);
+      }
+    }
+  } else {
+    for (size_t pos = 0; pos < s.variants.size(); ++pos) {
+      for (const auto& b : schema->by_variant[static_cast<size_t>(s.variants[pos])])
+        evaluate(b, static_cast<uint32_t>(pos));
     }
   }
   std::sort(s.hits.begin(), s.hits.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [order, bound] : s.hits) {
-    const auto& b = *static_cast<const Bound*>(bound);
+            [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (const auto& hit : s.hits) {
+    const auto& b = *static_cast<const Bound*>(hit.bound);
     out.push_back(MatchedRule{b.rule, matched_fields(*b.rule, b.slot_ids, fields)});
   }
   s.hits.clear();

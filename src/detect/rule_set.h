@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -62,6 +63,16 @@ class RuleSet {
     // The gate clauses each literal bit opens: gates[first[bit] .. first[bit+1]).
     std::vector<uint32_t> gates_first, gates;
     size_t gate_count = 0;
+    // So an event walks only the bindings its literals opened, not every
+    // binding of its variants: the binding whose first clause each gate is
+    // (kNoBinding for second clauses), and per variant the ungated ones.
+    struct BindingRef {
+      uint32_t variant = kNoBinding;
+      uint32_t index = 0;
+    };
+    static constexpr uint32_t kNoBinding = UINT32_MAX;
+    std::vector<BindingRef> first_clause_of;
+    std::vector<std::vector<uint32_t>> ungated;
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
   void build_prefilter(
@@ -69,6 +80,7 @@ class RuleSet {
       const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates);
   void candidate_variants(const Schema& schema, const EventFields& fields,
                           std::vector<int>& out) const;
+  static void index_gates(Schema& schema);
   void index_channels(Schema& schema);
   const Schema* schema_for(const Value& doc) const;
 

@@ -44,7 +44,7 @@ Alert make_alert(const MatchedRule& match, const Event& event) {
 void SigmaDetector::on_event(Event& event, AlertSink& alerts) {
   const auto compiled = std::atomic_load(&compiled_);
   if (!compiled->rules) return;
-  const auto matches = compiled->rules->match(event.doc);
+  auto matches = compiled->rules->match(event.doc);
   const CorrelationSet* correlations = compiled->correlations.get();
   for (const auto& match : matches) {
     if (correlations != nullptr && !correlations->alerts_on_its_own(match.rule)) continue;
@@ -52,10 +52,14 @@ void SigmaDetector::on_event(Event& event, AlertSink& alerts) {
     alerts.emit(make_alert(match, event));
   }
   if (!engine_ || correlations == nullptr || correlations->empty() || matches.empty()) return;
+  if (!CorrelationEngine::consumes_any(*correlations, matches)) return;
   // Correlation groups span entities (one source IP, many users), so windows
-  // are fed in submission order, with the raw event as it is now.
-  alerts.in_submission_order([engine = engine_, compiled, raw = event, matches](AlertSink& sink) {
-    engine->process(*compiled->correlations, raw, matches, sink);
+  // are fed in submission order, with the raw event as it is now: one copy
+  // of the document, shared by every window that keeps it.
+  alerts.in_submission_order([engine = engine_, compiled, time = event.time,
+                              doc = std::make_shared<const Value>(event.doc),
+                              matches = std::move(matches)](AlertSink& sink) {
+    engine->process(*compiled->correlations, time, doc, matches, sink);
   });
 }
 

@@ -7,15 +7,15 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "core/value.h"
 #include "metrics/counter.h"
 #include "metrics/gauge.h"
+#include "state/sliding_vector.h"
 
 namespace vigil::state {
 
@@ -42,7 +42,7 @@ struct WindowDerived {
 
 // The events of one (correlation, group) inside its window, oldest first.
 struct WindowState {
-  std::deque<WindowEntry> entries;
+  SlidingVector<WindowEntry> entries;
   int64_t newest_us = INT64_MIN;  // newest event time seen by the group
   int64_t retain_us = 0;          // window + allowed lateness: older entries are dead
   std::unique_ptr<WindowDerived> derived;
@@ -68,6 +68,22 @@ struct StateCounters {
   metrics::Gauge* groups = nullptr;
 };
 
+// What with_window runs: a reference to the caller's callable, not a copy.
+// (A std::function allocated on every call for the engine's lambda, which
+// captures more than its small buffer holds.) Valid only during the call.
+class WindowFn {
+ public:
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, WindowFn>>>
+  WindowFn(F&& fn)  // NOLINT(google-explicit-constructor): passed like a lambda
+      : fn_(const_cast<void*>(static_cast<const void*>(&fn))),
+        call_([](void* f, WindowState& w) { (*static_cast<std::remove_reference_t<F>*>(f))(w); }) {}
+  void operator()(WindowState& w) const { call_(fn_, w); }
+
+ private:
+  void* fn_;
+  void (*call_)(void*, WindowState&);
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -76,7 +92,7 @@ class StateStore {
   // store's watermark (the newest event time seen), which expires groups
   // whose newest event is older than watermark - retain.
   virtual void with_window(std::string_view key, int64_t event_time_us, int64_t retain_us,
-                           const std::function<void(WindowState&)>& fn) = 0;
+                           WindowFn fn) = 0;
   // The newest event time the store has seen (INT64_MIN before any).
   virtual int64_t watermark_us() const = 0;
   virtual StateStats stats() const = 0;

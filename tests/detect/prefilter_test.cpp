@@ -3,6 +3,7 @@
 // without it and checks both the expected outcome and that they agree.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 
@@ -276,6 +277,51 @@ TEST(SigmaPrefilter, ScratchPerThreadUnderConcurrentUse) {
   EXPECT_EQ(mismatches, std::vector<int>(4, 0));
   EXPECT_EQ(expected[0], 1u);  // word0x
   EXPECT_EQ(expected[1], 2u);  // word1x and word7x
+}
+
+// match() walks only the bindings whose first gate clause a literal opened
+// (plus the ungated ones), not every binding: with hundreds of rules, gate
+// ids across many 64-bit words, one- and two-clause gates and ungated rules,
+// the set that fires is the one the rules' own logic gives, computed here.
+TEST(SigmaPrefilter, OnlyTheOpenedBindingsAreWalkedAndNoneIsMissed) {
+  constexpr int kRules = 300;
+  const auto word = [](int i) { return "w" + std::to_string(i) + "x"; };
+  const auto suffix = [](int i) { return ".s" + std::to_string(i % 7); };
+  std::string rules;
+  for (int i = 0; i < kRules; ++i) {
+    const std::string id = "r" + std::to_string(1000 + i);  // ids sort in load order
+    if (i % 2 == 0) {                                       // two clauses: A's word and B's suffix
+      rules += rule(id, "  a:\n    A|contains: '" + word(i) + "'\n  b:\n    B|endswith: '" +
+                            suffix(i) + "'\n  condition: a and b\n");
+    } else {
+      rules += rule(id, "  a:\n    A|contains: '" + word(i) + "'\n  condition: a\n");
+    }
+    rules += "---\n";
+  }
+  rules += rule("r9999", "  c:\n    C: 'x'\n  condition: not c\n");  // no gate
+  BothWays set(rules);
+  ASSERT_EQ(set.rule_count(), static_cast<size_t>(kRules) + 1);
+  const auto [gated, all] = set.with().gated_rules();
+  EXPECT_EQ(gated, static_cast<size_t>(kRules));
+  EXPECT_EQ(all, static_cast<size_t>(kRules) + 1);
+  for (int e = 0; e < 40; ++e) {
+    std::vector<int> words;
+    for (int k = 0; k < 6; ++k) words.push_back((e * 37 + k * 53) % kRules);
+    const int b = e % 7;
+    const bool c_is_x = e % 3 == 0;
+    std::string a;
+    for (int w : words) a += word(w) + " ";
+    const std::string json = R"({"A": ")" + a + R"(", "B": "file)" + suffix(b) + R"(", "C": ")" +
+                             (c_is_x ? "x" : "y") + R"("})";
+    std::vector<std::string> expected;
+    for (int i = 0; i < kRules; ++i) {
+      const bool has_word = std::find(words.begin(), words.end(), i) != words.end();
+      if (has_word && (i % 2 == 1 || i % 7 == b))
+        expected.push_back("r" + std::to_string(1000 + i));
+    }
+    if (!c_is_x) expected.push_back("r9999");
+    EXPECT_EQ(set.fired(json), expected) << json;
+  }
 }
 
 }  // namespace
