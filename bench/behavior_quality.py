@@ -26,7 +26,7 @@ TYPES = ["unusual_access_time", "unusual_location", "impossible_travel", "data_v
 # The ML features (docs/ml.md) by the anomaly type they speak of.
 ML_TYPES = {
     "hour_sin": "unusual_access_time", "week_sin": "unusual_access_time",
-    "hour_share": "unusual_access_time",
+    "hour_rarity_bits": "unusual_access_time",
     "new_place": "unusual_location", "geo_distance_km_log": "unusual_location",
     "new_ip": "unusual_location",
     "travel_excess_kmh_log": "impossible_travel",

@@ -26,6 +26,11 @@ struct DetectorBenchArgs {
   std::string corpus;
   std::string geoip;
   int passes = 1;
+  std::string labels;    // ml_bench: labelled anomalies for the separability probe
+  std::string features;  // ml_bench: the probe's feature columns (comma-separated)
+  int trees = 0;         // ml_bench probe: n_estimators (0: the config's)
+  int max_samples = 0;   // ml_bench probe: max_samples (0: the config's)
+  bool with_ml = false;  // behavior_bench: also behaviour + ML, apart and on one reading
 };
 
 // --corpus FILE [--geoip FILE] [--passes N]; nullopt (usage printed) without a corpus.
@@ -42,6 +47,16 @@ inline std::optional<DetectorBenchArgs> parse_detector_bench_args(int argc, char
       args.geoip = argv[i + 1];
     else if (a == "--passes")
       args.passes = std::atoi(argv[i + 1]);
+    else if (a == "--labels")
+      args.labels = argv[i + 1];
+    else if (a == "--features")
+      args.features = argv[i + 1];
+    else if (a == "--trees")
+      args.trees = std::atoi(argv[i + 1]);
+    else if (a == "--max-samples")
+      args.max_samples = std::atoi(argv[i + 1]);
+    else if (a == "--with-ml")
+      args.with_ml = std::string(argv[i + 1]) == "1";
   }
   if (args.corpus.empty()) {
     std::fprintf(stderr, "usage: %s --corpus FILE [--geoip FILE] [--passes N]\n", name);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/detection.h"
+#include "ml/behavior_and_ml.h"
 
 namespace vigil {
 
@@ -85,7 +86,6 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
         config.behavior, stages.sanitizer, engine->metrics_.get(), std::move(baselines));
     if (!detector) return tl::unexpected(detector.error());
     engine->behavior_ = *detector;
-    stages.detectors.push_back(engine->behavior_);
   }
   if (config.ml.enabled) {
     ml::MlDetector::Options ml_options;
@@ -106,13 +106,21 @@ Result<std::unique_ptr<Engine>> Engine::create(const Config& config, EngineOptio
     ml_options.learning_min_events = static_cast<uint64_t>(config.behavior.min_events);
     ml_options.learning_min_days = config.behavior.min_days;
     ml_options.plausible_kmh = config.behavior.max_speed_kmh;
+    ml_options.observed = config.behavior;
     const std::string& clock = config.ml.retrain_clock;
     ml_options.event_clock = clock == "event" || (clock == "auto" && options.replay);
     auto detector = ml::MlDetector::create(config.ml, stages.sanitizer, engine->metrics_.get(),
                                            std::move(ml_options));
     if (!detector) return tl::unexpected(detector.error());
     engine->ml_ = *detector;
-    stages.detectors.push_back(engine->ml_);
+  }
+  // Behaviour, then ML (docs/ml.md): on one reading of each event when both
+  // follow the same entity.
+  if (engine->behavior_ && engine->ml_ && config.behavior.entity == config.ml.entity) {
+    stages.detectors.push_back(std::make_shared<ml::BehaviorAndMl>(engine->behavior_, engine->ml_));
+  } else {
+    if (engine->behavior_) stages.detectors.push_back(engine->behavior_);
+    if (engine->ml_) stages.detectors.push_back(engine->ml_);
   }
   stages.alerts = engine->alerts_.get();
   stages.metrics = engine->metrics_.get();

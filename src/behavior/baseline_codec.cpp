@@ -98,7 +98,8 @@ Result<EntityBaseline> decode_baseline(std::string_view text) {
     const auto& hours = j.at("hours");
     if (hours.size() != b.hours.size())
       return make_error(ErrorCode::kInvalidInput, "baseline hours must have 168 entries");
-    for (size_t i = 0; i < b.hours.size(); ++i) b.hours[i] = hours[i].get<double>();
+    for (size_t i = 0; i < b.hours.size(); ++i)
+      b.hours[i] = static_cast<float>(hours[i].get<double>());
     for (const auto& c : kCounts) b.*c.member = decode_counts(j.at(c.name));
     const auto& v = j.at("volume");
     b.volume = VolumeStats{v.at(0).get<double>(), v.at(1).get<double>(), v.at(2).get<double>(),

@@ -153,9 +153,10 @@ std::optional<EntityBaseline> BehaviorDetector::reclaim(const std::string& pseud
 }
 
 void BehaviorDetector::on_event(Event& event, AlertSink& alerts) {
-  auto observation = reader_.read(event);
-  if (!observation) return;
-  const Observation& o = *observation;
+  if (auto observation = reader_.read(event)) on_observation(event, *observation, alerts);
+}
+
+void BehaviorDetector::on_observation(Event& event, const Observation& o, AlertSink& alerts) {
   Shard& shard = shards_[XXH3_64bits(o.entity.data(), o.entity.size()) % kShards];
   std::vector<Alert> raised;
   {

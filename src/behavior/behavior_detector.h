@@ -39,6 +39,10 @@ class BehaviorDetector : public Detector {
 
   std::string_view name() const override { return "behavior"; }
   void on_event(Event& event, AlertSink& alerts) override;
+  // The same with the event already read (ml::BehaviorAndMl reads each event
+  // once for both detectors).
+  void on_observation(Event& event, const Observation& o, AlertSink& alerts);
+  const ObservationReader& reader() const { return reader_; }
 
   // The sanitized view of one entity's baseline and recent anomaly scores;
   // `id` is the raw key or its pseudonym. nullopt: unknown entity or type.

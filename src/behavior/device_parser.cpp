@@ -79,17 +79,25 @@ std::string DeviceParser::family(const std::vector<Pattern>& patterns, std::stri
   return "Other";
 }
 
-DeviceFamilies DeviceParser::parse(std::string_view user_agent) const {
-  const std::string key(user_agent.substr(0, kMaxUserAgentBytes));
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  }
+// Matching runs under the lock: a miss is rare (the cache holds every
+// distinct agent of a typical estate) and its cost is the regexes either way.
+const DeviceParser::Cached& DeviceParser::lookup(std::string_view user_agent) const {
+  const std::string_view key = user_agent.substr(0, kMaxUserAgentBytes);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   DeviceFamilies d{family(browsers_, key), family(systems_, key)};
-  std::lock_guard lock(mu_);
   if (cache_.size() >= kCacheSize) cache_.clear();  // many distinct agents: start over
-  cache_.emplace(key, d);
-  return d;
+  std::string label = d.label();
+  return cache_.emplace(std::string(key), Cached{std::move(d), std::move(label)}).first->second;
+}
+
+DeviceFamilies DeviceParser::parse(std::string_view user_agent) const {
+  std::lock_guard lock(mu_);
+  return lookup(user_agent).families;
+}
+
+std::string DeviceParser::label(std::string_view user_agent) const {
+  std::lock_guard lock(mu_);
+  return lookup(user_agent).label;
 }
 
 }  // namespace vigil::behavior

@@ -24,6 +24,12 @@ struct DeviceFamilies {
   std::string label() const { return browser + "/" + os; }
 };
 
+// Lets the cache be searched with a string_view (no key copy per lookup).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 class DeviceParser {
  public:
   // kConfig with the file and line when the file is missing or malformed.
@@ -31,6 +37,8 @@ class DeviceParser {
 
   // Thread-safe.
   DeviceFamilies parse(std::string_view user_agent) const;
+  // parse(user_agent).label(), from the cache without copying the families.
+  std::string label(std::string_view user_agent) const;
   size_t skipped_patterns() const { return skipped_; }
 
  private:
@@ -45,7 +53,12 @@ class DeviceParser {
   size_t skipped_ = 0;
   static constexpr size_t kCacheSize = 4096;
   mutable std::mutex mu_;
-  mutable std::unordered_map<std::string, DeviceFamilies> cache_;
+  struct Cached {
+    DeviceFamilies families;
+    std::string label;
+  };
+  const Cached& lookup(std::string_view user_agent) const;  // under mu_
+  mutable std::unordered_map<std::string, Cached, StringHash, std::equal_to<>> cache_;
 };
 
 }  // namespace vigil::behavior

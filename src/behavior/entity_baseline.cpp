@@ -26,7 +26,7 @@ void EntityBaseline::decay_to(int64_t time_s, double half_life_s) {
   if (time_s - decay_ref_s < kDecayStepS) return;
   const double f = std::exp2(-static_cast<double>(time_s - decay_ref_s) / half_life_s);
   weight *= f;
-  for (double& h : hours) h *= f;
+  for (float& h : hours) h = static_cast<float>(h * f);
   for (DecayedCounts* c :
        {&countries, &cities, &asns, &networks, &resources, &devices, &event_types}) {
     c->scale(f);
@@ -49,7 +49,8 @@ void EntityBaseline::learn(const Observation& o, const BaselineLimits& limits) {
   last_seen_s = std::max(last_seen_s, o.time_s);
   ++events;
   weight += w;
-  hours[static_cast<size_t>(o.hour_of_week)] += w;
+  float& hour = hours[static_cast<size_t>(o.hour_of_week)];
+  hour = static_cast<float>(hour + w);
   const size_t cap = limits.max_values;
   if (!o.event_type.empty()) event_types.add(o.event_type, w, o.time_s, cap);
   if (!o.resource.empty()) resources.add(o.resource, w, o.time_s, cap);

@@ -252,9 +252,9 @@ struct MlSeverityThresholds {
 struct MlConfig {
   bool enabled = true;
   std::string entity = "user";  // user | host | source_ip: whose history the features use
-  int n_estimators = 100;
-  int max_samples = 256;                 // rows per tree (at most the training rows)
-  double contamination = 0.005;          // share of training rows past the model's alert cut
+  int n_estimators = 50;
+  int max_samples = 4096;                // rows per tree (at most the training rows)
+  double contamination = 0.01;           // share of training rows past the model's alert cut
   uint64_t reservoir_size = 4096;        // training rows kept per model
   uint64_t reservoir_horizon = 1000000;  // the sample favours the last this many events; 0 = all
   double retrain_interval_s = 600;       // retraining this often (wall or event time, below)
@@ -273,6 +273,22 @@ struct MlConfig {
   std::string retrain_clock = "auto";
   std::vector<std::string> query_fields = {"db.statement", "db.query.text", "query", "sql.query",
                                            "sql"};
+  // The features the models split on (docs/ml.md "Which features the models
+  // use"); the others stay in alerts' context. Checked against the schema
+  // when the detector starts.
+  std::vector<std::string> model_features = {"hour_rarity_bits",
+                                             "data_volume_kb_log",
+                                             "volume_vs_usual_log",
+                                             "resource_count",
+                                             "event_rate_per_hour_log",
+                                             "failure_ratio",
+                                             "new_resource",
+                                             "new_place",
+                                             "query_length_log",
+                                             "query_entropy",
+                                             "geo_distance_km_log",
+                                             "travel_excess_kmh_log",
+                                             "new_device"};
   MlSeverityThresholds severity{};
   uint64_t seed = 0;  // training randomness (per model and generation)
 };

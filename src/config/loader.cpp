@@ -473,6 +473,7 @@ void read_ml(SectionReader r, MlConfig& c) {
   r.read("novelty_min_events", c.novelty_min_events);
   r.read("rate_half_life_s", c.rate_half_life_s);
   r.read("query_fields", c.query_fields);
+  r.read("model_features", c.model_features);
   r.read("seed", c.seed);
   {
     SectionReader s(r.child("severity"), "ml.severity", r.file());

@@ -18,9 +18,13 @@ constexpr std::string_view kEntitiesMagic = "vigil-ml-entities/1";
 
 constexpr double kVolumeMemory = 50;   // volumes the running mean roughly averages over
 constexpr double kHourMemory = 10000;  // hour counts are halved past this many events
-// What an entity without habits gets for hour_share: the share of three
-// hours out of 24 if its events were spread evenly.
-constexpr float kEvenHourShare = 3.0f / 24.0f;
+// The hour share is smoothed by an eighth of an event (the share of three
+// hours out of 24 if the events were spread evenly), so an entity without
+// habits gets 3 bits and an hour never seen gets log2(8 (events + 1)) bits:
+// ~10 bits after 100 events, far from the 1-3 bits of its working hours.
+// The log spreads the rare end, where isolation happens.
+constexpr double kHourPrior = 1.0 / 8.0;
+constexpr float kEvenHourRarity = 3.0f;
 
 int hour_of_day(int64_t t) {
   return static_cast<int>(((t % 86400) + 86400) % 86400 / 3600);
@@ -116,13 +120,14 @@ HistoryView EntityHistory::observe(const EventFacts& facts, const Limits& limits
   row[kGeoDistance] =
       mature && view.nearest_km ? static_cast<float>(std::log1p(*view.nearest_km)) : 0.0f;
   const int hour = hour_of_day(o.time_s);
+  row[kHourRarity] = kEvenHourRarity;
   if (mature && hours_total_ > 0) {
     const double near = hours_[static_cast<size_t>((hour + 23) % 24)] +
                         hours_[static_cast<size_t>(hour)] +
                         hours_[static_cast<size_t>((hour + 1) % 24)];
     view.hour_share = near / hours_total_;
+    row[kHourRarity] = static_cast<float>(-std::log2((near + kHourPrior) / (hours_total_ + 1)));
   }
-  row[kHourShare] = view.hour_share ? static_cast<float>(*view.hour_share) : kEvenHourShare;
   row[kVolumeVsUsual] = 0.0f;
   if (o.bytes && volumes_ > 0 && mature)
     row[kVolumeVsUsual] = static_cast<float>(std::log1p(*o.bytes / 1024.0) - log_kb_mean_);

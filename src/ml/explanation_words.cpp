@@ -41,7 +41,7 @@ std::string words_for(uint32_t f, const FeatureRow& row, const EventFacts& facts
       return fmt::format("at {} (time of day)", time_of_day(o.time_s));
     case kWeekSin:
       return fmt::format("on a {} (day of week)", day_of_week(o.time_s));
-    case kHourShare:
+    case kHourRarity:
       return h.hour_share
                  ? fmt::format("at {}, an hour of day with {:.0f}% of this {}'s past events",
                                time_of_day(o.time_s), 100 * *h.hour_share, who)

@@ -1,7 +1,10 @@
 #include "ml/features.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -10,10 +13,9 @@
 namespace vigil::ml {
 namespace {
 
-BehaviorConfig observation_config(const MlConfig& config) {
-  BehaviorConfig b;
-  b.entity = config.entity;
-  return b;
+BehaviorConfig observation_config(const MlConfig& config, BehaviorConfig observed) {
+  observed.entity = config.entity;
+  return observed;
 }
 
 uint64_t hash_of(std::string_view s) {
@@ -32,7 +34,7 @@ std::span<const std::string> feature_names() {
                                                                "hour_cos",
                                                                "week_sin",
                                                                "week_cos",
-                                                               "hour_share",
+                                                               "hour_rarity_bits",
                                                                "data_volume_kb_log",
                                                                "volume_vs_usual_log",
                                                                "resource_count",
@@ -47,6 +49,31 @@ std::span<const std::string> feature_names() {
                                                                "travel_excess_kmh_log",
                                                                "new_device"};
   return names;
+}
+
+FeatureMask::FeatureMask() {
+  used_.fill(true);
+}
+
+Result<FeatureMask> FeatureMask::from_names(std::span<const std::string> names) {
+  FeatureMask mask;
+  mask.used_.fill(false);
+  const auto known = feature_names();
+  for (const std::string& name : names) {
+    auto it = std::find(known.begin(), known.end(), name);
+    if (it == known.end())
+      return make_error(ErrorCode::kInvalidInput,
+                        fmt::format("ml.model_features: unknown feature '{}' (known: {})", name,
+                                    fmt::join(known, ", ")));
+    mask.used_[static_cast<size_t>(it - known.begin())] = true;
+  }
+  return mask;
+}
+
+FeatureRow FeatureMask::apply(const FeatureRow& row) const {
+  FeatureRow out{};
+  for (uint32_t f = 0; f < kFeatureCount; ++f) out[f] = used_[f] ? row[f] : 0.0f;
+  return out;
 }
 
 Cyclic cyclic(double value, double period) {
@@ -76,8 +103,9 @@ bool is_failure(std::string_view outcome, std::string_view action) {
 }
 
 FactReader::FactReader(const MlConfig& config,
-                       std::shared_ptr<const behavior::DeviceParser> devices)
-    : observations_(observation_config(config), std::move(devices)),
+                       std::shared_ptr<const behavior::DeviceParser> devices,
+                       const BehaviorConfig& observed)
+    : observations_(observation_config(config, observed), std::move(devices)),
       resource_(canonical::kResource),
       source_ip_(canonical::kSourceIp),
       outcome_("event.outcome") {
@@ -87,8 +115,12 @@ FactReader::FactReader(const MlConfig& config,
 std::optional<EventFacts> FactReader::read(const Event& event) const {
   auto observation = observations_.read(event);
   if (!observation) return std::nullopt;
+  return read(event, std::move(*observation));
+}
+
+EventFacts FactReader::read(const Event& event, behavior::Observation observation) const {
   EventFacts facts;
-  facts.observation = std::move(*observation);
+  facts.observation = std::move(observation);
   const Value& doc = event.doc;
   if (const auto* ip = string_at(source_ip_, doc)) facts.ip_hash = hash_of(*ip);
   if (const std::string& place = facts.observation.place(); !place.empty())

@@ -19,6 +19,7 @@
 
 #include "behavior/observation_reader.h"
 #include "config/config.h"
+#include "core/error.h"
 #include "core/event.h"
 #include "core/field_path.h"
 
@@ -29,7 +30,8 @@ enum Feature : uint32_t {
   kHourCos,
   kWeekSin,
   kWeekCos,
-  kHourShare,      // share of the entity's past events within an hour of this time of day
+  kHourRarity,     // -log2 of the smoothed share of the entity's past events within an hour of
+                   // this time of day: 3 for an even spread, ~10 for an hour it is never active
   kDataVolume,     // ln(1 + kilobytes)
   kVolumeVsUsual,  // ln((1 + kilobytes) / (1 + the entity's usual kilobytes))
   kResourceCount,  // resources named by the event
@@ -48,12 +50,29 @@ enum Feature : uint32_t {
 
 // Bump when a feature's meaning changes: stored models of another schema are
 // ignored (they would score a different space).
-inline constexpr uint32_t kFeatureSchema = 2;
+inline constexpr uint32_t kFeatureSchema = 3;
 
 using FeatureRow = std::array<float, kFeatureCount>;
 
 // Names in Feature order, as models, alerts and docs show them.
 std::span<const std::string> feature_names();
+
+// Which features the models split on (ml.model_features). A feature left out
+// stays in the row (alert context, words) but is 0 in the rows the models
+// train on and score, and a constant feature is never split on — the same
+// forest as one grown without that column.
+class FeatureMask {
+ public:
+  FeatureMask();  // every feature
+  // Unknown names are an error naming the feature and the known ones.
+  static Result<FeatureMask> from_names(std::span<const std::string> names);
+  bool uses(uint32_t feature) const { return used_[feature]; }
+  // `row` with the unused features zeroed.
+  FeatureRow apply(const FeatureRow& row) const;
+
+ private:
+  std::array<bool, kFeatureCount> used_{};
+};
 
 struct Cyclic {
   double sin = 0;
@@ -82,10 +101,16 @@ class FactReader {
  public:
   // `devices` (may be null) turns user agents into browser/OS families; the
   // user-agent and device-id fields are behavior:'s defaults.
+  // `observed` gives the device and user-agent fields (behavior:'s; its
+  // entity is replaced by config.entity).
   explicit FactReader(const MlConfig& config,
-                      std::shared_ptr<const behavior::DeviceParser> devices = nullptr);
+                      std::shared_ptr<const behavior::DeviceParser> devices = nullptr,
+                      const BehaviorConfig& observed = {});
   // nullopt when the event names no entity.
   std::optional<EventFacts> read(const Event& event) const;
+  // The facts of an event whose observation was read already (by the same
+  // reading as this reader's: same entity, device and user-agent fields).
+  EventFacts read(const Event& event, behavior::Observation observation) const;
 
  private:
   behavior::ObservationReader observations_;

@@ -27,8 +27,10 @@ int64_t wall_clock_s() {
 Result<std::shared_ptr<MlDetector>> MlDetector::create(const MlConfig& config,
                                                        std::shared_ptr<const Sanitizer> sanitizer,
                                                        VigilMetrics* metrics, Options options) {
+  auto mask = FeatureMask::from_names(config.model_features);
+  if (!mask) return tl::unexpected(mask.error());
   std::shared_ptr<MlDetector> d(
-      new MlDetector(config, std::move(sanitizer), metrics, std::move(options)));
+      new MlDetector(config, *mask, std::move(sanitizer), metrics, std::move(options)));
   auto loaded = d->bank_.load();
   if (!loaded) return tl::unexpected(loaded.error());
   if (!d->options_.model_dir.empty()) {
@@ -47,13 +49,15 @@ Result<std::shared_ptr<MlDetector>> MlDetector::create(const MlConfig& config,
   return d;
 }
 
-MlDetector::MlDetector(const MlConfig& config, std::shared_ptr<const Sanitizer> sanitizer,
-                       VigilMetrics* metrics, Options options)
+MlDetector::MlDetector(const MlConfig& config, FeatureMask mask,
+                       std::shared_ptr<const Sanitizer> sanitizer, VigilMetrics* metrics,
+                       Options options)
     : config_(config),
       sanitizer_(std::move(sanitizer)),
       metrics_(metrics),
       options_(std::move(options)),
-      reader_(config, options_.devices),
+      mask_(mask),
+      reader_(config, options_.devices, options_.observed),
       entities_(config.max_entities,
                 EntityHistory::Limits{static_cast<size_t>(config.max_values),
                                       static_cast<uint64_t>(config.novelty_min_events),
@@ -119,25 +123,32 @@ void MlDetector::retrain_on_event_time(int64_t time_s) {
 }
 
 void MlDetector::on_event(Event& event, AlertSink& alerts) {
-  auto facts = reader_.read(event);
-  if (!facts) return;
-  if (options_.event_clock) retrain_on_event_time(facts->observation.time_s);
-  FeatureRow row{};
-  fill_event_features(*facts, row);
-  const HistoryView history = entities_.observe(*facts, row);
+  if (auto facts = reader_.read(event)) on_facts(event, *facts, alerts);
+}
 
+void MlDetector::on_observation(Event& event, behavior::Observation o, AlertSink& alerts) {
+  on_facts(event, reader_.read(event, std::move(o)), alerts);
+}
+
+void MlDetector::on_facts(Event& event, const EventFacts& facts, AlertSink& alerts) {
+  if (options_.event_clock) retrain_on_event_time(facts.observation.time_s);
+  FeatureRow row{};
+  fill_event_features(facts, row);
+  const HistoryView history = entities_.observe(facts, row);
+
+  const FeatureRow model_row = mask_.apply(row);
   ModelSlot& general = bank_.general();
-  ModelSlot* typed = bank_.for_event_type(facts->observation.event_type);
-  general.add(row);
-  if (typed) typed->add(row);
+  ModelSlot* typed = bank_.for_event_type(facts.observation.event_type);
+  general.add(model_row);
+  if (typed) typed->add(model_row);
   const bool learning = history.events + 1 < options_.learning_min_events ||
-                        static_cast<double>(facts->observation.time_s - history.first_seen_s) <
+                        static_cast<double>(facts.observation.time_s - history.first_seen_s) <
                             options_.learning_min_days * 86400.0;
   if (learning) return;
 
   std::vector<Alert> raised;
-  score_with(general, event, *facts, row, history, raised);
-  if (typed) score_with(*typed, event, *facts, row, history, raised);
+  score_with(general, event, facts, row, model_row, history, raised);
+  if (typed) score_with(*typed, event, facts, row, model_row, history, raised);
   for (Alert& a : raised) {
     event.severity = std::max(event.severity, a.severity);
     if (metrics_) metrics_->record_anomaly(a.rule);
@@ -146,15 +157,15 @@ void MlDetector::on_event(Event& event, AlertSink& alerts) {
 }
 
 void MlDetector::score_with(const ModelSlot& slot, const Event& event, const EventFacts& facts,
-                            const FeatureRow& row, const HistoryView& history,
-                            std::vector<Alert>& raised) const {
+                            const FeatureRow& row, const FeatureRow& model_row,
+                            const HistoryView& history, std::vector<Alert>& raised) const {
   const auto model = slot.model();
   if (!model || model->degenerate) return;
-  auto score = model->forest.score_sample(row);
+  auto score = model->forest.score_sample(model_row);
   if (!score) return;  // features are finite by construction; a bug would land here
   if (model->forest.predict_from_score(*score) >= 0) return;
   if (model->anomaly_score(*score) < config_.severity.low) return;
-  raised.push_back(make_alert(event, facts, row, history, *model, *score));
+  raised.push_back(make_alert(event, facts, row, model_row, history, *model, *score));
 }
 
 Severity MlDetector::severity_of(double s) const {
@@ -166,8 +177,8 @@ Severity MlDetector::severity_of(double s) const {
 }
 
 Alert MlDetector::make_alert(const Event& event, const EventFacts& facts, const FeatureRow& row,
-                             const HistoryView& history, const TrainedModel& model,
-                             double score) const {
+                             const FeatureRow& model_row, const HistoryView& history,
+                             const TrainedModel& model, double score) const {
   const std::string& name = model.header.name;
   const bool general = name == kGeneralModel;
   const double anomaly = model.anomaly_score(score);
@@ -176,7 +187,7 @@ Alert MlDetector::make_alert(const Event& event, const EventFacts& facts, const 
 
   std::vector<Driver> top;
   std::string raw_explanation;
-  if (auto e = model.forest.explain(row)) {
+  if (auto e = model.forest.explain(model_row)) {
     top = drivers(*e, row, facts, history, who);
     raw_explanation = anomaly::describe(*e, row, feature_names());
   }

@@ -52,6 +52,9 @@ class MlDetector : public Detector {
     double learning_min_days = 0;
     // Travel faster than this is implausible (behavior.max_speed_kmh).
     double plausible_kmh = 1000;
+    // The device and user-agent fields (behavior:'s, so that both detectors
+    // read an event alike and can share one reading).
+    BehaviorConfig observed{};
   };
 
   // Loads the stored models (so a restart scores at once), reservoirs and
@@ -64,6 +67,9 @@ class MlDetector : public Detector {
 
   std::string_view name() const override { return "ml"; }
   void on_event(Event& event, AlertSink& alerts) override;
+  // The same with the event already read by behavior:'s reader
+  // (ml::BehaviorAndMl); the entity must be this detector's.
+  void on_observation(Event& event, behavior::Observation o, AlertSink& alerts);
 
   // One training pass now, in the caller's thread (what the background
   // thread runs on its schedule). Returns the models swapped in.
@@ -80,13 +86,17 @@ class MlDetector : public Detector {
   uint64_t trainings() const { return bank_.trainings(); }
 
  private:
-  MlDetector(const MlConfig& config, std::shared_ptr<const Sanitizer> sanitizer,
+  MlDetector(const MlConfig& config, FeatureMask mask, std::shared_ptr<const Sanitizer> sanitizer,
              VigilMetrics* metrics, Options options);
+  // `model_row` is what the models see (ml.model_features), `row` every
+  // feature (context and words).
+  void on_facts(Event& event, const EventFacts& facts, AlertSink& alerts);
   void score_with(const ModelSlot& slot, const Event& event, const EventFacts& facts,
-                  const FeatureRow& row, const HistoryView& history,
+                  const FeatureRow& row, const FeatureRow& model_row, const HistoryView& history,
                   std::vector<Alert>& raised) const;
   Alert make_alert(const Event& event, const EventFacts& facts, const FeatureRow& row,
-                   const HistoryView& history, const TrainedModel& model, double score) const;
+                   const FeatureRow& model_row, const HistoryView& history,
+                   const TrainedModel& model, double score) const;
   Severity severity_of(double anomaly_score) const;
   void retrain_loop();
   void save_state() const;
@@ -96,6 +106,7 @@ class MlDetector : public Detector {
   std::shared_ptr<const Sanitizer> sanitizer_;
   VigilMetrics* metrics_;
   const Options options_;
+  const FeatureMask mask_;
   FactReader reader_;
   EntityTable entities_;
   ModelBank bank_;

@@ -9,6 +9,7 @@
 
 #include "core/json_writer.h"
 #include "core/timestamp.h"
+#include "support/detect_stages.h"
 #include "support/test_data.h"
 
 namespace vigil::behavior {
@@ -17,22 +18,7 @@ namespace {
 constexpr int64_t kDay = 86400;
 constexpr int64_t kStart = 1'704'067'200;  // 2024-01-01T00:00:00Z, a Monday
 
-class CollectingSink : public AlertSink {
- public:
-  void emit(Alert alert) override {
-    std::lock_guard lock(mu_);
-    alerts.push_back(std::move(alert));
-  }
-  std::vector<std::string> rules() const {
-    std::vector<std::string> out;
-    for (const auto& a : alerts) out.push_back(a.rule);
-    return out;
-  }
-  std::vector<Alert> alerts;
-
- private:
-  std::mutex mu_;
-};
+using vigil::testing::CollectingSink;
 
 std::shared_ptr<const Sanitizer> sanitizer() {
   SanitizeConfig c;

@@ -10,6 +10,7 @@
 
 #include "detect/event_file.h"
 #include "detect/sigma.h"
+#include "support/detect_stages.h"
 
 namespace vigil::sigma::testing {
 
@@ -26,16 +27,7 @@ inline Value event(std::string_view json) {
   return std::move(events->front());
 }
 
-// Alerts a detector emitted, from any thread.
-class CollectingSink final : public AlertSink {
- public:
-  void emit(Alert a) override {
-    std::lock_guard lock(mu_);
-    alerts.push_back(std::move(a));
-  }
-  std::mutex mu_;
-  std::vector<Alert> alerts;
-};
+using vigil::testing::CollectingSink;
 
 // A compiled single-rule set; the detection block is indented YAML.
 class OneRule {

@@ -136,6 +136,59 @@ TEST(MlHistory, NoveltyOnlyOnceTheEntityHasHabits) {
   EXPECT_EQ(row[kNewPlace], 0.0f);
 }
 
+TEST(MlHistory, HourRarityInBitsOfTheSmoothedShare) {
+  MlConfig config;
+  FactReader reader(config);
+  EntityHistory h;
+  const EntityHistory::Limits limits{64, 5, 3600};
+  FeatureRow row{};
+  // Too young to judge: 3 bits, the rarity of three hours out of 24.
+  auto first = reader.read(make_event(kMonday + 9 * 3600));
+  h.observe(*first, limits, row);
+  EXPECT_FLOAT_EQ(row[kHourRarity], 3.0f);
+  // 40 events, 10 each at 09:xx, 10:xx, 11:xx and 14:xx UTC (the first one included).
+  int total = 1;
+  for (int d = 0; total < 40; ++d) {
+    for (const int hour : {9, 10, 11, 14}) {
+      if (hour == 9 && d == 0) continue;
+      if (total >= 40) break;
+      auto f = reader.read(make_event(kMonday + d * 86400 + hour * 3600 + 60));
+      h.observe(*f, limits, row);
+      ++total;
+    }
+  }
+  ASSERT_EQ(total, 40);
+  // At 10:30 the hours 09-11 hold 30 of the 40 events.
+  auto usual = reader.read(make_event(kMonday + 20 * 86400 + 10 * 3600 + 1800));
+  HistoryView v = h.observe(*usual, limits, row);
+  ASSERT_TRUE(v.hour_share);
+  EXPECT_NEAR(*v.hour_share, 30.0 / 40, 1e-9);
+  EXPECT_NEAR(row[kHourRarity], -std::log2((30 + 0.125) / 41), 1e-5);
+  // At 03:00 (02-04 never seen; 41 events now): log2(8 * 42) bits.
+  auto night = reader.read(make_event(kMonday + 21 * 86400 + 3 * 3600));
+  v = h.observe(*night, limits, row);
+  EXPECT_EQ(*v.hour_share, 0.0);
+  EXPECT_NEAR(row[kHourRarity], std::log2(8.0 * 42), 1e-4);
+}
+
+TEST(MlFeatures, MaskZeroesTheFeaturesTheModelsDoNotUse) {
+  auto mask = FeatureMask::from_names(std::vector<std::string>{"new_device", "hour_rarity_bits"});
+  ASSERT_TRUE(mask) << mask.error().message;
+  FeatureRow row{};
+  for (uint32_t f = 0; f < kFeatureCount; ++f) row[f] = static_cast<float>(f + 1);
+  const FeatureRow seen = mask->apply(row);
+  for (uint32_t f = 0; f < kFeatureCount; ++f) {
+    const bool used = f == kNewDevice || f == kHourRarity;
+    EXPECT_EQ(mask->uses(f), used) << feature_names()[f];
+    EXPECT_EQ(seen[f], used ? row[f] : 0.0f) << feature_names()[f];
+  }
+  auto bad = FeatureMask::from_names(std::vector<std::string>{"hour_share"});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("unknown feature 'hour_share'"), std::string::npos);
+  // The default list names only known features.
+  EXPECT_TRUE(FeatureMask::from_names(MlConfig{}.model_features));
+}
+
 TEST(MlHistory, TravelSpeedFromTheLastSighting) {
   MlConfig config;
   FactReader reader(config);

@@ -15,21 +15,25 @@ TEST(MlConfig, DefaultsAreOnWithAGeneralAndPerTypeModels) {
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->ml.enabled);
   EXPECT_TRUE(c->ml.per_event_type);
-  EXPECT_EQ(c->ml.n_estimators, 100);
+  EXPECT_EQ(c->ml.n_estimators, 50);
+  EXPECT_EQ(c->ml.max_samples, 4096);
+  EXPECT_EQ(static_cast<uint64_t>(c->ml.max_samples), c->ml.reservoir_size);
   EXPECT_LE(c->ml.min_training_rows, c->ml.reservoir_size);
 }
 
 TEST(MlConfig, ValuesOverrideDefaults) {
   auto c = load_config_string(
-      "ml:\n  n_estimators: 50\n  contamination: 0.01\n  retrain_interval_s: 30\n"
-      "  per_event_type: false\n  query_fields: [q]\n  severity:\n    critical: 0.9\n",
+      "ml:\n  n_estimators: 70\n  contamination: 0.02\n  retrain_interval_s: 30\n"
+      "  per_event_type: false\n  query_fields: [q]\n  model_features: [new_device]\n"
+      "  severity:\n    critical: 0.9\n",
       "v.yaml");
   ASSERT_TRUE(c) << c.error().message;
-  EXPECT_EQ(c->ml.n_estimators, 50);
-  EXPECT_EQ(c->ml.contamination, 0.01);
+  EXPECT_EQ(c->ml.n_estimators, 70);
+  EXPECT_EQ(c->ml.contamination, 0.02);
   EXPECT_EQ(c->ml.retrain_interval_s, 30);
   EXPECT_FALSE(c->ml.per_event_type);
   EXPECT_EQ(c->ml.query_fields, std::vector<std::string>{"q"});
+  EXPECT_EQ(c->ml.model_features, std::vector<std::string>{"new_device"});
   EXPECT_EQ(c->ml.severity.critical, 0.9);
   EXPECT_EQ(c->ml.severity.high, MlSeverityThresholds{}.high);
 }
@@ -68,6 +72,8 @@ TEST(MlConfig, ExampleFileSpellsOutTheDefaults) {
   EXPECT_EQ(c->ml.retrain_interval_s, defaults.retrain_interval_s);
   EXPECT_EQ(c->ml.severity.critical, defaults.severity.critical);
   EXPECT_EQ(c->ml.query_fields, defaults.query_fields);
+  EXPECT_EQ(c->ml.max_samples, defaults.max_samples);
+  EXPECT_EQ(c->ml.model_features, defaults.model_features);
 }
 
 }  // namespace

@@ -1,0 +1,37 @@
+// The behaviour detector and the Isolation Forest detector on one reading of
+// each event. Both read the same things (entity, time, place, device, volume:
+// behavior::ObservationReader), which is most of what either costs per event;
+// when both are on and follow the same entity, the engine runs this instead
+// of the two, so each event is read once: behaviour scores and learns first,
+// then the ML detector gets the same observation (plus what only it reads:
+// source IP, resources, outcome, query).
+#pragma once
+
+#include <memory>
+
+#include "behavior/behavior_detector.h"
+#include "detect/detector.h"
+#include "ml/ml_detector.h"
+
+namespace vigil::ml {
+
+class BehaviorAndMl : public Detector {
+ public:
+  BehaviorAndMl(std::shared_ptr<behavior::BehaviorDetector> behavior,
+                std::shared_ptr<MlDetector> ml)
+      : behavior_(std::move(behavior)), ml_(std::move(ml)) {}
+
+  std::string_view name() const override { return "behavior+ml"; }
+  void on_event(Event& event, AlertSink& alerts) override {
+    auto observation = behavior_->reader().read(event);
+    if (!observation) return;
+    behavior_->on_observation(event, *observation, alerts);
+    ml_->on_observation(event, std::move(*observation), alerts);
+  }
+
+ private:
+  std::shared_ptr<behavior::BehaviorDetector> behavior_;
+  std::shared_ptr<MlDetector> ml_;
+};
+
+}  // namespace vigil::ml
