@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace vigil::state {
@@ -142,6 +143,35 @@ TEST(MemoryStateStore, RunsConstAndMutableCallables) {
   };
   store.with_window("g", 1, kMinute, mutable_fn);
   EXPECT_EQ(calls, 2);
+}
+
+// Workers updating overlapping groups concurrently: every update lands in
+// its group exactly once (the shard lock serializes a group's updates).
+TEST(MemoryStateStore, ConcurrentUpdatesOfSharedGroupsAreAllKept) {
+  MemoryStateStore store(StateLimits{.max_groups = 1000, .max_entries_per_group = 100000});
+  constexpr int kThreads = 4, kPerThread = 2000, kGroups = 37;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&store, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        add(store, "g" + std::to_string((i * 7 + t) % kGroups), i, 600 * kMinute);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  // Counted independently: how many (thread, i) pairs map to each group.
+  size_t total = 0;
+  for (int g = 0; g < kGroups; ++g) {
+    size_t expected = 0;
+    for (int t = 0; t < kThreads; ++t) {
+      for (int i = 0; i < kPerThread; ++i) expected += (i * 7 + t) % kGroups == g ? 1 : 0;
+    }
+    const size_t got = size_of(store, "g" + std::to_string(g), kPerThread);
+    EXPECT_EQ(got, expected) << g;
+    total += got;
+  }
+  EXPECT_EQ(total, static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(store.stats().groups, static_cast<uint64_t>(kGroups));
 }
 
 }  // namespace
