@@ -16,6 +16,7 @@
 
 #include "behavior/behavior_detector.h"
 #include "behavior/observation_reader.h"
+#include "core/allocator_tuning.h"
 #include "entity_bench.h"
 #include "ml/behavior_and_ml.h"
 
@@ -70,6 +71,7 @@ double pair_ns_per_event(vigil::bench::EntityBenchSetup& s, int passes, bool sha
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::tune_allocator();  // as vigil runs
   const auto args = vigil::bench::parse_detector_bench_args(argc, argv, "behavior_bench", 1);
   if (!args) return 2;
   auto setup = vigil::bench::prepare_entity_bench(*args);

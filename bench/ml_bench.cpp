@@ -35,6 +35,7 @@
 #include "anomaly/isolation_forest.h"
 #include "anomaly/random.h"
 #include "anomaly/roc_auc.h"
+#include "core/allocator_tuning.h"
 #include "entity_bench.h"
 #include "ml/ml_detector.h"
 
@@ -172,6 +173,7 @@ void probe(const vigil::bench::EntityBenchSetup& s, const std::string& labels_fi
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::tune_allocator();  // as vigil runs
   const auto args = vigil::bench::parse_detector_bench_args(argc, argv, "ml_bench", 3);
   if (!args) return 2;
   auto setup = vigil::bench::prepare_entity_bench(*args);

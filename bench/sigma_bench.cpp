@@ -20,11 +20,13 @@
 
 #include "app/detection.h"
 #include "config/config.h"
+#include "core/allocator_tuning.h"
 #include "detect/sigma_detector.h"
 #include "detector_bench.h"
 #include "normalize/normalizer.h"
 
 int main(int argc, char** argv) {
+  vigil::tune_allocator();  // as vigil runs
   const auto args = vigil::bench::parse_detector_bench_args(argc, argv, "sigma_bench", 3);
   if (!args) return 2;
   vigil::Config config = vigil::default_config();

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/allocator_tuning.h"
 #include "detect/sigma.h"
 #include "detector_bench.h"
 
@@ -47,6 +48,7 @@ void add_events(const fs::path& file, std::vector<vigil::Value>& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::tune_allocator();  // as vigil runs
   fs::path rules, thor;
   int passes = 3;
   std::vector<fs::path> inputs;
