@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "core/allocator_tuning.h"
 #include "ingest/decoders/decoder.h"
 
 namespace {
@@ -28,6 +29,7 @@ double clock_s(clockid_t id) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::tune_allocator();
   std::string decoder_name = "sshd", file;
   size_t target = 2'000'000;
   vigil::DecoderCatalog catalog;

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/allocator_tuning.h"
 #include "ingest/decoders/decoder.h"
 #include "normalize/normalizer.h"
 #include "pipeline/pipeline.h"
@@ -52,6 +53,7 @@ double process_cpu_s() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::tune_allocator();
   std::string decoder = "sshd", file;
   size_t messages = 1'000'000;
   int workers = 0;

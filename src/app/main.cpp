@@ -1,18 +1,8 @@
 // vigil's entry point: parses the command line and hands over to a command.
-#include <malloc.h>
-
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
-
-// Workers allocate and free whole batches of events; glibc's defaults hand the
-// memory back to the kernel after each batch and fault it in again, which
-// measured at ~40% of replay time (docs/benchmarks.md). Keep it instead.
-void tune_allocator() {
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_TOP_PAD, 64 << 20);
-}
+#include "core/allocator_tuning.h"
 
 int main(int argc, char** argv) {
   using namespace vigil;

@@ -15,6 +15,7 @@
 #include "app/config_loading.h"
 #include "app/engine.h"
 #include "core/json_writer.h"
+#include "core/strings.h"
 #include "ingest/decoders/decoder.h"
 
 namespace vigil {
@@ -67,7 +68,7 @@ class ChunkReader {
       }
     }
     first_line = next_line_;
-    next_line_ += static_cast<size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+    next_line_ += count_newlines(chunk);
     if (!chunk.empty() && chunk.back() != '\n') ++next_line_;
     return !chunk.empty();
   }

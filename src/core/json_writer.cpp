@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace vigil {
 namespace {
 
@@ -15,9 +19,12 @@ void append_double(fmt::memory_buffer& out, double d) {
   fmt::format_to(std::back_inserter(out), "{}", d);
 }
 
-}  // namespace
-
-namespace {
+// fmt::format_int: no format-string parsing for the many small numbers of an event.
+template <typename Int>
+void append_integer(fmt::memory_buffer& out, Int n) {
+  const fmt::format_int digits(n);
+  out.append(digits.data(), digits.data() + digits.size());
+}
 
 // Whether any of the eight bytes in `w` must be escaped: a control character,
 // '"' or '\\'. Most strings need no escape at all, so testing eight bytes at a
@@ -55,10 +62,8 @@ void append_escaped(fmt::memory_buffer& out, unsigned char c) {
   }
 }
 
-}  // namespace
-
-void append_json_string(fmt::memory_buffer& out, std::string_view s) {
-  out.push_back('"');
+// The slow path: `s` from its first byte needing an escape, then the closing quote.
+void append_escaping(fmt::memory_buffer& out, std::string_view s) {
   size_t run_start = 0;
   size_t i = 0;
   while (i < s.size()) {
@@ -83,6 +88,77 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
 }
 
+#ifdef __SSE2__
+// Bit i set when byte i of `chunk` must be escaped: a control character, '"' or '\\'.
+unsigned escape_mask(__m128i chunk) {
+  const __m128i control_max = _mm_set1_epi8(0x1f);
+  const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, control_max), control_max);
+  const __m128i quote = _mm_cmpeq_epi8(chunk, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\'));
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))));
+}
+
+// Copies the leading bytes of `s` that need no escape to `dst` (which has room
+// for s.size() + 16 bytes) and returns how many: sixteen at a time, the last
+// partial block through a zero-padded copy so that short keys and values,
+// most of an event, cost one test instead of a loop per byte.
+size_t copy_unescaped(std::string_view s, char* dst) {
+  size_t i = 0;
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    if (const unsigned mask = escape_mask(chunk); mask != 0) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), chunk);
+      return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), chunk);
+  }
+  const size_t rest = s.size() - i;
+  if (rest == 0) return i;
+  alignas(16) char tail[16] = {};
+  std::memcpy(tail, s.data() + i, rest);
+  const __m128i chunk = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), chunk);
+  const unsigned mask = escape_mask(chunk) & ((1u << rest) - 1);
+  return mask == 0 ? s.size() : i + static_cast<size_t>(__builtin_ctz(mask));
+}
+#else
+size_t copy_unescaped(std::string_view s, char* dst) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, sizeof(word));
+    if (needs_escape(word)) break;
+    std::memcpy(dst + i, &word, sizeof(word));
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+    dst[i] = static_cast<char>(c);
+  }
+  return i;
+}
+#endif
+
+}  // namespace
+
+void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  // Most strings need no escape: grow the buffer once and copy while testing;
+  // from the first byte that needs an escape on, the escaping loop.
+  const size_t at = out.size();
+  out.reserve(at + s.size() + 2 + 16);
+  out.resize(at + s.size() + 2);
+  char* dst = out.data() + at + 1;
+  dst[-1] = '"';
+  const size_t copied = copy_unescaped(s, dst);
+  if (copied == s.size()) {
+    dst[copied] = '"';
+    return;
+  }
+  out.resize(at + 1 + copied);
+  append_escaping(out, s.substr(copied));
+}
+
 void append_json(fmt::memory_buffer& out, const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull:
@@ -92,10 +168,10 @@ void append_json(fmt::memory_buffer& out, const Value& v) {
       out.append(v.as_bool() ? std::string_view("true") : std::string_view("false"));
       break;
     case Value::Kind::kInt:
-      fmt::format_to(std::back_inserter(out), "{}", v.as_int());
+      append_integer(out, v.as_int());
       break;
     case Value::Kind::kUint:
-      fmt::format_to(std::back_inserter(out), "{}", v.as_uint());
+      append_integer(out, v.as_uint());
       break;
     case Value::Kind::kDouble:
       append_double(out, v.as_double());
@@ -150,12 +226,12 @@ JsonObjectWriter& JsonObjectWriter::field(std::string_view k, std::string_view s
 }
 JsonObjectWriter& JsonObjectWriter::field(std::string_view k, int64_t n) {
   key(k);
-  fmt::format_to(std::back_inserter(out_), "{}", n);
+  append_integer(out_, n);
   return *this;
 }
 JsonObjectWriter& JsonObjectWriter::field(std::string_view k, uint64_t n) {
   key(k);
-  fmt::format_to(std::back_inserter(out_), "{}", n);
+  append_integer(out_, n);
   return *this;
 }
 JsonObjectWriter& JsonObjectWriter::field(std::string_view k, double d) {

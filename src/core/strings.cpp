@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace vigil {
 
@@ -47,6 +48,19 @@ std::optional<int64_t> parse_duration_seconds(std::string_view text) {
   if (unit == "d") scale = 86'400;
   if (ec != std::errc() || n <= 0 || scale == 0) return std::nullopt;
   return n * scale;
+}
+
+size_t count_newlines(std::string_view s) {
+  size_t n = 0;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) break;
+    ++n;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  return n;
 }
 
 }  // namespace vigil

@@ -33,6 +33,9 @@ Value& Value::set(std::string_view key, Value v) {
   for (auto& [k, existing] : obj) {
     if (k == key) return existing = std::move(v);
   }
+  // Objects built member by member (decoders, the normalizer) would otherwise
+  // reallocate at 1, 2 and 4 members; most event objects have 2 to 4.
+  if (obj.capacity() == 0) obj.reserve(4);
   return obj.emplace_back(std::string(key), std::move(v)).second;
 }
 

@@ -10,10 +10,6 @@
 namespace vigil {
 namespace {
 
-size_t count_lines(std::string_view s) {
-  return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
-}
-
 // Event times outside 1970..9999 cannot name a day file and are not real
 // security events; they count as unreadable.
 constexpr int64_t kMaxEventMicros = 253402300799999999;  // 9999-12-31T23:59:59.999999Z
@@ -39,7 +35,7 @@ void EventDecoder::decode(std::string_view body, BodyFormat format, size_t first
     const std::string_view t = trim(body);
     if (!t.empty() && t.front() == '[') {
       const size_t lead = static_cast<size_t>(t.data() - body.data());
-      if (decode_array(t, first_line + count_lines(body.substr(0, lead)), received, out)) return;
+      if (decode_array(t, first_line + count_newlines(body.substr(0, lead)), received, out)) return;
     } else if (!t.empty() && t.front() == '{' && t.find('\n') != std::string_view::npos) {
       // A pretty-printed single object spans lines; NDJSON does not parse as one document.
       auto doc = parser_.parse(t);
@@ -78,7 +74,7 @@ bool EventDecoder::decode_array(std::string_view body, size_t first_line, Timest
   if (outer_parser_.iterate(padded).get(doc) || doc.get_array().get(arr)) return false;
   auto line_of = [&](const char* at) {
     return first_line +
-           count_lines(std::string_view(padded.data(), static_cast<size_t>(at - padded.data())));
+           count_newlines(std::string_view(padded.data(), static_cast<size_t>(at - padded.data())));
   };
   for (auto item : arr) {
     od::value v;

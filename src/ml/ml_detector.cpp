@@ -98,9 +98,7 @@ void MlDetector::retrain_loop() {
 }
 
 size_t MlDetector::retrain_now() {
-  const size_t swapped = bank_.retrain(wall_clock_s());
-  trainings_.fetch_add(swapped, std::memory_order_relaxed);
-  return swapped;
+  return bank_.retrain(wall_clock_s());
 }
 
 std::shared_ptr<const TrainedModel> MlDetector::model(std::string_view name) const {
@@ -116,7 +114,7 @@ void MlDetector::retrain_on_event_time(int64_t time_s) {
   const auto interval = static_cast<int64_t>(std::ceil(config_.retrain_interval_s));
   // The first event starts the clock; a late (out-of-order) event never
   // triggers a pass, and a gap in the events causes one pass, not a backlog.
-  if (due != INT64_MIN) trainings_.fetch_add(bank_.retrain(time_s), std::memory_order_relaxed);
+  if (due != INT64_MIN) bank_.retrain(time_s);
   next_training_s_.store(time_s + interval, std::memory_order_release);
 }
 

@@ -77,7 +77,7 @@ class MlDetector : public Detector {
     const ModelSlot* slot = bank_.find(model);
     return slot ? slot->reservoir_rows() : 0;
   }
-  uint64_t trainings() const { return trainings_.load(std::memory_order_relaxed); }
+  uint64_t trainings() const { return bank_.trainings(); }
 
  private:
   MlDetector(const MlConfig& config, std::shared_ptr<const Sanitizer> sanitizer,
@@ -99,7 +99,6 @@ class MlDetector : public Detector {
   FactReader reader_;
   EntityTable entities_;
   ModelBank bank_;
-  std::atomic<uint64_t> trainings_{0};
   // Event clock: the event time at or after which the next pass runs
   // (INT64_MIN until the first event sets the clock).
   std::atomic<int64_t> next_training_s_{INT64_MIN};

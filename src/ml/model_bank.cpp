@@ -213,6 +213,8 @@ size_t ModelBank::retrain(int64_t now) {
       if (!saved)
         spdlog::error("ml: the {} model was not saved: {}", slot->name(), saved.error().message);
     }
+    // Counted before the swap, so whoever sees the new model sees it counted.
+    trainings_.fetch_add(1, std::memory_order_relaxed);
     slot->publish(std::move(fitted->model));
     save_rows(*slot, slot->rows_image());
     ++swapped;

@@ -107,6 +107,8 @@ class ModelBank {
   // Returns how many models were swapped in. `now` (seconds, wall-clock or
   // event time) is the training time written in the model file.
   size_t retrain(int64_t now);
+  // Models swapped in by retrain() since start-up.
+  uint64_t trainings() const { return trainings_.load(std::memory_order_relaxed); }
 
  private:
   void load_rows(const std::filesystem::path& file);
@@ -117,6 +119,7 @@ class ModelBank {
   mutable std::shared_mutex types_mu_;
   std::unordered_map<std::string, std::unique_ptr<ModelSlot>> types_;
   std::mutex retrain_mu_;  // one training pass at a time
+  std::atomic<uint64_t> trainings_{0};
 };
 
 }  // namespace vigil::ml

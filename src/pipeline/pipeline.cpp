@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/strings.h"
+
 namespace vigil {
 namespace {
 
@@ -13,7 +15,7 @@ using namespace std::chrono_literals;
 
 // A rough event count for queue accounting, without parsing.
 size_t estimate_events(const std::string& body) {
-  return std::max<size_t>(1, static_cast<size_t>(std::count(body.begin(), body.end(), '\n')));
+  return std::max<size_t>(1, count_newlines(body));
 }
 
 // Events a detect lane holds decoded (a few replay chunks): enough to keep it

@@ -18,7 +18,7 @@ Result<DayReader> DayReader::open(const std::filesystem::path& dir, int64_t day)
   auto db = Database::open(path, SQLITE_OPEN_READONLY);
   if (!db) return std::filesystem::exists(path, ec) ? tl::unexpected(db.error()) : missing();
   if (auto r = check_schema(*db); !r) return tl::unexpected(r.error());
-  if (auto r = db->exec("PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = 5000;"); !r) {
+  if (auto r = db->exec("PRAGMA temp_store = MEMORY;"); !r) {
     return tl::unexpected(r.error());
   }
   return DayReader(std::move(*db), day);

@@ -32,8 +32,7 @@ Result<void> DayWriter::configure() {
   // checkpoint stays at 1000 pages (16 MiB): larger or no checkpoints measured no faster.
   const std::string pragmas = fmt::format(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA cache_size = -{};"
-      "PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY;"
-      "PRAGMA busy_timeout = 5000;",
+      "PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY;",
       settings_.synchronous, settings_.cache_kib);
   if (auto r = db_.exec(pragmas.c_str()); !r) return r;
   if (settings_.max_page_count != 0) {

@@ -33,6 +33,9 @@ Result<Database> Database::open(const std::filesystem::path& path, int flags) {
   Database db(raw);  // closes on every path, also when open failed
   if (rc != SQLITE_OK) return tl::unexpected(db.error(rc, "opening " + path.string()));
   sqlite3_extended_result_codes(raw, 1);
+  // From the first statement on: a reader opening a day file the writer has just created
+  // (WAL recovery, schema read) must wait for the lock, not fail the batch or the query.
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   return db;
 }
 

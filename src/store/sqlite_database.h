@@ -14,6 +14,9 @@ namespace vigil::store {
 
 class Database {
  public:
+  // How long a statement waits for another connection's lock before SQLITE_BUSY.
+  static constexpr int kBusyTimeoutMs = 5000;
+
   Database() = default;
   Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
   Database& operator=(Database&& other) noexcept;

@@ -131,7 +131,8 @@ TEST(StoreConcurrency, QueriesWhileWriting) {
       batch.push_back(make_event(seq, Timestamp{at(2024, 1, 1, 23, 30).micros + seq * 1'000'000LL},
                                  "t", seq % 2 ? "alice" : "bob"));
     }
-    EXPECT_TRUE(store->write(batch));
+    const auto written = store->write(batch);
+    EXPECT_TRUE(written) << "batch " << b << ": " << written.error().message;
   }
   done = true;
   r1.join();
