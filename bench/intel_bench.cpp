@@ -46,8 +46,8 @@ double seconds_since(double t0) {
   return cpu_seconds() - t0;
 }
 
-long status_kb(std::string_view key) {
-  std::ifstream in("/proc/self/status");
+long status_kb(std::string_view key, const char* file = "/proc/self/status") {
+  std::ifstream in(file);
   for (std::string line; std::getline(in, line);) {
     if (line.starts_with(key)) return std::stol(line.substr(key.size()));
   }
@@ -58,6 +58,10 @@ long rss_kb() {
 }
 long hwm_kb() {
   return status_kb("VmHWM:");
+}
+// Memory on transparent huge pages (huge_pages.h).
+long huge_kb() {
+  return status_kb("AnonHugePages:", "/proc/self/smaps_rollup");
 }
 
 std::string ipv4_text(uint32_t a) {
@@ -89,6 +93,41 @@ double rate(size_t probes, size_t rounds, F&& lookup, size_t& hits) {
   return static_cast<double>(probes * rounds) / seconds_since(t0);
 }
 
+// Batched lookups (View::check) as event matching makes them: each group of
+// kBatch probes is normalized into LookupKeys, then checked as one batch.
+constexpr size_t kBatch = 64;
+
+double batch_rate(const IndicatorStore::View& view, const std::vector<std::string>& probes,
+                  IndicatorType type, size_t rounds, size_t& hits) {
+  std::vector<LookupKey> keys(kBatch);
+  std::vector<Verdict> out(kBatch);
+  const double t0 = cpu_seconds();
+  for (size_t r = 0; r < rounds; ++r) {
+    for (size_t base = 0; base < probes.size(); base += kBatch) {
+      const size_t n = std::min(kBatch, probes.size() - base);
+      size_t k = 0;
+      for (size_t i = 0; i < n; ++i) k += normalize_key(probes[base + i], type, keys[k]) ? 1 : 0;
+      view.check(std::span<const LookupKey>(keys.data(), k), kNow, out);
+      for (size_t i = 0; i < k; ++i) hits += out[i] ? 1 : 0;
+    }
+  }
+  return static_cast<double>(probes.size() * rounds) / seconds_since(t0);
+}
+
+double batch_ip_rate(const IndicatorStore::View& view, const std::vector<IpPrefix>& probes,
+                     size_t rounds, size_t& hits) {
+  std::vector<Verdict> out(kBatch);
+  const double t0 = cpu_seconds();
+  for (size_t r = 0; r < rounds; ++r) {
+    for (size_t base = 0; base < probes.size(); base += kBatch) {
+      const size_t n = std::min(kBatch, probes.size() - base);
+      view.check_ip(std::span<const IpPrefix>(probes.data() + base, n), kNow, out);
+      for (size_t i = 0; i < n; ++i) hits += out[i] ? 1 : 0;
+    }
+  }
+  return static_cast<double>(probes.size() * rounds) / seconds_since(t0);
+}
+
 void bench_exact(size_t n, std::mt19937_64& rng) {
   std::vector<Indicator> inds;
   std::vector<std::string> hashes, ips, domains;
@@ -104,8 +143,9 @@ void bench_exact(size_t n, std::mt19937_64& rng) {
   const double t0 = cpu_seconds();
   IndicatorStore store(Allowlist{});
   store.replace_source("bench", std::move(inds));
-  fmt::print("exact: {} indicators packed and indexed in {:.2f} s, RSS +{} MB\n", 3 * n,
-             seconds_since(t0), (rss_kb() - rss0) / 1024);
+  fmt::print(
+      "exact: {} indicators packed and indexed in {:.2f} s, RSS +{} MB ({} MB on huge pages)\n",
+      3 * n, seconds_since(t0), (rss_kb() - rss0) / 1024, huge_kb() / 1024);
   // The matcher takes one view per event; a lookup through it loads no atomic.
   const auto view = store.view();
   const size_t probes = 1 << 20;
@@ -125,14 +165,42 @@ void bench_exact(size_t n, std::mt19937_64& rng) {
   report("sha256 miss", 4, [&](size_t i) { return view.lookup(miss_hashes[i], st, kNow); });
   report("sha256 hit (aggregated result)", 2,
          [&](size_t i) { return view.lookup(hit_hashes[i], st, kNow); });
+  const auto batched = [&](std::string_view what, const std::vector<std::string>& probes,
+                           IndicatorType type) {
+    size_t h = 0;
+    const double r = batch_rate(view, probes, type, 4, h);
+    fmt::print("  {:<34} {:6.2f} M/s ({} matched)\n", what, r / 1e6, h);
+  };
+  batched("sha256 miss, batched verdicts", miss_hashes, st);
+  {
+    std::vector<LookupKey> keys(kBatch);
+    size_t ok = 0;
+    const double t1 = cpu_seconds();
+    for (size_t r = 0; r < 4; ++r)
+      for (size_t i = 0; i < probes; ++i) ok += normalize_key(miss_hashes[i], st, keys[i % kBatch]);
+    fmt::print("  normalize only {:6.2f} M/s {}\n", 4.0 * probes / seconds_since(t1) / 1e6, ok);
+    uint64_t x = 0;
+    const double t2 = cpu_seconds();
+    for (size_t r = 0; r < 4; ++r)
+      for (size_t i = 0; i < probes; ++i) x += value_fingerprint(st, miss_hashes[i]);
+    fmt::print("  fingerprint only {:6.2f} M/s {}\n", 4.0 * probes / seconds_since(t2) / 1e6,
+               x & 1);
+  }
+  batched("sha256 hit, batched verdicts", hit_hashes, st);
   report("ipv4 miss (text)", 4,
          [&](size_t i) { return view.lookup(miss_ips[i], std::nullopt, kNow); });
   report("ipv4 miss (parsed)", 4,
          [&](size_t i) { return view.lookup_ip(miss_ip_parsed[i], kNow); });
+  {
+    size_t h = 0;
+    const double r = batch_ip_rate(view, miss_ip_parsed, 4, h);
+    fmt::print("  {:<34} {:6.2f} M/s ({} matched)\n", "ipv4 miss (parsed), batched", r / 1e6, h);
+  }
   std::vector<std::string> miss_domains;
   for (const auto& ip : miss_ips) miss_domains.push_back("www." + ip + ".example");
   report("domain miss (exact + parent walk)", 2,
          [&](size_t i) { return view.lookup(miss_domains[i], IndicatorType::kDomain, kNow); });
+  batched("domain miss, batched verdicts", miss_domains, IndicatorType::kDomain);
   fmt::print("  (hits: {})\n", hits);
 }
 
@@ -195,6 +263,18 @@ void bench_cidr(size_t n, std::mt19937_64& rng) {
   const double hit = rate(
       probes, 1, [&](size_t i) { return view.lookup_ip(hits_at[i], kNow); }, hits);
   fmt::print("  hit  {:6.2f} M/s (hits {}, builds the aggregated result)\n", hit / 1e6, hits);
+  hits = 0;
+  const double hit_verdict = rate(
+      probes, 2, [&](size_t i) { return view.check_ip(hits_at[i], kNow); }, hits);
+  fmt::print("  hit, verdict only            {:6.2f} M/s (hits {})\n", hit_verdict / 1e6, hits);
+  const auto batched = [&](std::string_view what, const std::vector<IpPrefix>& probes_of) {
+    size_t h = 0;
+    const double r = batch_ip_rate(view, probes_of, 4, h);
+    fmt::print("  {:<28} {:6.2f} M/s (hits {} of {})\n", what, r / 1e6, h, 4 * probes_of.size());
+  };
+  batched("batched: random, listed half", anywhere);
+  batched("batched: miss in listed half", uncovered);
+  batched("batched: hit", hits_at);
 }
 
 void bench_import(size_t n, std::mt19937_64& rng) {
@@ -333,9 +413,10 @@ void bench_mixed(size_t n) {
   const long rss = rss_kb();
   fmt::print(
       "mixed: {} indicators ({} feeds) packed and indexed in {:.1f} s CPU; RSS {} MB "
-      "(+{} MB, {:.0f} B/indicator), peak {} MB\n",
+      "(+{} MB, {:.0f} B/indicator), peak {} MB, {} MB on huge pages\n",
       store.size(), std::size(kMixedFeeds), build_s, rss / 1024, (rss - rss0) / 1024,
-      static_cast<double>(rss - rss0) * 1024 / static_cast<double>(store.size()), hwm_kb() / 1024);
+      static_cast<double>(rss - rss0) * 1024 / static_cast<double>(store.size()), hwm_kb() / 1024,
+      huge_kb() / 1024);
   const auto view = store.view();
   const size_t probes = 1 << 20;
   std::mt19937_64 rng(7);
@@ -360,6 +441,21 @@ void bench_mixed(size_t n) {
     all_hits += hits;
     fmt::print("  {:<14} miss {:6.2f} M/s ({} matched)   hit {:6.2f} M/s ({} of {} matched)\n",
                f.name, miss_rate / 1e6, false_hits, hit_rate / 1e6, hits, probes);
+    // Batched verdicts: IPs parsed first (event matching parses an IP field once).
+    size_t bm = 0, bh = 0;
+    double bmiss = 0, bhit = 0;
+    if (type) {
+      bmiss = batch_rate(view, miss, *type, 2, bm);
+      bhit = batch_rate(view, hit, *type, 2, bh);
+    } else {
+      std::vector<IpPrefix> pm, ph;
+      for (const auto& v : miss) pm.push_back(*IpPrefix::parse(v));
+      for (const auto& v : hit) ph.push_back(*IpPrefix::parse(v));
+      bmiss = batch_ip_rate(view, pm, 2, bm);
+      bhit = batch_ip_rate(view, ph, 2, bh);
+    }
+    fmt::print("  {:<14} batched verdicts: miss {:6.2f} M/s ({} matched)   hit {:6.2f} M/s ({})\n",
+               "", bmiss / 1e6, bm, bhit / 1e6, bh);
   }
   std::vector<IpPrefix> addresses;
   for (size_t i = 0; i < probes; ++i) {
@@ -370,6 +466,10 @@ void bench_mixed(size_t n) {
       probes, 4, [&](size_t i) { return view.lookup_ip(addresses[i], kNow); }, hits);
   fmt::print("  random IPv4 (parsed), all prefixes {:6.2f} M/s ({} of {} matched)\n", ip_rate / 1e6,
              hits, 4 * probes);
+  hits = 0;
+  const double ip_batch = batch_ip_rate(view, addresses, 4, hits);
+  fmt::print("  random IPv4, batched verdicts      {:6.2f} M/s ({} of {} matched)\n",
+             ip_batch / 1e6, hits, 4 * probes);
   (void)all_hits;
 }
 
@@ -399,9 +499,11 @@ int main(int argc, char** argv) {
     write_feeds(argv[2], argc > 3 ? std::stoul(argv[3]) : 10'000'000);
     return 0;
   }
-  const size_t n = argc > 1 ? std::stoul(argv[1]) : 1'000'000;
+  // --exact N, --cidr N, --import N: one section (for profiling).
+  const std::string_view only = argc > 2 ? std::string_view(argv[1]) : std::string_view();
+  const size_t n = std::stoul(argc > 2 ? argv[2] : argc > 1 ? argv[1] : "1000000");
   std::mt19937_64 rng(42);
-  bench_exact(n, rng);
-  bench_cidr(n, rng);
-  bench_import(n, rng);
+  if (only.empty() || only == "--exact") bench_exact(n, rng);
+  if (only.empty() || only == "--cidr") bench_cidr(n, rng);
+  if (only.empty() || only == "--import") bench_import(n, rng);
 }

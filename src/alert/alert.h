@@ -27,6 +27,12 @@ struct AlertEntity {
   }
 };
 
+// What kind of detector raised an alert. Rules (Sigma, correlation, the
+// built-in pack, intel) state that something bad happened; anomaly detectors
+// say an entity behaved unusually, which is not proof that its address is
+// hostile (internal intelligence tells them apart).
+enum class DetectorKind : uint8_t { kRule, kBehavior, kMl };
+
 struct Alert {
   std::string rule;     // rule name (Sigma `name`, else title), or the anomaly type
   std::string rule_id;  // stable id (Sigma `id`), may be empty
@@ -41,6 +47,7 @@ struct Alert {
   AlertEntity entity;
   std::vector<Value> events;  // raw triggering event documents; sanitized on output
   Value context;              // raw detector-specific details; sanitized on output
+  DetectorKind detector = DetectorKind::kRule;
 };
 
 class AlertSink {

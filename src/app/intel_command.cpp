@@ -66,7 +66,7 @@ Result<intel::FeedOptions> feed_options(const IntelImportArgs& args) {
 
 void print_import_report(const intel::FeedReport& r, const std::string& source, size_t purged) {
   fmt::print("source {}: {} entries read, {} indicators imported, {} skipped\n", source, r.records,
-             r.indicators.size(), r.skipped_total());
+             r.size(), r.skipped_total());
   for (const auto& [reason, count] : r.skipped) fmt::print("  skipped {}: {}\n", count, reason);
   if (r.declared_count) fmt::print("  the feed declares {} entries\n", *r.declared_count);
   for (size_t i = 0; i < r.problems.size() && i < kProblemsShown; ++i) {
@@ -112,8 +112,8 @@ int run_intel_import(const Overrides& overrides, const IntelImportArgs& args) {
     return report.error().code == ErrorCode::kConfig ? kExitUsage : kExitRuntime;
   }
   const auto purged = db->delete_expired(options->now);
-  auto saved = purged ? db->replace_source(options->source, report->indicators)
-                      : Result<void>(tl::unexpected(purged.error()));
+  auto saved =
+      purged ? db->replace_source(*report->feed()) : Result<void>(tl::unexpected(purged.error()));
   if (!saved) {
     fmt::print(stderr, "vigil: {}\n", saved.error().message);
     return kExitRuntime;
@@ -131,7 +131,7 @@ int run_intel_lookup(const Overrides& overrides, const std::string& value) {
   auto db = open_intel_db(overrides);
   if (!db) return kExitRuntime;
   intel::IndicatorStore store;
-  if (auto loaded = db->load_into(store); !loaded) {
+  if (auto loaded = db->load_candidates(value, store); !loaded) {
     fmt::print(stderr, "vigil: {}\n", loaded.error().message);
     return kExitRuntime;
   }

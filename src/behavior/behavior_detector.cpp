@@ -190,6 +190,7 @@ Alert BehaviorDetector::make_alert(const Event& event, const Finding& f,
   a.description = f.explanation;
   a.time = event.time;
   a.tags = {"ueba", tactic_tag(f.type)};
+  a.detector = DetectorKind::kBehavior;
   a.author = "vigil behavior";
   a.events.push_back(event.doc);
   a.context = Object{{"anomaly_type", f.type},

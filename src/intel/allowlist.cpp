@@ -41,25 +41,26 @@ bool Allowlist::allows_ip(const IpPrefix& address) const {
   return false;
 }
 
-bool Allowlist::allows(const NormalizedValue& value) const {
-  switch (value.type) {
+bool Allowlist::allows(IndicatorType type, std::string_view value) const {
+  switch (type) {
     case IndicatorType::kIpv4:
     case IndicatorType::kIpv6:
     case IndicatorType::kCidr: {
-      const auto p = IpPrefix::parse(value.value);
+      const auto p = IpPrefix::parse(value);
       return p && allows_ip(*p);
     }
     case IndicatorType::kDomain: {
-      std::string_view name = value.value;
+      if (domains_.empty()) return false;
+      std::string_view name = value;
       for (;;) {
-        if (domains_.contains(std::string(name))) return true;
+        if (domains_.contains(name)) return true;
         const size_t dot = name.find('.');
         if (dot == std::string_view::npos) return false;
         name.remove_prefix(dot + 1);
       }
     }
     default:
-      return exact_.contains(value.value);
+      return !exact_.empty() && exact_.contains(value);
   }
 }
 

@@ -25,14 +25,22 @@ class Allowlist {
 
   // An IP, a CIDR, a domain (covers its subdomains) or any other indicator value.
   Result<void> add(std::string_view value);
-  bool allows(const NormalizedValue& value) const;
+  // A normalized value (normalize.h); allocates nothing (it runs on every match).
+  bool allows(IndicatorType type, std::string_view value) const;
+  bool allows(const NormalizedValue& value) const { return allows(value.type, value.value); }
   bool allows_ip(const IpPrefix& address) const;
   size_t size() const { return ranges_.size() + domains_.size() + exact_.size(); }
 
  private:
+  // Looked up by string_view without building a string.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Set = std::unordered_set<std::string, Hash, std::equal_to<>>;
   std::vector<IpPrefix> ranges_;
-  std::unordered_set<std::string> domains_;
-  std::unordered_set<std::string> exact_;
+  Set domains_;
+  Set exact_;
 };
 
 }  // namespace vigil::intel

@@ -83,7 +83,7 @@ void read_record(const json& item, size_t number, const IntelFeedConfig& config,
   if (auto t = time_of(at(item, config, "valid_until"))) ind->valid_until = *t;
   ind->description = text(at(item, config, "description"));
   ind->reference = text(at(item, config, "reference"));
-  report.indicators.push_back(std::move(*ind));
+  report.add(*ind);
 }
 
 Result<std::vector<json>> records_of(const std::string& body, const IntelFeedConfig& config) {

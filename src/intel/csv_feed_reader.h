@@ -18,9 +18,10 @@ class CsvFeedReader : public FeedReader {
   FeedReport parse(std::string_view text) const;
 
  private:
-  struct Layout;  // column indexes resolved from the header
+  struct Layout;   // column indexes resolved from the header
+  struct Scratch;  // reused from row to row
   void read_row(const Layout& layout, const std::vector<std::string>& fields, size_t line,
-                FeedReport& report) const;
+                Scratch& scratch, FeedReport& report) const;
 
   FeedOptions options_;
 };

@@ -43,9 +43,9 @@ Result<HttpReply> get_ok(HttpRequest request, const std::string& url) {
 }  // namespace
 
 Result<void> check_usable(const FeedReport& report) {
-  if (report.records == 0 && report.indicators.empty())
+  if (report.records == 0 && report.empty())
     return make_error(ErrorCode::kInvalidInput, "the feed is empty");
-  if (report.indicators.empty() && !report.problems.empty()) {
+  if (report.empty() && !report.problems.empty()) {
     const auto& p = report.problems.front();
     return make_error(ErrorCode::kInvalidInput,
                       fmt::format("malformed: {} entries, none usable ({}{})", report.records,

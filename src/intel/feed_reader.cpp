@@ -7,8 +7,9 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/strings.h"
 #include "intel/csv_feed_reader.h"
-#include "intel/fingerprint_table.h"
+#include "intel/ip_prefix.h"
 #include "intel/misp_feed_reader.h"
 #include "intel/stix_feed_reader.h"
 #include "intel/text_feed_reader.h"
@@ -19,55 +20,6 @@ namespace {
 // Problems beyond this are counted but not kept: a feed of garbage must not
 // turn into a report of the same size.
 constexpr size_t kMaxProblems = 1000;
-
-void merge_into(Indicator& kept, Indicator&& dup) {
-  kept.severity = std::max(kept.severity, dup.severity);
-  kept.confidence = std::max(kept.confidence, dup.confidence);
-  kept.first_seen = std::min(kept.first_seen, dup.first_seen);
-  kept.last_seen = std::max(kept.last_seen, dup.last_seen);
-  kept.valid_until = std::max(kept.valid_until, dup.valid_until);
-  kept.include_subdomains = kept.include_subdomains || dup.include_subdomains;
-  for (auto& t : dup.tags) {
-    if (std::find(kept.tags.begin(), kept.tags.end(), t) == kept.tags.end()) {
-      kept.tags.push_back(std::move(t));
-    }
-  }
-}
-
-// One indicator per (type, value) within a source: a feed that lists a value
-// twice (STIX files often do) says one thing about it.
-void merge_duplicates(FeedReport& report) {
-  // Fingerprints, not string keys: no allocation per indicator (import speed).
-  FingerprintTable first(report.indicators.size());
-  std::vector<Indicator> out;
-  out.reserve(report.indicators.size());
-  for (Indicator& ind : report.indicators) {
-    const uint64_t fp = value_fingerprint(ind.type, ind.value);
-    const auto* kept = first.find(fp, [&](const FingerprintTable::Slot& s) {
-      return out[s.offset].type == ind.type && out[s.offset].value == ind.value;
-    });
-    if (kept == nullptr) {
-      first.insert(fp, static_cast<uint32_t>(out.size()), 1);
-      out.push_back(std::move(ind));
-    } else {
-      merge_into(out[kept->offset], std::move(ind));
-      report.skip("duplicate value (merged)");
-    }
-  }
-  report.indicators = std::move(out);
-}
-
-void apply_expiry(FeedReport& report, const FeedOptions& options) {
-  auto& inds = report.indicators;
-  for (Indicator& ind : inds) {
-    if (ind.valid_until.micros == 0)
-      ind.valid_until = options.lifetimes.expiry_from(ind.type, options.now);
-  }
-  const auto expired = [&](const Indicator& i) { return i.valid_until <= options.now; };
-  const size_t n = static_cast<size_t>(std::count_if(inds.begin(), inds.end(), expired));
-  if (n > 0) report.skipped["expired (valid_until passed)"] += n;
-  inds.erase(std::remove_if(inds.begin(), inds.end(), expired), inds.end());
-}
 
 }  // namespace
 
@@ -104,20 +56,56 @@ Result<std::string> read_text_file(const std::filesystem::path& path) {
 
 Result<Indicator> make_indicator(std::string_view raw, std::optional<IndicatorType> type,
                                  const FeedOptions& options) {
-  auto n = normalize_indicator(raw, type);
-  if (!n) return tl::unexpected(n.error());
+  LookupKey scratch;
+  auto f = make_fields(raw, type, options, 0, scratch);
+  if (!f) return tl::unexpected(f.error());
   Indicator i;
-  i.value = std::move(n->value);
-  i.type = n->type;
-  i.include_subdomains = n->type == IndicatorType::kDomain &&
-                         (n->include_subdomains || options.domains_include_subdomains);
+  i.value = std::string(f->value);
+  i.type = f->type;
+  i.include_subdomains = f->include_subdomains;
   i.source = options.source;
-  i.severity = options.severity;
-  i.confidence = options.confidence;
-  i.first_seen = options.now;
-  i.last_seen = options.now;
+  i.severity = f->severity;
+  i.confidence = f->confidence;
+  i.first_seen = f->first_seen;
+  i.last_seen = f->last_seen;
   i.tags = options.tags;
   return i;
+}
+
+Result<PackedFeed::Fields> make_fields(std::string_view raw, std::optional<IndicatorType> type,
+                                       const FeedOptions& options, uint32_t tags,
+                                       LookupKey& scratch) {
+  PackedFeed::Fields f;
+  const bool ip_type =
+      type == IndicatorType::kIpv4 || type == IndicatorType::kIpv6 || type == IndicatorType::kCidr;
+  std::optional<IndicatorType> t = type;
+  if (!type || ip_type) {
+    if (auto p = IpPrefix::parse(trim(raw))) {
+      f.value = scratch.set_ip(*p);
+      f.type = !p->is_host() ? IndicatorType::kCidr
+               : p->v6       ? IndicatorType::kIpv6
+                             : IndicatorType::kIpv4;
+    } else if (!ip_type) {
+      t = infer_type(raw);
+    }
+  }
+  if (f.value.empty()) {
+    if (!t || ip_type || !normalize_key(raw, *t, scratch)) {
+      // The slow path, for its message.
+      auto n = normalize_indicator(raw, type);
+      return tl::unexpected(n ? Error{ErrorCode::kInvalidInput, "unreadable value"} : n.error());
+    }
+    f.value = scratch.value();
+    f.type = scratch.type();
+    f.include_subdomains = f.type == IndicatorType::kDomain &&
+                           (scratch.include_subdomains() || options.domains_include_subdomains);
+  }
+  f.severity = options.severity;
+  f.confidence = options.confidence;
+  f.first_seen = options.now;
+  f.last_seen = options.now;
+  f.tags = tags;
+  return f;
 }
 
 Result<std::unique_ptr<FeedReader>> make_feed_reader(std::string_view type, FeedOptions options) {
@@ -129,9 +117,21 @@ Result<std::unique_ptr<FeedReader>> make_feed_reader(std::string_view type, Feed
                     fmt::format("unknown feed type '{}' (csv, text, stix, misp)", type));
 }
 
+void FeedReport::add(const Indicator& indicator) {
+  if (!builder_.add(indicator)) skip("duplicate value (merged)");
+}
+
+void FeedReport::add(const PackedFeed::Fields& fields) {
+  if (!builder_.add(fields)) skip("duplicate value (merged)");
+}
+
 void finish_import(FeedReport& report, const FeedOptions& options) {
-  merge_duplicates(report);
-  apply_expiry(report, options);
+  if (report.feed_) return;  // finished already
+  if (const size_t n = report.builder_.expire(options.lifetimes, options.now); n > 0) {
+    report.skipped["expired (valid_until passed)"] += n;
+  }
+  report.builder_.rename(options.source);
+  report.feed_ = report.builder_.finish();
 }
 
 Result<FeedReport> import_feed(std::string_view type, const std::filesystem::path& path,

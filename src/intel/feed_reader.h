@@ -18,6 +18,7 @@
 #include "intel/indicator.h"
 #include "intel/lifetimes.h"
 #include "intel/normalize.h"
+#include "intel/packed_feed.h"
 
 namespace vigil::intel {
 
@@ -39,8 +40,20 @@ struct FeedProblem {
   std::string message;
 };
 
-struct FeedReport {
-  std::vector<Indicator> indicators;
+// The indicators go straight into their packed form (packed_feed.h): a
+// 10-million-line feed never exists as 10 million `Indicator`s, and a value
+// listed twice is merged as it is added (one indicator per type and value
+// within a source: highest severity and confidence, earliest first_seen,
+// latest last_seen and valid_until, union of tags).
+class FeedReport {
+ public:
+  FeedReport() : builder_("", /*merge_duplicates=*/true) {}
+  // A copy would share the feed being built.
+  FeedReport(const FeedReport&) = delete;
+  FeedReport& operator=(const FeedReport&) = delete;
+  FeedReport(FeedReport&&) = default;
+  FeedReport& operator=(FeedReport&&) = default;
+
   size_t records = 0;                     // entries read (lines, STIX indicators, attributes)
   std::map<std::string, size_t> skipped;  // reason -> count
   std::vector<FeedProblem> problems;      // malformed entries, in file order
@@ -49,6 +62,28 @@ struct FeedReport {
   void skip(const std::string& reason) { ++skipped[reason]; }
   void malformed(size_t line, std::string message);
   size_t skipped_total() const;
+
+  // Adds one indicator (its `source` is ignored: the feed names it).
+  void add(const Indicator& indicator);
+  void add(const PackedFeed::Fields& fields);
+  // Ids for PackedFeed::Fields (intern constant tags once per feed).
+  uint32_t intern(std::string_view text) { return builder_.intern(text); }
+  uint32_t intern_tags(const std::vector<std::string>& tags) { return builder_.intern_tags(tags); }
+
+  size_t size() const { return packed().size(); }
+  bool empty() const { return size() == 0; }
+  // Copies, in the order first added (tests, small callers).
+  std::vector<Indicator> indicators() const { return packed().unpack_all(); }
+  // After finish_import: the feed as the store and intel.db take it, named
+  // by its source.
+  const std::shared_ptr<const PackedFeed>& feed() const { return feed_; }
+
+ private:
+  friend void finish_import(FeedReport& report, const FeedOptions& options);
+  const PackedFeed& packed() const { return feed_ ? *feed_ : builder_.current(); }
+
+  PackedFeed::Builder builder_;
+  std::shared_ptr<const PackedFeed> feed_;
 };
 
 class FeedReader {
@@ -68,14 +103,20 @@ Result<FeedReport> import_feed(std::string_view type, const std::filesystem::pat
                                const FeedOptions& options);
 
 // The steps import_feed applies after reading, for fetchers that build a
-// report another way (TAXII, JSON APIs): merge duplicates, apply lifetimes,
-// drop the expired.
+// report another way (TAXII, JSON APIs): apply lifetimes, drop the expired,
+// name the feed after options.source and pack it (FeedReport::feed).
 void finish_import(FeedReport& report, const FeedOptions& options);
 
 // Shared by the readers: one indicator from a raw value with the feed's
 // defaults filled in; the error says why the value is not one.
 Result<Indicator> make_indicator(std::string_view raw, std::optional<IndicatorType> type,
                                  const FeedOptions& options);
+// The same as packed fields, without allocating: the value is normalized into
+// `scratch` (valid until its next use), tags are the id `tags` (the feed's
+// interned options.tags). The hot path of the text and CSV readers.
+Result<PackedFeed::Fields> make_fields(std::string_view raw, std::optional<IndicatorType> type,
+                                       const FeedOptions& options, uint32_t tags,
+                                       LookupKey& scratch);
 Result<std::string> read_text_file(const std::filesystem::path& path);
 
 }  // namespace vigil::intel

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/severity.h"
@@ -32,6 +34,16 @@ inline constexpr int kIndicatorTypeCount = 10;
 std::string_view to_string(IndicatorType type);
 std::optional<IndicatorType> parse_indicator_type(std::string_view name);
 bool is_hash(IndicatorType type);
+
+// One indicator within a source: its type and value (normalized).
+using IndicatorKey = std::pair<IndicatorType, std::string>;
+struct IndicatorKeyHash {
+  size_t operator()(const IndicatorKey& key) const {
+    return std::hash<std::string>{}(key.second) ^ static_cast<size_t>(key.first);
+  }
+};
+// Where each (type, value) sits in a list of indicators (upserts and merges).
+using IndicatorPositions = std::unordered_map<IndicatorKey, size_t, IndicatorKeyHash>;
 
 struct Indicator {
   std::string value;  // normalized (normalize.h): what lookups compare against

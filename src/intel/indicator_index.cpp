@@ -54,18 +54,39 @@ IndicatorIndex::IndicatorIndex(SourceMap sources) : sources_(std::move(sources))
     const IndicatorRef x = resolve(a.handle), y = resolve(b.handle);
     return x.type() == y.type() && x.value() == y.value();
   };
-  size_t distinct = 0;
-  for (size_t i = 0; i < exact.size(); ++i) {
-    if (i == 0 || !same_value(exact[i - 1], exact[i])) ++distinct;
+  // Calls f(begin, end) for each run of equal values.
+  const auto for_each_value = [&](auto&& f) {
+    for (size_t begin = 0, i = 1; i <= exact.size(); ++i) {
+      if (i < exact.size() && same_value(exact[begin], exact[i])) continue;
+      f(begin, i);
+      begin = i;
+    }
+  };
+  const auto any_subdomain_entry = [&](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) {
+      if (resolve(exact[j].handle).include_subdomains()) return true;
+    }
+    return false;
+  };
+  size_t distinct = 0, with_subdomains = 0;
+  if (!exact.empty()) {
+    for_each_value([&](size_t begin, size_t end) {
+      ++distinct;
+      with_subdomains += any_subdomain_entry(begin, end) ? 1 : 0;
+    });
   }
   exact_ = FingerprintTable(distinct);
+  subdomains_ = FingerprintTable(with_subdomains);
   exact_handles_.reserve(exact.size());
-  for (size_t begin = 0, i = 1; i <= exact.size(); ++i) {
-    if (i < exact.size() && same_value(exact[begin], exact[i])) continue;
-    exact_.insert(exact[begin].fingerprint, static_cast<uint32_t>(exact_handles_.size()),
-                  static_cast<uint32_t>(i - begin));
-    for (size_t j = begin; j < i; ++j) exact_handles_.push_back(exact[j].handle);
-    begin = i;
+  if (!exact.empty()) {
+    for_each_value([&](size_t begin, size_t end) {
+      const auto offset = static_cast<uint32_t>(exact_handles_.size());
+      const auto count = static_cast<uint32_t>(end - begin);
+      exact_.insert(exact[begin].fingerprint, offset, count);
+      if (any_subdomain_entry(begin, end))
+        subdomains_.insert(exact[begin].fingerprint, offset, count);
+      for (size_t j = begin; j < end; ++j) exact_handles_.push_back(exact[j].handle);
+    });
   }
 }
 

@@ -148,14 +148,13 @@ void IndicatorStore::upsert(const std::string& name, std::vector<Indicator> upda
   std::lock_guard lock(writer_);
   std::vector<Indicator> indicators;
   if (auto held = source(name)) indicators = held->unpack_all();
-  const auto key = [](const Indicator& i) {
-    return std::to_string(static_cast<int>(i.type)) + ':' + i.value;
-  };
-  std::unordered_map<std::string, size_t> position;
-  for (size_t i = 0; i < indicators.size(); ++i) position.emplace(key(indicators[i]), i);
+  IndicatorPositions position;
+  for (size_t i = 0; i < indicators.size(); ++i) {
+    position.emplace(IndicatorKey{indicators[i].type, indicators[i].value}, i);
+  }
   for (Indicator& update : updates) {
     update.source = name;
-    auto [at, added] = position.try_emplace(key(update), indicators.size());
+    auto [at, added] = position.try_emplace({update.type, update.value}, indicators.size());
     if (added) {
       indicators.push_back(std::move(update));
     } else {
@@ -211,14 +210,29 @@ std::optional<LookupResult> IndicatorStore::lookup(std::string_view value,
   return view().lookup(value, type, now);
 }
 
-std::optional<LookupResult> IndicatorStore::lookup(const NormalizedValue& value,
-                                                   Timestamp now) const {
-  return view().lookup(value, now);
-}
-
 std::optional<LookupResult> IndicatorStore::lookup_ip(const IpPrefix& address,
                                                       Timestamp now) const {
   return view().lookup_ip(address, now);
+}
+
+void Verdict::add(const IndicatorRef& ind) {
+  if (indicators++ == 0) {
+    first_seen = ind.first_seen();
+    last_seen = ind.last_seen();
+  } else {
+    first_seen = std::min(first_seen, ind.first_seen());
+    last_seen = std::max(last_seen, ind.last_seen());
+  }
+  severity = std::max(severity, ind.severity());
+  confidence = std::max(confidence, ind.confidence());
+}
+
+template <typename Allowlisted>
+Verdict IndicatorStore::screen(Verdict verdict, Allowlisted&& allowlisted) const {
+  if (!verdict || !allowlisted()) return verdict;
+  suppressed_.fetch_add(1, std::memory_order_relaxed);
+  if (suppressed_metric_) suppressed_metric_->inc();
+  return {};
 }
 
 std::optional<LookupResult> IndicatorStore::View::lookup(std::string_view value,
@@ -236,90 +250,126 @@ std::optional<LookupResult> IndicatorStore::View::lookup(std::string_view value,
   return lookup(key, now);
 }
 
-// Runs `match` over the snapshot, then applies the allowlist: it is checked
-// only after a match, so it costs nothing on the miss path and only matches it
-// actually prevented are counted.
-template <typename Match, typename Allowed>
-std::optional<LookupResult> IndicatorStore::aggregate_matches(Match&& match,
-                                                              Allowed&& allowed) const {
+Verdict IndicatorStore::View::exact_verdict(const LookupKey& key, uint64_t fingerprint,
+                                            Timestamp now) const {
+  Verdict v;
+  for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+    if (index->size() == 0) continue;
+    index->for_each_match(key.type(), key.value(), fingerprint, [&](const IndicatorRef& ind) {
+      if (ind.valid_until() > now) v.add(ind);
+    });
+  }
+  return store_->screen(v, [&] { return store_->allowlist_.allows(key.type(), key.value()); });
+}
+
+Verdict IndicatorStore::View::check(const LookupKey& key, Timestamp now) const {
+  return exact_verdict(key, value_fingerprint(key.type(), key.value()), now);
+}
+
+Verdict IndicatorStore::View::check_ip(const IpPrefix& address, Timestamp now) const {
+  Verdict v;
+  for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+    if (index->size() == 0) continue;
+    index->for_each_ip_match(address, [&](const IndicatorRef& ind) {
+      if (ind.valid_until() > now) v.add(ind);
+    });
+  }
+  return store_->screen(v, [&] { return store_->allowlist_.allows_ip(address); });
+}
+
+namespace {
+
+// Lookups per batch step: enough loads in flight to cover the memory's
+// latency, few enough that a group's lines stay in L1.
+constexpr size_t kBatchGroup = 16;
+
+}  // namespace
+
+void IndicatorStore::View::check(std::span<const LookupKey> keys, Timestamp now,
+                                 std::span<Verdict> out) const {
+  uint64_t fingerprints[kBatchGroup];
+  for (size_t base = 0; base < keys.size(); base += kBatchGroup) {
+    const size_t n = std::min(kBatchGroup, keys.size() - base);
+    for (size_t i = 0; i < n; ++i) {
+      const LookupKey& key = keys[base + i];
+      fingerprints[i] = value_fingerprint(key.type(), key.value());
+      for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+        index->prefetch_exact(fingerprints[i]);
+      }
+    }
+    for (size_t i = 0; i < n; ++i)
+      out[base + i] = exact_verdict(keys[base + i], fingerprints[i], now);
+  }
+}
+
+void IndicatorStore::View::check_ip(std::span<const IpPrefix> addresses, Timestamp now,
+                                    std::span<Verdict> out) const {
+  const IndicatorIndex* tiers[] = {tiers_->large.get(), tiers_->small.get()};
+  uint32_t nodes[2][kBatchGroup];
+  for (size_t base = 0; base < addresses.size(); base += kBatchGroup) {
+    const size_t n = std::min(kBatchGroup, addresses.size() - base);
+    const IpPrefix* a = addresses.data() + base;
+    // Each step loads what the next reads: the first-level bucket, the
+    // intervals it points at, the prefix's chain, the chain's records.
+    for (size_t i = 0; i < n; ++i) {
+      for (const auto* t : tiers) t->prefixes().prefetch_bucket(a[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      for (const auto* t : tiers) t->prefixes().prefetch_intervals(a[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t t = 0; t < 2; ++t) nodes[t][i] = tiers[t]->prefixes().locate(a[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t t = 0; t < 2; ++t) tiers[t]->prefetch_records(nodes[t][i], a[i].length);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Verdict v;
+      for (size_t t = 0; t < 2; ++t) {
+        tiers[t]->for_each_ip_match_at(nodes[t][i], a[i].length, [&](const IndicatorRef& ind) {
+          if (ind.valid_until() > now) v.add(ind);
+        });
+      }
+      out[base + i] = store_->screen(v, [&] { return store_->allowlist_.allows_ip(a[i]); });
+    }
+  }
+}
+
+// The full results: the verdict first (no copies on the miss path, the
+// allowlist applied), then the matches again, copied.
+std::optional<LookupResult> IndicatorStore::View::lookup(const LookupKey& key,
+                                                         Timestamp now) const {
+  if (!check(key, now)) return std::nullopt;
   LookupResult r;
-  match(r);
-  if (r.matches.empty()) return std::nullopt;
-  if (allowed()) {
-    suppressed_.fetch_add(1, std::memory_order_relaxed);
-    if (suppressed_metric_) suppressed_metric_->inc();
-    return std::nullopt;
+  for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+    if (index->size() == 0) continue;
+    index->for_each_match(key.type(), key.value(), [&](const IndicatorRef& ind) {
+      if (ind.valid_until() > now) aggregate(r, ind);
+    });
   }
   sort_unique(r.sources);
   sort_unique(r.tags);
-  return r;
-}
-
-std::optional<LookupResult> IndicatorStore::View::lookup(const NormalizedValue& value,
-                                                         Timestamp now) const {
-  if (value.type == IndicatorType::kIpv4 || value.type == IndicatorType::kIpv6 ||
-      value.type == IndicatorType::kCidr) {
-    if (auto ip = IpPrefix::parse(value.value)) return lookup_ip(*ip, now);
-    return std::nullopt;
-  }
-  auto r = store_->aggregate_matches(
-      [&](LookupResult& out) {
-        for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
-          if (index->size() == 0) continue;
-          index->for_each_match(value.type, value.value, [&](const IndicatorRef& ind) {
-            if (ind.valid_until() > now) aggregate(out, ind);
-          });
-        }
-      },
-      [&] { return store_->allowlist_.allows(value); });
-  if (r) {
-    r->value = value.value;
-    r->type = value.type;
-  }
-  return r;
-}
-
-std::optional<LookupResult> IndicatorStore::View::lookup(const LookupKey& key,
-                                                         Timestamp now) const {
-  auto r = store_->aggregate_matches(
-      [&](LookupResult& out) {
-        for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
-          if (index->size() == 0) continue;
-          index->for_each_match(key.type(), key.value(), [&](const IndicatorRef& ind) {
-            if (ind.valid_until() > now) aggregate(out, ind);
-          });
-        }
-      },
-      // The allowlist is consulted only after a match: the miss path stays allocation-free.
-      [&] {
-        return store_->allowlist_.allows(
-            NormalizedValue{key.type(), std::string(key.value()), key.include_subdomains()});
-      });
-  if (r) {
-    r->value = std::string(key.value());
-    r->type = key.type();
-  }
+  r.value = std::string(key.value());
+  r.type = key.type();
   return r;
 }
 
 std::optional<LookupResult> IndicatorStore::View::lookup_ip(const IpPrefix& address,
                                                             Timestamp now) const {
-  auto r = store_->aggregate_matches(
-      [&](LookupResult& out) {
-        for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
-          if (index->size() == 0) continue;
-          index->for_each_ip_match(address, [&](const IndicatorRef& ind) {
-            if (ind.valid_until() > now) aggregate(out, ind);
-          });
-        }
-      },
-      [&] { return store_->allowlist_.allows_ip(address); });
-  if (r) {
-    r->value = address.to_string();
-    r->type = !address.is_host() ? IndicatorType::kCidr
-              : address.v6       ? IndicatorType::kIpv6
-                                 : IndicatorType::kIpv4;
+  if (!check_ip(address, now)) return std::nullopt;
+  LookupResult r;
+  for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+    if (index->size() == 0) continue;
+    index->for_each_ip_match(address, [&](const IndicatorRef& ind) {
+      if (ind.valid_until() > now) aggregate(r, ind);
+    });
   }
+  sort_unique(r.sources);
+  sort_unique(r.tags);
+  r.value = address.to_string();
+  r.type = !address.is_host() ? IndicatorType::kCidr
+           : address.v6       ? IndicatorType::kIpv6
+                              : IndicatorType::kIpv4;
   return r;
 }
 

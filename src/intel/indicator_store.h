@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,21 @@ struct LookupResult {
   std::vector<Indicator> matches;  // each matching indicator, as its source gave it
 };
 
+// A lookup's verdict without a copy of anything: whether a live, not
+// allowlisted indicator matches, and the aggregate of the matches that event
+// matching decides on. The whole LookupResult (sources, tags, each indicator)
+// is built only for a match, by View::lookup.
+struct Verdict {
+  uint32_t indicators = 0;  // live matching indicators (0: no match)
+  Severity severity = Severity::kInfo;
+  int confidence = 0;
+  Timestamp first_seen;
+  Timestamp last_seen;
+
+  explicit operator bool() const { return indicators > 0; }
+  void add(const IndicatorRef& indicator);
+};
+
 // A short stable id for one indicator (source, type, value): 16 hex digits.
 // What the API deletes by.
 std::string indicator_id(const Indicator& indicator);
@@ -60,13 +76,23 @@ class IndicatorStore {
    public:
     std::optional<LookupResult> lookup(std::string_view value, std::optional<IndicatorType> type,
                                        Timestamp now) const;
-    std::optional<LookupResult> lookup(const NormalizedValue& value, Timestamp now) const;
     std::optional<LookupResult> lookup(const LookupKey& key, Timestamp now) const;
     std::optional<LookupResult> lookup_ip(const IpPrefix& address, Timestamp now) const;
+
+    // Verdicts only (no allocation; suppressed matches are counted as by lookup).
+    Verdict check(const LookupKey& key, Timestamp now) const;
+    Verdict check_ip(const IpPrefix& address, Timestamp now) const;
+    // Batches: out[i] is the verdict for keys[i] (addresses[i]); out.size() >= the input's.
+    // A lookup at millions of indicators waits for memory (a bucket, an
+    // interval, a record: each a cache miss); a batch issues a group's loads
+    // together, so that the waits overlap instead of adding up.
+    void check(std::span<const LookupKey> keys, Timestamp now, std::span<Verdict> out) const;
+    void check_ip(std::span<const IpPrefix> addresses, Timestamp now, std::span<Verdict> out) const;
     size_t size() const;
 
    private:
     friend class IndicatorStore;
+    Verdict exact_verdict(const LookupKey& key, uint64_t fingerprint, Timestamp now) const;
     View(const IndicatorStore& store, std::shared_ptr<const Tiers> tiers)
         : store_(&store), tiers_(std::move(tiers)) {}
     const IndicatorStore* store_;
@@ -97,7 +123,6 @@ class IndicatorStore {
   std::optional<LookupResult> lookup(std::string_view value,
                                      std::optional<IndicatorType> type = std::nullopt,
                                      Timestamp now = Timestamp::now()) const;
-  std::optional<LookupResult> lookup(const NormalizedValue& value, Timestamp now) const;
   // An address or range, already parsed (event fields hold IPs most often).
   std::optional<LookupResult> lookup_ip(const IpPrefix& address, Timestamp now) const;
 
@@ -119,8 +144,10 @@ class IndicatorStore {
   // Publishes `sources` split by size, rebuilding only the tiers whose sources
   // changed (the names in `changed`). Called under writer_.
   void publish(SourceMap sources, const std::vector<std::string>& changed);
-  template <typename Match, typename Allowed>
-  std::optional<LookupResult> aggregate_matches(Match&& match, Allowed&& allowed) const;
+  // The verdict after the allowlist, consulted only for a match (so it costs
+  // nothing on the miss path), counting the matches it suppresses.
+  template <typename Allowlisted>
+  Verdict screen(Verdict verdict, Allowlisted&& allowlisted) const;
   // Publishes `feeds` (named by source; an empty one removes its source). Under writer_.
   void replace_locked(std::vector<std::shared_ptr<const PackedFeed>> feeds);
 

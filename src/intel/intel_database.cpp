@@ -5,6 +5,9 @@
 #include <map>
 #include <optional>
 
+#include "intel/ip_prefix.h"
+#include "intel/normalize.h"
+
 namespace vigil::intel {
 namespace {
 
@@ -28,6 +31,7 @@ CREATE TABLE IF NOT EXISTS indicators (
   description TEXT NOT NULL,
   reference TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS indicators_by_source ON indicators(source);
+CREATE INDEX IF NOT EXISTS indicators_by_value ON indicators(value);
 )sql";
 
 std::string join_tags(const std::vector<std::string>& tags) {
@@ -119,15 +123,58 @@ Result<void> IntelDatabase::remove(const Indicator& indicator) {
   return in_transaction([&] { return delete_one(indicator); });
 }
 
-Result<void> IntelDatabase::insert_all(std::string_view source,
-                                       const std::vector<Indicator>& indicators) {
+Result<void> IntelDatabase::delete_source(std::string_view source) {
   auto del = db_.prepare("DELETE FROM indicators WHERE source = ?");
   if (!del) return tl::unexpected(del.error());
   del->bind(1, source);
   if (const int rc = del->step(); rc != SQLITE_DONE) {
     return tl::unexpected(db_.error(rc, "deleting a source"));
   }
+  return {};
+}
+
+Result<void> IntelDatabase::insert_all(std::string_view source,
+                                       const std::vector<Indicator>& indicators) {
+  if (auto ok = delete_source(source); !ok) return ok;
   return insert_rows(source, indicators);
+}
+
+Result<void> IntelDatabase::replace_source(const PackedFeed& feed) {
+  return in_transaction([&]() -> Result<void> {
+    if (auto ok = delete_source(feed.name()); !ok) return ok;
+    return insert_rows(feed);
+  });
+}
+
+Result<void> IntelDatabase::insert_rows(const PackedFeed& feed) {
+  auto ins = db_.prepare("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!ins) return tl::unexpected(ins.error());
+  std::string tags;
+  for (size_t n = 0; n < feed.size(); ++n) {
+    const IndicatorRef i = feed[n];
+    tags.clear();
+    i.for_each_tag([&](std::string_view t) {
+      if (!tags.empty()) tags += kTagSeparator;
+      tags += t;
+    });
+    ins->bind(1, feed.name());
+    ins->bind(2, to_string(i.type()));
+    ins->bind(3, i.value());
+    ins->bind(4, int64_t{i.include_subdomains()});
+    ins->bind(5, static_cast<int64_t>(i.severity()));
+    ins->bind(6, int64_t{i.confidence()});
+    ins->bind(7, i.first_seen().micros);
+    ins->bind(8, i.last_seen().micros);
+    ins->bind(9, i.valid_until().micros);
+    ins->bind(10, tags);
+    ins->bind(11, i.description());
+    ins->bind(12, i.reference());
+    if (const int rc = ins->step(); rc != SQLITE_DONE) {
+      return tl::unexpected(db_.error(rc, "inserting an indicator"));
+    }
+    ins->reset();
+  }
+  return {};
 }
 
 Result<void> IntelDatabase::insert_rows(std::string_view source,
@@ -189,6 +236,52 @@ Result<size_t> IntelDatabase::load_into(IndicatorStore& store) {
   if (rc != SQLITE_DONE) return tl::unexpected(db_.error(rc, "reading indicators"));
   if (feed) feeds.push_back(feed->finish());
   store.replace_packed(std::move(feeds));
+  return n;
+}
+
+namespace {
+
+// The stored values that could match `n`: itself, a domain's parents, every
+// prefix (as stored: a full-length one is the bare address) covering an address.
+std::vector<std::string> candidate_values(const NormalizedValue& n) {
+  std::vector<std::string> out;
+  if (auto p = IpPrefix::parse(n.value); p && n.type != IndicatorType::kDomain) {
+    for (int len = p->length; len >= 0; --len) {
+      out.push_back(IpPrefix{p->v6, p->bits & prefix_mask(p->v6, len), len}.to_string());
+    }
+    return out;
+  }
+  out.push_back(n.value);
+  if (n.type != IndicatorType::kDomain) return out;
+  for (std::string_view v = n.value; v.find('.') != std::string_view::npos;) {
+    v.remove_prefix(v.find('.') + 1);
+    out.emplace_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<size_t> IntelDatabase::load_candidates(std::string_view value, IndicatorStore& store) {
+  auto normalized = normalize_indicator(value);
+  if (!normalized) return tl::unexpected(normalized.error());
+  auto st = db_.prepare("SELECT * FROM indicators WHERE value = ?");
+  if (!st) return tl::unexpected(st.error());
+  std::map<std::string, std::vector<Indicator>> by_source;
+  size_t n = 0;
+  for (const std::string& candidate : candidate_values(*normalized)) {
+    st->bind(1, candidate);
+    int rc = SQLITE_ROW;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      Indicator row;
+      if (auto ok = read_row(*st, row); !ok) return tl::unexpected(ok.error());
+      by_source[row.source].push_back(std::move(row));
+      ++n;
+    }
+    if (rc != SQLITE_DONE) return tl::unexpected(db_.error(rc, "reading indicators"));
+    st->reset();
+  }
+  store.replace_sources(std::move(by_source));
   return n;
 }
 

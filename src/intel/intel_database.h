@@ -25,6 +25,8 @@ class IntelDatabase {
 
   // Replaces every row of `source` with `indicators`, in one transaction.
   Result<void> replace_source(std::string_view source, const std::vector<Indicator>& indicators);
+  // The same from a packed feed (its name is the source): a feed import.
+  Result<void> replace_source(const PackedFeed& feed);
   // Adds indicators, each replacing its source's row for the same type and
   // value, in one transaction.
   Result<void> upsert(const std::vector<Indicator>& indicators);
@@ -32,6 +34,12 @@ class IntelDatabase {
   Result<void> remove(const Indicator& indicator);
   // Every stored indicator, grouped into the store one source at a time.
   Result<size_t> load_into(IndicatorStore& store);
+  // Only the rows that could match `value` (the type inferred): rows of the
+  // same value, a domain's parents, every prefix that could cover an address
+  // — one indexed query each, so `vigil intel lookup` answers in
+  // milliseconds without loading millions of rows. The store then judges
+  // them as it judges everything (type, expiry, subdomain entries, allowlist).
+  Result<size_t> load_candidates(std::string_view value, IndicatorStore& store);
   // Deletes rows with valid_until <= now; returns how many.
   Result<size_t> delete_expired(Timestamp now);
 
@@ -39,6 +47,8 @@ class IntelDatabase {
   explicit IntelDatabase(store::Database db) : db_(std::move(db)) {}
   Result<void> insert_all(std::string_view source, const std::vector<Indicator>& indicators);
   Result<void> insert_rows(std::string_view source, const std::vector<Indicator>& indicators);
+  Result<void> insert_rows(const PackedFeed& feed);
+  Result<void> delete_source(std::string_view source);
   Result<void> delete_one(const Indicator& indicator);
   Result<void> in_transaction(const std::function<Result<void>()>& work);
 

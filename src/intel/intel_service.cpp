@@ -243,8 +243,7 @@ Result<void> IntelService::refresh(const std::string& name) {
   auto outcome = feed.fetcher->fetch(feed.options, &stopping_);
   Result<void> saved;
   if (outcome) {
-    saved = persist(
-        [&](IntelDatabase& db) { return db.replace_source(name, outcome->report.indicators); });
+    saved = persist([&](IntelDatabase& db) { return db.replace_source(*outcome->report.feed()); });
   }
   if (!outcome || !saved) {
     const std::string error = !outcome ? outcome.error().message : saved.error().message;
@@ -252,8 +251,8 @@ Result<void> IntelService::refresh(const std::string& name) {
     return make_error(ErrorCode::kIo, error);
   }
   const FeedReport& r = outcome->report;
-  const size_t count = r.indicators.size();
-  store_->replace_source(name, std::move(outcome->report.indicators));
+  const size_t count = r.size();
+  store_->replace_packed({r.feed()});
   update_gauge();
   metrics_
       ->feed_refresh(name, outcome->not_modified ? IntelMetrics::Refresh::kNotModified
@@ -293,28 +292,18 @@ size_t IntelService::purge(Timestamp now) {
   return removed;
 }
 
-namespace {
-
-// Behavioural and ML anomalies (tagged `ueba` / `ml` by their detectors) say
-// a user did something unusual, not that the address is hostile: a traveller's
-// hotel or a new VPN exit would otherwise raise threat_intel_match on every
-// later event from it, from every user, for the indicator's whole lifetime.
-bool from_anomaly_detector(const Alert& alert) {
-  for (const auto& tag : alert.tags) {
-    if (tag == "ueba" || tag == "ml") return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 void IntelService::on_alert(const Alert& alert, const std::string& alert_id) {
   const IntelInternalConfig& c = config_.internal;
   if (!c.enabled || alert.rule == kIntelRuleName || alert.entity.source_ip.empty()) return;
   const auto min = parse_severity(c.min_severity).value_or(Severity::kHigh);
   if (alert.severity < min) return;
   const bool listed = std::find(c.rules.begin(), c.rules.end(), alert.rule) != c.rules.end();
-  if (c.rules.empty() ? from_anomaly_detector(alert) : !listed) return;
+  // Behavioural and ML anomalies say a user did something unusual, not that
+  // the address is hostile: a traveller's hotel or a new VPN exit would
+  // otherwise raise threat_intel_match on every later event from it, from
+  // every user, for the indicator's whole lifetime.
+  const bool anomaly = alert.detector != DetectorKind::kRule;
+  if (c.rules.empty() ? anomaly : !listed) return;
   const auto address = IpPrefix::parse(alert.entity.source_ip);
   if (!address || !address->is_host()) return;
   Indicator ind;
@@ -345,13 +334,10 @@ void IntelService::apply_internal() {
   if (queued.empty()) return;
   // A repeat (held, or earlier in this batch) keeps the earliest sighting and
   // the highest severity.
-  std::unordered_map<std::string, size_t> batch;  // "type:value" -> position in `merged`
+  IndicatorPositions batch;  // (type, value) -> position in `merged`
   std::vector<Indicator> merged;
-  const auto key = [](IndicatorType type, std::string_view value) {
-    return fmt::format("{}:{}", static_cast<int>(type), value);
-  };
   for (Indicator& ind : queued) {
-    auto [at, added] = batch.try_emplace(key(ind.type, ind.value), merged.size());
+    auto [at, added] = batch.try_emplace({ind.type, ind.value}, merged.size());
     if (added) {
       merged.push_back(std::move(ind));
       continue;
@@ -364,7 +350,7 @@ void IntelService::apply_internal() {
   if (auto held = store_->source(kInternalSource)) {
     for (size_t i = 0; i < held->size(); ++i) {
       const IndicatorRef old = (*held)[i];
-      auto at = batch.find(key(old.type(), old.value()));
+      auto at = batch.find(IndicatorKey{old.type(), std::string(old.value())});
       if (at == batch.end()) continue;
       Indicator& ind = merged[at->second];
       ind.first_seen = std::min(ind.first_seen, old.first_seen());

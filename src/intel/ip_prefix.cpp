@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cstring>
 
 #include "enrich/ip_address.h"
 
@@ -37,18 +38,25 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
   return p;
 }
 
-std::string IpPrefix::to_string() const {
+size_t IpPrefix::format(char* out) const {
   unsigned char bytes[16] = {};
   const int n = v6 ? 16 : 4;
   for (int i = 0; i < n; ++i) bytes[i] = static_cast<unsigned char>(bits >> (8 * (n - 1 - i)));
-  char buf[INET6_ADDRSTRLEN];
-  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, buf, sizeof buf);
-  std::string out(buf);
+  static_assert(kMaxText >= INET6_ADDRSTRLEN + 4);
+  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, out, INET6_ADDRSTRLEN);
+  size_t len = std::strlen(out);
   if (!is_host()) {
-    out += '/';  // two appends: GCC 12 -O3 -Wrestrict misfires on "/" + std::string
-    out += std::to_string(length);
+    out[len++] = '/';
+    if (length >= 100) out[len++] = static_cast<char>('0' + length / 100);
+    if (length >= 10) out[len++] = static_cast<char>('0' + length / 10 % 10);
+    out[len++] = static_cast<char>('0' + length % 10);
   }
-  return out;
+  return len;
+}
+
+std::string IpPrefix::to_string() const {
+  char buf[kMaxText];
+  return std::string(buf, format(buf));
 }
 
 bool IpPrefix::contains(const IpPrefix& address) const {

@@ -24,6 +24,9 @@ struct IpPrefix {
   static std::optional<IpPrefix> parse(std::string_view text);
   // "10.0.0.0/8"; a full-length prefix prints as the bare address.
   std::string to_string() const;
+  // The same into `out` (kMaxText bytes), without allocating; the text's length.
+  static constexpr size_t kMaxText = 64;
+  size_t format(char* out) const;
   bool contains(const IpPrefix& address) const;
   auto operator<=>(const IpPrefix&) const = default;
 };

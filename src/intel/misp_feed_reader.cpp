@@ -93,7 +93,7 @@ void read_attribute(const json& attr, const EventContext& ev, const FeedOptions&
     append_tags(attr, ind->tags);
     ind->description = text_of(ev.event, "info");
     ind->reference = "misp-event:" + text_of(ev.event, "uuid");
-    report.indicators.push_back(std::move(*ind));
+    report.add(*ind);
   }
 }
 

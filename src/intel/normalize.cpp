@@ -9,6 +9,17 @@
 namespace vigil::intel {
 namespace {
 
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// trim(), inline for the common case of nothing to trim: lookups run it on
+// every value of every event.
+std::string_view trimmed(std::string_view s) {
+  if (s.empty() || (!is_blank(s.front()) && !is_blank(s.back()))) return s;
+  return trim(s);
+}
+
 bool is_hex(std::string_view s) {
   for (char c : s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
@@ -63,7 +74,7 @@ bool is_host_name(std::string_view d) {
 // Writes the canonical host name of `raw` to `out` (room for raw.size()
 // bytes); its length, or npos when it is not a host name.
 size_t domain_into(std::string_view raw, char* out) {
-  const std::string_view d = trim(raw);
+  const std::string_view d = trimmed(raw);
   for (size_t i = 0; i < d.size(); ++i) out[i] = lower(d[i]);
   size_t n = d.size();
   if (n > 0 && out[n - 1] == '.') --n;
@@ -128,8 +139,17 @@ void LookupKey::set(IndicatorType type, size_t n, bool include_subdomains) {
   include_subdomains_ = include_subdomains;
 }
 
+std::string_view LookupKey::set_ip(const IpPrefix& prefix) {
+  const size_t n = prefix.format(reserve(IpPrefix::kMaxText));
+  set(!prefix.is_host() ? IndicatorType::kCidr
+      : prefix.v6       ? IndicatorType::kIpv6
+                        : IndicatorType::kIpv4,
+      n);
+  return value_;
+}
+
 bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out) {
-  std::string_view v = trim(raw);
+  std::string_view v = trimmed(raw);
   switch (type) {
     case IndicatorType::kDomain: {
       bool subdomains = false;
@@ -164,19 +184,21 @@ bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out) {
     case IndicatorType::kSha256:
     case IndicatorType::kSha512: {
       if (hash_type_for_length(v.size()) != type) return false;
-      // One branch-free pass (checks and lower-cases): short enough that the
-      // CPU overlaps one lookup's table miss with the next lookup's work.
-      char* p = out.reserve(v.size());
-      bool hex = true;
+      // One pass in arithmetic only (checks and lower-cases; the compiler
+      // vectorizes it). A select per character compiled to a branch on
+      // "digit or letter", mispredicted on every other character of random
+      // hex: 330 ns per SHA-256, ten times the rest of a lookup.
+      char* __restrict p = out.reserve(v.size());
+      const char* __restrict in = v.data();
+      uint32_t bad = 0;
       for (size_t i = 0; i < v.size(); ++i) {
-        const auto c = static_cast<uint32_t>(static_cast<unsigned char>(v[i]));
-        const uint32_t l = c | 0x20u;  // lower case for letters
-        const bool digit = c - '0' < 10u;
-        hex &= digit | (l - 'a' < 6u);
-        p[i] = static_cast<char>(digit ? c : l);
+        const auto c = static_cast<uint32_t>(static_cast<unsigned char>(in[i]));
+        const uint32_t l = c | 0x20u;  // lower case, for letters
+        bad |= static_cast<uint32_t>(c - '0' >= 10u) & static_cast<uint32_t>(l - 'a' >= 6u);
+        p[i] = static_cast<char>(c | (static_cast<uint32_t>(c - 'A' < 26u) << 5));
       }
       out.set(type, v.size());
-      return hex;
+      return bad == 0;
     }
     default:
       return false;  // the IP types go through IpPrefix
@@ -192,7 +214,7 @@ std::optional<std::string> normalize_domain(std::string_view raw) {
 }
 
 std::optional<IndicatorType> infer_type(std::string_view raw) {
-  const std::string_view v = trim(raw);
+  const std::string_view v = trimmed(raw);
   if (auto p = IpPrefix::parse(v)) {
     return !p->is_host() ? IndicatorType::kCidr
            : p->v6       ? IndicatorType::kIpv6
@@ -209,7 +231,7 @@ std::optional<IndicatorType> infer_type(std::string_view raw) {
 
 Result<NormalizedValue> normalize_indicator(std::string_view raw,
                                             std::optional<IndicatorType> type) {
-  const std::string_view v = trim(raw);
+  const std::string_view v = trimmed(raw);
   const bool ip_type =
       type == IndicatorType::kIpv4 || type == IndicatorType::kIpv6 || type == IndicatorType::kCidr;
   if (!type || ip_type) {

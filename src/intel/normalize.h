@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "intel/indicator.h"
+#include "intel/ip_prefix.h"
 
 namespace vigil::intel {
 
@@ -43,6 +44,8 @@ class LookupKey {
   std::string_view value() const { return value_; }
   IndicatorType type() const { return type_; }
   bool include_subdomains() const { return include_subdomains_; }
+  // An address or range's canonical text (IpPrefix::format) as the key.
+  std::string_view set_ip(const IpPrefix& prefix);
 
  private:
   friend bool normalize_key(std::string_view, IndicatorType, LookupKey&);

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "intel/huge_pages.h"
 #include "intel/ip_prefix.h"
 
 namespace vigil::intel {
@@ -36,20 +37,42 @@ class PrefixTable {
   // longest prefix first.
   template <typename F>
   void for_each_covering(const IpPrefix& address, F&& f) const {
+    for_each_in(locate(address), address.length, f);
+  }
+
+  // The same in steps, for batches (IndicatorStore::View::check_ip): each step
+  // starts loading what the next one reads, so a group of lookups waits for
+  // memory once per step instead of once per lookup and step.
+  static constexpr uint32_t kNone = 0xffffffffu;
+  void prefetch_bucket(const IpPrefix& address) const {
+    address.v6 ? v6_.prefetch_bucket(address.bits)
+               : v4_.prefetch_bucket(static_cast<uint32_t>(address.bits));
+  }
+  void prefetch_intervals(const IpPrefix& address) const {
+    address.v6 ? v6_.prefetch_intervals(address.bits)
+               : v4_.prefetch_intervals(static_cast<uint32_t>(address.bits));
+  }
+  // The innermost prefix containing the address (kNone: none); starts loading its chain.
+  uint32_t locate(const IpPrefix& address) const {
     const uint32_t node =
         address.v6 ? v6_.find(address.bits) : v4_.find(static_cast<uint32_t>(address.bits));
+    if (node != kNone) __builtin_prefetch(&chain_[nodes_[node].offset]);
+    return node;
+  }
+  // f(handle) for the node's chain entries at most `length` long, longest first.
+  template <typename F>
+  void for_each_in(uint32_t node, int length, F&& f) const {
     if (node == kNone) return;
     const Span chain = nodes_[node];
     for (uint32_t i = 0; i < chain.count; ++i) {
       const Link& link = chain_[chain.offset + i];
-      if (link.length <= address.length) f(link.handle);
+      if (link.length <= length) f(link.handle);
     }
   }
 
   size_t size() const { return entries_; }
 
  private:
-  static constexpr uint32_t kNone = 0xffffffffu;
   struct Span {
     uint32_t offset = 0;
     uint32_t count = 0;
@@ -66,10 +89,17 @@ class PrefixTable {
       Key start = 0;
       uint32_t node = kNone;
     };
-    std::vector<Interval> intervals{Interval{}};
-    std::vector<uint32_t> buckets{0, 0, 0};  // interval holding each bucket's first address
+    std::vector<Interval, HugePageAllocator<Interval>> intervals{Interval{}};
+    std::vector<uint32_t, HugePageAllocator<uint32_t>> buckets{
+        0, 0, 0};  // interval holding each bucket's first address
     int shift = sizeof(Key) * 8 - 1;
 
+    void prefetch_bucket(Key address) const {
+      __builtin_prefetch(&buckets[static_cast<size_t>(address >> shift)]);
+    }
+    void prefetch_intervals(Key address) const {
+      __builtin_prefetch(&intervals[buckets[static_cast<size_t>(address >> shift)]]);
+    }
     uint32_t find(Key address) const {
       const size_t b = static_cast<size_t>(address >> shift);
       uint32_t lo = buckets[b], hi = buckets[b + 1];
@@ -90,8 +120,8 @@ class PrefixTable {
 
   Intervals<uint32_t> v4_;
   Intervals<Bits128> v6_;
-  std::vector<Span> nodes_;  // node id → its chain in chain_
-  std::vector<Link> chain_;
+  std::vector<Span, HugePageAllocator<Span>> nodes_;  // node id → its chain in chain_
+  std::vector<Link, HugePageAllocator<Link>> chain_;
   size_t entries_ = 0;
 };
 

@@ -135,7 +135,7 @@ Result<FeedReport> StixFeedReader::parse(std::string_view text) const {
       ind->description = string_field(o, "name");
       if (ind->description.empty()) ind->description = string_field(o, "description");
       ind->reference = reference_of(o);
-      report.indicators.push_back(std::move(*ind));
+      report.add(*ind);
     }
   }
   return report;

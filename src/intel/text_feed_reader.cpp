@@ -25,6 +25,8 @@ FeedReport TextFeedReader::parse(std::string_view text) const {
   FeedReport report;
   LineCursor lines(text);
   std::string_view raw;
+  LookupKey scratch;
+  const uint32_t tags = report.intern_tags(options_.tags);
   while (lines.next(raw)) {
     const std::string_view line = trim(raw);
     if (line.empty()) continue;
@@ -33,12 +35,12 @@ FeedReport TextFeedReader::parse(std::string_view text) const {
       continue;
     }
     ++report.records;
-    auto ind = make_indicator(first_token(line), options_.type, options_);
-    if (!ind) {
-      report.malformed(lines.line_number(), ind.error().message);
+    auto fields = make_fields(first_token(line), options_.type, options_, tags, scratch);
+    if (!fields) {
+      report.malformed(lines.line_number(), fields.error().message);
       continue;
     }
-    report.indicators.push_back(std::move(*ind));
+    report.add(*fields);
   }
   if (report.declared_count && *report.declared_count != report.records) {
     report.problems.push_back({0, fmt::format("the feed says it holds {} entries, {} were read",

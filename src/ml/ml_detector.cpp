@@ -204,6 +204,7 @@ Alert MlDetector::make_alert(const Event& event, const EventFacts& facts, const 
   if (!top.empty()) a.description += ": " + join_drivers(top);
   a.time = event.time;
   a.tags = {"ml", "anomaly"};
+  a.detector = DetectorKind::kMl;
   a.author = "vigil ml";
   a.events.push_back(event.doc);
 

@@ -50,10 +50,10 @@ TEST(CsvFeed, FeodoTrackerBlocklist) {
   EXPECT_EQ(*r.declared_count, rows);  // "# END 28 entries"
   EXPECT_TRUE(r.problems.empty());
   const auto ips = feodo_ips(file);
-  EXPECT_EQ(r.indicators.size(), ips.size());
+  EXPECT_EQ(r.indicators().size(), ips.size());
   // First row: "2023-05-23 17:51:44","192.9.135.73","1194","online","2024-04-01","Pikabot"
   IndicatorStore store;
-  store.replace_source("feodo", r.indicators);
+  store.replace_source("feodo", r.indicators());
   auto hit = store.lookup("192.9.135.73", std::nullopt, kImportTime);
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->tags, std::vector<std::string>{"Pikabot"});
@@ -75,11 +75,11 @@ TEST(CsvFeed, PhishTankVerifiedOnline) {
   const FeedReport r = import_or_fail("csv", file, preset("phishtank"));
   const size_t rows = count_data_lines(file) - 1;
   EXPECT_EQ(r.records, rows);
-  EXPECT_EQ(r.indicators.size(), rows);  // 63 distinct URLs (sort -u on column 2)
+  EXPECT_EQ(r.indicators().size(), rows);  // 63 distinct URLs (sort -u on column 2)
   EXPECT_TRUE(r.problems.empty());
   // First row: 7465927,https://tcnqpvv.cn,http://www.phishtank.com/...,2022-03-17T03:32:00+00:00
   IndicatorStore store;
-  store.replace_source("phishtank", r.indicators);
+  store.replace_source("phishtank", r.indicators());
   auto hit = store.lookup("https://TCNQPVV.cn/", std::nullopt, kImportTime);
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->matches[0].reference,
@@ -90,12 +90,12 @@ TEST(CsvFeed, PhishTankVerifiedOnline) {
 TEST(CsvFeed, UrlhausCommentedHeaderAndTagLists) {
   const FeedReport r = import_or_fail("csv", fixture("urlhaus_recent.csv"), preset("urlhaus"));
   EXPECT_EQ(r.records, 3u);
-  ASSERT_EQ(r.indicators.size(), 2u);
+  ASSERT_EQ(r.indicators().size(), 2u);
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].line, 12u);  // "not a url"
-  EXPECT_EQ(r.indicators[0].tags,
+  EXPECT_EQ(r.indicators()[0].tags,
             (std::vector<std::string>{"malware_download", "32-bit", "elf", "mirai"}));
-  EXPECT_EQ(r.indicators[1].value, "https://evil-download.example/payload.exe");
+  EXPECT_EQ(r.indicators()[1].value, "https://evil-download.example/payload.exe");
 }
 
 TEST(CsvFeed, ThreatFoxCommaSpaceIpPortAndNone) {
@@ -103,19 +103,19 @@ TEST(CsvFeed, ThreatFoxCommaSpaceIpPortAndNone) {
   EXPECT_EQ(r.records, 6u);
   ASSERT_TRUE(r.declared_count);
   EXPECT_EQ(*r.declared_count, 6u);
-  ASSERT_EQ(r.indicators.size(), 5u);
+  ASSERT_EQ(r.indicators().size(), 5u);
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].line, 15u);  // 14 fields
-  EXPECT_EQ(r.indicators[0].value, "185.117.90.142");
-  EXPECT_EQ(r.indicators[0].confidence, 100);
-  EXPECT_EQ(r.indicators[1].value, "2a02:cf40:1::5");  // IPv6 ip:port split on the last colon
-  EXPECT_EQ(r.indicators[1].type, IndicatorType::kIpv6);
-  EXPECT_EQ(r.indicators[1].reference, "https://example.org/qakbot");
-  EXPECT_EQ(r.indicators[2].type, IndicatorType::kDomain);
-  EXPECT_EQ(r.indicators[3].type, IndicatorType::kUrl);
-  EXPECT_EQ(r.indicators[4].type, IndicatorType::kSha256);
-  EXPECT_EQ(r.indicators[4].value[0], 'e');  // lower-cased
-  EXPECT_EQ(r.indicators[0].tags,
+  EXPECT_EQ(r.indicators()[0].value, "185.117.90.142");
+  EXPECT_EQ(r.indicators()[0].confidence, 100);
+  EXPECT_EQ(r.indicators()[1].value, "2a02:cf40:1::5");  // IPv6 ip:port split on the last colon
+  EXPECT_EQ(r.indicators()[1].type, IndicatorType::kIpv6);
+  EXPECT_EQ(r.indicators()[1].reference, "https://example.org/qakbot");
+  EXPECT_EQ(r.indicators()[2].type, IndicatorType::kDomain);
+  EXPECT_EQ(r.indicators()[3].type, IndicatorType::kUrl);
+  EXPECT_EQ(r.indicators()[4].type, IndicatorType::kSha256);
+  EXPECT_EQ(r.indicators()[4].value[0], 'e');  // lower-cased
+  EXPECT_EQ(r.indicators()[0].tags,
             (std::vector<std::string>{"botnet_cc", "Cobalt Strike", "CobaltStrike", "c2"}));
 }
 
@@ -123,9 +123,9 @@ TEST(CsvFeed, MalwareBazaarThreeHashesPerRow) {
   const FeedReport r =
       import_or_fail("csv", fixture("malwarebazaar_recent.csv"), preset("malwarebazaar"));
   EXPECT_EQ(r.records, 2u);
-  EXPECT_EQ(r.indicators.size(), 6u);
+  EXPECT_EQ(r.indicators().size(), 6u);
   EXPECT_TRUE(r.problems.empty());
-  EXPECT_EQ(r.indicators[0].description, "uranium.arm5");
+  EXPECT_EQ(r.indicators()[0].description, "uranium.arm5");
 }
 
 TEST(CsvFeed, CustomMappingWithoutHeaderLine) {
@@ -135,7 +135,7 @@ TEST(CsvFeed, CustomMappingWithoutHeaderLine) {
   o.csv.header = {"indicator", "family"};
   const FeedReport r =
       CsvFeedReader(o).parse("evil.example,zeus\n\"1.2.3.4\", \"emotet\"\n\"x,y\n");
-  EXPECT_EQ(r.indicators.size(), 2u);
+  EXPECT_EQ(r.indicators().size(), 2u);
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].line, 3u);
 }

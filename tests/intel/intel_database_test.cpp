@@ -1,5 +1,6 @@
 #include "intel/intel_database.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "support/test_data.h"
@@ -65,6 +66,47 @@ TEST_F(IntelDatabaseTest, RestartKeepsEveryIndicatorWithAllFields) {
   EXPECT_EQ(got.description, "d");
   EXPECT_EQ(got.reference, "https://ref.example/1");
   EXPECT_TRUE(store.lookup("2001:db8:1::9", std::nullopt, kNow));
+}
+
+// `vigil intel lookup` loads only the rows that could match a value (one
+// indexed query per candidate: the value, a domain's parents, every covering
+// prefix): its answers agree with those of a store holding every row, and it
+// holds far fewer rows. Also a packed feed written whole (a feed import).
+TEST_F(IntelDatabaseTest, CandidateRowsAnswerLikeTheWholeStore) {
+  auto db = IntelDatabase::open(file());
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->replace_source(
+      "a", {make("185.220.101.5", 5), make("185.220.0.0/16", 5), make("*.evil.example", 5),
+            make("https://evil.example/x", 5), make("2a0e:1c80::/29", 5),
+            make(std::string(64, 'c'), 5), make("stale.example", -1)}));
+  PackedFeed::Builder b("b");
+  for (const char* v : {"185.220.101.0/24", "deep.evil.example", "185.220.101.5", "8.8.8.8"}) {
+    b.add(make(v, 5));
+  }
+  for (int i = 0; i < 500; ++i) b.add(make(fmt::format("noise{}.example", i), 5));
+  ASSERT_TRUE(db->replace_source(*b.finish()));
+  IndicatorStore all;
+  ASSERT_EQ(*db->load_into(all), 511u);
+  for (const char* q :
+       {"185.220.101.5", "185.220.101.77", "185.220.9.9", "185.221.0.1", "x.deep.evil.example",
+        "evil.example", "other.example", "stale.example", "https://EVIL.example:443/x",
+        "2a0e:1c80::1", "8.8.8.8", "noise7.example"}) {
+    IndicatorStore few;
+    const auto loaded = db->load_candidates(q, few);
+    ASSERT_TRUE(loaded) << q;
+    EXPECT_LE(*loaded, 6u) << q;
+    const auto want = all.lookup(q, std::nullopt, kNow);
+    const auto got = few.lookup(q, std::nullopt, kNow);
+    ASSERT_EQ(want.has_value(), got.has_value()) << q;
+    if (!want) continue;
+    EXPECT_EQ(got->sources, want->sources) << q;
+    EXPECT_EQ(got->matches.size(), want->matches.size()) << q;
+    EXPECT_EQ(got->severity, want->severity) << q;
+  }
+  // 185.220.101.5 is listed by a and b, and covered by a's /16 and b's /24.
+  IndicatorStore one;
+  EXPECT_EQ(*db->load_candidates("185.220.101.5", one), 4u);
+  EXPECT_FALSE(db->load_candidates("not a value at all", one));
 }
 
 TEST_F(IntelDatabaseTest, ReplaceSourceLeavesOtherSources) {

@@ -277,33 +277,40 @@ TEST_F(IntelServiceTest, OnlyQualifyingAlertsBecomeInternalIndicators) {
       static_cast<double>(config.internal.lifetime_s), 5.0);
 }
 
-// Anomalies (behaviour `ueba`, ML `ml`) do not make their address an
-// indicator unless intel.internal.rules names them; rule detections do.
+// Anomalies (behaviour baselines, ML) do not make their address an
+// indicator unless intel.internal.rules names them; rule detections do. The
+// kind is the alert's `detector`, not its tags: a rule tagged `ueba` is a rule.
 TEST_F(IntelServiceTest, AnomalyAlertsFeedInternalIntelOnlyWhenListed) {
-  const auto alert = [](std::string rule, std::string tag, std::string ip) {
+  const auto alert = [](std::string rule, DetectorKind kind, std::string tag, std::string ip) {
     Alert a;
     a.rule = std::move(rule);
     a.severity = Severity::kHigh;
     a.time = Timestamp::now();
     a.tags = {std::move(tag)};
+    a.detector = kind;
     a.entity.source_ip = std::move(ip);
     return a;
   };
+  const auto kRule = DetectorKind::kRule;
   {
     IntelConfig config;
     auto s = service(config, false);
-    s->on_alert(alert("impossible_travel", "ueba", "185.220.101.60"), "b1");
-    s->on_alert(alert("ml_anomaly", "ml", "185.220.101.61"), "b2");
-    s->on_alert(alert("brute_force_success", "attack.credential_access", "185.220.101.62"), "b3");
+    s->on_alert(alert("impossible_travel", DetectorKind::kBehavior, "ueba", "185.220.101.60"),
+                "b1");
+    s->on_alert(alert("ml_anomaly", DetectorKind::kMl, "ml", "185.220.101.61"), "b2");
+    s->on_alert(alert("brute_force_success", kRule, "attack.credential_access", "185.220.101.62"),
+                "b3");
+    s->on_alert(alert("ueba_named_rule", kRule, "ueba", "185.220.101.64"), "b5");
     s->apply_internal();
     EXPECT_FALSE(s->lookup("185.220.101.60", std::nullopt));
     EXPECT_FALSE(s->lookup("185.220.101.61", std::nullopt));
     EXPECT_TRUE(s->lookup("185.220.101.62", std::nullopt));
+    EXPECT_TRUE(s->lookup("185.220.101.64", std::nullopt));
   }
   IntelConfig config;  // same data dir: the first service's indicators are still there
   config.internal.rules = {"impossible_travel"};
   auto s = service(config, false);
-  s->on_alert(alert("impossible_travel", "ueba", "185.220.101.63"), "b4");
+  s->on_alert(alert("impossible_travel", DetectorKind::kBehavior, "ueba", "185.220.101.63"), "b4");
   s->apply_internal();
   EXPECT_TRUE(s->lookup("185.220.101.63", std::nullopt));
 }

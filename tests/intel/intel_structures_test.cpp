@@ -269,3 +269,208 @@ TEST(LookupKey, AgreesWithNormalizeIndicator) {
 
 }  // namespace
 }  // namespace vigil::intel
+
+namespace vigil::intel {
+namespace {
+
+// The verdict a full lookup implies: what View::check must agree with.
+Verdict verdict_of(const std::optional<LookupResult>& r) {
+  Verdict v;
+  if (!r) return v;
+  v.indicators = static_cast<uint32_t>(r->matches.size());
+  v.severity = r->severity;
+  v.confidence = r->confidence;
+  v.first_seen = r->first_seen;
+  v.last_seen = r->last_seen;
+  return v;
+}
+
+void expect_same(const Verdict& a, const Verdict& b, std::string_view what) {
+  EXPECT_EQ(a.indicators, b.indicators) << what;
+  if (!a || !b) return;
+  EXPECT_EQ(a.severity, b.severity) << what;
+  EXPECT_EQ(a.confidence, b.confidence) << what;
+  EXPECT_EQ(a.first_seen, b.first_seen) << what;
+  EXPECT_EQ(a.last_seen, b.last_seen) << what;
+}
+
+// Batched verdicts (prefetch, then probe, in groups) against one full lookup
+// per value: three overlapping sources in both tiers, expired and allowlisted
+// entries, "any subdomain" parents, nested ranges; batch sizes that do not
+// divide into the group size.
+TEST(BatchedLookups, AgreeWithOneLookupAtATime) {
+  std::mt19937_64 rng(11);
+  Allowlist allow = Allowlist::with_defaults();
+  ASSERT_TRUE(allow.add("allowed.example"));
+  IndicatorStore store(std::move(allow));
+  // Index 0 (listed by the large source) is allowlisted.
+  std::vector<std::string> hashes, domains{"allowed.example"};
+  std::vector<IpPrefix> prefixes{*IpPrefix::parse("10.1.2.0/24")};
+  for (int i = 0; i < 400; ++i) {
+    std::string h(64, '0');
+    for (char& c : h) c = "0123456789abcdef"[rng() % 16];
+    hashes.push_back(h);
+    domains.push_back(fmt::format("d{}.zone{}.example", i, i % 7));
+    const IpPrefix p = random_prefix(rng, i % 5 == 0, i % 3 == 0 ? 8 : 16, i % 2 ? 32 : 24);
+    if (std::find(prefixes.begin(), prefixes.end(), p) == prefixes.end()) prefixes.push_back(p);
+  }
+  // Source s lists every (2+s)-th shared value, then (the large one) values
+  // no probe asks for: each value once per source.
+  const auto make_source = [&](int s, size_t n) {
+    std::vector<Indicator> out;
+    for (size_t i = static_cast<size_t>(s); i < n; i += 2 + static_cast<size_t>(s)) {
+      Indicator ind;
+      ind.severity = static_cast<Severity>(rng() % kSeverityCount);
+      ind.confidence = static_cast<int>(rng() % 101);
+      ind.first_seen = Timestamp{kNow.micros - static_cast<int64_t>(rng() % 1000) * 1'000'000};
+      ind.last_seen = Timestamp{ind.first_seen.micros + 5};
+      // One in five already expired at kNow (not the allowlisted index 0).
+      ind.valid_until = Timestamp{kNow.micros + (i > 0 && rng() % 5 == 0 ? -1 : 1'000'000)};
+      ind.tags = {fmt::format("s{}", s)};
+      ind.value = i < hashes.size() ? hashes[i] : fmt::format("{:064x}", i);
+      ind.type = IndicatorType::kSha256;
+      out.push_back(ind);
+      ind.value = i < domains.size() ? domains[i] : fmt::format("u{}.bulk.example", i);
+      ind.type = IndicatorType::kDomain;
+      ind.include_subdomains = i % 3 == 0;
+      out.push_back(ind);
+      ind.include_subdomains = false;
+      const IpPrefix p = i < prefixes.size() ? prefixes[i] : IpPrefix{true, Bits128{i} << 64, 128};
+      ind.value = p.to_string();
+      ind.type =
+          p.is_host() ? (p.v6 ? IndicatorType::kIpv6 : IndicatorType::kIpv4) : IndicatorType::kCidr;
+      out.push_back(ind);
+    }
+    return out;
+  };
+  store.replace_source("big", make_source(0, 140000));  // 70,000 × 3: the large tier
+  store.replace_source("small-a", make_source(1, 401));
+  store.replace_source("small-b", make_source(2, 401));
+  const auto view = store.view();
+
+  std::vector<std::string> probes;
+  std::vector<IndicatorType> types;
+  for (size_t i = 0; i < 300; ++i) {
+    probes.push_back(hashes[rng() % hashes.size()]);
+    types.push_back(IndicatorType::kSha256);
+    probes.push_back(fmt::format("www.{}", domains[rng() % domains.size()]));
+    types.push_back(IndicatorType::kDomain);
+    probes.push_back(domains[rng() % domains.size()]);
+    types.push_back(IndicatorType::kDomain);
+  }
+  probes.emplace_back(64, 'f');  // not listed
+  types.push_back(IndicatorType::kSha256);
+  for (const char* allowed : {"allowed.example", "www.allowed.example"}) {
+    probes.emplace_back(allowed);  // listed, but allowlisted (and its subdomains)
+    types.push_back(IndicatorType::kDomain);
+  }
+  std::vector<LookupKey> keys(probes.size());
+  for (size_t i = 0; i < probes.size(); ++i)
+    ASSERT_TRUE(normalize_key(probes[i], types[i], keys[i]));
+  std::vector<Verdict> out(probes.size());
+  const uint64_t suppressed_before = store.suppressed_matches();
+  view.check(std::span<const LookupKey>(keys.data(), keys.size() - 3), kNow, out);
+  view.check(std::span<const LookupKey>(keys.data() + keys.size() - 3, 3), kNow,
+             std::span<Verdict>(out).subspan(keys.size() - 3));
+  const uint64_t suppressed_batch = store.suppressed_matches() - suppressed_before;
+  size_t matched = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    expect_same(out[i], verdict_of(view.lookup(probes[i], types[i], kNow)), probes[i]);
+    expect_same(out[i], view.check(keys[i], kNow), probes[i]);
+    matched += out[i] ? 1 : 0;
+  }
+  EXPECT_GT(matched, probes.size() / 4);  // the probes hit often enough to mean something
+  EXPECT_LT(matched, probes.size());
+  // Each path counts a suppressed match once per lookup: three lookups per probe.
+  EXPECT_GT(suppressed_batch, 0u);
+  EXPECT_EQ(store.suppressed_matches() - suppressed_before, 3 * suppressed_batch);
+
+  std::vector<IpPrefix> addresses;
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 2 == 0) {
+      const IpPrefix& p = prefixes[rng() % prefixes.size()];
+      IpPrefix a = p;
+      a.length = p.max_length();
+      a.bits |= (p.v6 ? (static_cast<Bits128>(rng()) << 64 | rng())
+                      : Bits128{static_cast<uint32_t>(rng())}) &
+                ~prefix_mask(p.v6, p.length) & prefix_mask(p.v6, p.max_length());
+      addresses.push_back(a);
+    } else {
+      addresses.push_back(
+          random_prefix(rng, i % 3 == 0, 8, i % 4 == 0 ? 20 : (i % 3 == 0 ? 128 : 32)));
+    }
+  }
+  addresses.push_back(*IpPrefix::parse("10.1.2.3"));
+  std::vector<Verdict> ip_out(addresses.size());
+  view.check_ip(addresses, kNow, ip_out);
+  size_t ip_matched = 0;
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    expect_same(ip_out[i], verdict_of(view.lookup_ip(addresses[i], kNow)),
+                addresses[i].to_string());
+    ip_matched += ip_out[i] ? 1 : 0;
+  }
+  EXPECT_GT(ip_matched, addresses.size() / 4);
+  EXPECT_FALSE(ip_out.back());  // 10.1.2.0/24 is listed, but allowlisted
+}
+
+// A builder that merges duplicates says what merge-by-hand says: one record
+// per (type, value), highest severity and confidence, earliest first_seen,
+// latest last_seen and valid_until, union of tags in first-seen order; then
+// lifetimes fill the missing expiries and the expired go.
+TEST(PackedFeedBuilder, MergesDuplicatesAndExpires) {
+  PackedFeed::Builder b("feed", /*merge_duplicates=*/true);
+  const auto fields = [&](std::string_view v, IndicatorType t, Severity s, int conf, int64_t first,
+                          int64_t valid, std::vector<std::string> tags) {
+    PackedFeed::Fields f;
+    f.value = v;
+    f.type = t;
+    f.severity = s;
+    f.confidence = conf;
+    f.first_seen = Timestamp{first};
+    f.last_seen = Timestamp{first + 10};
+    f.valid_until = Timestamp{valid};
+    f.tags = b.intern_tags(tags);
+    return f;
+  };
+  const int64_t now = kNow.micros;
+  EXPECT_TRUE(b.add(
+      fields("evil.example", IndicatorType::kDomain, Severity::kLow, 40, 100, 0, {"a", "b"})));
+  EXPECT_TRUE(b.add(fields("1.2.3.4", IndicatorType::kIpv4, Severity::kHigh, 90, 50, now - 1, {})));
+  // The same text as another type is another indicator.
+  EXPECT_TRUE(b.add(fields("evil.example", IndicatorType::kUrl, Severity::kLow, 10, 1, 0, {})));
+  EXPECT_FALSE(b.add(fields("evil.example", IndicatorType::kDomain, Severity::kCritical, 20, 70,
+                            now + 99, {"c", "a"})));
+  EXPECT_EQ(b.size(), 3u);
+  Lifetimes lifetimes;
+  EXPECT_EQ(b.expire(lifetimes, kNow), 1u);  // 1.2.3.4 expired at now - 1
+  auto feed = b.finish();
+  ASSERT_EQ(feed->size(), 2u);
+  const Indicator d = (*feed)[0].unpack();
+  EXPECT_EQ(d.value, "evil.example");
+  EXPECT_EQ(d.type, IndicatorType::kDomain);
+  EXPECT_EQ(d.severity, Severity::kCritical);
+  EXPECT_EQ(d.confidence, 40);
+  EXPECT_EQ(d.first_seen.micros, 70);
+  EXPECT_EQ(d.last_seen.micros, 110);
+  EXPECT_EQ(d.valid_until.micros, now + 99);  // the explicit expiry beats "none given"
+  EXPECT_EQ(d.tags, (std::vector<std::string>{"a", "b", "c"}));
+  const Indicator u = (*feed)[1].unpack();
+  EXPECT_EQ(u.type, IndicatorType::kUrl);
+  EXPECT_EQ(u.valid_until, lifetimes.expiry_from(IndicatorType::kUrl, kNow));
+}
+
+TEST(LookupKey, IpTextIsTheCanonicalForm) {
+  for (const char* text : {"1.2.3.4", "10.0.0.0/8", "2001:db8::1", "2001:db8::/32", "0.0.0.0/0",
+                           "::ffff:1.2.3.4", "255.255.255.255", "fe80::/10"}) {
+    const IpPrefix p = *IpPrefix::parse(text);
+    LookupKey key;
+    EXPECT_EQ(key.set_ip(p), p.to_string()) << text;
+    const auto n = normalize_indicator(text);
+    ASSERT_TRUE(n) << text;
+    EXPECT_EQ(key.value(), n->value);
+    EXPECT_EQ(key.type(), n->type) << text;
+  }
+}
+
+}  // namespace
+}  // namespace vigil::intel

@@ -19,10 +19,10 @@ TEST(MispFeed, DigitalSideFeedDirectory) {
   const FeedReport r = import_or_fail("misp", dir, options_for("digitalside"));
   EXPECT_EQ(r.records, 22u);
   EXPECT_EQ(skipped(r, "to_ids false"), 10u);
-  EXPECT_EQ(r.indicators.size(), 12u);
+  EXPECT_EQ(r.indicators().size(), 12u);
   EXPECT_TRUE(r.problems.empty());
   IndicatorStore store;
-  store.replace_source("digitalside", r.indicators);
+  store.replace_source("digitalside", r.indicators());
   auto hit = store.lookup("fcaff61a5de5e44083555a29ee4f5246", std::nullopt, kImportTime);
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->severity, Severity::kMedium);
@@ -31,7 +31,8 @@ TEST(MispFeed, DigitalSideFeedDirectory) {
   EXPECT_TRUE(
       store.lookup("http://185.172.111.195:5858/webos/whoareyou.x86", std::nullopt, kImportTime));
   // The manifest path names the same feed.
-  EXPECT_EQ(import_or_fail("misp", dir / "manifest.json", options_for("d")).indicators.size(), 12u);
+  EXPECT_EQ(import_or_fail("misp", dir / "manifest.json", options_for("d")).indicators().size(),
+            12u);
 }
 
 // cloudmensis: REST-search shape; 22 attributes incl. objects, 11 to_ids:
@@ -42,8 +43,8 @@ TEST(MispFeed, EsetCloudMensisRestShapeWithObjects) {
   EXPECT_EQ(r.records, 22u);
   EXPECT_EQ(skipped(r, "to_ids false"), 11u);
   EXPECT_EQ(skipped(r, "MISP type text is not matched"), 2u);
-  EXPECT_EQ(r.indicators.size(), 9u);
-  for (const auto& i : r.indicators) {
+  EXPECT_EQ(r.indicators().size(), 9u);
+  for (const auto& i : r.indicators()) {
     EXPECT_TRUE(is_hash(i.type));
     EXPECT_EQ(i.severity, Severity::kHigh);
   }
@@ -55,7 +56,7 @@ TEST(MispFeed, EventWithoutToIdsYieldsNothing) {
   const FeedReport r = import_or_fail("misp", file, options_for("eset"));
   EXPECT_EQ(r.records, 32u);
   EXPECT_EQ(skipped(r, "to_ids false"), 32u);
-  EXPECT_TRUE(r.indicators.empty());
+  EXPECT_TRUE(r.indicators().empty());
   VIGIL_REQUIRE_DATA(bespin, "ti/misp-events/eset/sshdoor_bespin.json");
   EXPECT_EQ(import_or_fail("misp", bespin, options_for("eset")).records, 3u);
 }
@@ -67,7 +68,7 @@ TEST(MispFeed, MissingEventFileIsReportedAndTheRestKept) {
   std::filesystem::remove(dir / "bfd691c1-0b4c-4156-89be-d2a88a75dac8.json");
   const FeedReport r = import_or_fail("misp", dir, options_for("d"));
   std::filesystem::remove_all(dir);
-  EXPECT_EQ(r.indicators.size(), 7u);  // the first event's to_ids attributes
+  EXPECT_EQ(r.indicators().size(), 7u);  // the first event's to_ids attributes
   EXPECT_EQ(r.problems.size(), 1u);
 }
 

@@ -56,7 +56,7 @@ TEST_P(RealStixBundles, ImportsWhatTheIndependentCountFinds) {
   const FeedReport r = import_or_fail("stix", file, options_for("stix"));
   EXPECT_EQ(r.records, s.indicator_objects);
   EXPECT_EQ(skipped(r, "pattern with no translatable comparison"), s.untranslatable);
-  EXPECT_EQ(r.indicators.size(), s.observables - s.malformed);
+  EXPECT_EQ(r.indicators().size(), s.observables - s.malformed);
   EXPECT_EQ(skipped(r, "malformed"), s.malformed);
   EXPECT_EQ(r.problems.size(), s.malformed);
   if (r.problems.size() != s.malformed) {
@@ -69,7 +69,7 @@ INSTANTIATE_TEST_SUITE_P(Samples, RealStixBundles, ::testing::ValuesIn(kSamples)
 TEST(StixFeed, Apt1CidrInsideEqualityMatchesTheRange) {
   VIGIL_REQUIRE_DATA(file, "ti/stix/oasis-json-schemas/threat-report-apt1.json");
   IndicatorStore store(Allowlist{});
-  store.replace_source("apt1", import_or_fail("stix", file, options_for("apt1")).indicators);
+  store.replace_source("apt1", import_or_fail("stix", file, options_for("apt1")).indicators());
   auto r = store.lookup("223.167.1.1", std::nullopt, kImportTime);  // in 223.166.0.0/15
   ASSERT_TRUE(r);
   EXPECT_EQ(r->matches[0].value, "223.166.0.0/15");
@@ -111,8 +111,9 @@ TEST(StixFeed, FieldsVersionsRevocationAndExpiry) {
   EXPECT_EQ(skipped(r, "pattern_type sigma"), 1u);
   EXPECT_EQ(skipped(r, "expired (valid_until passed)"), 1u);  // 6.6.6.6, before kImportTime
   ASSERT_EQ(r.problems.size(), 1u);                           // the broken pattern
-  ASSERT_EQ(r.indicators.size(), 2u);
-  const Indicator& a = r.indicators[0];
+  ASSERT_EQ(r.indicators().size(), 2u);
+  const auto indicators = r.indicators();
+  const Indicator& a = indicators[0];
   EXPECT_EQ(a.value, "new.example");
   EXPECT_EQ(a.confidence, 85);
   EXPECT_EQ(a.tags, (std::vector<std::string>{"malicious-activity", "apt"}));
@@ -120,7 +121,7 @@ TEST(StixFeed, FieldsVersionsRevocationAndExpiry) {
   EXPECT_EQ(a.reference, "https://ref.example/a");
   EXPECT_EQ(a.first_seen, *parse_iso8601("2024-01-01T00:00:00Z"));
   EXPECT_EQ(a.last_seen, *parse_iso8601("2024-03-01T00:00:00Z"));
-  EXPECT_EQ(r.indicators[1].valid_until, *parse_iso8601("2026-01-01T00:00:00Z"));
+  EXPECT_EQ(r.indicators()[1].valid_until, *parse_iso8601("2026-01-01T00:00:00Z"));
 }
 
 TEST(StixFeed, NotJsonIsAFileError) {

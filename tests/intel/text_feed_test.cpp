@@ -24,9 +24,9 @@ TEST_P(RealTextFeeds, ImportsEveryLine) {
   VIGIL_REQUIRE_DATA(file, std::string("ti/feeds/") + GetParam().path);
   const FeedReport r = import_or_fail("text", file, options_for("sample"));
   EXPECT_EQ(r.records, count_data_lines(file));
-  EXPECT_EQ(r.indicators.size(), distinct_first_tokens(file).size());
+  EXPECT_EQ(r.indicators().size(), distinct_first_tokens(file).size());
   EXPECT_EQ(skipped(r, "malformed"), 0u);
-  for (const auto& i : r.indicators) EXPECT_EQ(i.type, GetParam().type) << i.value;
+  for (const auto& i : r.indicators()) EXPECT_EQ(i.type, GetParam().type) << i.value;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -43,8 +43,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(TextFeed, SpamhausCountsMatchTheReadme) {
   VIGIL_REQUIRE_DATA(v4, "ti/feeds/spamhaus/drop.txt");
   VIGIL_REQUIRE_DATA(v6, "ti/feeds/spamhaus/dropv6.txt");
-  EXPECT_EQ(import_or_fail("text", v4, options_for("drop")).indicators.size(), 1385u);
-  EXPECT_EQ(import_or_fail("text", v6, options_for("drop")).indicators.size(), 78u);
+  EXPECT_EQ(import_or_fail("text", v4, options_for("drop")).indicators().size(), 1385u);
+  EXPECT_EQ(import_or_fail("text", v6, options_for("drop")).indicators().size(), 78u);
 }
 
 // MalwareBazaar's trailer says 506 entries; the file holds 507 hashes (one
@@ -63,7 +63,7 @@ TEST(TextFeed, TrailerCountMismatchIsReported) {
 TEST(TextFeed, LookupsHitRangesFromDrop) {
   VIGIL_REQUIRE_DATA(file, "ti/feeds/spamhaus/drop.txt");
   IndicatorStore store;
-  store.replace_source("drop", import_or_fail("text", file, options_for("drop")).indicators);
+  store.replace_source("drop", import_or_fail("text", file, options_for("drop")).indicators());
   // The first data line of the file is "1.10.16.0/20 ; SBL256894".
   auto r = store.lookup("1.10.31.255", std::nullopt, kImportTime);
   ASSERT_TRUE(r);
@@ -85,11 +85,11 @@ TEST(TextFeed, ReloadReplacesTheSourcesRanges) {
   ASSERT_FALSE(delisted.empty());
   ASSERT_FALSE(kept.empty());
   IndicatorStore store;
-  store.replace_source("drop", import_or_fail("text", old_file, options_for("drop")).indicators);
+  store.replace_source("drop", import_or_fail("text", old_file, options_for("drop")).indicators());
   const std::string delisted_ip = delisted.substr(0, delisted.find('/'));
   const std::string kept_ip = kept.substr(0, kept.find('/'));
   ASSERT_TRUE(store.lookup(delisted_ip, std::nullopt, kImportTime));
-  store.replace_source("drop", import_or_fail("text", new_file, options_for("drop")).indicators);
+  store.replace_source("drop", import_or_fail("text", new_file, options_for("drop")).indicators());
   const auto r = store.lookup(delisted_ip, std::nullopt, kImportTime);
   // A wider range listed only in the new file could still cover it.
   if (r) {
@@ -106,11 +106,11 @@ TEST(TextFeed, MalformedLinesAreReportedWithTheirNumberAndTheRestKept) {
   const FeedReport r = import_or_fail("text", file, options_for("t"));
   std::filesystem::remove_all(dir);
   EXPECT_EQ(r.records, 5u);
-  EXPECT_EQ(r.indicators.size(), 3u);
+  EXPECT_EQ(r.indicators().size(), 3u);
   ASSERT_EQ(r.problems.size(), 2u);
   EXPECT_EQ(r.problems[0].line, 3u);
   EXPECT_EQ(r.problems[1].line, 7u);
-  EXPECT_TRUE(r.indicators[2].include_subdomains);
+  EXPECT_TRUE(r.indicators()[2].include_subdomains);
 }
 
 }  // namespace
