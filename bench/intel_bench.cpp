@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/allocator_tuning.h"
 #include "intel/feed_reader.h"
 #include "intel/indicator_store.h"
 #include "intel/packed_feed.h"
@@ -491,6 +492,7 @@ void write_feeds(const std::filesystem::path& dir, size_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::tune_allocator();  // as vigil runs
   if (argc > 1 && std::string_view(argv[1]) == "--mixed") {
     bench_mixed(argc > 2 ? std::stoul(argv[2]) : 10'000'000);
     return 0;
