@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_map>
 
 #include "core/strings.h"
 
@@ -142,6 +143,7 @@ void Pipeline::route(Prepared prepared) {
   // ticket completes and its place in submission order is taken.
   const bool nothing_accepted = parts == 0;
   parts = std::max<size_t>(parts, 1);
+  prepared.chunk->parts = parts;
   prepared.chunk->parts_left.store(parts, std::memory_order_relaxed);
   prepared.chunk->lanes_left.store(parts, std::memory_order_relaxed);
   for (size_t i = 0; i < per_lane.size(); ++i) {
@@ -196,9 +198,8 @@ void Pipeline::lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ord
 }
 
 // The last part of a chunk completes its ticket: stored only if every part
-// was written. A failed part fails the whole chunk (nothing acknowledged),
-// although parts written in other transactions stay stored: a client that
-// retries may store those events twice, never lose one.
+// was written. All parts share one transaction (take_whole_chunks), so a
+// failed chunk left nothing behind and a client's retry stores no duplicate.
 void Pipeline::part_done(ChunkProgress& chunk, const Error* failure) {
   if (failure != nullptr) {
     std::lock_guard lock(chunk.failure_mutex);
@@ -214,6 +215,8 @@ void Pipeline::writer_loop() {
   const auto delay = std::chrono::milliseconds(config_.storage.max_batch_delay_ms);
   const size_t max_events = config_.storage.batch_max_events;
   auto next_retention = std::chrono::steady_clock::now();
+  std::vector<Processed> held;  // parts waiting for their chunk's other parts
+  size_t events = 0;
   while (true) {
     // Retention runs on the writer thread, so it never races a write.
     if (std::chrono::steady_clock::now() >= next_retention) {
@@ -226,9 +229,8 @@ void Pipeline::writer_loop() {
       store_healthy();  // lets ingest resume on its own once the store can write again
       continue;
     }
-    std::vector<Processed> group;
-    size_t events = first->events.size();
-    group.push_back(std::move(*first));
+    events += first->events.size();
+    held.push_back(std::move(*first));
     // Group commit: whatever else is ready (or arrives within the delay) shares
     // this transaction and its fsync.
     const auto deadline = std::chrono::steady_clock::now() + delay;
@@ -238,10 +240,29 @@ void Pipeline::writer_loop() {
       auto more = written_.pop(std::max(left, 0ms));
       if (!more) break;
       events += more->events.size();
-      group.push_back(std::move(*more));
+      held.push_back(std::move(*more));
     }
-    write_group(group);
+    auto group = take_whole_chunks(held);
+    for (const auto& p : group) events -= p.events.size();
+    if (!group.empty()) write_group(group);
   }
+  // Every lane has finished, so every chunk is whole by now.
+  if (!held.empty()) write_group(held);
+}
+
+// Moves out of `held` the parts of every chunk whose parts have all arrived;
+// the others stay until their missing parts leave the lanes.
+std::vector<Pipeline::Processed> Pipeline::take_whole_chunks(std::vector<Processed>& held) {
+  std::unordered_map<const ChunkProgress*, size_t> arrived;
+  for (const auto& p : held) ++arrived[p.chunk.get()];
+  std::vector<Processed> whole;
+  std::vector<Processed> waiting;
+  for (auto& p : held) {
+    const bool complete = arrived[p.chunk.get()] == p.chunk->parts;
+    (complete ? whole : waiting).push_back(std::move(p));
+  }
+  held = std::move(waiting);
+  return whole;
 }
 
 void Pipeline::write_group(std::vector<Processed>& group) {

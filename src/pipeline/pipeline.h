@@ -62,12 +62,14 @@ class Pipeline {
     WorkItem item;
     std::shared_ptr<BatchTicket> ticket;
   };
-  // One submitted chunk whose events may be spread over several lanes (and
-  // store transactions): its ticket completes when the last part is done.
+  // One submitted chunk whose events may be spread over several lanes: its
+  // ticket completes when the last part is done. Its parts are written in one
+  // store transaction, so a chunk is stored whole or not at all.
   struct ChunkProgress {
     uint64_t ordinal = 0;  // submission order
     std::shared_ptr<BatchTicket> ticket;
     BatchOutcome outcome;
+    size_t parts = 0;                   // set once, before the first part leaves for a lane
     std::atomic<size_t> parts_left{0};  // parts not yet written (or finished, without a store)
     std::mutex failure_mutex;
     // Parts still in a lane, and the work they deferred to submission order.
@@ -95,6 +97,7 @@ class Pipeline {
   void lane_loop(BoundedQueue<LaneBatch>& lane);
   void lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered);
   void writer_loop();
+  static std::vector<Processed> take_whole_chunks(std::vector<Processed>& held);
   void write_group(std::vector<Processed>& group);
   void fail_group(std::vector<Processed>& group, const Error& error);
   void part_done(ChunkProgress& chunk, const Error* failure);
