@@ -21,7 +21,8 @@
 namespace vigil {
 
 struct AlertMessage {
-  std::string json;  // the sanitized alert, one JSON object, no newline
+  std::string json;     // the sanitized alert, one JSON object, no newline
+  std::string summary;  // sanitized one-line text (id, severity, rule, entity) for logs
   Severity severity = Severity::kMedium;
   Timestamp time;
 };

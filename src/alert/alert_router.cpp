@@ -149,6 +149,26 @@ std::string AlertRouter::body_json(const Alert& alert) const {
   return fmt::to_string(out);
 }
 
+// A log line names the alert and whom it is about; its events and context
+// stay in the store, the API and the JSON outputs (a replay raising 56 k
+// alerts wrote 238 MB of log when each line held the whole alert).
+std::string AlertRouter::summary_line(const Alert& alert, const std::string& id) const {
+  const Sanitizer& s = *sanitizer_;
+  std::string line = fmt::format("alert {} severity={} rule={:?}", id, to_string(alert.severity),
+                                 s.sanitize_text(alert.rule));
+  if (!alert.rule_id.empty()) line += fmt::format(" rule_id={}", s.sanitize_text(alert.rule_id));
+  const AlertEntity& e = alert.entity;
+  const std::pair<const char*, const std::string*> parts[] = {
+      {"user", &e.user}, {"source_ip", &e.source_ip}, {"host", &e.host}, {"session", &e.session}};
+  for (const auto& [name, value] : parts) {
+    if (!value->empty()) line += fmt::format(" {}={:?}", name, s.sanitize_text(*value));
+  }
+  line += fmt::format(" time={} title={:?}", format_rfc3339(alert.time),
+                      s.sanitize_text(alert.title.empty() ? alert.rule : alert.title));
+  if (!alert.author.empty()) line += fmt::format(" author={:?}", s.sanitize_text(alert.author));
+  return line;
+}
+
 void AlertRouter::emit(Alert alert) {
   fill_entity(alert);
   DedupeDecision d;
@@ -168,8 +188,8 @@ void AlertRouter::emit(Alert alert) {
                      d.first_seen, d.last_seen, d.count,       body_json(alert)};
   // Outputs hear of an alert once; its later count lives in the store and API.
   if (!d.repeat) {
-    auto message = std::make_shared<const AlertMessage>(
-        AlertMessage{alert_json(record), alert.severity, alert.time});
+    auto message = std::make_shared<const AlertMessage>(AlertMessage{
+        alert_json(record), summary_line(alert, d.alert_id), alert.severity, alert.time});
     std::lock_guard lock(outputs_mu_);
     for (auto& output : outputs_) output->send(message);
   }

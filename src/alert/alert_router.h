@@ -56,6 +56,8 @@ class AlertRouter : public AlertSink {
 
   // The sanitized body of an alert (see AlertRecord::body_json).
   std::string body_json(const Alert& alert) const;
+  // The sanitized one-line summary the `log` output writes.
+  std::string summary_line(const Alert& alert, const std::string& id) const;
 
  private:
   void fill_entity(Alert& alert) const;

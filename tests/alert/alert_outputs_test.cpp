@@ -18,7 +18,7 @@ namespace vigil {
 namespace {
 
 AlertMessage message(std::string json, Severity s = Severity::kHigh) {
-  return AlertMessage{std::move(json), s, Timestamp{1'700'000'000'123'456}};
+  return AlertMessage{std::move(json), "alert summary", s, Timestamp{1'700'000'000'123'456}};
 }
 
 size_t count_lines(const std::filesystem::path& p) {

@@ -1,6 +1,8 @@
 #include "alert/alert_router.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -96,6 +98,36 @@ TEST_F(AlertRouterTest, NothingSensitiveReachesTheStoreOrTheOutputs) {
     for (const char* secret : kSecrets) {
       EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " in " << f.path();
     }
+  }
+}
+
+// The `log` output writes one sanitized summary line, not the whole alert: a
+// replay's alerts must not flood the log with their events.
+TEST_F(AlertRouterTest, TheLogOutputWritesOneSanitizedSummaryLine) {
+  auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(16);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", ring));
+  config_.outputs = {AlertOutputConfig{.type = "log"}};
+  ASSERT_TRUE(router_->add_configured_outputs(config_));
+  Alert a = make_alert(Timestamp{1'700'000'000'000'000});
+  a.title = "Excessive failed logins\nforged line";
+  router_->emit(std::move(a));
+  router_->flush();
+  const auto lines = ring->last_formatted();
+  spdlog::set_default_logger(previous);
+  ASSERT_EQ(lines.size(), 1u);
+  const std::string& line = lines[0];
+  EXPECT_NE(line.find("[warning]"), std::string::npos) << "a high alert is a warning: " << line;
+  EXPECT_NE(line.find("rule=\"excessive_failed_logins\""), std::string::npos) << line;
+  EXPECT_NE(line.find("rule_id=0e95725d-7320-415d-80f7-004da920fc11"), std::string::npos) << line;
+  EXPECT_NE(line.find("host=\"db01\""), std::string::npos) << line;
+  EXPECT_NE(line.find("author=\"vigil\""), std::string::npos) << line;
+  EXPECT_NE(line.find("user=\""), std::string::npos) << "the pseudonymized user: " << line;
+  EXPECT_EQ(line.find("password"), std::string::npos) << "events and context stay out: " << line;
+  EXPECT_NE(line.find(R"(logins\nforged line)"), std::string::npos) << "escaped: " << line;
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << "one line: " << line;
+  for (const char* secret : kSecrets) {
+    EXPECT_EQ(line.find(secret), std::string::npos) << secret << " in " << line;
   }
 }
 

@@ -13,7 +13,8 @@
 
 namespace vigil {
 
-// `log`: one line per alert in vigil's own log (stderr).
+// `log`: one summary line per alert in vigil's own log (stderr): warning for
+// high and critical, info below. The whole alert is in the API and the JSON outputs.
 class LogDelivery : public AlertDelivery {
  public:
   bool deliver(const AlertMessage& message) override;

@@ -5,7 +5,11 @@
 namespace vigil {
 
 bool LogDelivery::deliver(const AlertMessage& message) {
-  spdlog::warn("alert {}", message.json);
+  if (message.severity >= Severity::kHigh) {
+    spdlog::warn("{}", message.summary);
+  } else {
+    spdlog::info("{}", message.summary);
+  }
   return true;
 }
 
