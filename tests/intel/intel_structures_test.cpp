@@ -267,6 +267,42 @@ TEST(LookupKey, AgreesWithNormalizeIndicator) {
   }
 }
 
+// Hashes are checked and lower-cased sixteen bytes at a time with an
+// overlapping tail (SHA-1 is 40): every byte value at every position of every
+// hash length must get normalize_indicator's answer.
+TEST(LookupKey, HashesAgreeWithNormalizeIndicatorForEveryByteAtEveryPosition) {
+  const std::pair<size_t, IndicatorType> lengths[] = {{32, IndicatorType::kMd5},
+                                                      {40, IndicatorType::kSha1},
+                                                      {64, IndicatorType::kSha256},
+                                                      {128, IndicatorType::kSha512}};
+  const std::string digits = "0123456789abcdefABCDEF";
+  size_t accepted = 0, rejected = 0;
+  for (const auto& [length, type] : lengths) {
+    std::string base(length, '0');
+    for (size_t i = 0; i < length; ++i) base[i] = digits[(i * 7 + length) % digits.size()];
+    for (size_t pos = 0; pos < length; ++pos) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string raw = base;
+        raw[pos] = static_cast<char>(byte);
+        LookupKey key;
+        const bool ok = normalize_key(raw, type, key);
+        const auto n = normalize_indicator(raw, type);
+        ASSERT_EQ(ok, n.has_value()) << length << " byte " << byte << " at " << pos;
+        if (!ok) {
+          ++rejected;
+          continue;
+        }
+        ++accepted;
+        ASSERT_EQ(key.value(), n->value) << length << " byte " << byte << " at " << pos;
+      }
+    }
+  }
+  // Per position: 22 hex characters pass, 234 other bytes fail... except the
+  // blanks trimmed at either end, which normalize_indicator also trims.
+  EXPECT_GE(accepted, (32 + 40 + 64 + 128) * 22u);
+  EXPECT_GE(rejected, (32 + 40 + 64 + 128) * 230u);
+}
+
 }  // namespace
 }  // namespace vigil::intel
 
