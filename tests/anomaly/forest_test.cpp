@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "anomaly/flat_forest.h"
@@ -161,6 +162,98 @@ TEST(TreeGrowing, TreesRespectSklearnStructure) {
       depth[n.left] = depth[n.right] = depth[i] + 1;
     }
     EXPECT_EQ(leaf_samples, 256u);
+  }
+}
+
+// Rows with ties, a constant column and duplicates, so that some leaves hold
+// several rows (those add c(n_leaf)) and some nodes drop constant columns.
+FeatureMatrix rows_with_ties(size_t n) {
+  Random rng(11);
+  FeatureMatrix x{n, 4, {}};
+  for (size_t i = 0; i < n; ++i) {
+    x.values.push_back(static_cast<float>(rng.below(5)));           // 5 values
+    x.values.push_back(1.0f);                                       // constant
+    x.values.push_back(static_cast<float>(rng.unit()));             // continuous
+    x.values.push_back(i % 7 == 0 ? 0.5f : static_cast<float>(i));  // duplicates
+  }
+  return x;
+}
+
+TEST(TreeGrowing, TrainingPathSumsFromGrowingAreWhatScoringGives) {
+  const auto x = rows_with_ties(600);
+  // 20 trees read a transposed copy of x; 3 trees (ψ·T < 4n) gather their
+  // columns themselves: both ways.
+  for (const uint32_t trees_count : {20u, 3u}) {
+    IsolationForestOptions o = seeded(4);
+    o.n_estimators = trees_count;
+    o.max_samples = MaxSamples::count(600);  // every tree holds every row
+    auto plan = plan_fit(x, o);
+    ASSERT_TRUE(plan.has_value());
+    std::vector<double> from_growing;
+    auto trees = grow_trees(x, *plan, o, &from_growing);
+    ASSERT_TRUE(trees.has_value());
+    ASSERT_EQ(from_growing.size(), x.rows);
+    auto forest = FlatForest::compile(*trees, x.cols, plan->max_samples, o.path_length);
+    ASSERT_TRUE(forest.has_value());
+    std::vector<double> walked(x.rows);
+    forest->path_length_sums(x, walked);
+    size_t multi_row_leaves = 0;
+    for (const TreeNodes& tree : *trees) {
+      for (const TreeNode& n : tree) multi_row_leaves += n.is_leaf() && n.n_samples > 1;
+    }
+    EXPECT_GT(multi_row_leaves, 0u);
+    for (size_t r = 0; r < x.rows; ++r) {
+      ASSERT_EQ(from_growing[r], walked[r]) << "row " << r << ", " << trees_count << " trees";
+    }
+  }
+  // A subsample or a bootstrap: not every row is in every tree, no sums.
+  IsolationForestOptions o = seeded(4);
+  o.max_samples = MaxSamples::count(300);
+  std::vector<double> sums{1.0};
+  ASSERT_TRUE(grow_trees(x, *plan_fit(x, o), o, &sums).has_value());
+  EXPECT_TRUE(sums.empty());
+  o.max_samples = MaxSamples::count(600);
+  o.bootstrap = true;
+  ASSERT_TRUE(grow_trees(x, *plan_fit(x, o), o, &sums).has_value());
+  EXPECT_TRUE(sums.empty());
+}
+
+TEST(TreeGrowing, ReadingATransposedCopyOrGatheredColumnsGrowsTheSameTrees) {
+  // Tree t's random stream depends on (seed, t) only, so the first 3 trees of
+  // a 3-tree fit (gathered columns) and of a 40-tree fit (transposed copy,
+  // ψ·T >= 4n) must be the same trees.
+  const auto x = rows_with_ties(500);
+  IsolationForestOptions o = seeded(8);
+  o.max_samples = MaxSamples::count(500);
+  o.n_estimators = 3;
+  auto few = grow_trees(x, *plan_fit(x, o), o);
+  o.n_estimators = 40;
+  auto many = grow_trees(x, *plan_fit(x, o), o);
+  ASSERT_TRUE(few.has_value() && many.has_value());
+  for (size_t t = 0; t < 3; ++t) {
+    const TreeNodes& a = (*few)[t];
+    const TreeNodes& b = (*many)[t];
+    ASSERT_EQ(a.size(), b.size()) << "tree " << t;
+    EXPECT_GT(a.size(), 1u);
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].left, b[i].left);
+      EXPECT_EQ(a[i].feature, b[i].feature);
+      EXPECT_EQ(a[i].threshold, b[i].threshold);
+      EXPECT_EQ(a[i].n_samples, b[i].n_samples);
+    }
+  }
+}
+
+TEST(TreeGrowing, ANonFiniteValueNamesItsRowEitherWay) {
+  auto x = rows_with_ties(500);
+  x.values[123 * x.cols + 2] = std::nanf("");
+  for (const uint32_t trees_count : {40u, 3u}) {  // transposed copy, gathered columns
+    IsolationForestOptions o = seeded(1);
+    o.n_estimators = trees_count;
+    o.max_samples = MaxSamples::count(500);
+    auto trees = grow_trees(x, *plan_fit(x, o), o);
+    ASSERT_FALSE(trees.has_value()) << trees_count << " trees";
+    EXPECT_NE(trees.error().message.find("row 123 "), std::string::npos) << trees.error().message;
   }
 }
 
