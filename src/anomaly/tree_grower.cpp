@@ -41,6 +41,7 @@ class TreeGrower {
       is_gathered_.assign(width, 0);
     }
     scratch_.resize(keys_.size());
+    staged_.resize(keys_.size());
     nodes_.reserve(std::min<size_t>(2 * keys_.size(), size_t{2} << std::min(max_depth, 30u)));
   }
 
@@ -111,43 +112,51 @@ class TreeGrower {
 
   // Four running minima and maxima: one pair would make every step wait for
   // the previous one's result. The values are finite (checked when the column
-  // was made readable).
-  std::pair<float, float> min_max(const float* values, size_t begin, size_t end) const {
-    const uint32_t* keys = keys_.data();
+  // was made readable). Each value read is also written to staged_ in key
+  // order, so that partition() reads the chosen column sequentially instead
+  // of gathering it from the column again.
+  std::pair<float, float> min_max(const float* values, size_t begin, size_t end) {
+    const uint32_t* keys = keys_.data() + begin;
+    float* staged = staged_.data();
+    const size_t n = end - begin;
     float lo[4], hi[4];
-    for (int i = 0; i < 4; ++i) lo[i] = hi[i] = values[keys[begin]];
-    size_t k = begin;
-    for (; k + 4 <= end; k += 4) {
+    for (int i = 0; i < 4; ++i) lo[i] = hi[i] = values[keys[0]];
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
       for (int i = 0; i < 4; ++i) {
         const float v = values[keys[k + i]];
+        staged[k + i] = v;
         lo[i] = std::min(lo[i], v);
         hi[i] = std::max(hi[i], v);
       }
     }
-    for (; k < end; ++k) {
-      lo[0] = std::min(lo[0], values[keys[k]]);
-      hi[0] = std::max(hi[0], values[keys[k]]);
+    for (; k < n; ++k) {
+      const float v = values[keys[k]];
+      staged[k] = v;
+      lo[0] = std::min(lo[0], v);
+      hi[0] = std::max(hi[0], v);
     }
     return {std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3])),
             std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]))};
   }
 
-  // Rows with x <= threshold first. Without branches (a random split
-  // mispredicts half of them): every key is written to both ends and the
-  // comparison moves one cursor. Order inside each side does not matter:
-  // a child's extent and the random draws do not depend on it.
+  // Rows with x <= threshold first, x from staged_ (the split's column, as
+  // choose_split last read it). Without branches (a random split mispredicts
+  // half of them): every key is written to both ends and the comparison moves
+  // one cursor. Order inside each side does not matter: a child's extent and
+  // the random draws do not depend on it.
   size_t partition(size_t begin, size_t end, const Split& split) {
-    const float* values = column_values(split.column);
     // (double)x <= t exactly when x <= the largest float <= t.
     float t = static_cast<float>(split.threshold);
     if (static_cast<double>(t) > split.threshold)
       t = std::nextafter(t, -std::numeric_limits<float>::infinity());
     uint32_t* keys = keys_.data();
+    const float* staged = staged_.data() - begin;
     uint32_t* right = scratch_.data();
     size_t left_end = begin, right_count = 0;
     for (size_t k = begin; k < end; ++k) {
       const uint32_t key = keys[k];
-      const bool goes_left = values[key] <= t;
+      const bool goes_left = staged[k] <= t;
       keys[left_end] = key;  // left_end <= k: that key was read already
       right[right_count] = key;
       left_end += goes_left;
@@ -194,6 +203,7 @@ class TreeGrower {
   Random& rng_;
   std::vector<uint32_t> keys_;
   std::vector<uint32_t> scratch_;  // partition's right side
+  std::vector<float> staged_;      // the column min_max last read, in key order
   size_t key_count_ = 0;
   std::vector<float> gathered_;       // without sample.columns: column j at [j * ψ]
   std::vector<uint8_t> is_gathered_;  // per column j

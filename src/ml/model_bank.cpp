@@ -64,7 +64,10 @@ void ModelSlot::add(std::span<const float> row) {
   std::lock_guard lock(mu_);
   if (!reservoir_.add(row)) return;
   ++entered_since_fit_;
-  if (beyond_range_ || lo_.empty()) return;
+  // While the reservoir fills every row enters, and the count alone retrains
+  // every `retrain_min_new_rows` rows; a small sample's range is narrow, so
+  // the range would retrain at almost every pass.
+  if (beyond_range_ || lo_.empty() || reservoir_.size() < reservoir_.capacity()) return;
   bool beyond = false;
   for (size_t f = 0; f < row.size(); ++f) beyond |= row[f] < lo_[f] || row[f] > hi_[f];
   beyond_range_ = beyond;
@@ -246,6 +249,8 @@ size_t ModelBank::retrain(int64_t now) {
     }
     // Counted before the swap, so whoever sees the new model sees it counted.
     trainings_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("ml: {} model generation {} trained on {} rows", slot->name(), header.generation,
+                  rows->rows);
     slot->publish(std::move(fitted->model));
     save_rows(*slot, slot->rows_image());
     ++swapped;

@@ -65,8 +65,8 @@ class ModelSlot {
   }
   // A copy of the rows when there are at least `min_rows` and, once trained,
   // at least `min_new_rows` entered the reservoir since the last training or
-  // one entered outside the range of the rows trained on; marks them as
-  // trained on. Rows offered but not sampled do not count: once the reservoir
+  // one entered a full reservoir outside the range of the rows trained on;
+  // marks them as trained on. Rows offered but not sampled do not count: once the reservoir
   // is full, a uniform sample takes a row with probability size/seen, so the
   // training set, and with it the model, changes ever more slowly, and so do
   // the retrainings (a stable stream retrains at geometric intervals of seen

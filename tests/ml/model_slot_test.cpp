@@ -1,6 +1,7 @@
 // When a model slot hands out its rows for retraining: only rows that entered
-// the reservoir count towards `retrain_min_new_rows`, and a row outside the
-// range of the rows trained on is reason enough on its own.
+// the reservoir count towards `retrain_min_new_rows`, and once the reservoir
+// is full a row outside the range of the rows trained on is reason enough on
+// its own.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -57,25 +58,45 @@ TEST(MlModelSlot, OnlyRowsThatEnteredTheReservoirCountTowardsRetraining) {
   EXPECT_FALSE(slot.take_training_rows(1, 900).has_value());
 }
 
+// Offers a row 20 times: with a reservoir of 1,000 holding about 1,050 seen,
+// each offer enters with probability ≈ 0.95, so at least one enters (all
+// missing: ≈ 1e-26).
+void offer(ModelSlot& slot, float a, float b = 0.0f) {
+  for (int i = 0; i < 20; ++i) slot.add(row(a, b));
+}
+
 TEST(MlModelSlot, ARowBeyondTheTrainedRangeNeedsNoCount) {
-  const MlConfig c = small_config(8192);  // every row enters
+  const MlConfig c = small_config(1000);
   ModelSlot slot("general", c);
   for (int i = 0; i < 1000; ++i) slot.add(row(static_cast<float>(i % 100)));  // a in [0, 99], b = 0
   train(slot, c);
   for (int i = 0; i < 50; ++i) slot.add(row(static_cast<float>(i)));
-  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());  // 50 new rows, all in range
-  slot.add(row(10.0f, 3.0f));                                 // b was 0 in every training row
+  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());  // < 70 new rows, all in range
+  offer(slot, 10.0f, 3.0f);                                   // b was 0 in every training row
   auto rows = slot.take_training_rows(1, 500);
   ASSERT_TRUE(rows.has_value());
-  EXPECT_EQ(rows->rows, 1051u);
+  EXPECT_EQ(rows->rows, 1000u);
   // The new range includes b = 3: b = 2 is inside it, a = 100 is not.
-  slot.add(row(5.0f, 2.0f));
+  offer(slot, 5.0f, 2.0f);
   EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());
-  slot.add(row(100.0f));
+  offer(slot, 100.0f);
   EXPECT_TRUE(slot.take_training_rows(1, 500).has_value());
   // Below the minimum is outside the range too.
-  slot.add(row(-1.0f));
+  offer(slot, -1.0f);
   EXPECT_TRUE(slot.take_training_rows(1, 500).has_value());
+}
+
+TEST(MlModelSlot, WhileTheReservoirFillsOnlyTheCountRetrains) {
+  const MlConfig c = small_config(2000);  // every row enters until 2,000
+  ModelSlot slot("general", c);
+  for (int i = 0; i < 1000; ++i) slot.add(row(static_cast<float>(i % 100)));
+  train(slot, c);
+  slot.add(row(10.0f, 3.0f));  // beyond the range, but the reservoir is not full
+  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());
+  for (int i = 0; i < 499; ++i) slot.add(row(static_cast<float>(i % 100)));
+  auto rows = slot.take_training_rows(1, 500);  // 500 new rows
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_EQ(rows->rows, 1500u);
 }
 
 }  // namespace
