@@ -78,11 +78,11 @@ Result<std::vector<TreeNodes>> grow_trees(const FeatureMatrix& x, const FitPlan&
   trees.reserve(options.n_estimators);
   TreeSample sample;
   sample.x = &x;
-  // When the trees together read about every row (ψ = n, as the ML detector
-  // trains), one transposed copy serves them all; else each tree gathers the
-  // columns it draws from its ψ rows, so the fit does not grow with n.
+  // When every tree reads every row (ψ = n, as the ML detector trains), one
+  // transposed copy serves them all; else trees read x in place, so the fit
+  // does not grow with n (tree_grower.h).
   std::vector<float> columns;
-  if (uint64_t{plan.max_samples} * options.n_estimators >= 4 * uint64_t{x.rows}) {
+  if (plan.max_samples == x.rows) {
     auto transposed = transpose(x);
     if (!transposed) return tl::unexpected(transposed.error());
     columns = std::move(*transposed);

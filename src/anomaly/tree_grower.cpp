@@ -28,18 +28,7 @@ class TreeGrower {
     // a feature constant in the parent is constant in the child.
     candidates_.resize((max_depth + 2) * width);
     std::iota(candidates_.begin(), candidates_.begin() + static_cast<ptrdiff_t>(width), 0u);
-    // Keys index the column arrays: row ids into the shared transposed copy,
-    // else positions in the sample (into the tree's own gathered columns).
-    if (sample.columns != nullptr) {
-      keys_ = sample.rows;
-      key_count_ = sample.x->rows;
-    } else {
-      keys_.resize(sample.rows.size());
-      std::iota(keys_.begin(), keys_.end(), 0u);
-      key_count_ = sample.rows.size();
-      gathered_.resize(width * key_count_);
-      is_gathered_.assign(width, 0);
-    }
+    keys_ = sample.rows;
     scratch_.resize(keys_.size());
     staged_.resize(keys_.size());
     nodes_.reserve(std::min<size_t>(2 * keys_.size(), size_t{2} << std::min(max_depth, 30u)));
@@ -79,12 +68,8 @@ class TreeGrower {
     // FlatForest's order: (nodes on path) + c(n_leaf) − 1.
     const double length =
         static_cast<double>(depth + 1) + average_path_length(end - begin, sample_.formula) - 1.0;
-    for (size_t k = begin; k < end; ++k) sample_.path_sums[row_of(keys_[k])] += length;
+    for (size_t k = begin; k < end; ++k) sample_.path_sums[keys_[k]] += length;
     return id;
-  }
-
-  uint32_t row_of(uint32_t key) const {
-    return sample_.columns != nullptr ? key : sample_.rows[key];
   }
 
   // Draws features until one is not constant over rows [begin, end); drops the
@@ -95,8 +80,12 @@ class TreeGrower {
       const size_t pick = rng_.below(count);
       const uint32_t column = candidates[pick];
       const float* values = column_values(column);
-      if (values == nullptr) return false;  // not finite: grow() reports the row
-      const auto [lo, hi] = min_max(values, begin, end);
+      const auto [lo, hi] = sample_.columns != nullptr ? min_max<false>(values, begin, end)
+                                                       : min_max<true>(values, begin, end);
+      if (!std::isfinite(lo) || !std::isfinite(hi)) {
+        non_finite_row_ = first_non_finite(begin, end, values);
+        return false;
+      }
       if (static_cast<double>(hi) <= static_cast<double>(lo) + kConstantSpread) {
         std::swap(candidates[pick], candidates[--count]);
         continue;
@@ -111,31 +100,39 @@ class TreeGrower {
   }
 
   // Four running minima and maxima: one pair would make every step wait for
-  // the previous one's result. The values are finite (checked when the column
-  // was made readable). Each value read is also written to staged_ in key
-  // order, so that partition() reads the chosen column sequentially instead
-  // of gathering it from the column again.
+  // the previous one's result. Each value read is also written to staged_ in
+  // key order, so that partition() reads the chosen column sequentially
+  // instead of gathering it again. kRowMajor: the column is read in x itself
+  // (stride x->cols) and a value that is not finite makes the minimum NaN;
+  // the transposed copy was checked when it was made.
+  template <bool kRowMajor>
   std::pair<float, float> min_max(const float* values, size_t begin, size_t end) {
     const uint32_t* keys = keys_.data() + begin;
+    const size_t stride = sample_.x->cols;
+    const auto at = [&](size_t k) { return values[kRowMajor ? keys[k] * stride : keys[k]]; };
     float* staged = staged_.data();
     const size_t n = end - begin;
     float lo[4], hi[4];
-    for (int i = 0; i < 4; ++i) lo[i] = hi[i] = values[keys[0]];
+    bool finite = true;
+    for (int i = 0; i < 4; ++i) lo[i] = hi[i] = at(0);
     size_t k = 0;
     for (; k + 4 <= n; k += 4) {
       for (int i = 0; i < 4; ++i) {
-        const float v = values[keys[k + i]];
+        const float v = at(k + i);
+        if constexpr (kRowMajor) finite &= std::isfinite(v);
         staged[k + i] = v;
         lo[i] = std::min(lo[i], v);
         hi[i] = std::max(hi[i], v);
       }
     }
     for (; k < n; ++k) {
-      const float v = values[keys[k]];
+      const float v = at(k);
+      if constexpr (kRowMajor) finite &= std::isfinite(v);
       staged[k] = v;
       lo[0] = std::min(lo[0], v);
       hi[0] = std::max(hi[0], v);
     }
+    if (!finite) return {std::nanf(""), std::nanf("")};
     return {std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3])),
             std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]))};
   }
@@ -166,32 +163,18 @@ class TreeGrower {
     return left_end;
   }
 
-  // Column j of the sample (feature features[j]), indexed by key; null when a
-  // value the tree would read is not finite (non_finite_row_ says which).
-  const float* column_values(uint32_t column) {
+  // Column j of the sample (feature features[j]): in the transposed copy,
+  // indexed by row id; else in x, at row id × x->cols.
+  const float* column_values(uint32_t column) const {
     const uint32_t feature = sample_.features[column];
-    if (sample_.columns != nullptr) return sample_.columns + feature * key_count_;
-    float* out = gathered_.data() + column * key_count_;
-    if (!is_gathered_[column]) {
-      const float* x = sample_.x->values.data() + feature;
-      const size_t stride = sample_.x->cols;
-      bool finite = true;
-      for (size_t p = 0; p < key_count_; ++p) {
-        out[p] = x[sample_.rows[p] * stride];
-        finite &= std::isfinite(out[p]);
-      }
-      if (!finite) {
-        non_finite_row_ = first_non_finite(out);
-        return nullptr;
-      }
-      is_gathered_[column] = 1;
-    }
-    return out;
+    if (sample_.columns != nullptr) return sample_.columns + feature * sample_.x->rows;
+    return sample_.x->values.data() + feature;
   }
 
-  uint32_t first_non_finite(const float* gathered) const {
-    for (size_t p = 0; p < key_count_; ++p) {
-      if (!std::isfinite(gathered[p])) return row_of(static_cast<uint32_t>(p));
+  uint32_t first_non_finite(size_t begin, size_t end, const float* values) const {
+    const size_t stride = sample_.columns != nullptr ? 1 : sample_.x->cols;
+    for (size_t k = begin; k < end; ++k) {
+      if (!std::isfinite(values[keys_[k] * stride])) return keys_[k];
     }
     return kAllFinite;
   }
@@ -204,9 +187,6 @@ class TreeGrower {
   std::vector<uint32_t> keys_;
   std::vector<uint32_t> scratch_;  // partition's right side
   std::vector<float> staged_;      // the column min_max last read, in key order
-  size_t key_count_ = 0;
-  std::vector<float> gathered_;       // without sample.columns: column j at [j * ψ]
-  std::vector<uint8_t> is_gathered_;  // per column j
   std::vector<uint32_t> candidates_;
   TreeNodes nodes_;
 };

@@ -19,12 +19,12 @@
 namespace vigil::anomaly {
 
 // The rows and features one tree grows on. A node's split scans one column
-// over the node's rows, so the grower reads columns contiguously: from
-// `columns` (x transposed, feature f of row r at [f * x->rows + r]) when the
-// caller made one for all the trees of a fit, else from its own copy of each
-// column it draws, gathered from its rows on first use (copying all ψ·d values
-// first cost most of the fit time on wide data; strided reads of x at every
-// node cost most of it on narrow data with ψ = n).
+// over the node's rows: with `columns` (x transposed, feature f of row r at
+// [f * x->rows + r]) the column is contiguous, which pays when every tree
+// reads every row (ψ = n, as the ML detector trains: strided reads of x at
+// every node were most of its fit time); else the grower reads x in place,
+// with stride x->cols (a tree reads only the columns its splits draw, and a
+// copy of x per fit cost more than it saved for ψ = 256 on wide data).
 struct TreeSample {
   const FeatureMatrix* x = nullptr;
   std::vector<uint32_t> rows;      // row ids in x

@@ -11,6 +11,8 @@
 #include "anomaly/forest_fitting.h"
 #include "anomaly/isolation_forest.h"
 #include "anomaly/random.h"
+#include "anomaly/sampling.h"
+#include "anomaly/tree_grower.h"
 
 namespace vigil::anomaly {
 namespace {
@@ -181,8 +183,6 @@ FeatureMatrix rows_with_ties(size_t n) {
 
 TEST(TreeGrowing, TrainingPathSumsFromGrowingAreWhatScoringGives) {
   const auto x = rows_with_ties(600);
-  // 20 trees read a transposed copy of x; 3 trees (ψ·T < 4n) gather their
-  // columns themselves: both ways.
   for (const uint32_t trees_count : {20u, 3u}) {
     IsolationForestOptions o = seeded(4);
     o.n_estimators = trees_count;
@@ -218,22 +218,25 @@ TEST(TreeGrowing, TrainingPathSumsFromGrowingAreWhatScoringGives) {
   EXPECT_TRUE(sums.empty());
 }
 
-TEST(TreeGrowing, ReadingATransposedCopyOrGatheredColumnsGrowsTheSameTrees) {
-  // Tree t's random stream depends on (seed, t) only, so the first 3 trees of
-  // a 3-tree fit (gathered columns) and of a 40-tree fit (transposed copy,
-  // ψ·T >= 4n) must be the same trees.
+TEST(TreeGrowing, ReadingATransposedCopyOrXInPlaceGrowsTheSameTree) {
+  // The same sample and random stream, read from x or from its transposed copy.
   const auto x = rows_with_ties(500);
-  IsolationForestOptions o = seeded(8);
-  o.max_samples = MaxSamples::count(500);
-  o.n_estimators = 3;
-  auto few = grow_trees(x, *plan_fit(x, o), o);
-  o.n_estimators = 40;
-  auto many = grow_trees(x, *plan_fit(x, o), o);
-  ASSERT_TRUE(few.has_value() && many.has_value());
-  for (size_t t = 0; t < 3; ++t) {
-    const TreeNodes& a = (*few)[t];
-    const TreeNodes& b = (*many)[t];
-    ASSERT_EQ(a.size(), b.size()) << "tree " << t;
+  auto columns = transpose(x);
+  ASSERT_TRUE(columns.has_value());
+  for (const uint64_t seed : {1u, 2u, 3u}) {
+    Random pick(seed);
+    TreeSample sample;
+    sample.x = &x;
+    sample.features = {0, 1, 2, 3};
+    sample.rows = sample_indices(x.rows, 300, false, pick);
+    Random a_rng(seed, 7), b_rng(seed, 7);
+    auto in_place = grow_isolation_tree(sample, 9, a_rng);
+    sample.columns = columns->data();
+    auto transposed = grow_isolation_tree(sample, 9, b_rng);
+    ASSERT_TRUE(in_place.has_value() && transposed.has_value());
+    const TreeNodes& a = *in_place;
+    const TreeNodes& b = *transposed;
+    ASSERT_EQ(a.size(), b.size()) << "seed " << seed;
     EXPECT_GT(a.size(), 1u);
     for (size_t i = 0; i < a.size(); ++i) {
       EXPECT_EQ(a[i].left, b[i].left);
@@ -247,12 +250,12 @@ TEST(TreeGrowing, ReadingATransposedCopyOrGatheredColumnsGrowsTheSameTrees) {
 TEST(TreeGrowing, ANonFiniteValueNamesItsRowEitherWay) {
   auto x = rows_with_ties(500);
   x.values[123 * x.cols + 2] = std::nanf("");
-  for (const uint32_t trees_count : {40u, 3u}) {  // transposed copy, gathered columns
+  for (const uint32_t psi : {500u, 256u}) {  // ψ = n: transposed copy; else x in place
     IsolationForestOptions o = seeded(1);
-    o.n_estimators = trees_count;
-    o.max_samples = MaxSamples::count(500);
+    o.n_estimators = 40;
+    o.max_samples = MaxSamples::count(psi);
     auto trees = grow_trees(x, *plan_fit(x, o), o);
-    ASSERT_FALSE(trees.has_value()) << trees_count << " trees";
+    ASSERT_FALSE(trees.has_value()) << "psi " << psi;
     EXPECT_NE(trees.error().message.find("row 123 "), std::string::npos) << trees.error().message;
   }
 }
