@@ -252,7 +252,7 @@ size_t ModelBank::retrain(int64_t now) {
     spdlog::debug("ml: {} model generation {} trained on {} rows", slot->name(), header.generation,
                   rows->rows);
     slot->publish(std::move(fitted->model));
-    save_rows(*slot, slot->rows_image());
+    if (!dir_.empty()) save_rows(*slot, slot->rows_image());  // (the image is a copy)
     ++swapped;
   }
   return swapped;

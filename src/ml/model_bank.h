@@ -66,10 +66,10 @@ class ModelSlot {
   // A copy of the rows when there are at least `min_rows` and, once trained,
   // at least `min_new_rows` entered the reservoir since the last training or
   // one entered a full reservoir outside the range of the rows trained on;
-  // marks them as trained on. Rows offered but not sampled do not count: once the reservoir
-  // is full, a uniform sample takes a row with probability size/seen, so the
-  // training set, and with it the model, changes ever more slowly, and so do
-  // the retrainings (a stable stream retrains at geometric intervals of seen
+  // marks them as trained on. Rows offered but not sampled do not count:
+  // once the reservoir is full, a uniform sample takes a row with probability
+  // size/seen, so the training set, and with it the model, changes ever more
+  // slowly, and so do the retrainings (a stable stream retrains at geometric intervals of seen
   // rows, then steadily once past `reservoir_horizon`). A row beyond the
   // training range is what a forest cannot see until retrained: it splits
   // only along values its rows hold (the first impossible travel in a
