@@ -81,6 +81,12 @@ Result<FlatForest> FlatForest::compile(const std::vector<TreeNodes>& trees, size
   forest.max_samples_ = max_samples;
   forest.formula_ = formula;
   forest.normaliser_ = anomaly::average_path_length(max_samples, formula);
+  size_t nodes = 0;
+  for (const TreeNodes& tree : trees) nodes += tree.size();
+  forest.nodes_.reserve(nodes);
+  forest.leaf_path_length_.reserve(nodes);
+  forest.node_samples_.reserve(nodes);
+  forest.trees_.reserve(trees.size());
   for (size_t t = 0; t < trees.size(); ++t) {
     auto ok = check_tree(trees[t], n_features);
     if (!ok) return make_error(ok.error().code, fmt::format("tree {}: {}", t, ok.error().message));
@@ -94,6 +100,8 @@ void FlatForest::append_tree(const TreeNodes& tree) {
   const auto base = static_cast<uint32_t>(nodes_.size());
   std::vector<int32_t> source{0};  // slot -> index in `tree`
   std::vector<uint32_t> depth{0};
+  source.reserve(tree.size());
+  depth.reserve(tree.size());
   Tree compiled{base, 0};
   for (size_t slot = 0; slot < source.size(); ++slot) {
     const TreeNode& n = tree[static_cast<size_t>(source[slot])];

@@ -72,11 +72,30 @@ Result<FitPlan> plan_fit(const FeatureMatrix& x, const IsolationForestOptions& o
 }
 
 Result<std::vector<TreeNodes>> grow_trees(const FeatureMatrix& x, const FitPlan& plan,
-                                          const IsolationForestOptions& options) {
+                                          const IsolationForestOptions& options,
+                                          std::vector<double>* path_sums) {
   std::vector<TreeNodes> trees;
   trees.reserve(options.n_estimators);
   TreeSample sample;
   sample.x = &x;
+  // When every tree reads every row (ψ = n, as the ML detector trains), one
+  // transposed copy serves them all; else trees read x in place, so the fit
+  // does not grow with n (tree_grower.h).
+  std::vector<float> columns;
+  if (plan.max_samples == x.rows) {
+    auto transposed = transpose(x);
+    if (!transposed) return tl::unexpected(transposed.error());
+    columns = std::move(*transposed);
+    sample.columns = columns.data();
+  }
+  if (path_sums != nullptr) {
+    path_sums->clear();
+    if (plan.max_samples == x.rows && !options.bootstrap) {
+      path_sums->assign(x.rows, 0.0);
+      sample.path_sums = path_sums->data();
+      sample.formula = options.path_length;
+    }
+  }
   for (uint32_t t = 0; t < options.n_estimators; ++t) {
     Random rng(options.seed, t);
     sample.features = sample_indices(x.cols, plan.max_features, false, rng);

@@ -22,15 +22,20 @@ Result<IsolationForest> IsolationForest::fit(const FeatureMatrix& x,
                                              const IsolationForestOptions& options) {
   auto plan = plan_fit(x, options);
   if (!plan) return tl::unexpected(plan.error());
-  auto trees = grow_trees(x, *plan, options);
+  std::vector<double> scores;
+  auto trees = grow_trees(x, *plan, options, options.contamination.automatic ? nullptr : &scores);
   if (!trees) return tl::unexpected(trees.error());
   auto forest = FlatForest::compile(*trees, x.cols, plan->max_samples, options.path_length);
   if (!forest) return tl::unexpected(forest.error());
   IsolationForest model(std::move(*forest), kAutoOffset);
   if (!options.contamination.automatic) {
-    std::vector<double> scores(x.rows);
-    auto scored = model.score_samples(x, scores);
-    if (!scored) return tl::unexpected(scored.error());
+    if (!scores.empty()) {  // the training rows' path-length sums, from growing
+      for (double& s : scores) s = model.forest_.score_from_sum(s);
+    } else {
+      scores.resize(x.rows);
+      auto scored = model.score_samples(x, scores);
+      if (!scored) return tl::unexpected(scored.error());
+    }
     model.offset_ = linear_percentile(scores, 100.0 * options.contamination.fraction);
   }
   return model;

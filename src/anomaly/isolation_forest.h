@@ -29,6 +29,12 @@ class IsolationForest {
                                             uint32_t max_samples, double offset,
                                             PathLengthFormula formula);
 
+  // The same trees with another offset: the contamination cut, set once the
+  // training rows were scored (without compiling the trees twice).
+  IsolationForest with_offset(double offset) && {
+    return IsolationForest(std::move(forest_), offset);
+  }
+
   size_t feature_count() const { return forest_.feature_count(); }
   double offset() const { return offset_; }
   const FlatForest& forest() const { return forest_; }

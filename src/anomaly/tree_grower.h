@@ -11,22 +11,39 @@
 #include <vector>
 
 #include "anomaly/feature_matrix.h"
+#include "anomaly/path_length.h"
 #include "anomaly/random.h"
 #include "anomaly/tree_node.h"
 #include "core/error.h"
 
 namespace vigil::anomaly {
 
-// The rows and features one tree grows on, read in place: a tree reads only
-// the columns its splits draw (copying all ψ·d values first cost most of the
-// fit time on wide data).
+// The rows and features one tree grows on. A node's split scans one column
+// over the node's rows: with `columns` (x transposed, feature f of row r at
+// [f * x->rows + r]) the column is contiguous, which pays when every tree
+// reads every row (ψ = n, as the ML detector trains: strided reads of x at
+// every node were most of its fit time); else the grower reads x in place,
+// with stride x->cols (a tree reads only the columns its splits draw, and a
+// copy of x per fit cost more than it saved for ψ = 256 on wide data).
 struct TreeSample {
   const FeatureMatrix* x = nullptr;
   std::vector<uint32_t> rows;      // row ids in x
   std::vector<uint32_t> features;  // feature ids the tree may split on
+  const float* columns = nullptr;  // optional: x column-major
+  // Optional, x->rows entries: each row's leaf adds depth + c(n_leaf) (as
+  // FlatForest scores it) to path_sums[row], so when every tree holds every
+  // row the training rows' path-length sums come out of growing, in tree
+  // order, bit for bit what scoring them again would give.
+  double* path_sums = nullptr;
+  PathLengthFormula formula = PathLengthFormula::kLogApproximation;
 };
 
-// Non-finite values among those the tree reads are invalid input.
+// x column-major, for TreeSample::columns; an error names the first row with
+// a value that is not finite.
+Result<std::vector<float>> transpose(const FeatureMatrix& x);
+
+// Non-finite values among those the tree reads are invalid input (with
+// `columns`, the caller checked them: see transpose).
 Result<TreeNodes> grow_isolation_tree(const TreeSample& sample, uint32_t max_depth, Random& rng);
 
 }  // namespace vigil::anomaly

@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <xxhash.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "anomaly/forest_fitting.h"
 #include "ml/features.h"
 
@@ -34,18 +37,22 @@ Result<Fitted> fit_model(const ModelHeader& header, const anomaly::FeatureMatrix
   // needs the trees as grown.
   auto plan = anomaly::plan_fit(rows, options);
   if (!plan) return tl::unexpected(plan.error());
-  auto trees = anomaly::grow_trees(rows, *plan, options);
+  std::vector<double> scores;
+  auto trees = anomaly::grow_trees(rows, *plan, options, &scores);
   if (!trees) return tl::unexpected(trees.error());
   auto unscaled = anomaly::IsolationForest::from_trees(*trees, rows.cols, plan->max_samples,
                                                        anomaly::kAutoOffset, options.path_length);
   if (!unscaled) return tl::unexpected(unscaled.error());
-  std::vector<double> scores(rows.rows);
-  if (auto r = unscaled->score_samples(rows, scores); !r) return tl::unexpected(r.error());
+  if (!scores.empty()) {  // the training rows' path-length sums, from growing
+    for (double& s : scores) s = unscaled->forest().score_from_sum(s);
+  } else {
+    scores.resize(rows.rows);
+    if (auto r = unscaled->score_samples(rows, scores); !r) return tl::unexpected(r.error());
+  }
   const double offset = anomaly::linear_percentile(scores, 100.0 * options.contamination.fraction);
-  auto forest = anomaly::IsolationForest::from_trees(*trees, rows.cols, plan->max_samples, offset,
-                                                     options.path_length);
-  if (!forest) return tl::unexpected(forest.error());
-  return Fitted{make_model(header, std::move(*forest)), std::move(*trees), plan->max_samples};
+  if (!std::isfinite(offset)) return make_error(ErrorCode::kInvalidInput, "offset is not finite");
+  auto forest = std::move(*unscaled).with_offset(offset);
+  return Fitted{make_model(header, std::move(forest)), std::move(*trees), plan->max_samples};
 }
 
 ModelSlot::ModelSlot(std::string name, const MlConfig& config)
@@ -55,7 +62,33 @@ ModelSlot::ModelSlot(std::string name, const MlConfig& config)
 
 void ModelSlot::add(std::span<const float> row) {
   std::lock_guard lock(mu_);
-  reservoir_.add(row);
+  if (!reservoir_.add(row)) return;
+  ++entered_since_fit_;
+  // While the reservoir fills every row enters, and the count alone retrains
+  // every `retrain_min_new_rows` rows; a small sample's range is narrow, so
+  // the range would retrain at almost every pass.
+  if (beyond_range_ || lo_.empty() || reservoir_.size() < reservoir_.capacity()) return;
+  bool beyond = false;
+  for (size_t f = 0; f < row.size(); ++f) beyond |= row[f] < lo_[f] || row[f] > hi_[f];
+  beyond_range_ = beyond;
+}
+
+void ModelSlot::note_range(const anomaly::FeatureMatrix& rows) {
+  lo_.assign(rows.cols, 0.0f);
+  hi_.assign(rows.cols, 0.0f);
+  if (rows.rows > 0) {
+    std::copy_n(rows.row_data(0), rows.cols, lo_.begin());
+    std::copy_n(rows.row_data(0), rows.cols, hi_.begin());
+  }
+  for (size_t r = 1; r < rows.rows; ++r) {
+    const float* row = rows.row_data(r);
+    for (size_t f = 0; f < rows.cols; ++f) {
+      lo_[f] = std::min(lo_[f], row[f]);
+      hi_[f] = std::max(hi_[f], row[f]);
+    }
+  }
+  entered_since_fit_ = 0;
+  beyond_range_ = false;
 }
 
 std::optional<anomaly::FeatureMatrix> ModelSlot::take_training_rows(uint64_t min_rows,
@@ -65,9 +98,10 @@ std::optional<anomaly::FeatureMatrix> ModelSlot::take_training_rows(uint64_t min
   const uint64_t needed = model() ? min_new_rows : 1;
   std::lock_guard lock(mu_);
   if (reservoir_.size() < min_rows) return std::nullopt;
-  if (reservoir_.seen() - seen_at_last_fit_ < needed) return std::nullopt;
-  seen_at_last_fit_ = reservoir_.seen();
-  return reservoir_.snapshot();
+  if (entered_since_fit_ < needed && !beyond_range_) return std::nullopt;
+  auto rows = reservoir_.snapshot();
+  note_range(rows);
+  return rows;
 }
 
 size_t ModelSlot::reservoir_rows() const {
@@ -83,7 +117,7 @@ RowsFile ModelSlot::rows_image() const {
 void ModelSlot::restore_rows(const RowsFile& file) {
   std::lock_guard lock(mu_);
   reservoir_.restore(file.rows, file.seen);
-  seen_at_last_fit_ = reservoir_.seen();
+  note_range(reservoir_.snapshot());
 }
 
 ModelBank::ModelBank(const MlConfig& config, std::filesystem::path dir)
@@ -215,8 +249,10 @@ size_t ModelBank::retrain(int64_t now) {
     }
     // Counted before the swap, so whoever sees the new model sees it counted.
     trainings_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("ml: {} model generation {} trained on {} rows", slot->name(), header.generation,
+                  rows->rows);
     slot->publish(std::move(fitted->model));
-    save_rows(*slot, slot->rows_image());
+    if (!dir_.empty()) save_rows(*slot, slot->rows_image());  // (the image is a copy)
     ++swapped;
   }
   return swapped;

@@ -64,8 +64,16 @@ class ModelSlot {
     model_.store(std::move(model), std::memory_order_release);
   }
   // A copy of the rows when there are at least `min_rows` and, once trained,
-  // at least `min_new_rows` arrived since the last training; marks them as
-  // trained on.
+  // at least `min_new_rows` entered the reservoir since the last training or
+  // one entered a full reservoir outside the range of the rows trained on;
+  // marks them as trained on. Rows offered but not sampled do not count:
+  // once the reservoir is full, a uniform sample takes a row with probability
+  // size/seen, so the training set, and with it the model, changes ever more
+  // slowly, and so do the retrainings (a stable stream retrains at geometric intervals of seen
+  // rows, then steadily once past `reservoir_horizon`). A row beyond the
+  // training range is what a forest cannot see until retrained: it splits
+  // only along values its rows hold (the first impossible travel in a
+  // reservoir of travel_excess 0), so such a row does not wait for the count.
   std::optional<anomaly::FeatureMatrix> take_training_rows(uint64_t min_rows,
                                                            uint64_t min_new_rows);
   size_t reservoir_rows() const;
@@ -78,7 +86,10 @@ class ModelSlot {
   std::string name_;
   mutable std::mutex mu_;
   Reservoir reservoir_;
-  uint64_t seen_at_last_fit_ = 0;
+  void note_range(const anomaly::FeatureMatrix& rows);
+  uint64_t entered_since_fit_ = 0;  // rows that entered the reservoir
+  bool beyond_range_ = false;       // one of them lies outside [lo_, hi_]
+  std::vector<float> lo_, hi_;      // per feature, over the rows trained on
   std::atomic<std::shared_ptr<const TrainedModel>> model_;
 };
 

@@ -9,17 +9,18 @@ Reservoir::Reservoir(size_t capacity, size_t cols, uint64_t horizon, uint64_t se
   values_.reserve(capacity_ * cols_);
 }
 
-void Reservoir::add(std::span<const float> row) {
+bool Reservoir::add(std::span<const float> row) {
   ++seen_;
   if (rows_ < capacity_) {
     values_.insert(values_.end(), row.begin(), row.end());
     ++rows_;
-    return;
+    return true;
   }
   const uint64_t window = horizon_ == 0 ? seen_ : std::min(seen_, horizon_);
   const uint64_t slot = random_.below(window);
-  if (slot >= capacity_) return;
+  if (slot >= capacity_) return false;
   std::copy(row.begin(), row.end(), values_.begin() + static_cast<std::ptrdiff_t>(slot * cols_));
+  return true;
 }
 
 void Reservoir::restore(const anomaly::FeatureMatrix& rows, uint64_t seen) {

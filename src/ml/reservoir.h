@@ -19,7 +19,8 @@ class Reservoir {
   // horizon 0 = uniform over all rows seen.
   Reservoir(size_t capacity, size_t cols, uint64_t horizon, uint64_t seed);
 
-  void add(std::span<const float> row);
+  // True when the row entered the sample (appended or replacing one).
+  bool add(std::span<const float> row);
   // The rows held, in slot order.
   anomaly::FeatureMatrix snapshot() const;
   // Back to a saved state (after a restart): the first `capacity` rows of

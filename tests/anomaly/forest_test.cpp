@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "anomaly/flat_forest.h"
 #include "anomaly/forest_fitting.h"
 #include "anomaly/isolation_forest.h"
 #include "anomaly/random.h"
+#include "anomaly/sampling.h"
+#include "anomaly/tree_grower.h"
 
 namespace vigil::anomaly {
 namespace {
@@ -161,6 +164,99 @@ TEST(TreeGrowing, TreesRespectSklearnStructure) {
       depth[n.left] = depth[n.right] = depth[i] + 1;
     }
     EXPECT_EQ(leaf_samples, 256u);
+  }
+}
+
+// Rows with ties, a constant column and duplicates, so that some leaves hold
+// several rows (those add c(n_leaf)) and some nodes drop constant columns.
+FeatureMatrix rows_with_ties(size_t n) {
+  Random rng(11);
+  FeatureMatrix x{n, 4, {}};
+  for (size_t i = 0; i < n; ++i) {
+    x.values.push_back(static_cast<float>(rng.below(5)));           // 5 values
+    x.values.push_back(1.0f);                                       // constant
+    x.values.push_back(static_cast<float>(rng.unit()));             // continuous
+    x.values.push_back(i % 7 == 0 ? 0.5f : static_cast<float>(i));  // duplicates
+  }
+  return x;
+}
+
+TEST(TreeGrowing, TrainingPathSumsFromGrowingAreWhatScoringGives) {
+  const auto x = rows_with_ties(600);
+  for (const uint32_t trees_count : {20u, 3u}) {
+    IsolationForestOptions o = seeded(4);
+    o.n_estimators = trees_count;
+    o.max_samples = MaxSamples::count(600);  // every tree holds every row
+    auto plan = plan_fit(x, o);
+    ASSERT_TRUE(plan.has_value());
+    std::vector<double> from_growing;
+    auto trees = grow_trees(x, *plan, o, &from_growing);
+    ASSERT_TRUE(trees.has_value());
+    ASSERT_EQ(from_growing.size(), x.rows);
+    auto forest = FlatForest::compile(*trees, x.cols, plan->max_samples, o.path_length);
+    ASSERT_TRUE(forest.has_value());
+    std::vector<double> walked(x.rows);
+    forest->path_length_sums(x, walked);
+    size_t multi_row_leaves = 0;
+    for (const TreeNodes& tree : *trees) {
+      for (const TreeNode& n : tree) multi_row_leaves += n.is_leaf() && n.n_samples > 1;
+    }
+    EXPECT_GT(multi_row_leaves, 0u);
+    for (size_t r = 0; r < x.rows; ++r) {
+      ASSERT_EQ(from_growing[r], walked[r]) << "row " << r << ", " << trees_count << " trees";
+    }
+  }
+  // A subsample or a bootstrap: not every row is in every tree, no sums.
+  IsolationForestOptions o = seeded(4);
+  o.max_samples = MaxSamples::count(300);
+  std::vector<double> sums{1.0};
+  ASSERT_TRUE(grow_trees(x, *plan_fit(x, o), o, &sums).has_value());
+  EXPECT_TRUE(sums.empty());
+  o.max_samples = MaxSamples::count(600);
+  o.bootstrap = true;
+  ASSERT_TRUE(grow_trees(x, *plan_fit(x, o), o, &sums).has_value());
+  EXPECT_TRUE(sums.empty());
+}
+
+TEST(TreeGrowing, ReadingATransposedCopyOrXInPlaceGrowsTheSameTree) {
+  // The same sample and random stream, read from x or from its transposed copy.
+  const auto x = rows_with_ties(500);
+  auto columns = transpose(x);
+  ASSERT_TRUE(columns.has_value());
+  for (const uint64_t seed : {1u, 2u, 3u}) {
+    Random pick(seed);
+    TreeSample sample;
+    sample.x = &x;
+    sample.features = {0, 1, 2, 3};
+    sample.rows = sample_indices(x.rows, 300, false, pick);
+    Random a_rng(seed, 7), b_rng(seed, 7);
+    auto in_place = grow_isolation_tree(sample, 9, a_rng);
+    sample.columns = columns->data();
+    auto transposed = grow_isolation_tree(sample, 9, b_rng);
+    ASSERT_TRUE(in_place.has_value() && transposed.has_value());
+    const TreeNodes& a = *in_place;
+    const TreeNodes& b = *transposed;
+    ASSERT_EQ(a.size(), b.size()) << "seed " << seed;
+    EXPECT_GT(a.size(), 1u);
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].left, b[i].left);
+      EXPECT_EQ(a[i].feature, b[i].feature);
+      EXPECT_EQ(a[i].threshold, b[i].threshold);
+      EXPECT_EQ(a[i].n_samples, b[i].n_samples);
+    }
+  }
+}
+
+TEST(TreeGrowing, ANonFiniteValueNamesItsRowEitherWay) {
+  auto x = rows_with_ties(500);
+  x.values[123 * x.cols + 2] = std::nanf("");
+  for (const uint32_t psi : {500u, 256u}) {  // ψ = n: transposed copy; else x in place
+    IsolationForestOptions o = seeded(1);
+    o.n_estimators = 40;
+    o.max_samples = MaxSamples::count(psi);
+    auto trees = grow_trees(x, *plan_fit(x, o), o);
+    ASSERT_FALSE(trees.has_value()) << "psi " << psi;
+    EXPECT_NE(trees.error().message.find("row 123 "), std::string::npos) << trees.error().message;
   }
 }
 

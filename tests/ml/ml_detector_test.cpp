@@ -237,9 +237,10 @@ TEST(MlDetector, RetrainsOnlyAfterEnoughNewRows) {
   CollectingSink sink;
   feed(*d, traffic.days(0, 7, 10), sink);  // 1,000 rows
   ASSERT_EQ(d->retrain_now(), 1u);
-  feed(*d, traffic.days(7, 8, 10), sink);  // 200 new rows: not enough
-  EXPECT_EQ(d->retrain_now(), 0u);
-  feed(*d, traffic.days(8, 9, 10), sink);  // 400
+  EXPECT_EQ(d->retrain_now(), 0u);  // nothing new
+  // (Fewer than 300 new rows retrain only when one lies beyond the trained
+  // range: tests/ml/model_slot_test.cpp, with rows chosen for it.)
+  feed(*d, traffic.days(7, 9, 10), sink);  // 400 new rows
   EXPECT_EQ(d->retrain_now(), 1u);
   EXPECT_EQ(d->model("general")->header.generation, 2u);
 }

@@ -1,0 +1,103 @@
+// When a model slot hands out its rows for retraining: only rows that entered
+// the reservoir count towards `retrain_min_new_rows`, and once the reservoir
+// is full a row outside the range of the rows trained on is reason enough on
+// its own.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "ml/features.h"
+#include "ml/model_bank.h"
+
+namespace vigil::ml {
+namespace {
+
+// A row of the detector's width: feature 0 = `a`, feature 1 = `b`, the rest 0.
+std::vector<float> row(float a, float b = 0.0f) {
+  std::vector<float> r(kFeatureCount, 0.0f);
+  r[0] = a;
+  r[1] = b;
+  return r;
+}
+
+// Publishes a model so that the slot counts new rows (before the first
+// model any row is reason to train).
+void train(ModelSlot& slot, const MlConfig& c) {
+  auto rows = slot.take_training_rows(1, 1);
+  ASSERT_TRUE(rows.has_value());
+  auto fitted = fit_model(ModelHeader{slot.name(), kFeatureSchema, rows->rows, 0, 1}, *rows, c);
+  ASSERT_TRUE(fitted.has_value()) << fitted.error().message;
+  slot.publish(fitted->model);
+}
+
+MlConfig small_config(size_t reservoir) {
+  MlConfig c;
+  c.n_estimators = 5;
+  c.max_samples = 256;
+  c.reservoir_size = reservoir;
+  c.reservoir_horizon = 0;
+  return c;
+}
+
+TEST(MlModelSlot, OnlyRowsThatEnteredTheReservoirCountTowardsRetraining) {
+  const MlConfig c = small_config(1000);
+  ModelSlot slot("general", c);
+  for (int i = 0; i < 1000; ++i) slot.add(row(static_cast<float>(i % 100)));
+  train(slot, c);
+  // 1,000 more rows in range: the reservoir (1,000 of 2,000 seen) takes each
+  // with probability 1000/seen, about 1000·ln 2 ≈ 693 in all (sd ≈ 17).
+  // Counting rows offered, 900 would be reached; counting rows that entered, not.
+  for (int i = 0; i < 1000; ++i) slot.add(row(static_cast<float>(i % 100)));
+  EXPECT_FALSE(slot.take_training_rows(1, 900).has_value());
+  // 2,000 more (4,000 seen): about 1000·ln 4 ≈ 1,386 entered since training.
+  for (int i = 0; i < 2000; ++i) slot.add(row(static_cast<float>(i % 100)));
+  auto rows = slot.take_training_rows(1, 900);
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_EQ(rows->rows, 1000u);
+  // Handed out: the count starts again.
+  EXPECT_FALSE(slot.take_training_rows(1, 900).has_value());
+}
+
+// Offers a row 20 times: with a reservoir of 1,000 holding about 1,050 seen,
+// each offer enters with probability ≈ 0.95, so at least one enters (all
+// missing: ≈ 1e-26).
+void offer(ModelSlot& slot, float a, float b = 0.0f) {
+  for (int i = 0; i < 20; ++i) slot.add(row(a, b));
+}
+
+TEST(MlModelSlot, ARowBeyondTheTrainedRangeNeedsNoCount) {
+  const MlConfig c = small_config(1000);
+  ModelSlot slot("general", c);
+  for (int i = 0; i < 1000; ++i) slot.add(row(static_cast<float>(i % 100)));  // a in [0, 99], b = 0
+  train(slot, c);
+  for (int i = 0; i < 50; ++i) slot.add(row(static_cast<float>(i)));
+  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());  // < 70 new rows, all in range
+  offer(slot, 10.0f, 3.0f);                                   // b was 0 in every training row
+  auto rows = slot.take_training_rows(1, 500);
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_EQ(rows->rows, 1000u);
+  // The new range includes b = 3: b = 2 is inside it, a = 100 is not.
+  offer(slot, 5.0f, 2.0f);
+  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());
+  offer(slot, 100.0f);
+  EXPECT_TRUE(slot.take_training_rows(1, 500).has_value());
+  // Below the minimum is outside the range too.
+  offer(slot, -1.0f);
+  EXPECT_TRUE(slot.take_training_rows(1, 500).has_value());
+}
+
+TEST(MlModelSlot, WhileTheReservoirFillsOnlyTheCountRetrains) {
+  const MlConfig c = small_config(2000);  // every row enters until 2,000
+  ModelSlot slot("general", c);
+  for (int i = 0; i < 1000; ++i) slot.add(row(static_cast<float>(i % 100)));
+  train(slot, c);
+  slot.add(row(10.0f, 3.0f));  // beyond the range, but the reservoir is not full
+  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());
+  for (int i = 0; i < 499; ++i) slot.add(row(static_cast<float>(i % 100)));
+  auto rows = slot.take_training_rows(1, 500);  // 500 new rows
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_EQ(rows->rows, 1500u);
+}
+
+}  // namespace
+}  // namespace vigil::ml
