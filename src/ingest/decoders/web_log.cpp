@@ -84,8 +84,8 @@ void put_request(DocBuilder& doc, std::string_view request) {
   const std::string_view method = r.word();
   const std::string_view target = r.word();
   const std::string_view version = r.word();
-  const bool token = !method.empty() && method.size() <= 20 &&
-                     method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == std::string::npos;
+  bool token = !method.empty() && method.size() <= 20;
+  for (char ch : method) token = token && ((ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '-');
   if (!token || target.empty()) return;  // "-", TLS bytes sent to a plain port, ...
   put(doc, "http.request.method", method);
   put(doc, "url.original", target);
@@ -99,7 +99,8 @@ void put_request(DocBuilder& doc, std::string_view request) {
   put(doc, "url.path", path);
   if (!query.empty()) put(doc, "url.query", query);
   const bool plain = path.find('%') == std::string_view::npos &&
-                     query.find_first_of("%+") == std::string_view::npos;
+                     query.find('%') == std::string_view::npos &&
+                     query.find('+') == std::string_view::npos;
   std::string decoded;
   decoded.reserve(path.size() + 1 + query.size());
   if (plain) {  // nothing to decode: the line is valid UTF-8 already
