@@ -101,20 +101,17 @@ void put_request(DocBuilder& doc, std::string_view request) {
   const bool plain = path.find('%') == std::string_view::npos &&
                      query.find('%') == std::string_view::npos &&
                      query.find('+') == std::string_view::npos;
-  std::string decoded;
-  decoded.reserve(path.size() + 1 + query.size());
-  if (plain) {  // nothing to decode: the line is valid UTF-8 already
-    decoded.append(path);
-    if (!query.empty()) decoded.append("?").append(query);
+  if (plain) {  // nothing to decode, and the line is valid UTF-8: "path[?query]" as written
+    put(doc, "url.decoded", target.substr(0, path.size() + (query.empty() ? 0 : 1 + query.size())));
   } else {
-    decoded = decode_url_text(path, false);
+    std::string decoded = decode_url_text(path, false);
     if (!query.empty()) {
       decoded += '?';
       decoded += decode_url_text(query, true);
     }
     if (!valid_utf8_line(decoded)) decoded = repair_utf8(decoded);
+    put(doc, "url.decoded", std::move(decoded));
   }
-  put(doc, "url.decoded", std::move(decoded));
   if (version.substr(0, 5) == "HTTP/") put(doc, "http.version", version.substr(5));
 }
 
