@@ -127,15 +127,19 @@ void put_client(DocBuilder& doc, std::string_view host) {
 
 std::optional<Timestamp> parse_clf_time(std::string_view s) {
   if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
-  const auto d = number(s.substr(0, 2)), y = number(s.substr(7, 4)), h = number(s.substr(12, 2)),
-             mi = number(s.substr(15, 2)), sec = number(s.substr(18, 2));
+  auto two = [&](size_t at) -> std::optional<int> {  // number() of s[at, at + 2)
+    const char a = s[at], b = s[at + 1];
+    if (a >= '0' && a <= '9' && b >= '0' && b <= '9') return (a - '0') * 10 + (b - '0');
+    return number(s.substr(at, 2));
+  };
+  const auto d = two(0), y = number(s.substr(7, 4)), h = two(12), mi = two(15), sec = two(18);
   const int mo = month_from_abbrev(s.substr(3, 3));
   if (!d || !y || !h || !mi || !sec || mo == 0 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
       *sec > 60)
     return std::nullopt;
   int offset = 0;
   if (s.size() >= 26 && (s[21] == '+' || s[21] == '-')) {
-    const auto oh = number(s.substr(22, 2)), om = number(s.substr(24, 2));
+    const auto oh = two(22), om = two(24);
     if (!oh || !om) return std::nullopt;
     offset = (*oh * 3600 + *om * 60) * (s[21] == '-' ? -1 : 1);
   }
