@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) {
+    if (!l.empty() && l.back() == '\r') l.pop_back();  // a CRLF file: the CR is not the message's
     if (!l.empty()) lines.push_back(l);
   }
   if (lines.empty()) return 2;

@@ -28,6 +28,7 @@ class LineBatch {
   std::string decoder_;
   size_t max_lines_;
   std::string body_;
+  size_t last_bytes_ = 0;  // the size of the last batch taken
   size_t lines_ = 0;
   std::chrono::steady_clock::time_point started_;
 };

@@ -196,6 +196,33 @@ TEST(WebLog, RequestSplitAndUrlDecoding) {
   EXPECT_EQ(r.flagged, 1u);
 }
 
+TEST(WebLog, EscapedQuotesAndUndecodableBytes) {
+  // Apache writes a quote inside a field as \" and a backslash as \\; two fields with
+  // escapes in one line each keep their own text.
+  const auto r =
+      run("access",
+          "1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] \"GET /say?q=\\\"hi\\\"+there "
+          "HTTP/1.0\" 200 12 \"http://r/\\\"x\\\"\" \"UA \\\\ \\\"quoted\\\"\"\n"
+          "1.2.3.4 - - [10/Oct/2000:13:55:37 +0000] \"GET /a+b/%ff%41?c=%2B+d HTTP/1.1\" "
+          "200 1 \"-\" \"-\"\n");
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.flagged, 0u);
+  const Event& e = r.events[0];
+  EXPECT_EQ(field(e, "http.request.original"), "GET /say?q=\"hi\"+there HTTP/1.0");
+  EXPECT_EQ(field(e, "url.query"), "q=\"hi\"+there");
+  EXPECT_EQ(field(e, "url.decoded"), "/say?q=\"hi\" there");
+  EXPECT_EQ(field(e, "http.request.referrer"), "http://r/\"x\"");
+  EXPECT_EQ(field(e, "user_agent.original"), "UA \\ \"quoted\"");
+  EXPECT_EQ(field(e, "http.version"), "1.0");
+  // '+' is a space only in the query; %ff is not UTF-8 and becomes U+FFFD.
+  EXPECT_EQ(field(r.events[1], "url.path"), "/a+b/%ff%41");
+  EXPECT_EQ(field(r.events[1], "url.decoded"),
+            "/a+b/\xEF\xBF\xBD"
+            "A?c=+ d");
+  EXPECT_EQ(field(r.events[1], "http.request.referrer"), "<absent>");
+  EXPECT_EQ(field(r.events[1], "user_agent.original"), "<absent>");
+}
+
 TEST(WebLog, NginxErrorLine) {
   const auto r = run("nginx_error",
                      "2024/01/02 03:04:05 [error] 123#0: *1 open() \"/x\" failed (2: No such "

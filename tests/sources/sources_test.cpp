@@ -27,6 +27,7 @@
 
 #include "core/field_path.h"
 #include "metrics/registry.h"
+#include "sources/line_batch.h"
 #include "support/detect_stages.h"
 #include "support/test_data.h"
 
@@ -148,6 +149,21 @@ std::string sshd_line(int i) {
   return "Jan  5 10:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) +
          " host sshd[1]: Failed password for u" + std::to_string(i) +
          " from 10.0.0.1 port 22 ssh2\n";
+}
+
+TEST(LineBatch, RawLineEndsInsideAMessageAreEscapedAndBatchesStartEmpty) {
+  LineBatch batch("sshd", 3);
+  batch.add("plain");
+  batch.add("a\nb\r\nc\r");
+  EXPECT_FALSE(batch.full());
+  batch.add("\n");
+  EXPECT_TRUE(batch.full());
+  const WorkItem first = batch.take();
+  EXPECT_EQ(first.body, "plain\na#012b#015#012c#015\n#012\n");
+  EXPECT_EQ(first.decoder, "sshd");
+  EXPECT_TRUE(batch.empty());
+  batch.add("next");
+  EXPECT_EQ(batch.take().body, "next\n");
 }
 
 TEST_F(SourcesTest, FileFollowsRenameAndCopyTruncateRotationWithoutLossOrRepeat) {

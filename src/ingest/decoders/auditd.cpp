@@ -47,37 +47,37 @@ constexpr TypeMeaning kTypes[] = {
     {"ANOM_ABEND", "process", "end"},         {"CRED_ACQ", "authentication", "info"},
 };
 
-void add_field(Value& doc, std::string_view key, std::string_view raw, bool quoted) {
+void add_field(DocBuilder& doc, std::string_view key, std::string_view raw, bool quoted) {
   std::string value(raw);
   if (!quoted &&
       (key == "proctitle" || (key.size() >= 2 && key[0] == 'a' &&
                               key.find_first_not_of("0123456789", 1) == std::string_view::npos))) {
     if (auto text = unhex(raw)) value = *text;
   }
-  put(doc, std::string("auditd.data.") + std::string(key), Value(value));
-  if (key == "pid") put(doc, "process.pid", Value(value));
-  if (key == "ppid") put(doc, "process.parent.pid", Value(value));
-  if (key == "uid") put(doc, "user.id", Value(value));
-  if (key == "auid") put(doc, "user.audit.id", Value(value));
-  if (key == "euid") put(doc, "user.effective.id", Value(value));
-  if (key == "exe") put(doc, "process.executable", Value(value));
-  if (key == "comm") put(doc, "process.name", Value(value));
-  if (key == "cwd") put(doc, "process.working_directory", Value(value));
-  if (key == "proctitle") put(doc, "process.command_line", Value(value));
-  if (key == "acct") put(doc, "user.name", Value(value));
-  if (key == "hostname" && value != "?") put(doc, "source.domain", Value(value));
-  if (key == "addr" && looks_like_ip(value)) put(doc, "source.ip", Value(value));
+  put(doc, std::string("auditd.data.") + std::string(key), value);
+  if (key == "pid") put(doc, "process.pid", value);
+  if (key == "ppid") put(doc, "process.parent.pid", value);
+  if (key == "uid") put(doc, "user.id", value);
+  if (key == "auid") put(doc, "user.audit.id", value);
+  if (key == "euid") put(doc, "user.effective.id", value);
+  if (key == "exe") put(doc, "process.executable", value);
+  if (key == "comm") put(doc, "process.name", value);
+  if (key == "cwd") put(doc, "process.working_directory", value);
+  if (key == "proctitle") put(doc, "process.command_line", value);
+  if (key == "acct") put(doc, "user.name", value);
+  if (key == "hostname" && value != "?") put(doc, "source.domain", value);
+  if (key == "addr" && looks_like_ip(value)) put(doc, "source.ip", value);
   if (key == "key" && value != "(null)") put(doc, "tags", Value(Array{Value(value)}));
-  if (key == "success") put(doc, "event.outcome", Value(value == "yes" ? "success" : "failure"));
+  if (key == "success") put(doc, "event.outcome", value == "yes" ? "success" : "failure");
   if (key == "res") {
     const bool ok = value == "success" || value == "1" || value == "yes";
-    put(doc, "event.outcome", Value(ok ? "success" : "failure"));
+    put(doc, "event.outcome", ok ? "success" : "failure");
   }
 }
 
 }  // namespace
 
-std::optional<Timestamp> parse_audit_record(std::string_view line, Value& doc) {
+std::optional<Timestamp> parse_audit_record(std::string_view line, DocBuilder& doc) {
   const size_t type_at = line.find("type=");
   if (type_at == std::string_view::npos) return std::nullopt;
   TextCursor c(line.substr(type_at + 5));
@@ -92,19 +92,18 @@ std::optional<Timestamp> parse_audit_record(std::string_view line, Value& doc) {
   const std::string secs_text(secs);
   const double epoch = std::strtod(secs_text.c_str(), &end);
   if (end == secs_text.c_str() || *end != '\0') return std::nullopt;
-  put(doc, "auditd.log.record_type", Value(type));
-  if (colon != std::string_view::npos)
-    put(doc, "auditd.log.sequence", Value(stamp->substr(colon + 1)));
-  put(doc, "event.action", Value(ascii_lower(type)));
+  put(doc, "auditd.log.record_type", type);
+  if (colon != std::string_view::npos) put(doc, "auditd.log.sequence", stamp->substr(colon + 1));
+  put(doc, "event.action", ascii_lower(type));
   for (const auto& m : kTypes) {
     if (m.type != type) continue;
-    put(doc, "event.category", Value(m.category));
-    put(doc, "event.type", Value(m.event_type));
+    put(doc, "event.category", m.category);
+    put(doc, "event.type", m.event_type);
     break;
   }
   if (type_at > 0) {  // "node=host type=..."
     TextCursor head(line.substr(0, type_at));
-    if (head.eat("node=")) put(doc, "host.name", Value(head.word()));
+    if (head.eat("node=")) put(doc, "host.name", head.word());
   }
   std::string_view body = c.rest();
   // USER_* records nest the interesting pairs in msg='op=... acct="x" res=failed'.

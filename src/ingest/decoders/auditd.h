@@ -6,12 +6,12 @@
 #include <string_view>
 
 #include "core/timestamp.h"
-#include "core/value.h"
+#include "ingest/decoders/record.h"
 
 namespace vigil::decode {
 
 // Fills doc; nullopt when the line is not an audit record.
-std::optional<Timestamp> parse_audit_record(std::string_view line, Value& doc);
+std::optional<Timestamp> parse_audit_record(std::string_view line, DocBuilder& doc);
 
 // key=value pairs separated by `pair_sep`; values may be "double quoted".
 // Calls fn(key, value) for each.

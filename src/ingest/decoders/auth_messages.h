@@ -13,7 +13,7 @@
 
 #include <string_view>
 
-#include "core/value.h"
+#include "ingest/decoders/record.h"
 
 namespace vigil::decode {
 
@@ -21,9 +21,9 @@ namespace vigil::decode {
 // false for a message the program's grammar does not know (the doc then has
 // at most log.level).
 // `program` is the syslog tag ("sshd", "sudo", "sshd(pam_unix)", ...).
-bool decode_auth_message(std::string_view program, std::string_view message, Value& doc);
+bool decode_auth_message(std::string_view program, std::string_view message, DocBuilder& doc);
 
 // sshd's own messages (what `--format sshd` reads when lines have no header).
-bool decode_sshd_message(std::string_view message, Value& doc);
+bool decode_sshd_message(std::string_view message, DocBuilder& doc);
 
 }  // namespace vigil::decode

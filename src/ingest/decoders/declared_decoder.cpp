@@ -199,9 +199,7 @@ std::optional<Timestamp> parse_any_time(std::string_view s, Timestamp reference)
     return from_epoch_number(std::strtod(text.c_str(), nullptr));
   }
   if (s.size() >= 20 && s[2] == '/' && s[6] == '/') {
-    // Reuse the access-log parser's CLF reading through a minimal line.
-    const std::string fake = fmt::format("- - - [{}] \"-\" 0 -", s);
-    if (auto w = parse_access_line(fake); w.time) return w.time;
+    if (auto t = parse_clf_time(s.substr(0, s.find(']')))) return t;
   }
   const YearInference years;
   const std::string fake = fmt::format("{} - x:", s);

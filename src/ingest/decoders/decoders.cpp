@@ -57,17 +57,17 @@ class SyslogDecoder final : public Decoder {
     if (line.size() > kMaxLineBytes)
       return keep_unparsed(line, "line longer than 1 MiB", received, out);
     const auto h = parse_syslog_header(line, received, years_);
+    DocBuilder& doc = doc_;
     if (!h) {
-      Value doc{Object{}};
       if (!headerless_.empty() && decode_auth_message(headerless_, line, doc)) {
-        put(doc, "process.name", Value(headerless_));
-        put(doc, "message", Value(line));
-        return emit(std::move(doc), std::nullopt, received, out);
+        put(doc, "process.name", headerless_);
+        put(doc, "message", line);
+        return emit(doc.take(), std::nullopt, received, out);
       }
+      doc.clear();
       return keep_unparsed(line, "no syslog header (RFC 3164 or RFC 5424)", received, out);
     }
-    Value base{Object{}};
-    header_fields(*h, base);
+    header_fields(*h, doc);
     TextCursor m(h->message);
     if (m.eat("message repeated ")) {
       const auto n = to_int(m.word());
@@ -76,44 +76,43 @@ class SyslogDecoder final : public Decoder {
         if (!inner.empty() && inner.back() == ']') inner.remove_suffix(1);
         inner = trim(inner);
         const int64_t count = std::min(*n, kMaxRepeat);
-        for (int64_t i = 0; i < count; ++i) {
-          Value doc = base;
-          put(doc, "log.syslog.repeated", Value(*n));
-          message_fields(h->app, inner, doc);
-          emit(std::move(doc), h->time, received, out);
-        }
+        put(doc, "log.syslog.repeated", *n);
+        message_fields(h->app, inner, doc);
+        Value repeated = doc.take();
+        for (int64_t i = 1; i < count; ++i) emit(repeated, h->time, received, out);
+        emit(std::move(repeated), h->time, received, out);
         return;
       }
     }
-    message_fields(h->app, h->message, base);
-    emit(std::move(base), h->time, received, out);
+    message_fields(h->app, h->message, doc);
+    emit(doc.take(), h->time, received, out);
   }
 
-  static void header_fields(const SyslogHeader& h, Value& doc) {
+  static void header_fields(const SyslogHeader& h, DocBuilder& doc) {
     if (h.priority >= 0) {
-      put(doc, "log.syslog.priority", Value(h.priority));
-      put(doc, "log.syslog.facility.code", Value(h.priority / 8));
-      put(doc, "log.syslog.facility.name", Value(facility_name(h.priority / 8)));
-      put(doc, "log.syslog.severity.code", Value(h.priority % 8));
-      put(doc, "log.syslog.severity.name", Value(syslog_severity_name(h.priority % 8)));
+      put(doc, "log.syslog.priority", h.priority);
+      put(doc, "log.syslog.facility.code", h.priority / 8);
+      put(doc, "log.syslog.facility.name", facility_name(h.priority / 8));
+      put(doc, "log.syslog.severity.code", h.priority % 8);
+      put(doc, "log.syslog.severity.name", syslog_severity_name(h.priority % 8));
     }
-    if (!h.hostname.empty()) put(doc, "host.hostname", Value(h.hostname));
-    if (!h.app.empty()) put(doc, "process.name", Value(h.app));
+    if (!h.hostname.empty()) put(doc, "host.hostname", h.hostname);
+    if (!h.app.empty()) put(doc, "process.name", h.app);
     if (!h.procid.empty()) {
       if (auto pid = to_int(h.procid)) {
-        put(doc, "process.pid", Value(*pid));
+        put(doc, "process.pid", *pid);
       } else {
-        put(doc, "log.syslog.procid", Value(h.procid));
+        put(doc, "log.syslog.procid", h.procid);
       }
     }
-    if (!h.msgid.empty()) put(doc, "log.syslog.msgid", Value(h.msgid));
+    if (!h.msgid.empty()) put(doc, "log.syslog.msgid", h.msgid);
     if (!h.structured_data.empty() && h.structured_data != "-")
-      put(doc, "log.syslog.structured_data", Value(h.structured_data));
-    put(doc, "log.syslog.version", Value(h.rfc5424 ? "5424" : "3164"));
+      put(doc, "log.syslog.structured_data", h.structured_data);
+    put(doc, "log.syslog.version", h.rfc5424 ? "5424" : "3164");
   }
 
-  static void message_fields(std::string_view app, std::string_view message, Value& doc) {
-    put(doc, "message", Value(message));
+  static void message_fields(std::string_view app, std::string_view message, DocBuilder& doc) {
+    put(doc, "message", message);
     if (decode_auth_message(app, message, doc)) return;
     if (message.find("msg=audit(") != std::string_view::npos) parse_audit_record(message, doc);
   }
@@ -126,6 +125,7 @@ class SyslogDecoder final : public Decoder {
 
   YearInference years_;
   std::string headerless_;
+  DocBuilder doc_;
 };
 
 // One access-log or error-log line per event; a cut line keeps what decoded.
@@ -136,21 +136,25 @@ class WebDecoder final : public Decoder {
   void decode(std::string_view chunk, size_t first_line, Timestamp received,
               DecodeResult& out) override {
     for_each_line(chunk, first_line, [&](std::string_view line, size_t) {
-      WebLine w = error_log_ ? parse_error_line(line) : parse_access_line(line);
-      if (!w.anything) return keep_unparsed(line, w.problem, received, out);
+      const WebLine w = error_log_ ? parse_error_line(line, doc_) : parse_access_line(line, doc_);
+      if (!w.anything) {
+        doc_.clear();
+        return keep_unparsed(line, w.problem, received, out);
+      }
       if (!w.problem.empty()) {
-        put(w.doc, "event.original", Value(line));
-        put(w.doc, "error.type", Value("parse_error"));
-        put(w.doc, "error.message", Value(w.problem));
+        put(doc_, "event.original", line);
+        put(doc_, "error.type", "parse_error");
+        put(doc_, "error.message", w.problem);
         ++out.flagged;
       }
       ++out.read;
-      out.events.push_back(make_event(std::move(w.doc), w.time, received));
+      out.events.push_back(make_event(doc_.take(), w.time, received));
     });
   }
 
  private:
   bool error_log_;
+  DocBuilder doc_;
 };
 
 enum class JsonKind { kWindows, kCloudTrail, kZeek };
@@ -286,14 +290,18 @@ class AuditdDecoder final : public Decoder {
   void decode(std::string_view chunk, size_t first_line, Timestamp received,
               DecodeResult& out) override {
     for_each_line(chunk, first_line, [&](std::string_view line, size_t) {
-      Value doc{Object{}};
-      const auto time = parse_audit_record(line, doc);
-      if (!time)
+      const auto time = parse_audit_record(line, doc_);
+      if (!time) {
+        doc_.clear();
         return keep_unparsed(line, "not an audit record (type=... msg=audit(...):)", received, out);
+      }
       ++out.read;
-      out.events.push_back(make_event(std::move(doc), time, received));
+      out.events.push_back(make_event(doc_.take(), time, received));
     });
   }
+
+ private:
+  DocBuilder doc_;
 };
 
 struct Builtin {

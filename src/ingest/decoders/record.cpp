@@ -1,5 +1,8 @@
 #include "ingest/decoders/record.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "core/strings.h"
 
 namespace vigil::decode {
@@ -21,6 +24,138 @@ void put(Value& doc, std::string_view dotted, Value v) {
     start = dot + 1;
   }
   cur->set(dotted.substr(start), std::move(v));
+}
+
+// The layout of one sequence of paths: the paths (to confirm a match) and
+// the node tree place() made for them.
+struct DocBuilder::Shape {
+  std::string paths;
+  std::vector<uint32_t> sizes;
+  std::vector<Node> nodes;
+};
+
+namespace {
+constexpr size_t kShapes = 128;  // kinds of line a decoder meets; more only cost a rebuild
+}
+
+DocBuilder::DocBuilder() : shapes_(kShapes) {}
+DocBuilder::~DocBuilder() = default;
+
+std::string_view DocBuilder::keep(std::string text) {
+  return kept_.emplace_back(std::move(text));
+}
+
+void DocBuilder::clear() {
+  fields_.clear();
+  if (!values_.empty()) values_.clear();
+  paths_.clear();
+  signature_ = 0;
+  if (!kept_.empty()) kept_.clear();
+}
+
+int32_t DocBuilder::child(int32_t parent, uint32_t key_at, uint32_t key_size) {
+  const std::string_view key = text(key_at, key_size);
+  for (int32_t c = nodes_[static_cast<size_t>(parent)].first_child; c >= 0;
+       c = nodes_[static_cast<size_t>(c)].next) {
+    const Node& n = nodes_[static_cast<size_t>(c)];
+    if (n.key_size == key_size && text(n.key_at, n.key_size) == key) return c;
+  }
+  const auto made = static_cast<int32_t>(nodes_.size());
+  Node& m = nodes_.emplace_back();
+  m.key_at = key_at;
+  m.key_size = key_size;
+  Node& p = nodes_[static_cast<size_t>(parent)];
+  if (p.last_child >= 0) {
+    nodes_[static_cast<size_t>(p.last_child)].next = made;
+  } else {
+    p.first_child = made;
+  }
+  p.last_child = made;
+  ++p.children;
+  return made;
+}
+
+void DocBuilder::place(int32_t field) {
+  const Field& f = fields_[static_cast<size_t>(field)];
+  int32_t cur = 0;
+  uint32_t start = 0;
+  for (uint32_t i = 0; i < f.path_size; ++i) {
+    if (paths_[f.path_at + i] != '.') continue;
+    const int32_t next = child(cur, f.path_at + start, i - start);
+    if (nodes_[static_cast<size_t>(next)].field >= 0) {
+      cur = child(0, f.path_at, f.path_size);  // a scalar is in the way: the flat dotted key
+      nodes_[static_cast<size_t>(cur)].field = field;
+      return;
+    }
+    cur = next;
+    start = i + 1;
+  }
+  Node& leaf = nodes_[static_cast<size_t>(child(cur, f.path_at + start, f.path_size - start))];
+  leaf.field = field;
+  leaf.first_child = leaf.last_child = -1;  // a scalar replaces an object, as Value::set does
+  leaf.children = 0;
+}
+
+const std::vector<DocBuilder::Node>& DocBuilder::layout() {
+  std::unique_ptr<Shape>& shape =
+      shapes_[static_cast<size_t>((signature_ ^ (signature_ >> 29)) % kShapes)];
+  if (shape && shape->sizes.size() == fields_.size() && shape->paths == paths_) {
+    bool same = true;  // the same bytes could still split into other paths
+    for (size_t i = 0; i < fields_.size() && same; ++i)
+      same = shape->sizes[i] == fields_[i].path_size;
+    if (same) return shape->nodes;
+  }
+  nodes_.clear();
+  nodes_.emplace_back();
+  for (size_t i = 0; i < fields_.size(); ++i) place(static_cast<int32_t>(i));
+  if (!shape) shape = std::make_unique<Shape>();
+  shape->paths = paths_;
+  shape->sizes.clear();
+  for (const Field& f : fields_) shape->sizes.push_back(f.path_size);
+  shape->nodes = nodes_;
+  return shape->nodes;
+}
+
+void DocBuilder::fill(Object& members, const std::vector<Node>& nodes, const Node& n) {
+  members.reserve(n.children);
+  for (int32_t c = n.first_child; c >= 0; c = nodes[static_cast<size_t>(c)].next) {
+    const Node& k = nodes[static_cast<size_t>(c)];
+    const char* const name = paths_.data() + k.key_at;
+    const auto key = std::forward_as_tuple(name, k.key_size);
+    if (k.field < 0) {
+      Member& m =
+          members.emplace_back(std::piecewise_construct, key, std::forward_as_tuple(Object{}));
+      fill(m.second.as_object(), nodes, k);
+      continue;
+    }
+    Field& f = fields_[static_cast<size_t>(k.field)];
+    switch (f.kind) {
+      case Kind::kText:
+        members.emplace_back(std::piecewise_construct, key, std::forward_as_tuple(f.text));
+        break;
+      case Kind::kInt:
+        members.emplace_back(std::piecewise_construct, key, std::forward_as_tuple(f.number));
+        break;
+      case Kind::kBool:
+        members.emplace_back(std::piecewise_construct, key, std::forward_as_tuple(f.number != 0));
+        break;
+      case Kind::kValue:
+        members.emplace_back(
+            std::piecewise_construct, key,
+            std::forward_as_tuple(std::move(values_[static_cast<size_t>(f.number)])));
+        break;
+    }
+  }
+}
+
+Value DocBuilder::take() {
+  Value doc{Object{}};
+  if (!fields_.empty()) {
+    const std::vector<Node>& nodes = layout();
+    fill(doc.as_object(), nodes, nodes[0]);
+  }
+  clear();
+  return doc;
 }
 
 int month_from_abbrev(std::string_view m) {
@@ -68,8 +203,20 @@ void keep_unparsed(std::string_view line, std::string_view why, Timestamp receiv
 }
 
 bool valid_utf8_line(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return valid_utf8(s);
+  // ASCII, the common case, checked 32 bytes at a time.
+  size_t i = 0;
+  for (; i + 32 <= s.size(); i += 32) {
+    uint64_t w[4];
+    std::memcpy(w, s.data() + i, sizeof w);
+    if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) != 0) return valid_utf8(s);
+  }
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) return valid_utf8(s);
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return valid_utf8(s);
   }
   return true;
 }

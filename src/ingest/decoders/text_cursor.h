@@ -64,22 +64,19 @@ inline std::string_view strip_trailer(std::string_view s) {
 // True for a dotted IPv4 or an IPv6 literal (hex digits, colons, dots).
 inline bool looks_like_ip(std::string_view s) {
   if (s.empty() || s.size() > 45) return false;
-  bool colon = false, dot = false;
+  bool colon = false, dot = false, letter = false;
   for (char c : s) {
     if (c == ':') {
       colon = true;
     } else if (c == '.') {
       dot = true;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+    } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+      letter = true;
+    } else if (c < '0' || c > '9') {
       return false;
     }
   }
-  if (colon) return true;
-  if (!dot) return false;
-  for (char c : s) {
-    if (c != '.' && (c < '0' || c > '9')) return false;
-  }
-  return true;
+  return colon || (dot && !letter);  // without a colon: digits and dots only
 }
 
 }  // namespace vigil::decode

@@ -9,6 +9,12 @@ namespace vigil::decode {
 namespace {
 
 std::optional<int> number(std::string_view s) {
+  if (!s.empty() && s.size() <= 9) {  // plain digits, the common case, without from_chars
+    int n = 0;
+    size_t i = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) n = n * 10 + (s[i] - '0');
+    if (i == s.size()) return n;
+  }
   auto v = to_int(s);
   if (!v || *v < 0 || *v > 1'000'000'000) return std::nullopt;
   return static_cast<int>(*v);
@@ -21,43 +27,32 @@ Timestamp civil(int y, int mo, int d, int h, int mi, int s, int64_t micros, int 
   return Timestamp{secs * 1'000'000 + micros};
 }
 
-// "17/May/2015:10:05:03 +0000"
-std::optional<Timestamp> clf_time(std::string_view s) {
-  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
-  const auto d = number(s.substr(0, 2)), y = number(s.substr(7, 4)), h = number(s.substr(12, 2)),
-             mi = number(s.substr(15, 2)), sec = number(s.substr(18, 2));
-  const int mo = month_from_abbrev(s.substr(3, 3));
-  if (!d || !y || !h || !mi || !sec || mo == 0 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
-      *sec > 60)
-    return std::nullopt;
-  int offset = 0;
-  if (s.size() >= 26 && (s[21] == '+' || s[21] == '-')) {
-    const auto oh = number(s.substr(22, 2)), om = number(s.substr(24, 2));
-    if (!oh || !om) return std::nullopt;
-    offset = (*oh * 3600 + *om * 60) * (s[21] == '-' ? -1 : 1);
-  }
-  return civil(*y, mo, *d, *h, *mi, *sec, 0, offset);
-}
-
-// A double-quoted field with backslash escapes; advances past it.
-std::optional<std::string> quoted_field(TextCursor& c) {
+// A double-quoted field with backslash escapes; advances past it. The text
+// is a view of the line, or of its unescaped copy kept by `doc`.
+std::optional<std::string_view> quoted_field(TextCursor& c, DocBuilder& doc) {
   c.skip_spaces();
-  std::string_view s = c.rest();
+  const std::string_view s = c.rest();
   if (s.empty() || s.front() != '"') return std::nullopt;
-  std::string out;
+  const size_t close = s.find('"', 1);
+  if (close == std::string_view::npos) return std::nullopt;  // no closing quote: truncated
+  if (s.substr(1, close - 1).find('\\') == std::string_view::npos) {
+    c = TextCursor(s.substr(close + 1));
+    return s.substr(1, close - 1);
+  }
+  std::string unescaped;
   size_t i = 1;
   for (; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
-      out.push_back(s[++i]);  // Apache escapes only these; \xhh stays as written
+      unescaped.push_back(s[++i]);  // Apache escapes only these; \xhh stays as written
     } else if (s[i] == '"') {
       break;
     } else {
-      out.push_back(s[i]);
+      unescaped.push_back(s[i]);
     }
   }
   if (i >= s.size()) return std::nullopt;  // no closing quote: truncated
   c = TextCursor(s.substr(i + 1));
-  return out;
+  return doc.keep(std::move(unescaped));
 }
 
 int hex(char c) {
@@ -83,17 +78,17 @@ std::string decode_once(std::string_view s, bool plus) {
   return out;
 }
 
-void put_request(Value& doc, std::string_view request) {
-  put(doc, "http.request.original", Value(request));
+void put_request(DocBuilder& doc, std::string_view request) {
+  put(doc, "http.request.original", request);
   TextCursor r(request);
   const std::string_view method = r.word();
   const std::string_view target = r.word();
   const std::string_view version = r.word();
-  const bool token = !method.empty() && method.size() <= 20 &&
-                     method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == std::string::npos;
+  bool token = !method.empty() && method.size() <= 20;
+  for (char ch : method) token = token && ((ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '-');
   if (!token || target.empty()) return;  // "-", TLS bytes sent to a plain port, ...
-  put(doc, "http.request.method", Value(method));
-  put(doc, "url.original", Value(target));
+  put(doc, "http.request.method", method);
+  put(doc, "url.original", target);
   std::string_view path = target, query;
   if (const size_t q = target.find('?'); q != std::string_view::npos) {
     path = target.substr(0, q);
@@ -101,30 +96,63 @@ void put_request(Value& doc, std::string_view request) {
   }
   if (const size_t hash = query.find('#'); hash != std::string_view::npos)
     query = query.substr(0, hash);
-  put(doc, "url.path", Value(path));
-  if (!query.empty()) put(doc, "url.query", Value(query));
-  std::string decoded = decode_url_text(path, false);
-  if (!query.empty()) {
-    decoded += '?';
-    decoded += decode_url_text(query, true);
+  put(doc, "url.path", path);
+  if (!query.empty()) put(doc, "url.query", query);
+  const bool plain = path.find('%') == std::string_view::npos &&
+                     query.find('%') == std::string_view::npos &&
+                     query.find('+') == std::string_view::npos;
+  if (plain) {  // nothing to decode, and the line is valid UTF-8: "path[?query]" as written
+    put(doc, "url.decoded", target.substr(0, path.size() + (query.empty() ? 0 : 1 + query.size())));
+  } else {
+    std::string decoded = decode_url_text(path, false);
+    if (!query.empty()) {
+      decoded += '?';
+      decoded += decode_url_text(query, true);
+    }
+    if (!valid_utf8_line(decoded)) decoded = repair_utf8(decoded);
+    put(doc, "url.decoded", std::move(decoded));
   }
-  put(doc, "url.decoded", Value(repair_utf8(decoded)));
-  if (version.substr(0, 5) == "HTTP/") put(doc, "http.version", Value(version.substr(5)));
+  if (version.substr(0, 5) == "HTTP/") put(doc, "http.version", version.substr(5));
 }
 
-void put_client(Value& doc, std::string_view host) {
+void put_client(DocBuilder& doc, std::string_view host) {
   if (looks_like_ip(host)) {
-    put(doc, "source.ip", Value(host));
+    put(doc, "source.ip", host);
   } else {
-    put(doc, "source.domain", Value(host));
+    put(doc, "source.domain", host);
   }
 }
 
 }  // namespace
 
+std::optional<Timestamp> parse_clf_time(std::string_view s) {
+  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
+  auto two = [&](size_t at) -> std::optional<int> {  // number() of s[at, at + 2)
+    const char a = s[at], b = s[at + 1];
+    if (a >= '0' && a <= '9' && b >= '0' && b <= '9') return (a - '0') * 10 + (b - '0');
+    return number(s.substr(at, 2));
+  };
+  const auto d = two(0), y = number(s.substr(7, 4)), h = two(12), mi = two(15), sec = two(18);
+  const int mo = month_from_abbrev(s.substr(3, 3));
+  if (!d || !y || !h || !mi || !sec || mo == 0 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
+      *sec > 60)
+    return std::nullopt;
+  int offset = 0;
+  if (s.size() >= 26 && (s[21] == '+' || s[21] == '-')) {
+    const auto oh = two(22), om = two(24);
+    if (!oh || !om) return std::nullopt;
+    offset = (*oh * 3600 + *om * 60) * (s[21] == '-' ? -1 : 1);
+  }
+  return civil(*y, mo, *d, *h, *mi, *sec, 0, offset);
+}
+
 std::string decode_url_text(std::string_view s, bool plus) {
   std::string cur(s);
   for (int round = 0; round < 3; ++round) {
+    // Without '%' (or '+' to read as a space) a round would change nothing.
+    if (cur.find('%') == std::string::npos &&
+        (!(plus && round == 0) || cur.find('+') == std::string::npos))
+      break;
     std::string next = decode_once(cur, plus && round == 0);
     if (next == cur) break;
     cur = std::move(next);
@@ -132,9 +160,8 @@ std::string decode_url_text(std::string_view s, bool plus) {
   return cur;
 }
 
-WebLine parse_access_line(std::string_view line) {
+WebLine parse_access_line(std::string_view line, DocBuilder& doc) {
   WebLine w;
-  w.doc = Value(Object{});
   TextCursor c(line);
   const std::string_view host = c.word();
   const std::string_view ident = c.word();
@@ -145,53 +172,53 @@ WebLine parse_access_line(std::string_view line) {
     return w;
   }
   const auto time_text = c.until("]");
-  w.time = time_text ? clf_time(*time_text) : std::nullopt;
+  w.time = time_text ? parse_clf_time(*time_text) : std::nullopt;
   if (!w.time) {
     w.problem = "access log time is not dd/Mon/yyyy:HH:MM:SS +zzzz";
     return w;
   }
   w.anything = true;
-  put(w.doc, "event.category", Value("web"));
-  put(w.doc, "event.type", Value("access"));
-  put(w.doc, "event.action", Value("http_request"));
-  put_client(w.doc, host);
-  if (user != "-") put(w.doc, "user.name", Value(user));
-  const auto request = quoted_field(c);
+  put(doc, "event.category", "web");
+  put(doc, "event.type", "access");
+  put(doc, "event.action", "http_request");
+  put_client(doc, host);
+  if (user != "-") put(doc, "user.name", user);
+  const auto request = quoted_field(c, doc);
   if (!request) {
     w.problem = "request line not closed by a quote";
     return w;
   }
-  put_request(w.doc, *request);
+  put_request(doc, *request);
   const auto status = number(c.word());
   if (!status || *status < 100 || *status > 999) {
     w.problem = "status code missing or not a number";
     return w;
   }
-  put(w.doc, "http.response.status_code", Value(*status));
-  put(w.doc, "event.outcome", Value(*status < 400 ? "success" : "failure"));
+  put(doc, "http.response.status_code", *status);
+  put(doc, "event.outcome", *status < 400 ? "success" : "failure");
   const std::string_view bytes = c.word();
   if (auto b = number(bytes)) {
-    put(w.doc, "http.response.body.bytes", Value(*b));
+    put(doc, "http.response.body.bytes", *b);
   } else if (bytes != "-") {
     w.problem = bytes.empty() ? "response size missing" : "response size is not a number";
     return w;
   }
   c.skip_spaces();
   if (c.done()) return w;  // common log format ends here
-  const auto referrer = quoted_field(c);
+  const auto referrer = quoted_field(c, doc);
   if (!referrer) {
     w.problem = "referrer not closed by a quote";
     return w;
   }
-  if (*referrer != "-") put(w.doc, "http.request.referrer", Value(*referrer));
+  if (*referrer != "-") put(doc, "http.request.referrer", *referrer);
   c.skip_spaces();
   if (c.done()) return w;
-  const auto agent = quoted_field(c);
+  const auto agent = quoted_field(c, doc);
   if (!agent) {
     w.problem = "user agent not closed by a quote (truncated line?)";
     return w;
   }
-  if (*agent != "-") put(w.doc, "user_agent.original", Value(*agent));
+  if (*agent != "-") put(doc, "user_agent.original", *agent);
   return w;  // trailing extra fields (nginx $request_time, ...) are not decoded
 }
 
@@ -222,7 +249,7 @@ std::optional<Timestamp> apache_error_time(std::string_view s) {
   return civil(*y, mo, *d, *h, *mi, *sec, micros, 0);
 }
 
-void apache_error_fields(TextCursor& c, WebLine& w) {
+void apache_error_fields(TextCursor& c, DocBuilder& doc) {
   // Bracketed groups: [level] or [module:level], [pid N:tid M], [client ip:port]
   while (true) {
     c.skip_spaces();
@@ -240,18 +267,17 @@ void apache_error_fields(TextCursor& c, WebLine& w) {
       // "1.2.3.4:5678" (2.4) or "1.2.3.4" (2.2); IPv6 has several colons.
       const size_t colon = addr.rfind(':');
       if (colon != std::string_view::npos && addr.find(':') == colon) {
-        if (auto p = number(addr.substr(colon + 1))) put(w.doc, "source.port", Value(*p));
+        if (auto p = number(addr.substr(colon + 1))) put(doc, "source.port", *p);
         addr = addr.substr(0, colon);
       }
-      put_client(w.doc, addr);
+      put_client(doc, addr);
     } else if (g.eat("pid ")) {
       const std::string_view pid = g.word();
-      if (auto p = number(pid.substr(0, pid.find(':')))) put(w.doc, "process.pid", Value(*p));
+      if (auto p = number(pid.substr(0, pid.find(':')))) put(doc, "process.pid", *p);
     } else if (!group->empty() && group->find(' ') == std::string_view::npos) {
       const size_t colon = group->find(':');
-      if (colon != std::string_view::npos) put(w.doc, "log.logger", Value(group->substr(0, colon)));
-      put(w.doc, "log.level",
-          Value(group->substr(colon == std::string_view::npos ? 0 : colon + 1)));
+      if (colon != std::string_view::npos) put(doc, "log.logger", group->substr(0, colon));
+      put(doc, "log.level", Value(group->substr(colon == std::string_view::npos ? 0 : colon + 1)));
     } else {
       c = TextCursor(save);
       break;
@@ -259,15 +285,15 @@ void apache_error_fields(TextCursor& c, WebLine& w) {
   }
   std::string_view msg = c.rest();
   if (msg.size() > 9 && msg.substr(0, 2) == "AH" && msg[7] == ':') {
-    put(w.doc, "error.code", Value(msg.substr(0, 7)));
+    put(doc, "error.code", msg.substr(0, 7));
     msg = msg.substr(8);
     while (!msg.empty() && msg.front() == ' ') msg.remove_prefix(1);
   }
-  put(w.doc, "message", Value(msg));
+  put(doc, "message", msg);
 }
 
 // nginx: "2024/01/02 03:04:05 [error] 123#0: *1 open() failed, client: 1.2.3.4, server: ..."
-bool nginx_error(std::string_view line, WebLine& w) {
+bool nginx_error(std::string_view line, WebLine& w, DocBuilder& doc) {
   if (line.size() < 20 || line[4] != '/' || line[7] != '/' || line[10] != ' ') return false;
   const auto y = number(line.substr(0, 4)), mo = number(line.substr(5, 2)),
              d = number(line.substr(8, 2)), h = number(line.substr(11, 2)),
@@ -279,31 +305,30 @@ bool nginx_error(std::string_view line, WebLine& w) {
   if (!c.eat("[")) return false;
   const auto level = c.until("]");
   if (!level) return false;
-  put(w.doc, "log.level", Value(*level));
+  put(doc, "log.level", *level);
   const std::string_view pid = c.word();
-  if (auto p = number(pid.substr(0, pid.find('#')))) put(w.doc, "process.pid", Value(*p));
+  if (auto p = number(pid.substr(0, pid.find('#')))) put(doc, "process.pid", *p);
   c.skip_spaces();
   std::string_view msg = c.rest();
   if (const size_t client = msg.find(", client: "); client != std::string_view::npos) {
     TextCursor cc(msg.substr(client + 10));
     std::string_view ip = cc.word();
     if (!ip.empty() && ip.back() == ',') ip.remove_suffix(1);
-    put_client(w.doc, ip);
+    put_client(doc, ip);
     if (const size_t req = msg.find(", request: \"", client); req != std::string_view::npos) {
       const size_t end = msg.find('"', req + 12);
-      if (end != std::string_view::npos) put_request(w.doc, msg.substr(req + 12, end - req - 12));
+      if (end != std::string_view::npos) put_request(doc, msg.substr(req + 12, end - req - 12));
     }
     msg = msg.substr(0, client);
   }
-  put(w.doc, "message", Value(msg));
+  put(doc, "message", msg);
   return true;
 }
 
 }  // namespace
 
-WebLine parse_error_line(std::string_view line) {
+WebLine parse_error_line(std::string_view line, DocBuilder& doc) {
   WebLine w;
-  w.doc = Value(Object{});
   if (line.substr(0, 1) == "[") {
     TextCursor c(line.substr(1));
     const auto stamp = c.until("]");
@@ -312,15 +337,15 @@ WebLine parse_error_line(std::string_view line) {
       w.problem = "error log time is not [Www Mmm dd hh:mm:ss yyyy]";
       return w;
     }
-    apache_error_fields(c, w);
-  } else if (!nginx_error(line, w)) {
+    apache_error_fields(c, doc);
+  } else if (!nginx_error(line, w, doc)) {
     w.problem = "not an Apache or nginx error log line";
     return w;
   }
   w.anything = true;
-  put(w.doc, "event.category", Value("web"));
-  put(w.doc, "event.type", Value("error"));
-  put(w.doc, "event.action", Value("http_error_log"));
+  put(doc, "event.category", "web");
+  put(doc, "event.type", "error");
+  put(doc, "event.action", "http_error_log");
   return w;
 }
 

@@ -10,21 +10,24 @@
 #include <string_view>
 
 #include "core/timestamp.h"
-#include "core/value.h"
+#include "ingest/decoders/record.h"
 
 namespace vigil::decode {
 
-// The outcome of one access-log line: the fields found, the time, and why the
-// line is incomplete when it is (the fields found so far are still kept).
+// The outcome of one access-log or error-log line, whose fields go into the
+// caller's builder: the time, and why the line is incomplete when it is (the
+// fields found so far are still kept). Lines are valid UTF-8 (for_each_line).
 struct WebLine {
-  Value doc;
   std::optional<Timestamp> time;
   std::string problem;    // empty = the whole line parsed
   bool anything = false;  // false: not an access log line at all
 };
 
-WebLine parse_access_line(std::string_view line);
-WebLine parse_error_line(std::string_view line);
+WebLine parse_access_line(std::string_view line, DocBuilder& doc);
+WebLine parse_error_line(std::string_view line, DocBuilder& doc);
+
+// The access log's time, "17/May/2015:10:05:03 +0000" (the zone may be absent).
+std::optional<Timestamp> parse_clf_time(std::string_view s);
 
 // Percent-decoding until the text stops changing (at most 3 rounds); `plus`
 // turns '+' into a space (query strings).
