@@ -8,6 +8,16 @@
 
 namespace vigil {
 
+// A message without the line end, or NUL, that senders leave inside a UDP
+// datagram or an octet-counted frame ("…ssh2\r\n"): kept, it would decode as
+// "#015" at the end of the last field (an address read as a host name).
+inline std::string_view without_line_end(std::string_view msg) {
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r' || msg.back() == '\0')) {
+    msg.remove_suffix(1);
+  }
+  return msg;
+}
+
 class SyslogFramer {
  public:
   explicit SyslogFramer(size_t max_message) : max_(max_message) {}
@@ -70,7 +80,8 @@ void SyslogFramer::feed(std::string_view data, Fn&& on_message) {
         break;
       }
       if (buf_.size() - start < len) break;  // wait for the rest of the frame
-      on_message(std::string_view(buf_).substr(start, len), false);
+      const std::string_view msg = without_line_end(std::string_view(buf_).substr(start, len));
+      if (!msg.empty()) on_message(msg, false);
       pos = start + len;
       // Some senders put a newline after counted frames too.
       if (pos < buf_.size() && buf_[pos] == '\n') ++pos;

@@ -193,8 +193,8 @@ class SyslogSource final : public Source {
       if (ready > 0) {
         const ssize_t n = ::recv(udp_fd_, buf.data(), buf.size(), 0);
         if (n > 0) {
-          std::string_view msg(buf.data(), static_cast<size_t>(n));
-          while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\0')) msg.remove_suffix(1);
+          std::string_view msg =
+              without_line_end(std::string_view(buf.data(), static_cast<size_t>(n)));
           if (msg.size() > config_.max_message_bytes) {
             msg = msg.substr(0, config_.max_message_bytes);
             stats_.add_truncated();

@@ -389,21 +389,24 @@ TEST_F(SourcesTest, TcpClientMixingOctetCountedAndNewlineFrames) {
   ASSERT_GE(fd, 0);
   const std::string m1 = "<38>1 2024-05-01T10:00:00Z h app - - - first\nwith a newline inside";
   const std::string m2 = "<38>May  1 10:00:01 h app: second";
+  // A sender's line end inside a counted frame is not part of the message.
+  const std::string m3 = "<38>May  1 10:00:01 h app: third\r\n";
   const std::string big = "<38>May  1 10:00:02 h app: " + std::string(5000, 'x');
-  std::string wire = std::to_string(m1.size()) + " " + m1 + m2 + "\n" + std::to_string(big.size()) +
-                     " " + big + "<38>May  1 10:00:03 h app: last";
+  std::string wire = std::to_string(m1.size()) + " " + m1 + m2 + "\n" + octet_counted(m3) +
+                     std::to_string(big.size()) + " " + big + "<38>May  1 10:00:03 h app: last";
   // Sent in small pieces so frames straddle reads.
   for (size_t i = 0; i < wire.size(); i += 7) {
     ASSERT_GT(::send(fd, wire.data() + i, std::min<size_t>(7, wire.size() - i), 0), 0);
   }
   ::close(fd);  // the unterminated last frame counts at end of stream
-  const auto docs = recorder_->wait_for(4);
-  ASSERT_EQ(docs.size(), 4u);
+  const auto docs = recorder_->wait_for(5);
+  ASSERT_EQ(docs.size(), 5u);
   EXPECT_EQ(field(docs[0], "message"), "first#012with a newline inside");
   EXPECT_EQ(field(docs[1], "message"), "second");
-  EXPECT_EQ(field(docs[2], "message").size(),
+  EXPECT_EQ(field(docs[2], "message"), "third");
+  EXPECT_EQ(field(docs[3], "message").size(),
             1024u - std::string("<38>May  1 10:00:02 h app: ").size());
-  EXPECT_EQ(field(docs[3], "message"), "last");
+  EXPECT_EQ(field(docs[4], "message"), "last");
   src->stop();
   EXPECT_EQ(src->stats().truncated.load(), 1u);
 }
