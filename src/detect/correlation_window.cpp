@@ -54,7 +54,7 @@ WindowAggregate::WindowAggregate(const Correlation& c)
     : type_(c.type), rule_count_(c.rules.size()), fields_(c.fields) {
   if (type_ == CorrelationType::kTemporal || type_ == CorrelationType::kTemporalOrdered)
     by_source_.resize(rule_count_);
-  if (aggregates_values(type_)) numbers_ = std::make_unique<NumberTree>();
+  if (needs_order_statistics(type_)) numbers_ = std::make_unique<NumberTree>();
 }
 
 bool WindowAggregate::fits(const Correlation& c) const {
@@ -79,7 +79,7 @@ void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
       seen.insert(std::upper_bound(seen.begin(), seen.end(), key), key);
     } break;
     default:
-      numbers_->insert({r.number, r.seq});
+      if (numbers_) numbers_->insert({r.number, r.seq});
       sum_ += r.number;
       break;
   }
@@ -104,9 +104,9 @@ void WindowAggregate::pop_front() {
       seen.erase(std::lower_bound(seen.begin(), seen.end(), key));
     } break;
     default:
-      numbers_->erase({r.number, r.seq});
+      if (numbers_) numbers_->erase({r.number, r.seq});
       sum_ -= r.number;
-      if (numbers_->empty()) sum_ = 0;  // no rounding residue carried into the next burst
+      if (size_ == 0) sum_ = 0;  // no rounding residue carried into the next burst
       break;
   }
 }
@@ -166,13 +166,13 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
       return holds ? std::optional<double>(distinct) : std::nullopt;
     }
     default: {
-      if (numbers_->empty()) return std::nullopt;
+      if (size_ == 0) return std::nullopt;
       switch (type_) {
         case CorrelationType::kValueSum:
           value = static_cast<double>(sum_);
           break;
         case CorrelationType::kValueAvg:
-          value = static_cast<double>(sum_) / static_cast<double>(numbers_->size());
+          value = static_cast<double>(sum_) / static_cast<double>(size_);
           break;
         case CorrelationType::kValueMin:
           value = numbers_->begin()->first;

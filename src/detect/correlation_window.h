@@ -53,6 +53,11 @@ class WindowAggregate {
                        __gnu_pbds::tree_order_statistics_node_update>;
 
   bool keeps_records() const { return type_ != CorrelationType::kEventCount; }
+  // min, max, median, percentile: value_sum and value_avg need only the sum.
+  static bool needs_order_statistics(CorrelationType t) {
+    return aggregates_values(t) && t != CorrelationType::kValueSum &&
+           t != CorrelationType::kValueAvg;
+  }
   double number_at_rank(size_t rank) const;
   double percentile(double p) const;
   bool ordered_chain() const;
@@ -67,8 +72,9 @@ class WindowAggregate {
   // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
   // only appends and pops; a late insert lands near the end)
   std::vector<state::SlidingVector<std::pair<int64_t, uint64_t>>> by_source_;
-  // value_*: (number, seq); only those types have one (the tree allocates
-  // its header when constructed, and most groups are short-lived)
+  // value_min/max/median/percentile: (number, seq); only those types have
+  // one (the tree allocates its header when constructed and a node per
+  // entry, and most groups are short-lived)
   std::unique_ptr<NumberTree> numbers_;
   long double sum_ = 0;
 };
