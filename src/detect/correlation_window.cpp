@@ -37,6 +37,14 @@ bool evaluate_rule_condition(const ConditionNode& node, const std::vector<bool>&
   return false;
 }
 
+// The value fields, as one number: every group keeps it to notice a reload
+// that changed them (a copy of the names cost an allocation per group).
+uint64_t hash_fields(const Correlation& c) {
+  uint64_t h = c.fields.size();
+  for (const auto& f : c.fields) h = h * 1000003u ^ std::hash<std::string>{}(f);
+  return h;
+}
+
 bool ends_on_last_rule(const Correlation& c, const WindowEntry& e) {
   return e.source + 1 == c.rules.size();
 }
@@ -51,14 +59,15 @@ size_t window_start(const Correlation& c, const WindowState& w, int64_t end) {
 }  // namespace
 
 WindowAggregate::WindowAggregate(const Correlation& c)
-    : type_(c.type), rule_count_(c.rules.size()), fields_(c.fields) {
+    : type_(c.type), rule_count_(c.rules.size()), fields_hash_(hash_fields(c)) {
+  if (type_ == CorrelationType::kValueCount) keys_ = std::make_unique<KeyCounts>();
   if (type_ == CorrelationType::kTemporal || type_ == CorrelationType::kTemporalOrdered)
     by_source_.resize(rule_count_);
   if (needs_order_statistics(type_)) numbers_ = std::make_unique<NumberTree>();
 }
 
 bool WindowAggregate::fits(const Correlation& c) const {
-  return c.type == type_ && c.rules.size() == rule_count_ && c.fields == fields_;
+  return c.type == type_ && c.rules.size() == rule_count_ && hash_fields(c) == fields_hash_;
 }
 
 void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
@@ -69,7 +78,7 @@ void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
     case CorrelationType::kEventCount:
       break;
     case CorrelationType::kValueCount:
-      r.key = &*keys_.try_emplace(e.key, 0).first;
+      r.key = &*keys_->try_emplace(e.key, 0).first;
       ++r.key->second;
       break;
     case CorrelationType::kTemporal:
@@ -95,7 +104,7 @@ void WindowAggregate::pop_front() {
     case CorrelationType::kEventCount:
       break;
     case CorrelationType::kValueCount:
-      if (--r.key->second == 0) keys_.erase(r.key->first);
+      if (--r.key->second == 0) keys_->erase(r.key->first);
       break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered: {
@@ -147,7 +156,7 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
       value = static_cast<double>(size_);
       break;
     case CorrelationType::kValueCount:
-      value = static_cast<double>(keys_.size());
+      value = static_cast<double>(keys_->size());
       break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered: {

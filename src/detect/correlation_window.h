@@ -64,11 +64,14 @@ class WindowAggregate {
 
   CorrelationType type_;
   size_t rule_count_;
-  std::vector<std::string> fields_;
+  uint64_t fields_hash_;
   size_t size_ = 0;
   uint64_t next_seq_ = 0;
-  state::SlidingVector<Record> records_;            // all but event_count, in window order
-  std::unordered_map<std::string, uint32_t> keys_;  // value_count: entries per distinct value
+  state::SlidingVector<Record> records_;  // all but event_count, in window order
+  // value_count only: entries per distinct value (an empty map is 56 bytes
+  // in every group of the other types)
+  using KeyCounts = std::unordered_map<std::string, uint32_t>;
+  std::unique_ptr<KeyCounts> keys_;
   // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
   // only appends and pops; a late insert lands near the end)
   std::vector<state::SlidingVector<std::pair<int64_t, uint64_t>>> by_source_;
