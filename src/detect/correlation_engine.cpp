@@ -211,8 +211,12 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
         if (at >= kept_from && kept_from > 0) w.entries[kept_from - 1].evidence.reset();
         fired = in_order ? evaluate_newest(c, w, g) : evaluate_late(c, w, at);
         if (fired) events = window_events(w, *fired, at, kept_from);
+        // Half the evidence budget is kept for groups at least halfway to
+        // their threshold: under pressure, evidence goes where alerts are
+        // likely, not to the many groups that will expire quietly.
         auto& kept = w.entries[at].evidence;
-        if (kept && (at < kept_from || !kept->keep_within(evidence_budget_))) {
+        const bool near = g.aggregate.progress(c) >= 0.5;
+        if (kept && (at < kept_from || !kept->keep_within(evidence_budget_, near))) {
           if (at >= kept_from && options_.evidence_refused != nullptr)
             options_.evidence_refused->inc();
           kept.reset();

@@ -25,7 +25,8 @@ struct CorrelationOptions {
   size_t events_per_alert = 10;  // triggering events kept per group (and alert)
   // Evidence (events as compact JSON) held by all windows together; beyond
   // it new entries keep none (the event completing a window is always in
-  // its alert).
+  // its alert). Its second half is only for groups at least halfway to
+  // their threshold.
   size_t max_evidence_bytes = size_t{64} << 20;
   metrics::Counter* late_events = nullptr;       // handled
   metrics::Counter* too_late_events = nullptr;   // ignored

@@ -202,6 +202,35 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
   return value;
 }
 
+double WindowAggregate::progress(const Correlation& c) const {
+  double value = 0;
+  double bound = 0;
+  switch (type_) {
+    case CorrelationType::kEventCount:
+      value = static_cast<double>(size_);
+      break;
+    case CorrelationType::kValueCount:
+      value = static_cast<double>(keys_->size());
+      break;
+    case CorrelationType::kValueSum:
+      value = static_cast<double>(sum_);
+      break;
+    case CorrelationType::kTemporal:
+    case CorrelationType::kTemporalOrdered:
+      if (c.rule_condition) return 1;
+      value = static_cast<double>(std::count_if(by_source_.begin(), by_source_.end(),
+                                                [](const auto& s) { return !s.empty(); }));
+      if (c.thresholds.empty()) bound = static_cast<double>(rule_count_);
+      break;
+    default:
+      return 1;
+  }
+  for (const auto& t : c.thresholds) {
+    if (t.op == Threshold::Op::kGt || t.op == Threshold::Op::kGte) bound = std::max(bound, t.value);
+  }
+  return bound > 0 ? value / bound : 1;
+}
+
 void GroupWindow::drop_oldest() {
   if (first > 0) {
     --first;

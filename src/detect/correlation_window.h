@@ -37,6 +37,11 @@ class WindowAggregate {
 
   // The aggregate when `c`'s condition holds over the entries, else nullopt.
   std::optional<double> holding_value(const Correlation& c) const;
+  // How far the aggregate is towards `c`'s lower bound (`gte`/`gt`; for
+  // temporal rules without one, all referenced rules): 0 for nothing, 1 or
+  // more at the bound. 1 when the condition has no lower bound (`lt`, `eq`,
+  // `neq`) or the type's value can fall as entries arrive (avg, min, ...).
+  double progress(const Correlation& c) const;
 
  private:
   // One aggregated entry: what must be taken out again when it leaves.

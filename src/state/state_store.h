@@ -42,11 +42,13 @@ struct WindowEntry {
 class EvidenceBudget {
  public:
   explicit EvidenceBudget(size_t max_bytes) : max_bytes_(max_bytes) {}
-  // Charges `bytes` when they fit under the cap.
-  bool try_charge(size_t bytes) {
+  // Charges `bytes` when they fit under the cap, or under its first half
+  // when `whole` is false.
+  bool try_charge(size_t bytes, bool whole) {
+    const size_t cap = whole ? max_bytes_ : max_bytes_ / 2;
     size_t used = used_.load(std::memory_order_relaxed);
     do {
-      if (used + bytes > max_bytes_) return false;
+      if (used + bytes > cap) return false;
     } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
     return true;
   }
@@ -74,12 +76,13 @@ struct Evidence {
   // What keeping it costs: the text and the shared block holding it.
   size_t cost() const { return json.capacity() + sizeof(Evidence) + 16; }
   // Charges the budget once, the first time an entry keeps this evidence;
-  // false when the budget is spent (the entry must not keep it then).
-  // Callers hold the lock of the group whose entry keeps it; the evidence is
-  // shared across groups, hence the atomic flag.
-  bool keep_within(const std::shared_ptr<EvidenceBudget>& b) const {
+  // false when the budget is spent (the entry must not keep it then). Only
+  // `whole` may use the budget's second half. Callers hold the lock of the
+  // group whose entry keeps it; the evidence is shared across groups, hence
+  // the atomic flag.
+  bool keep_within(const std::shared_ptr<EvidenceBudget>& b, bool whole) const {
     if (charged.load(std::memory_order_acquire)) return true;
-    if (!b->try_charge(cost())) return false;
+    if (!b->try_charge(cost(), whole)) return false;
     bool expected = false;
     if (!charged.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       b->release(cost());  // another group charged it meanwhile

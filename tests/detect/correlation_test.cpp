@@ -443,26 +443,33 @@ TEST(CorrelationEvidence, AlertsCarryTheDocumentsAsTheyArrivedNewestTenAtMost) {
   EXPECT_EQ(numbers_of(alerts[0].events), (std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
 }
 
-TEST(CorrelationEvidence, BudgetBoundsWhatWindowsHoldAndTheCompletingEventIsAlwaysCarried) {
+TEST(CorrelationEvidence, BudgetBoundsWhatWindowsHoldNearGroupsFirst) {
   // Every test document serializes to the same length, so each costs the same.
   const size_t cost = state::Evidence(to_json(event(numbered_fail(1)))).cost();
-  Correlator c(kFivePerUser, {}, 60, {}, 2 * cost + cost / 2);  // room for two
+  // Room for four; the second half (above 2.25) only for groups at least
+  // halfway to their threshold (here 3 of 5 failures).
+  Correlator c(kFivePerUser, {}, 60, {}, 4 * cost + cost / 2);
   const auto* engine = c.detector().engine();
-  for (int n = 1; n <= 4; ++n) EXPECT_TRUE(c.fired(n, numbered_fail(n)).empty());
+  EXPECT_TRUE(c.fired(1, numbered_fail(1)).empty());
+  EXPECT_TRUE(c.fired(2, numbered_fail(2)).empty());
   EXPECT_EQ(engine->evidence_bytes(), 2 * cost);
-  EXPECT_EQ(c.evidence_refused.value(), 2u);  // the third and fourth
-  const auto alerts = c.feed(5, numbered_fail(5));
+  EXPECT_TRUE(c.fired(3, numbered_fail(3, "bob")).empty());  // 1 of 5: not in the second half
+  EXPECT_EQ(c.evidence_refused.value(), 1u);
+  EXPECT_TRUE(c.fired(4, numbered_fail(4)).empty());  // alice at 3 of 5, then 4
+  EXPECT_TRUE(c.fired(5, numbered_fail(5)).empty());
+  EXPECT_EQ(engine->evidence_bytes(), 4 * cost);
+  const auto alerts = c.feed(6, numbered_fail(6));
   ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(alerts[0].context.find("events_in_window")->number(), 5);  // counting is unchanged
-  EXPECT_EQ(numbers_of(alerts[0].events), (std::vector<int64_t>{1, 2, 5}));
-  EXPECT_EQ(c.evidence_refused.value(), 3u);
-  EXPECT_EQ(engine->evidence_bytes(), 2 * cost);
+  // The completing event is carried although the budget is spent.
+  EXPECT_EQ(numbers_of(alerts[0].events), (std::vector<int64_t>{1, 2, 4, 5, 6}));
+  EXPECT_EQ(c.evidence_refused.value(), 2u);
+  EXPECT_EQ(engine->evidence_bytes(), 4 * cost);
   // Entries leaving the window give their evidence back: 400 s later (5 min
-  // window + 60 s lateness) the five old entries are gone and the new one
+  // window + 60 s lateness) alice's old entries are gone and her new one
   // keeps its evidence.
-  EXPECT_TRUE(c.fired(405, numbered_fail(6)).empty());
+  EXPECT_TRUE(c.fired(406, numbered_fail(7)).empty());
   EXPECT_EQ(engine->evidence_bytes(), cost);
-  EXPECT_EQ(c.evidence_refused.value(), 3u);
+  EXPECT_EQ(c.evidence_refused.value(), 2u);
 }
 
 TEST(CorrelationEvidence, ExpiredGroupsGiveTheirEvidenceBack) {
