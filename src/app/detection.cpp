@@ -75,11 +75,13 @@ std::shared_ptr<sigma::CorrelationEngine> make_correlation_engine(const DetectCo
   state::StateCounters counters;
   sigma::CorrelationOptions options;
   options.allowed_lateness_us = int64_t{config.correlation.allowed_lateness_s} * 1'000'000;
+  options.max_evidence_bytes = config.correlation.max_evidence_mb << 20;
   if (metrics != nullptr) {
     counters = {&metrics->correlation_groups_evicted, &metrics->correlation_groups_expired,
                 &metrics->correlation_entries_dropped, &metrics->correlation_groups};
     options.late_events = &metrics->correlation_late_events;
     options.too_late_events = &metrics->correlation_too_late_events;
+    options.evidence_refused = &metrics->correlation_evidence_refused;
   }
   return std::make_shared<sigma::CorrelationEngine>(
       std::make_shared<state::MemoryStateStore>(limits, counters), options);

@@ -121,6 +121,7 @@ struct CorrelationConfig {
   uint64_t max_groups = 100000;           // groups in memory; least recently seen evicted
   uint64_t max_events_per_group = 10000;  // window entries per group; oldest dropped
   int allowed_lateness_s = 60;            // older events than newest-seen minus this are ignored
+  uint64_t max_evidence_mb = 64;          // triggering events held by all windows (compact JSON)
 };
 
 // Sigma detection. Rules load at start-up; a rule that fails is logged with

@@ -581,6 +581,7 @@ Config parse(const YAML::Node& root, const std::string& file) {
       corr.read("max_groups", c.detect.correlation.max_groups);
       corr.read("max_events_per_group", c.detect.correlation.max_events_per_group);
       corr.read("allowed_lateness_s", c.detect.correlation.allowed_lateness_s);
+      corr.read("max_evidence_mb", c.detect.correlation.max_evidence_mb);
       corr.finish();
     }
     read_correlation_overrides(d.child("correlation_overrides"), file, c.detect);

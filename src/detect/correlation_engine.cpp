@@ -5,8 +5,10 @@
 #include <unordered_map>
 
 #include "core/field_path.h"
+#include "core/json_writer.h"
 #include "detect/correlation_window.h"
 #include "detect/event_fields.h"
+#include "detect/event_file.h"
 
 namespace vigil::sigma {
 namespace {
@@ -70,15 +72,22 @@ bool number_of(const Value* v, double& out) {
   return !s.empty() && end == s.c_str() + s.size();
 }
 
+// An evidence record back as the document alerts carry.
+void append_evidence(std::vector<Value>& out, const state::Evidence* e) {
+  if (e == nullptr) return;
+  auto docs = parse_events(e->json);
+  if (docs && docs->size() == 1) out.push_back(std::move(docs->front()));
+}
+
 // The triggering events an alert carries: the late event that completed the
 // window (when it is older than the kept ones), then the kept events inside
 // the window, oldest first.
 std::vector<Value> window_events(const WindowState& w, const WindowResult& r, size_t at,
                                  size_t kept_from) {
   std::vector<Value> out;
-  if (at < kept_from && w.entries[at].doc) out.push_back(*w.entries[at].doc);
+  if (at < kept_from) append_evidence(out, w.entries[at].evidence.get());
   for (size_t i = std::max(r.first, kept_from); i <= r.last; ++i) {
-    if (w.entries[i].doc) out.push_back(*w.entries[i].doc);
+    append_evidence(out, w.entries[i].evidence.get());
   }
   return out;
 }
@@ -106,15 +115,11 @@ const Value* correlation_field(const Value& doc, const std::string& name) {
   return nullptr;
 }
 
-// One event on its way through the correlations (and their chains).
-struct CorrelationEngine::Feed {
-  Timestamp time;
-  std::shared_ptr<const Value> doc;  // shared by every window that keeps it
-};
-
 CorrelationEngine::CorrelationEngine(std::shared_ptr<state::StateStore> store,
                                      CorrelationOptions options)
-    : store_(std::move(store)), options_(options) {}
+    : store_(std::move(store)),
+      options_(options),
+      evidence_budget_(std::make_shared<state::EvidenceBudget>(options.max_evidence_bytes)) {}
 
 bool CorrelationEngine::consumes_any(const CorrelationSet& set,
                                      const std::vector<MatchedRule>& matches) {
@@ -122,25 +127,33 @@ bool CorrelationEngine::consumes_any(const CorrelationSet& set,
                      [&](const MatchedRule& m) { return !set.consumers_of(m.rule).empty(); });
 }
 
+CorrelationInput CorrelationEngine::capture(const CorrelationSet& set, Timestamp time,
+                                            const Value& doc) {
+  Object fields;
+  for (const auto& name : set.fields_read()) {
+    if (const Value* v = correlation_field(doc, name)) fields.emplace_back(name, *v);
+  }
+  return CorrelationInput{time, Value(std::move(fields)),
+                          std::make_shared<const state::Evidence>(to_json(doc))};
+}
+
 void CorrelationEngine::process(const CorrelationSet& set, const Event& event,
                                 const std::vector<MatchedRule>& matches, AlertSink& alerts) {
   if (!consumes_any(set, matches)) return;
-  process(set, event.time, std::make_shared<const Value>(event.doc), matches, alerts);
+  process(set, capture(set, event.time, event.doc), matches, alerts);
 }
 
-void CorrelationEngine::process(const CorrelationSet& set, Timestamp time,
-                                std::shared_ptr<const Value> doc,
+void CorrelationEngine::process(const CorrelationSet& set, const CorrelationInput& input,
                                 const std::vector<MatchedRule>& matches, AlertSink& alerts) {
-  Feed f{time, std::move(doc)};
   for (const auto& m : matches) {
-    for (const auto& consumer : set.consumers_of(m.rule)) feed(set, consumer, f, alerts, 0);
+    for (const auto& consumer : set.consumers_of(m.rule)) feed(set, consumer, input, alerts, 0);
   }
 }
 
-void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Consumer& to, Feed& f,
-                             AlertSink& alerts, int depth) {
+void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Consumer& to,
+                             const CorrelationInput& in, AlertSink& alerts, int depth) {
   const Correlation& c = *set.correlations()[to.correlation];
-  const Value& doc = *f.doc;
+  const Value& doc = in.fields;
   AlertEntity entity;
   Object group;
   std::string key = c.meta.id.empty() ? c.meta.display_name() : c.meta.id;
@@ -153,9 +166,11 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     group.emplace_back(g, v);
   }
   WindowEntry entry;
-  entry.time_us = f.time.micros;
+  entry.time_us = in.time.micros;
   entry.source = to.source;
-  if (options_.events_per_alert > 0) entry.doc = f.doc;
+  // The entry holds the evidence while its windows are checked; whether it
+  // keeps it is decided below.
+  if (options_.events_per_alert > 0) entry.evidence = in.evidence;
   if (c.type == CorrelationType::kValueCount) {
     for (const auto& field : c.fields) {
       entry.key += text_of(correlation_field(doc, field));
@@ -193,10 +208,19 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
         const size_t size = w.entries.size();
         const size_t kept_from =
             size > options_.events_per_alert ? size - options_.events_per_alert : 0;
-        if (at >= kept_from && kept_from > 0) w.entries[kept_from - 1].doc.reset();
+        if (at >= kept_from && kept_from > 0) w.entries[kept_from - 1].evidence.reset();
         fired = in_order ? evaluate_newest(c, w, g) : evaluate_late(c, w, at);
         if (fired) events = window_events(w, *fired, at, kept_from);
-        if (at < kept_from) w.entries[at].doc.reset();
+        // Half the evidence budget is kept for groups at least halfway to
+        // their threshold: under pressure, evidence goes where alerts are
+        // likely, not to the many groups that will expire quietly.
+        auto& kept = w.entries[at].evidence;
+        const bool near = g.aggregate.progress(c) >= 0.5;
+        if (kept && (at < kept_from || !kept->keep_within(evidence_budget_, near))) {
+          if (at >= kept_from && options_.evidence_refused != nullptr)
+            options_.evidence_refused->inc();
+          kept.reset();
+        }
         g.expected_size = size;
       });
   if (!fired) return;
@@ -207,7 +231,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     a.title = c.meta.title;
     a.severity = c.meta.level;
     a.description = c.meta.description.empty() ? c.meta.title : c.meta.description;
-    a.time = f.time;
+    a.time = in.time;
     a.tags = c.meta.tags;
     a.references = c.meta.references;
     a.author = c.meta.author;
@@ -224,7 +248,7 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     alerts.emit(std::move(a));
   }
   if (depth >= 8) return;  // links are acyclic (checked at load); this bounds the depth
-  for (const auto& next : set.consumers_of(to.correlation)) feed(set, next, f, alerts, depth + 1);
+  for (const auto& next : set.consumers_of(to.correlation)) feed(set, next, in, alerts, depth + 1);
 }
 
 }  // namespace vigil::sigma

@@ -22,34 +22,53 @@ namespace vigil::sigma {
 
 struct CorrelationOptions {
   int64_t allowed_lateness_us = 60'000'000;
-  size_t events_per_alert = 10;                 // triggering events kept per group (and alert)
-  metrics::Counter* late_events = nullptr;      // handled
-  metrics::Counter* too_late_events = nullptr;  // ignored
+  size_t events_per_alert = 10;  // triggering events kept per group (and alert)
+  // Evidence (events as compact JSON) held by all windows together; beyond
+  // it new entries keep none (the event completing a window is always in
+  // its alert). Its second half is only for groups at least halfway to
+  // their threshold.
+  size_t max_evidence_bytes = size_t{64} << 20;
+  metrics::Counter* late_events = nullptr;       // handled
+  metrics::Counter* too_late_events = nullptr;   // ignored
+  metrics::Counter* evidence_refused = nullptr;  // entries that kept no evidence (budget spent)
+};
+
+// What correlation needs of one event, taken at match time so the window
+// state never holds the event itself: the fields the correlations read (a
+// small object of those fields, by their names) and the event as evidence.
+struct CorrelationInput {
+  Timestamp time;
+  Value fields;
+  std::shared_ptr<const state::Evidence> evidence;
 };
 
 class CorrelationEngine {
  public:
   CorrelationEngine(std::shared_ptr<state::StateStore> store, CorrelationOptions options);
 
-  // Feeds the rules that matched an event (its time and document) to the
-  // correlations of `set`. The windows that keep the event share `doc`.
-  void process(const CorrelationSet& set, Timestamp time, std::shared_ptr<const Value> doc,
+  // What `set`'s correlations read of `doc`, and `doc` as evidence.
+  static CorrelationInput capture(const CorrelationSet& set, Timestamp time, const Value& doc);
+  // Feeds the rules that matched an event to the correlations of `set`. The
+  // windows that keep the event share its evidence.
+  void process(const CorrelationSet& set, const CorrelationInput& input,
                const std::vector<MatchedRule>& matches, AlertSink& alerts);
-  // The same, copying event.doc only when a correlation consumes a match.
+  // The same, capturing the event only when a correlation consumes a match.
   void process(const CorrelationSet& set, const Event& event,
                const std::vector<MatchedRule>& matches, AlertSink& alerts);
   // Whether any correlation of `set` refers to one of the matched rules.
   static bool consumes_any(const CorrelationSet& set, const std::vector<MatchedRule>& matches);
 
   const state::StateStore& store() const { return *store_; }
+  // Bytes of evidence the windows hold now.
+  size_t evidence_bytes() const { return evidence_budget_->used(); }
 
  private:
-  struct Feed;
-  void feed(const CorrelationSet& set, const CorrelationSet::Consumer& to, Feed& f,
-            AlertSink& alerts, int depth);
+  void feed(const CorrelationSet& set, const CorrelationSet::Consumer& to,
+            const CorrelationInput& in, AlertSink& alerts, int depth);
 
   std::shared_ptr<state::StateStore> store_;
   CorrelationOptions options_;
+  std::shared_ptr<state::EvidenceBudget> evidence_budget_;
 };
 
 // The value of a group-by or `field` name in an event: a dotted path

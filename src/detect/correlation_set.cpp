@@ -1,5 +1,7 @@
 #include "detect/correlation_set.h"
 
+#include <algorithm>
+
 namespace vigil::sigma {
 namespace {
 
@@ -8,6 +10,10 @@ bool is_named(const RuleMeta& m, const std::string& ref) {
 }
 
 const std::vector<CorrelationSet::Consumer> kNone;
+
+void add_once(std::vector<std::string>& names, const std::string& name) {
+  if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+}
 
 }  // namespace
 
@@ -18,6 +24,13 @@ CorrelationSet::CorrelationSet(const std::vector<std::shared_ptr<const Rule>>& r
       correlation_generates_(list_.size(), -1) {
   for (size_t c = 0; c < list_.size(); ++c) {
     const Correlation& corr = *list_[c];
+    for (const auto& g : corr.group_by) add_once(fields_read_, g);
+    for (const auto& [alias, per_rule] : corr.aliases) {
+      for (const auto& [rule, fields] : per_rule) {
+        for (const auto& f : fields) add_once(fields_read_, f);
+      }
+    }
+    for (const auto& f : corr.fields) add_once(fields_read_, f);
     for (uint32_t s = 0; s < corr.rules.size(); ++s) {
       const std::string& ref = corr.rules[s];
       for (const auto& r : rules) {

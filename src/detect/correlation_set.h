@@ -32,6 +32,10 @@ class CorrelationSet {
   // them says `generate: true`; a rule nobody refers to always alerts.
   bool alerts_on_its_own(const Rule* rule) const;
   bool alerts_on_its_own(size_t correlation) const;
+  // Every event field a correlation of the set reads (group-by names, the
+  // fields their aliases stand for, value fields), each once: what the
+  // engine needs of an event besides its evidence.
+  const std::vector<std::string>& fields_read() const { return fields_read_; }
 
  private:
   std::vector<std::shared_ptr<const Correlation>> list_;
@@ -39,6 +43,7 @@ class CorrelationSet {
   std::vector<std::vector<Consumer>> by_correlation_;
   std::unordered_map<const Rule*, bool> rule_generates_;
   std::vector<int> correlation_generates_;  // -1: nobody refers to it
+  std::vector<std::string> fields_read_;
 };
 
 }  // namespace vigil::sigma

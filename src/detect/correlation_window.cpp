@@ -37,6 +37,14 @@ bool evaluate_rule_condition(const ConditionNode& node, const std::vector<bool>&
   return false;
 }
 
+// The value fields, as one number: every group keeps it to notice a reload
+// that changed them (a copy of the names cost an allocation per group).
+uint64_t hash_fields(const Correlation& c) {
+  uint64_t h = c.fields.size();
+  for (const auto& f : c.fields) h = h * 1000003u ^ std::hash<std::string>{}(f);
+  return h;
+}
+
 bool ends_on_last_rule(const Correlation& c, const WindowEntry& e) {
   return e.source + 1 == c.rules.size();
 }
@@ -51,14 +59,15 @@ size_t window_start(const Correlation& c, const WindowState& w, int64_t end) {
 }  // namespace
 
 WindowAggregate::WindowAggregate(const Correlation& c)
-    : type_(c.type), rule_count_(c.rules.size()), fields_(c.fields) {
+    : type_(c.type), rule_count_(c.rules.size()), fields_hash_(hash_fields(c)) {
+  if (type_ == CorrelationType::kValueCount) keys_ = std::make_unique<KeyCounts>();
   if (type_ == CorrelationType::kTemporal || type_ == CorrelationType::kTemporalOrdered)
     by_source_.resize(rule_count_);
-  if (aggregates_values(type_)) numbers_ = std::make_unique<NumberTree>();
+  if (needs_order_statistics(type_)) numbers_ = std::make_unique<NumberTree>();
 }
 
 bool WindowAggregate::fits(const Correlation& c) const {
-  return c.type == type_ && c.rules.size() == rule_count_ && c.fields == fields_;
+  return c.type == type_ && c.rules.size() == rule_count_ && hash_fields(c) == fields_hash_;
 }
 
 void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
@@ -69,7 +78,7 @@ void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
     case CorrelationType::kEventCount:
       break;
     case CorrelationType::kValueCount:
-      r.key = &*keys_.try_emplace(e.key, 0).first;
+      r.key = &*keys_->try_emplace(e.key, 0).first;
       ++r.key->second;
       break;
     case CorrelationType::kTemporal:
@@ -79,7 +88,7 @@ void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
       seen.insert(std::upper_bound(seen.begin(), seen.end(), key), key);
     } break;
     default:
-      numbers_->insert({r.number, r.seq});
+      if (numbers_) numbers_->insert({r.number, r.seq});
       sum_ += r.number;
       break;
   }
@@ -95,7 +104,7 @@ void WindowAggregate::pop_front() {
     case CorrelationType::kEventCount:
       break;
     case CorrelationType::kValueCount:
-      if (--r.key->second == 0) keys_.erase(r.key->first);
+      if (--r.key->second == 0) keys_->erase(r.key->first);
       break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered: {
@@ -104,9 +113,9 @@ void WindowAggregate::pop_front() {
       seen.erase(std::lower_bound(seen.begin(), seen.end(), key));
     } break;
     default:
-      numbers_->erase({r.number, r.seq});
+      if (numbers_) numbers_->erase({r.number, r.seq});
       sum_ -= r.number;
-      if (numbers_->empty()) sum_ = 0;  // no rounding residue carried into the next burst
+      if (size_ == 0) sum_ = 0;  // no rounding residue carried into the next burst
       break;
   }
 }
@@ -147,7 +156,7 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
       value = static_cast<double>(size_);
       break;
     case CorrelationType::kValueCount:
-      value = static_cast<double>(keys_.size());
+      value = static_cast<double>(keys_->size());
       break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered: {
@@ -166,13 +175,13 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
       return holds ? std::optional<double>(distinct) : std::nullopt;
     }
     default: {
-      if (numbers_->empty()) return std::nullopt;
+      if (size_ == 0) return std::nullopt;
       switch (type_) {
         case CorrelationType::kValueSum:
           value = static_cast<double>(sum_);
           break;
         case CorrelationType::kValueAvg:
-          value = static_cast<double>(sum_) / static_cast<double>(numbers_->size());
+          value = static_cast<double>(sum_) / static_cast<double>(size_);
           break;
         case CorrelationType::kValueMin:
           value = numbers_->begin()->first;
@@ -191,6 +200,35 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
   }
   if (!thresholds_hold(c, value)) return std::nullopt;
   return value;
+}
+
+double WindowAggregate::progress(const Correlation& c) const {
+  double value = 0;
+  double bound = 0;
+  switch (type_) {
+    case CorrelationType::kEventCount:
+      value = static_cast<double>(size_);
+      break;
+    case CorrelationType::kValueCount:
+      value = static_cast<double>(keys_->size());
+      break;
+    case CorrelationType::kValueSum:
+      value = static_cast<double>(sum_);
+      break;
+    case CorrelationType::kTemporal:
+    case CorrelationType::kTemporalOrdered:
+      if (c.rule_condition) return 1;
+      value = static_cast<double>(std::count_if(by_source_.begin(), by_source_.end(),
+                                                [](const auto& s) { return !s.empty(); }));
+      if (c.thresholds.empty()) bound = static_cast<double>(rule_count_);
+      break;
+    default:
+      return 1;
+  }
+  for (const auto& t : c.thresholds) {
+    if (t.op == Threshold::Op::kGt || t.op == Threshold::Op::kGte) bound = std::max(bound, t.value);
+  }
+  return bound > 0 ? value / bound : 1;
 }
 
 void GroupWindow::drop_oldest() {

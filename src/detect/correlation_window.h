@@ -37,6 +37,11 @@ class WindowAggregate {
 
   // The aggregate when `c`'s condition holds over the entries, else nullopt.
   std::optional<double> holding_value(const Correlation& c) const;
+  // How far the aggregate is towards `c`'s lower bound (`gte`/`gt`; for
+  // temporal rules without one, all referenced rules): 0 for nothing, 1 or
+  // more at the bound. 1 when the condition has no lower bound (`lt`, `eq`,
+  // `neq`) or the type's value can fall as entries arrive (avg, min, ...).
+  double progress(const Correlation& c) const;
 
  private:
   // One aggregated entry: what must be taken out again when it leaves.
@@ -53,22 +58,31 @@ class WindowAggregate {
                        __gnu_pbds::tree_order_statistics_node_update>;
 
   bool keeps_records() const { return type_ != CorrelationType::kEventCount; }
+  // min, max, median, percentile: value_sum and value_avg need only the sum.
+  static bool needs_order_statistics(CorrelationType t) {
+    return aggregates_values(t) && t != CorrelationType::kValueSum &&
+           t != CorrelationType::kValueAvg;
+  }
   double number_at_rank(size_t rank) const;
   double percentile(double p) const;
   bool ordered_chain() const;
 
   CorrelationType type_;
   size_t rule_count_;
-  std::vector<std::string> fields_;
+  uint64_t fields_hash_;
   size_t size_ = 0;
   uint64_t next_seq_ = 0;
-  state::SlidingVector<Record> records_;            // all but event_count, in window order
-  std::unordered_map<std::string, uint32_t> keys_;  // value_count: entries per distinct value
+  state::SlidingVector<Record> records_;  // all but event_count, in window order
+  // value_count only: entries per distinct value (an empty map is 56 bytes
+  // in every group of the other types)
+  using KeyCounts = std::unordered_map<std::string, uint32_t>;
+  std::unique_ptr<KeyCounts> keys_;
   // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
   // only appends and pops; a late insert lands near the end)
   std::vector<state::SlidingVector<std::pair<int64_t, uint64_t>>> by_source_;
-  // value_*: (number, seq); only those types have one (the tree allocates
-  // its header when constructed, and most groups are short-lived)
+  // value_min/max/median/percentile: (number, seq); only those types have
+  // one (the tree allocates its header when constructed and a node per
+  // entry, and most groups are short-lived)
   std::unique_ptr<NumberTree> numbers_;
   long double sum_ = 0;
 };

@@ -54,13 +54,15 @@ void SigmaDetector::on_event(Event& event, AlertSink& alerts) {
   if (!engine_ || correlations == nullptr || correlations->empty() || matches.empty()) return;
   if (!CorrelationEngine::consumes_any(*correlations, matches)) return;
   // Correlation groups span entities (one source IP, many users), so windows
-  // are fed in submission order, with the raw event as it is now: one copy
-  // of the document, shared by every window that keeps it.
-  alerts.in_submission_order([engine = engine_, compiled, time = event.time,
-                              doc = std::make_shared<const Value>(event.doc),
-                              matches = std::move(matches)](AlertSink& sink) {
-    engine->process(*compiled->correlations, time, doc, matches, sink);
-  });
+  // are fed in submission order. What they need is taken now, while the
+  // event is as it arrived: the few fields the correlations read and the
+  // event as compact JSON evidence, never the document tree itself.
+  alerts.in_submission_order(
+      [engine = engine_, compiled,
+       input = CorrelationEngine::capture(*correlations, event.time, event.doc),
+       matches = std::move(matches)](AlertSink& sink) {
+        engine->process(*compiled->correlations, input, matches, sink);
+      });
 }
 
 }  // namespace vigil::sigma

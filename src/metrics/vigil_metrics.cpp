@@ -144,6 +144,10 @@ VigilMetrics::VigilMetrics(const MetricsConfig& config)
           "Events older than the newest seen, within the allowed lateness (correlated)")),
       correlation_too_late_events(
           registry.counter("vigil_correlation_too_late_events_total",
-                           "Events older than the allowed lateness (ignored by correlation)")) {}
+                           "Events older than the allowed lateness (ignored by correlation)")),
+      correlation_evidence_refused(registry.counter(
+          "vigil_correlation_evidence_refused_total",
+          "Correlated events kept without their evidence (detect.correlation.max_evidence_mb "
+          "spent)")) {}
 
 }  // namespace vigil::metrics

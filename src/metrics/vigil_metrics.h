@@ -107,12 +107,13 @@ struct VigilMetrics {
   // cap or because their window passed, entries over the per-group cap, and
   // events older than the watermark (late within the allowed lateness:
   // handled; beyond it: ignored by correlation).
-  Gauge& correlation_groups;             // vigil_correlation_groups
-  Counter& correlation_groups_evicted;   // vigil_correlation_groups_evicted_total
-  Counter& correlation_groups_expired;   // vigil_correlation_groups_expired_total
-  Counter& correlation_entries_dropped;  // vigil_correlation_entries_dropped_total
-  Counter& correlation_late_events;      // vigil_correlation_late_events_total
-  Counter& correlation_too_late_events;  // vigil_correlation_too_late_events_total
+  Gauge& correlation_groups;              // vigil_correlation_groups
+  Counter& correlation_groups_evicted;    // vigil_correlation_groups_evicted_total
+  Counter& correlation_groups_expired;    // vigil_correlation_groups_expired_total
+  Counter& correlation_entries_dropped;   // vigil_correlation_entries_dropped_total
+  Counter& correlation_late_events;       // vigil_correlation_late_events_total
+  Counter& correlation_too_late_events;   // vigil_correlation_too_late_events_total
+  Counter& correlation_evidence_refused;  // vigil_correlation_evidence_refused_total
 };
 
 }  // namespace vigil::metrics

@@ -6,6 +6,7 @@
 //   MemoryStateStore  the in-process default (memory_state_store.h)
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,8 @@
 
 namespace vigil::state {
 
+struct Evidence;
+
 // One event that a correlation counted: when, which referenced rule matched
 // it, and what the correlation aggregates (a distinct key, a number).
 struct WindowEntry {
@@ -28,8 +31,72 @@ struct WindowEntry {
   bool has_number = false;
   std::string key;  // value_count: the distinct value (or tuple)
   // The triggering event, kept only for the newest few entries of a group
-  // (alerts carry them); older entries drop it to bound memory.
-  std::shared_ptr<const Value> doc;
+  // (alerts carry them) and within the evidence budget; older entries drop
+  // it to bound memory.
+  std::shared_ptr<const Evidence> evidence;
+};
+
+// Bytes of evidence held by window entries, over all groups, and the most
+// that may be (beyond it a new entry keeps no evidence). Shared by the
+// evidence it charges, which may outlive the engine that made the budget.
+class EvidenceBudget {
+ public:
+  explicit EvidenceBudget(size_t max_bytes) : max_bytes_(max_bytes) {}
+  // Charges `bytes` when they fit under the cap, or under its first half
+  // when `whole` is false.
+  bool try_charge(size_t bytes, bool whole) {
+    const size_t cap = whole ? max_bytes_ : max_bytes_ / 2;
+    size_t used = used_.load(std::memory_order_relaxed);
+    do {
+      if (used + bytes > cap) return false;
+    } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+    return true;
+  }
+  void release(size_t bytes) { used_.fetch_sub(bytes, std::memory_order_relaxed); }
+  size_t used() const { return used_.load(std::memory_order_relaxed); }
+  size_t max_bytes() const { return max_bytes_; }
+
+ private:
+  size_t max_bytes_;
+  std::atomic<size_t> used_{0};
+};
+
+// One triggering event as alerts show it: its document as compact JSON
+// (raw, like the event itself at detection time; alert outputs sanitize
+// it), shared by every window entry that keeps it. A JSON text is a quarter
+// of the memory of the document tree and one allocation instead of dozens.
+struct Evidence {
+  explicit Evidence(std::string text) : json(std::move(text)) {}
+  ~Evidence() {
+    if (budget) budget->release(cost());
+  }
+  Evidence(const Evidence&) = delete;
+  Evidence& operator=(const Evidence&) = delete;
+
+  // What keeping it costs: the text and the shared block holding it.
+  size_t cost() const { return json.capacity() + sizeof(Evidence) + 16; }
+  // Charges the budget once, the first time an entry keeps this evidence;
+  // false when the budget is spent (the entry must not keep it then). Only
+  // `whole` may use the budget's second half. Callers hold the lock of the
+  // group whose entry keeps it; the evidence is shared across groups, hence
+  // the atomic flag.
+  bool keep_within(const std::shared_ptr<EvidenceBudget>& b, bool whole) const {
+    if (charged.load(std::memory_order_acquire)) return true;
+    if (!b->try_charge(cost(), whole)) return false;
+    bool expected = false;
+    if (!charged.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+      b->release(cost());  // another group charged it meanwhile
+      return true;
+    }
+    budget = b;
+    return true;
+  }
+
+  const std::string json;
+
+ private:
+  mutable std::atomic<bool> charged{false};
+  mutable std::shared_ptr<EvidenceBudget> budget;
 };
 
 // What the correlation engine derives from a group's entries so it need not

@@ -8,6 +8,7 @@
 #include <map>
 #include <thread>
 
+#include "core/json_writer.h"
 #include "correlation_test_util.h"
 
 namespace vigil::sigma::testing {
@@ -407,6 +408,115 @@ TEST(CorrelationState, CapEvictsLeastRecentlySeenAndCountsIt) {
   // Per-group cap: 5 failures keep only 3 entries, so >= 5 never holds.
   for (int t = 0; t < 5; ++t) EXPECT_TRUE(c.fired(10 + t, fail_json("capped")).empty());
   EXPECT_EQ(c.entries_dropped.value(), 2u);
+}
+
+// --- what windows keep of an event: its correlated fields and its evidence ----------
+
+std::string numbered_fail(int n, const std::string& user = "alice") {
+  return R"({"action":"fail","user":")" + user + R"(","n":)" + std::to_string(n) +
+         R"(,"detail":{"tags":["x","y"],"ok":false}})";
+}
+
+std::vector<int64_t> numbers_of(const std::vector<Value>& events) {
+  std::vector<int64_t> out;
+  for (const auto& e : events) {
+    const Value* n = e.find("n");
+    out.push_back(n != nullptr && n->is_number() ? static_cast<int64_t>(n->number()) : -1);
+  }
+  return out;
+}
+
+TEST(CorrelationEvidence, AlertsCarryTheDocumentsAsTheyArrivedNewestTenAtMost) {
+  Correlator c(kFivePerUser);
+  for (int n = 1; n <= 4; ++n) EXPECT_TRUE(c.fired(n, numbered_fail(n)).empty());
+  auto alerts = c.feed(5, numbered_fail(5));
+  ASSERT_EQ(alerts.size(), 1u);
+  ASSERT_EQ(alerts[0].events.size(), 5u);
+  for (int n = 1; n <= 5; ++n) {  // each the whole document that was fed, in event order
+    EXPECT_EQ(to_json(alerts[0].events[static_cast<size_t>(n - 1)]),
+              to_json(event(numbered_fail(n))));
+  }
+  for (int n = 6; n <= 11; ++n) alerts = c.feed(n, numbered_fail(n));
+  ASSERT_EQ(alerts.size(), 1u);
+  // 11 in the window; the newest 10 (events_per_alert) are carried.
+  EXPECT_EQ(alerts[0].context.find("events_in_window")->number(), 11);
+  EXPECT_EQ(numbers_of(alerts[0].events), (std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
+}
+
+TEST(CorrelationEvidence, BudgetBoundsWhatWindowsHoldNearGroupsFirst) {
+  // Every test document serializes to the same length, so each costs the same.
+  const size_t cost = state::Evidence(to_json(event(numbered_fail(1)))).cost();
+  // Room for four; the second half (above 2.25) only for groups at least
+  // halfway to their threshold (here 3 of 5 failures).
+  Correlator c(kFivePerUser, {}, 60, {}, 4 * cost + cost / 2);
+  const auto* engine = c.detector().engine();
+  EXPECT_TRUE(c.fired(1, numbered_fail(1)).empty());
+  EXPECT_TRUE(c.fired(2, numbered_fail(2)).empty());
+  EXPECT_EQ(engine->evidence_bytes(), 2 * cost);
+  EXPECT_TRUE(c.fired(3, numbered_fail(3, "bob")).empty());  // 1 of 5: not in the second half
+  EXPECT_EQ(c.evidence_refused.value(), 1u);
+  EXPECT_TRUE(c.fired(4, numbered_fail(4)).empty());  // alice at 3 of 5, then 4
+  EXPECT_TRUE(c.fired(5, numbered_fail(5)).empty());
+  EXPECT_EQ(engine->evidence_bytes(), 4 * cost);
+  const auto alerts = c.feed(6, numbered_fail(6));
+  ASSERT_EQ(alerts.size(), 1u);
+  // The completing event is carried although the budget is spent.
+  EXPECT_EQ(numbers_of(alerts[0].events), (std::vector<int64_t>{1, 2, 4, 5, 6}));
+  EXPECT_EQ(c.evidence_refused.value(), 2u);
+  EXPECT_EQ(engine->evidence_bytes(), 4 * cost);
+  // Entries leaving the window give their evidence back: 400 s later (5 min
+  // window + 60 s lateness) alice's old entries are gone and her new one
+  // keeps its evidence.
+  EXPECT_TRUE(c.fired(406, numbered_fail(7)).empty());
+  EXPECT_EQ(engine->evidence_bytes(), cost);
+  EXPECT_EQ(c.evidence_refused.value(), 2u);
+}
+
+TEST(CorrelationEvidence, ExpiredGroupsGiveTheirEvidenceBack) {
+  const auto cost = [](const std::string& json) {
+    return state::Evidence(to_json(event(json))).cost();
+  };
+  Correlator c(kFivePerUser, {}, 0);
+  const auto* engine = c.detector().engine();
+  size_t held = 0;
+  for (int u = 0; u < 50; ++u) {
+    c.feed(u, fail_json("user" + std::to_string(u)));
+    held += cost(fail_json("user" + std::to_string(u)));
+  }
+  EXPECT_EQ(engine->evidence_bytes(), held);
+  // Far later events expire the 50 groups; two new groups of 100 entries
+  // each keep the evidence of their newest 10 only.
+  for (int i = 0; i < 200; ++i) c.feed(100000 + i, fail_json("late" + std::to_string(i % 2)));
+  EXPECT_EQ(c.store().stats().expired, 50u);
+  EXPECT_EQ(engine->evidence_bytes(), 20 * cost(fail_json("late0")));
+  EXPECT_EQ(c.evidence_refused.value(), 0u);
+}
+
+TEST(CorrelationInputFields, GroupByAndValueFieldsFromWindowsEventDataNestedPathsAndArrays) {
+  Correlator c(R"(title: Distinct targets per Windows host
+name: win_targets
+correlation: {type: value_count, rules: [failed_login], group-by: [Computer], timespan: 5m, condition: {field: TargetUserName, gte: 2}}
+---
+title: Sum per nested source
+name: nested_sum
+correlation: {type: value_sum, rules: [read], group-by: [src.ip], timespan: 5m, condition: {field: bytes.out, gte: 30}}
+)");
+  ASSERT_TRUE(c.loaded.errors.empty()) << c.errors();
+  const auto win = [](const std::string& host, const std::string& target) {
+    return R"({"action":"fail","Event":{"System":{"Computer":")" + host +
+           R"("},"EventData":{"TargetUserName":")" + target + R"("}}})";
+  };
+  EXPECT_TRUE(c.fired(1, win("dc1", "alice")).empty());
+  EXPECT_TRUE(c.fired(2, win("dc2", "bob")).empty());    // another host: another group
+  EXPECT_TRUE(c.fired(3, win("dc1", "alice")).empty());  // same target again
+  EXPECT_THAT(c.fired(4, win("dc1", "carol")), ElementsAre("win_targets"));
+  // An array holding the group-by value counts by its first element.
+  EXPECT_TRUE(
+      c.fired(5, R"({"action":"read","src":{"ip":["1.1.1.1","9.9.9.9"]},"bytes":{"out":10}})")
+          .empty());
+  EXPECT_TRUE(c.fired(6, R"({"action":"read","src":{"ip":"9.9.9.9"},"bytes":{"out":25}})").empty());
+  EXPECT_THAT(c.fired(7, R"({"action":"read","src":{"ip":"1.1.1.1"},"bytes":{"out":20}})"),
+              ElementsAre("nested_sum"));
 }
 
 TEST(CorrelationState, ConcurrentWorkersCountEveryEventOnce) {

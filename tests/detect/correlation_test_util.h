@@ -32,7 +32,8 @@ detection: {sel: {action: read}, condition: sel}
 class Correlator {
  public:
   explicit Correlator(const std::string& correlations, state::StateLimits limits = {},
-                      int64_t lateness_s = 60, const LoadOptions& options = {})
+                      int64_t lateness_s = 60, const LoadOptions& options = {},
+                      size_t max_evidence_bytes = CorrelationOptions{}.max_evidence_bytes)
       : store_(std::make_shared<state::MemoryStateStore>(
             limits, state::StateCounters{&evicted, &expired, &entries_dropped, &groups})) {
     loaded =
@@ -43,6 +44,8 @@ class Correlator {
     o.allowed_lateness_us = lateness_s * 1'000'000;
     o.late_events = &late;
     o.too_late_events = &too_late;
+    o.evidence_refused = &evidence_refused;
+    o.max_evidence_bytes = max_evidence_bytes;
     detector_ = std::make_unique<SigmaDetector>(
         std::make_shared<const RuleSet>(loaded.rules, std::move(m)),
         std::make_shared<const CorrelationSet>(loaded.rules, loaded.correlations),
@@ -75,7 +78,7 @@ class Correlator {
   const state::StateStore& store() const { return *store_; }
 
   LoadResult loaded;
-  metrics::Counter late, too_late, evicted, expired, entries_dropped;
+  metrics::Counter late, too_late, evicted, expired, entries_dropped, evidence_refused;
   metrics::Gauge groups;
 
  private:
