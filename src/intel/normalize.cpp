@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -88,41 +90,53 @@ std::optional<IndicatorType> hash_type_for_length(size_t n) {
   }
 }
 
-bool is_label_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
+// Each byte as it may stand in a host name label, lower-cased (letters,
+// digits, '-', '_'); 0 for every other byte.
+constexpr std::array<char, 256> kHostChars = [] {
+  std::array<char, 256> t{};
+  for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = c;
+  for (char c = 'A'; c <= 'Z'; ++c)
+    t[static_cast<unsigned char>(c)] = static_cast<char>(c - 'A' + 'a');
+  for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
+  t['-'] = '-';
+  t['_'] = '_';
+  return t;
+}();
 
 char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// A lower-case name without its trailing dot: dotted labels of letters, digits,
-// '-' and '_', at most 253 bytes, 63 per label.
-bool is_host_name(std::string_view d) {
-  if (d.empty() || d.size() > 253 || d.find('.') == std::string_view::npos) return false;
-  size_t label = 0;
-  for (char c : d) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-    } else if (!is_label_char(c) || ++label > 63) {
-      return false;
-    }
-  }
-  if (label == 0) return false;
-  // An all-digit top label is a mistyped IP ("1.2.3"), never a host name.
-  const std::string_view tld = d.substr(d.rfind('.') + 1);
-  return tld.find_first_not_of("0123456789") != std::string_view::npos;
-}
-
 // Writes the canonical host name of `raw` to `out` (room for raw.size()
-// bytes); its length, or npos when it is not a host name.
+// bytes); its length, or npos when it is not a host name: dotted labels of
+// letters, digits, '-' and '_', at most 253 bytes, 63 per label, one trailing
+// dot dropped, and a top label that is not all digits ("1.2.3" is a mistyped
+// IP). One pass: domains and e-mail hosts are normalized in every event.
 size_t domain_into(std::string_view raw, char* out) {
   const std::string_view d = trimmed(raw);
-  for (size_t i = 0; i < d.size(); ++i) out[i] = lower(d[i]);
   size_t n = d.size();
-  if (n > 0 && out[n - 1] == '.') --n;
-  return is_host_name(std::string_view(out, n)) ? n : std::string_view::npos;
+  if (n > 0 && d[n - 1] == '.') --n;
+  if (n == 0 || n > 253) return std::string_view::npos;
+  size_t label = 0;
+  bool dotted = false;
+  bool top_label_all_digits = true;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = d[i];
+    if (c == '.') {
+      if (label == 0) return std::string_view::npos;
+      out[i] = '.';
+      label = 0;
+      dotted = true;
+      top_label_all_digits = true;
+      continue;
+    }
+    const char l = kHostChars[static_cast<unsigned char>(c)];
+    if (l == 0 || ++label > 63) return std::string_view::npos;
+    top_label_all_digits &= l >= '0' && l <= '9';
+    out[i] = l;
+  }
+  if (label == 0 || !dotted || top_label_all_digits) return std::string_view::npos;
+  return n;
 }
 
 // "*.x" and ".x" mean x and any subdomain.
@@ -132,10 +146,17 @@ std::string_view strip_subdomain_marker(std::string_view v, bool& subdomains) {
   return v;
 }
 
-bool is_email_shape(std::string_view v) {
-  const size_t at = v.find('@');
-  return at != 0 && at != std::string_view::npos &&
-         v.find_first_of(" \t<>") == std::string_view::npos;
+// Where the '@' of an e-mail address is: npos when there is none, nothing
+// before it, or a blank or angle bracket anywhere ("Name <a@b>" is not one
+// address). One pass (find_first_of calls memchr per character).
+size_t email_at(std::string_view v) {
+  size_t at = std::string_view::npos;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c == ' ' || c == '\t' || c == '<' || c == '>') return std::string_view::npos;
+    if (c == '@' && at == std::string_view::npos) at = i;
+  }
+  return at == 0 ? std::string_view::npos : at;
 }
 
 Result<NormalizedValue> from_prefix(const IpPrefix& p) {
@@ -158,8 +179,9 @@ std::string refusal(std::string_view v, IndicatorType type) {
     case IndicatorType::kUrl:
       return fmt::format("'{}' is not a URL", v);
     case IndicatorType::kEmail:
-      return is_email_shape(v) ? fmt::format("'{}' has no valid domain", v)
-                               : fmt::format("'{}' is not an e-mail address", v);
+      return email_at(v) != std::string_view::npos
+                 ? fmt::format("'{}' has no valid domain", v)
+                 : fmt::format("'{}' is not an e-mail address", v);
     default:
       return fmt::format("'{}' is not a {} hash ({} hex digits)", v, to_string(type), v.size());
   }
@@ -204,9 +226,9 @@ bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out) {
       return true;
     }
     case IndicatorType::kEmail: {
-      if (!is_email_shape(v)) return false;
+      const size_t at = email_at(v);
+      if (at == std::string_view::npos) return false;
       // Local parts are case-sensitive in theory; no mail system in use treats them so.
-      const size_t at = v.find('@');
       char* p = out.reserve(v.size());
       for (size_t i = 0; i < at; ++i) p[i] = lower(v[i]);
       p[at] = '@';
@@ -216,11 +238,9 @@ bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out) {
       return true;
     }
     case IndicatorType::kUrl: {
-      auto u = normalize_url(v);
-      if (!u) return false;
-      out.heap_ = std::move(*u);
-      out.data_ = out.heap_.data();
-      out.set(type, out.heap_.size());
+      const size_t n = normalize_url_into(v, out.reserve(v.size() + kUrlGrowth));
+      if (n == std::string_view::npos) return false;
+      out.set(type, n);
       return true;
     }
     case IndicatorType::kMd5:

@@ -1,5 +1,7 @@
 #include "intel/url_normalizer.h"
 
+#include <cstring>
+
 #include "core/strings.h"
 
 namespace vigil::intel {
@@ -24,7 +26,11 @@ std::optional<UrlParts> split_url(std::string_view raw) {
   }
   std::string_view rest = raw.substr(sep + 3);
   rest = rest.substr(0, rest.find('#'));
-  const size_t authority_end = rest.find_first_of("/?");
+  // find_first_of("/?") calls memchr on the set for every character.
+  size_t authority_end = 0;
+  while (authority_end < rest.size() && rest[authority_end] != '/' && rest[authority_end] != '?')
+    ++authority_end;
+  if (authority_end == rest.size()) authority_end = std::string_view::npos;
   std::string_view authority = rest.substr(0, authority_end);
   p.rest =
       authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
@@ -66,49 +72,78 @@ bool is_unreserved(char c) {
          c == '.' || c == '_' || c == '~';
 }
 
+char* copy_into(std::string_view s, char* out) {
+  std::memcpy(out, s.data(), s.size());
+  return out + s.size();
+}
+
+char* lower_into(std::string_view s, char* out) {
+  for (char c : s) *out++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
 // Decodes escapes of unreserved characters (they mean the character itself)
-// and upper-cases the hex of the others, which must stay encoded.
-void append_normalized_escapes(std::string& out, std::string_view s) {
+// and upper-cases the hex of the others, which must stay encoded. Writes at
+// most s.size() bytes; the runs between escapes are copied whole.
+char* escapes_into(std::string_view s, char* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  for (size_t i = 0; i < s.size(); ++i) {
-    const int hi = s[i] == '%' && i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-    const int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+  size_t i = 0;
+  while (i < s.size()) {
+    const void* pct = std::memchr(s.data() + i, '%', s.size() - i);
+    const size_t at =
+        pct ? static_cast<size_t>(static_cast<const char*>(pct) - s.data()) : s.size();
+    out = copy_into(s.substr(i, at - i), out);
+    if (at == s.size()) break;
+    const int hi = at + 2 < s.size() ? hex_value(s[at + 1]) : -1;
+    const int lo = hi >= 0 ? hex_value(s[at + 2]) : -1;
     if (lo < 0) {
-      out += s[i];
+      *out++ = '%';
+      i = at + 1;
       continue;
     }
     const char decoded = static_cast<char>(hi * 16 + lo);
     if (is_unreserved(decoded)) {
-      out += decoded;
+      *out++ = decoded;
     } else {
-      out += '%';
-      out += kHex[hi];
-      out += kHex[lo];
+      *out++ = '%';
+      *out++ = kHex[hi];
+      *out++ = kHex[lo];
     }
-    i += 2;
+    i = at + 3;
   }
+  return out;
 }
 
 }  // namespace
 
-std::optional<std::string> normalize_url(std::string_view raw) {
-  auto parts = split_url(trim(raw));
-  if (!parts) return std::nullopt;
-  const std::string scheme = ascii_lower(parts->scheme);
-  std::string out = scheme + "://";
+size_t normalize_url_into(std::string_view raw, char* out) {
+  const auto parts = split_url(trim(raw));
+  if (!parts) return std::string_view::npos;
+  char* o = lower_into(parts->scheme, out);
+  const std::string_view scheme(out, static_cast<size_t>(o - out));
+  o = copy_into("://", o);
   if (!parts->userinfo.empty()) {
-    append_normalized_escapes(out, parts->userinfo);
-    out += '@';
+    o = escapes_into(parts->userinfo, o);
+    *o++ = '@';
   }
-  const std::string host = ascii_lower(parts->host);
-  const bool v6 = host.find(':') != std::string::npos;
-  out += v6 ? "[" + host + "]" : host;
+  const bool v6 = parts->host.find(':') != std::string_view::npos;
+  if (v6) *o++ = '[';
+  o = lower_into(parts->host, o);
+  if (v6) *o++ = ']';
   if (!parts->port.empty() && parts->port != default_port(scheme)) {
-    out += ':';
-    out += parts->port;
+    *o++ = ':';
+    o = copy_into(parts->port, o);
   }
-  if (parts->rest.empty() || parts->rest.front() == '?') out += '/';
-  append_normalized_escapes(out, parts->rest);
+  if (parts->rest.empty() || parts->rest.front() == '?') *o++ = '/';
+  o = escapes_into(parts->rest, o);
+  return static_cast<size_t>(o - out);
+}
+
+std::optional<std::string> normalize_url(std::string_view raw) {
+  std::string out(raw.size() + kUrlGrowth, '\0');
+  const size_t n = normalize_url_into(raw, out.data());
+  if (n == std::string_view::npos) return std::nullopt;
+  out.resize(n);
   return out;
 }
 

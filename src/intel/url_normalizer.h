@@ -11,8 +11,15 @@
 
 namespace vigil::intel {
 
+// How much longer than its input a normalized URL can be: "/" for an empty
+// path, brackets around an unbracketed host with colons.
+inline constexpr size_t kUrlGrowth = 3;
+
 // nullopt when `raw` has no "scheme://host".
 std::optional<std::string> normalize_url(std::string_view raw);
+// The same into `out` (room for raw.size() + kUrlGrowth bytes), without an
+// allocation: its length, or npos when `raw` has no "scheme://host".
+size_t normalize_url_into(std::string_view raw, char* out);
 
 // The host of a URL (lower case, no port, IPv6 without brackets), or empty.
 std::string url_host(std::string_view raw);
