@@ -22,6 +22,12 @@ namespace vigil {
 namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
+// Chunks read but not yet through the pipeline. A file has no bursts to
+// absorb, so the reader waits for the oldest chunk rather than filling the
+// admission queue (sized for HTTP clients: ingest.queue_capacity events,
+// ~34 MB of raw text that a replay held for nothing). Eight chunks keep both
+// workers, the lanes and the writer busy.
+constexpr size_t kReplayChunksInFlight = 8;
 
 struct Totals {
   size_t read = 0, accepted = 0, rejected = 0, flagged = 0, stored = 0, alerts = 0;
@@ -152,7 +158,8 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
       break;
     }
     pending.push_back(std::move(*ticket));
-    while (!pending.empty() && pending.front()->done()) {
+    while (!pending.empty() &&
+           (pending.front()->done() || pending.size() > kReplayChunksInFlight)) {
       account(pending.front()->wait(), totals);
       pending.pop_front();
     }

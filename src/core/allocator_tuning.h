@@ -1,4 +1,6 @@
-// How vigil sets up glibc's allocator for itself; the benchmarks call the same
+// How vigil sets up its allocator: jemalloc, linked into every binary by
+// vigil_core unless the build has the sanitizers or VIGIL_JEMALLOC=OFF, in
+// which case glibc's malloc, tuned here. The benchmarks call the same
 // function so that they measure what the binary runs.
 #pragma once
 
