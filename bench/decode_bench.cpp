@@ -3,7 +3,9 @@
 // them over. Prints one JSON line:
 //   {"decoder":D,"lines":N,"events":E,"flagged":F,"seconds":S,"cpu_s":C,
 //    "lines_per_s":R,"lines_per_cpu_s":RC}
-//   decode_bench --decoder NAME [--lines N] [--year Y] FILE
+//   decode_bench --decoder NAME [--lines N] [--year Y] [--config YAML] FILE
+// --config: a vigil configuration whose `decoders:` (declared regex, kv and
+// csv decoders) are known by name, e.g. bench/declared_decoders.yaml.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -42,13 +44,21 @@ int main(int argc, char** argv) {
       target = std::stoul(argv[++i]);
     } else if (a == "--year" && i + 1 < argc) {
       catalog.year = std::stoi(argv[++i]);
+    } else if (a == "--config" && i + 1 < argc) {
+      auto config = vigil::load_config_file(argv[++i]);
+      if (!config) {
+        std::fprintf(stderr, "%s\n", config.error().message.c_str());
+        return 2;
+      }
+      catalog.declared = config->decoders;
     } else {
       file = a;
     }
   }
   std::ifstream in(file, std::ios::binary);
   if (file.empty() || !in) {
-    std::fprintf(stderr, "usage: decode_bench --decoder NAME [--lines N] [--year Y] FILE\n");
+    std::fprintf(
+        stderr, "usage: decode_bench --decoder NAME [--lines N] [--year Y] [--config YAML] FILE\n");
     return 2;
   }
   std::vector<std::string> lines;

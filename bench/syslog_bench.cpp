@@ -1,15 +1,24 @@
-// Syslog over TCP on loopback into the pipeline: the real syslog source
-// (octet-counted frames, RFC 6587) feeding a Pipeline that decodes,
-// normalizes and sanitizes every message (no store), one sender connection.
-// The rate is messages counted by a detector at the end of the pipeline over
-// the wall time from the first byte sent. Prints one JSON line:
-//   {"messages":N,"events":E,"processed":E,"seconds":S,"msgs_per_s":R,"cpu_s":C,"workers":W}
-//   syslog_bench [--decoder NAME] [--messages N] [--workers W] FILE
+// Syslog over TCP on loopback: the real syslog source (octet-counted frames,
+// RFC 6587) fed by one sender connection, its batches going
+//   --into pipeline (default): into a Pipeline that decodes, normalizes and
+//       sanitizes every message (no store); counted by a detector at its end;
+//   --into decode: decoded by the connection's own thread as they are handed
+//       over (listener + framing + syslog parsing on one core), then freed;
+//   --into count: only counted (listener + framing + batching).
+// The rate is messages over the wall time from the first byte sent until the
+// last one is counted. CPU: the whole process, the sender thread, and (not in
+// pipeline mode) the connection's thread. Prints one JSON line:
+//   {"into":I,"messages":N,"events":E,"processed":E,"seconds":S,"msgs_per_s":R,
+//    "cpu_s":C,"msgs_per_cpu_s":RC,"sender_cpu_s":SC,"reader_cpu_s":RD,
+//    "msgs_per_reader_cpu_s":RR,"workers":W}
+//   syslog_bench [--into pipeline|decode|count] [--decoder NAME] [--messages N]
+//                [--workers W] FILE
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -43,6 +52,38 @@ class NoAlerts final : public vigil::AlertSink {
   void emit(vigil::Alert) override {}
 };
 
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// The source's batches taken on its own thread: counted (the messages are its
+// lines), or decoded and freed first. Records that thread's CPU time.
+class BenchSink final : public vigil::BatchSink {
+ public:
+  explicit BenchSink(std::unique_ptr<vigil::Decoder> decoder) : decoder_(std::move(decoder)) {}
+  bool submit(vigil::WorkItem item, vigil::SubmitMode) override {
+    uint64_t n = 0;
+    if (decoder_) {
+      decoded_.events.clear();
+      decoder_->decode(item.body, item.first_line, item.received, decoded_);
+      n = decoded_.events.size();
+    } else {
+      for (const char c : item.body) n += c == '\n';
+    }
+    reader_cpu_s.store(thread_cpu_s());
+    count.fetch_add(n);
+    return true;
+  }
+  std::atomic<uint64_t> count{0};
+  std::atomic<double> reader_cpu_s{0};
+
+ private:
+  std::unique_ptr<vigil::Decoder> decoder_;
+  vigil::DecodeResult decoded_;
+};
+
 double process_cpu_s() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -54,7 +95,7 @@ double process_cpu_s() {
 
 int main(int argc, char** argv) {
   vigil::tune_allocator();
-  std::string decoder = "sshd", file;
+  std::string decoder = "sshd", file, into = "pipeline";
   size_t messages = 1'000'000;
   int workers = 0;
   for (int i = 1; i < argc; ++i) {
@@ -63,6 +104,8 @@ int main(int argc, char** argv) {
       decoder = argv[++i];
     } else if (a == "--messages" && i + 1 < argc) {
       messages = std::stoul(argv[++i]);
+    } else if (a == "--into" && i + 1 < argc) {
+      into = argv[++i];
     } else if (a == "--workers" && i + 1 < argc) {
       workers = std::stoi(argv[++i]);
     } else {
@@ -70,9 +113,10 @@ int main(int argc, char** argv) {
     }
   }
   std::ifstream in(file, std::ios::binary);
-  if (file.empty() || !in) {
+  if (file.empty() || !in || (into != "pipeline" && into != "decode" && into != "count")) {
     std::fprintf(stderr,
-                 "usage: syslog_bench [--decoder NAME] [--messages N] [--workers W] FILE\n");
+                 "usage: syslog_bench [--into pipeline|decode|count] [--decoder NAME] "
+                 "[--messages N] [--workers W] FILE\n");
     return 2;
   }
   std::vector<std::string> lines;
@@ -101,7 +145,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < messages; ++i) {
     const std::string& l = lines[i % lines.size()];
     wire += fmt::format("{} <38>{}", l.size() + 4, l);
-    expected += events_of_line[i % lines.size()];
+    expected += into == "count" ? 1 : events_of_line[i % lines.size()];
   }
 
   vigil::Config config = vigil::default_config();
@@ -114,12 +158,15 @@ int main(int argc, char** argv) {
   NoAlerts alerts;
   stages.alerts = &alerts;
   vigil::Pipeline pipeline(config, std::move(stages), nullptr);
+  BenchSink sink(into == "decode" ? std::move(*counting) : nullptr);
   vigil::SourceConfig s;
   s.type = "syslog";
   s.name = "bench";
   s.decoder = decoder;
   s.tcp = "127.0.0.1:0";
-  auto source = vigil::start_syslog_source(s, pipeline);
+  auto source = into == "pipeline" ? vigil::start_syslog_source(s, pipeline)
+                                   : vigil::start_syslog_source(s, sink);
+  auto arrived = [&] { return into == "pipeline" ? counter->count.load() : sink.count.load(); };
   if (!source) {
     std::fprintf(stderr, "%s\n", source.error().message.c_str());
     return 1;
@@ -133,6 +180,7 @@ int main(int argc, char** argv) {
 
   const double cpu0 = process_cpu_s();
   const auto start = std::chrono::steady_clock::now();
+  double sender_cpu_s = 0;
   std::thread sender([&] {
     for (size_t at = 0; at < wire.size();) {
       const ssize_t n =
@@ -140,8 +188,10 @@ int main(int argc, char** argv) {
       if (n <= 0) break;
       at += static_cast<size_t>(n);
     }
+    ::shutdown(fd, SHUT_WR);  // the source hands over its last batch at once, not at its deadline
+    sender_cpu_s = thread_cpu_s();
   });
-  while (counter->count.load() < expected &&
+  while (arrived() < expected &&
          std::chrono::steady_clock::now() - start < std::chrono::minutes(10)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -152,12 +202,15 @@ int main(int argc, char** argv) {
   ::close(fd);
   (*source)->stop();
   pipeline.shutdown();
-  const uint64_t processed = counter->count.load();
-  fmt::print("{{\"decoder\":\"{}\",\"messages\":{},\"events\":{},\"processed\":{},", decoder,
-             messages, expected, processed);
+  const uint64_t processed = arrived();
+  const double reader = sink.reader_cpu_s.load();
+  fmt::print("{{\"into\":\"{}\",\"decoder\":\"{}\",\"messages\":{},\"events\":{},\"processed\":{},",
+             into, decoder, messages, expected, processed);
   fmt::print("\"seconds\":{:.3f},\"msgs_per_s\":{:.0f},\"cpu_s\":{:.3f},\"msgs_per_cpu_s\":{:.0f},",
              seconds, static_cast<double>(messages) / seconds, cpu,
              static_cast<double>(messages) / cpu);
+  fmt::print("\"sender_cpu_s\":{:.3f},\"reader_cpu_s\":{:.3f},\"msgs_per_reader_cpu_s\":{:.0f},",
+             sender_cpu_s, reader, reader > 0 ? static_cast<double>(messages) / reader : 0.0);
   fmt::print("\"workers\":{}}}\n",
              workers > 0 ? workers : static_cast<int>(std::thread::hardware_concurrency()));
   return processed == expected ? 0 : 1;

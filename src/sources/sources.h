@@ -48,6 +48,27 @@ struct SourceStats {
   }
 };
 
+// Where a source hands its batches of lines: the pipeline's queue in the
+// daemon (PipelineSink); bench/syslog_bench also counts or decodes them itself
+// to measure a source apart from the pipeline behind it.
+class BatchSink {
+ public:
+  virtual ~BatchSink() = default;
+  // false: not taken (kFailFast and a full queue, or the store is failing).
+  virtual bool submit(WorkItem item, SubmitMode mode) = 0;
+};
+
+class PipelineSink final : public BatchSink {
+ public:
+  explicit PipelineSink(Pipeline& pipeline) : pipeline_(pipeline) {}
+  bool submit(WorkItem item, SubmitMode mode) override {
+    return pipeline_.submit(std::move(item), mode).has_value();
+  }
+
+ private:
+  Pipeline& pipeline_;
+};
+
 class Source {
  public:
   virtual ~Source() = default;
@@ -76,6 +97,9 @@ Result<std::unique_ptr<Source>> start_file_source(const SourceConfig& config, Pi
                                                   const std::string& state_dir,
                                                   const SourceCounters& counters = {});
 Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, Pipeline& pipeline,
+                                                    const SourceCounters& counters = {});
+// The same listener handing its batches to `sink`, which must outlive it.
+Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, BatchSink& sink,
                                                     const SourceCounters& counters = {});
 
 }  // namespace vigil

@@ -87,8 +87,9 @@ Result<std::pair<int, uint16_t>> bind_socket(const Endpoint& e, int type) {
 
 class SyslogSource final : public Source {
  public:
-  SyslogSource(const SourceConfig& config, Pipeline& pipeline, const SourceCounters& counters)
-      : config_(config), pipeline_(pipeline) {
+  SyslogSource(const SourceConfig& config, std::unique_ptr<BatchSink> owned, BatchSink& sink,
+               const SourceCounters& counters)
+      : config_(config), owned_sink_(std::move(owned)), sink_(sink) {
     stats_.exported = counters;
   }
   ~SyslogSource() override {
@@ -171,8 +172,7 @@ class SyslogSource final : public Source {
   void submit(LineBatch& batch, SubmitMode mode) {
     if (batch.empty()) return;
     const size_t n = batch.lines();
-    auto ticket = pipeline_.submit(batch.take(), mode);
-    if (ticket) {
+    if (sink_.submit(batch.take(), mode)) {
       stats_.add_lines(n);
     } else {
       stats_.add_dropped(n);  // UDP with a full queue, or the store is failing
@@ -282,7 +282,8 @@ class SyslogSource final : public Source {
   }
 
   const SourceConfig config_;
-  Pipeline& pipeline_;
+  std::unique_ptr<BatchSink> owned_sink_;  // the PipelineSink made for a pipeline
+  BatchSink& sink_;
   SSL_CTX* tls_ = nullptr;
   int udp_fd_ = -1, tcp_fd_ = -1;
   uint16_t udp_port_ = 0, tcp_port_ = 0;
@@ -296,11 +297,25 @@ class SyslogSource final : public Source {
 
 }  // namespace
 
-Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, Pipeline& pipeline,
-                                                    const SourceCounters& counters) {
-  auto source = std::make_unique<SyslogSource>(config, pipeline, counters);
+namespace {
+
+Result<std::unique_ptr<Source>> start_listening(std::unique_ptr<SyslogSource> source) {
   if (auto r = source->start(); !r) return tl::unexpected(r.error());
   return std::unique_ptr<Source>(std::move(source));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, Pipeline& pipeline,
+                                                    const SourceCounters& counters) {
+  auto sink = std::make_unique<PipelineSink>(pipeline);
+  BatchSink& to = *sink;
+  return start_listening(std::make_unique<SyslogSource>(config, std::move(sink), to, counters));
+}
+
+Result<std::unique_ptr<Source>> start_syslog_source(const SourceConfig& config, BatchSink& sink,
+                                                    const SourceCounters& counters) {
+  return start_listening(std::make_unique<SyslogSource>(config, nullptr, sink, counters));
 }
 
 std::vector<SourceCounters> register_source_counters(metrics::Registry& registry,

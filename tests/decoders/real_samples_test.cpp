@@ -529,5 +529,116 @@ TEST(RealSamples, AuditdRecords) {
   EXPECT_EQ(r.flagged, 0u);
 }
 
+// Declared decoders (regex, kv, csv; built with a DocBuilder) on real samples:
+// each expected value is split out of the raw line here, or read by the test's
+// own CSV reader.
+DecodeResult decode_declared(const std::string& text, const DeclaredDecoderConfig& c) {
+  DecoderCatalog catalog;
+  catalog.declared = {c};
+  auto d = make_decoder(c.name, catalog);
+  EXPECT_TRUE(d.has_value());
+  DecodeResult out;
+  (*d)->decode(text, 1, kReceived, out);
+  return out;
+}
+
+TEST(RealSamples, DeclaredCsvDecoderOnLoghubsStructuredOpenSsh) {
+  VIGIL_REQUIRE_DATA(file, "logs/loghub/OpenSSH/OpenSSH_2k.log_structured.csv");
+  DeclaredDecoderConfig c;
+  c.name = "ssh_table";
+  c.type = "csv";
+  c.columns = {"LineId", "Date",    "Day",     "Time",         "Component",
+               "Pid",    "Content", "EventId", "EventTemplate"};
+  c.fields = {{"Component", "host.hostname"},
+              {"Pid", "process.pid"},
+              {"Content", "message"},
+              {"EventId", "event.code"}};
+  c.set = {{"event.category", "authentication"}};
+  const auto rows = read_csv_rows(file);
+  ASSERT_EQ(rows.size(), 2000u);
+  const auto r = decode_declared(testing::read_file(file), c);
+  ASSERT_EQ(r.events.size(), rows.size());  // the header row is not an event
+  EXPECT_EQ(r.flagged, 0u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Event& e = r.events[i];
+    const auto& row = rows[i];
+    ASSERT_EQ(str(e, "LineId"), row.at("LineId")) << i;
+    EXPECT_EQ(str(e, "host.hostname"), row.at("Component")) << i;
+    EXPECT_EQ(str(e, "process.pid"), row.at("Pid")) << i;  // a number: ".pid" fields are typed
+    EXPECT_EQ(FieldPath("process.pid").find(e.doc)->kind(), Value::Kind::kInt) << i;
+    EXPECT_EQ(str(e, "message"), row.at("Content")) << i;
+    EXPECT_EQ(str(e, "event.code"), row.at("EventId")) << i;
+    EXPECT_EQ(str(e, "EventTemplate"), row.at("EventTemplate")) << i;
+    EXPECT_EQ(str(e, "event.category"), "authentication");
+    EXPECT_EQ(str(e, "event.module"), "ssh_table");
+  }
+}
+
+TEST(RealSamples, DeclaredRegexAndKvDecodersOnProxifierAndAuditLines) {
+  VIGIL_REQUIRE_DATA(proxifier, "logs/loghub/Proxifier/Proxifier_2k.log");
+  VIGIL_REQUIRE_DATA(audit, "logs/otrf/linux/sh_arp_cache_2020-11-10074812.log");
+  DeclaredDecoderConfig re;
+  re.name = "proxifier";
+  re.type = "regex";
+  re.pattern =
+      R"(^\[(?P<ts>[^\]]+)\] (?P<program>\S+)(?: \*64)? - (?P<dest>[^:\s]+):(?P<port>\d+) (?P<msg>.*)$)";
+  re.fields = {{"program", "process.name"},
+               {"dest", "destination.domain"},
+               {"port", "destination.port"},
+               {"msg", "message"}};
+  const auto lines = read_lines(proxifier);
+  auto r = decode_declared(testing::read_file(proxifier), re);
+  ASSERT_EQ(r.events.size(), 2000u);
+  EXPECT_EQ(r.flagged, 0u);
+  size_t n = 0;
+  for (const auto& raw : lines) {
+    std::string line = raw;  // as the decoder sees it: without a CR line end
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const Event& e = r.events[n++];
+    const size_t close = line.find("] "), dash = line.find(" - ", close);
+    std::string program = line.substr(close + 2, dash - close - 2);
+    if (program.size() > 4 && program.substr(program.size() - 4) == " *64")
+      program.resize(program.size() - 4);
+    const size_t colon = line.find(':', dash + 3), space = line.find(' ', colon);
+    EXPECT_EQ(str(e, "ts"), line.substr(1, close - 1)) << line;
+    EXPECT_EQ(str(e, "process.name"), program) << line;
+    EXPECT_EQ(str(e, "destination.domain"), line.substr(dash + 3, colon - dash - 3)) << line;
+    EXPECT_EQ(str(e, "destination.port"), line.substr(colon + 1, space - colon - 1)) << line;
+    EXPECT_EQ(str(e, "message"), line.substr(space + 1)) << line;
+    EXPECT_EQ(str(e, "event.original"), line);
+  }
+  EXPECT_EQ(n, r.events.size());
+
+  DeclaredDecoderConfig kv;
+  kv.name = "audit_kv";
+  kv.type = "kv";
+  kv.fields = {{"pid", "process.pid"}, {"comm", "process.name"}, {"exe", "process.executable"}};
+  const auto audit_lines = read_lines(audit);
+  r = decode_declared(testing::read_file(audit), kv);
+  n = 0;
+  for (const auto& line : audit_lines) {
+    if (line.empty()) continue;
+    ASSERT_LT(n, r.events.size());
+    const Event& e = r.events[n++];
+    auto value = [&](const std::string& key) -> std::string {  // key=value or key="value"
+      const size_t at = line.find(" " + key + "=");
+      if (at == std::string::npos) return "<absent>";
+      size_t start = at + key.size() + 2;
+      const char end = line[start] == '"' ? '"' : ' ';
+      if (end == '"') ++start;
+      return line.substr(start, line.find(end, start) - start);
+    };
+    EXPECT_EQ(str(e, "type"), line.substr(5, line.find(' ') - 5));
+    EXPECT_EQ(str(e, "process.pid"), value("pid")) << line;
+    EXPECT_EQ(str(e, "process.name"), value("comm")) << line;
+    EXPECT_EQ(str(e, "process.executable"), value("exe")) << line;
+    EXPECT_EQ(str(e, "event.module"), "audit_kv");
+  }
+  EXPECT_EQ(n, 12u);
+  EXPECT_EQ(r.events.size(), n);
+  EXPECT_EQ(r.flagged, 0u);
+}
+
 }  // namespace
 }  // namespace vigil

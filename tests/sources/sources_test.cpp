@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -409,6 +410,57 @@ TEST_F(SourcesTest, TcpClientMixingOctetCountedAndNewlineFrames) {
   EXPECT_EQ(field(docs[4], "message"), "last");
   src->stop();
   EXPECT_EQ(src->stats().truncated.load(), 1u);
+}
+
+// What the listener hands over, seen without a pipeline behind it (the way
+// bench/syslog_bench measures the source alone): whole batches of
+// `batch_lines` in arrival order, each with its decoder; a batch the sink does
+// not take is counted as dropped, the next one goes on.
+TEST(SyslogSource, HandsItsBatchesToAnySinkInOrderAndCountsRefusedOnes) {
+  struct Recording final : BatchSink {
+    bool submit(WorkItem item, SubmitMode mode) override {
+      std::lock_guard lock(mutex);
+      items.push_back(std::move(item));
+      modes.push_back(mode);
+      return items.size() != 2;  // refuses the second batch
+    }
+    std::mutex mutex;
+    std::vector<WorkItem> items;
+    std::vector<SubmitMode> modes;
+  } sink;
+  SourceConfig s = syslog_config();
+  s.udp.clear();
+  s.decoder = "sshd";
+  s.batch_lines = 10;
+  s.batch_delay_ms = 60'000;  // batches end when full or at end of stream, never by time
+  auto src = start_syslog_source(s, sink);
+  ASSERT_TRUE(src.has_value()) << src.error().message;
+  const int fd = connect_loopback((*src)->tcp_port(), SOCK_STREAM);
+  ASSERT_GE(fd, 0);
+  std::string wire;
+  for (int i = 0; i < 25; ++i) {
+    const std::string m = numbered_message(i);
+    wire += i % 2 == 0 ? octet_counted(m) : m + "\n";
+  }
+  ASSERT_EQ(::send(fd, wire.data(), wire.size(), 0), static_cast<ssize_t>(wire.size()));
+  ::close(fd);
+  ASSERT_TRUE(eventually([&] { return (*src)->stats().lines + (*src)->stats().dropped >= 25; }));
+  (*src)->stop();
+  std::lock_guard lock(sink.mutex);
+  ASSERT_EQ(sink.items.size(), 3u);
+  std::vector<std::string> lines;
+  for (const WorkItem& item : sink.items) {
+    EXPECT_EQ(item.decoder, "sshd");
+    std::istringstream body(item.body);
+    for (std::string l; std::getline(body, l);) lines.push_back(l);
+  }
+  ASSERT_EQ(lines.size(), 25u);
+  for (int i = 0; i < 25; ++i) EXPECT_EQ(lines[static_cast<size_t>(i)], numbered_message(i));
+  EXPECT_EQ(std::count(sink.items[0].body.begin(), sink.items[0].body.end(), '\n'), 10);
+  EXPECT_EQ(std::count(sink.items[2].body.begin(), sink.items[2].body.end(), '\n'), 5);
+  for (const SubmitMode m : sink.modes) EXPECT_EQ(m, SubmitMode::kBlock);  // TCP pushes back
+  EXPECT_EQ((*src)->stats().lines.load(), 15u);
+  EXPECT_EQ((*src)->stats().dropped.load(), 10u);
 }
 
 // RFC 5425: octet-counted frames over TLS. The certificate is a throwaway

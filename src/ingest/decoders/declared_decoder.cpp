@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <cstdlib>
+#include <map>
 
 #include "core/strings.h"
 #include "ingest/decoders/auditd.h"
@@ -23,39 +24,45 @@ bool numeric_field(std::string_view field) {
 }
 
 // Shared by the three kinds: name mapping, typed values, time, constants.
+// The fields go into a DocBuilder (one per decoder, so per thread); values
+// are views of the line, which lives until finish() builds the document.
 class FieldSink {
  public:
-  explicit FieldSink(const DeclaredDecoderConfig& c) : config_(c) {}
+  explicit FieldSink(const DeclaredDecoderConfig& c)
+      : config_(c), fields_(c.fields.begin(), c.fields.end()) {}
 
-  void add(Value& doc, std::string_view name, std::string_view value, Timestamp received,
-           std::optional<Timestamp>& time) const {
+  void add(std::string_view name, std::string_view value, Timestamp received,
+           std::optional<Timestamp>& time) {
     if (!config_.timestamp.empty() && name == config_.timestamp) {
       time = parse_any_time(trim(value), received);
     }
-    const auto mapped = config_.fields.find(std::string(name));
+    const auto mapped = fields_.find(name);
     const std::string_view field =
-        mapped == config_.fields.end() ? name : std::string_view(mapped->second);
+        mapped == fields_.end() ? name : std::string_view(mapped->second);
     if (numeric_field(field)) {
       if (auto n = to_int(value)) {
-        put(doc, field, Value(*n));
+        doc_.put(field, *n);
         return;
       }
     }
-    put(doc, field, Value(value));
+    doc_.put(field, value);
   }
+  void add_original(std::string_view line) { doc_.put("event.original", line); }
 
-  void finish(Value& doc, std::optional<Timestamp> time, Timestamp received,
-              DecodeResult& out) const {
-    for (const auto& [field, value] : config_.set) put(doc, field, Value(value));
-    put(doc, "event.module", Value(config_.name));
+  void finish(std::optional<Timestamp> time, Timestamp received, DecodeResult& out) {
+    for (const auto& [field, value] : config_.set) doc_.put(field, std::string_view(value));
+    doc_.put("event.module", std::string_view(config_.name));
     ++out.read;
-    out.events.push_back(make_event(std::move(doc), time, received));
+    out.events.push_back(make_event(doc_.take(), time, received));
   }
 
   const DeclaredDecoderConfig& config() const { return config_; }
 
  private:
   const DeclaredDecoderConfig config_;
+  // config_.fields, searched by a view of the name (no string made per field)
+  const std::map<std::string, std::string, std::less<>> fields_;
+  DocBuilder doc_;
 };
 
 class RegexDecoder final : public Decoder {
@@ -75,15 +82,14 @@ class RegexDecoder final : public Decoder {
                       received, out);
         return;
       }
-      Value doc{Object{}};
       std::optional<Timestamp> time;
       for (const auto& [index, name] : names_) {
         const auto& g = groups_[static_cast<size_t>(index)];
         if (g.data() != nullptr)
-          sink_.add(doc, name, std::string_view(g.data(), g.size()), received, time);
+          sink_.add(name, std::string_view(g.data(), g.size()), received, time);
       }
-      put(doc, "event.original", Value(line));
-      sink_.finish(doc, time, received, out);
+      sink_.add_original(line);
+      sink_.finish(time, received, out);
     });
   }
 
@@ -102,12 +108,11 @@ class KvDecoder final : public Decoder {
               DecodeResult& out) override {
     const auto& c = sink_.config();
     for_each_line(chunk, first_line, [&](std::string_view line, size_t) {
-      Value doc{Object{}};
       std::optional<Timestamp> time;
       size_t pairs = 0;
       for_each_pair(line, c.pair_separator, c.kv_separator,
                     [&](std::string_view k, std::string_view v) {
-                      sink_.add(doc, trim(k), v, received, time);
+                      sink_.add(trim(k), v, received, time);
                       ++pairs;
                     });
       if (pairs == 0) {
@@ -116,7 +121,7 @@ class KvDecoder final : public Decoder {
                       received, out);
         return;
       }
-      sink_.finish(doc, time, received, out);
+      sink_.finish(time, received, out);
     });
   }
 
@@ -175,12 +180,11 @@ class CsvDecoder final : public Decoder {
                       received, out);
         return;
       }
-      Value doc{Object{}};
       std::optional<Timestamp> time;
       for (size_t i = 0; i < fields_.size(); ++i) {
-        if (!fields_[i].empty()) sink_.add(doc, c.columns[i], fields_[i], received, time);
+        if (!fields_[i].empty()) sink_.add(c.columns[i], fields_[i], received, time);
       }
-      sink_.finish(doc, time, received, out);
+      sink_.finish(time, received, out);
     });
   }
 
