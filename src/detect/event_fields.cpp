@@ -2,10 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "detect/field_mapping.h"
 #include "detect/text_fold.h"
 
 namespace vigil::sigma {
+
+namespace {
+
+// What fmt's "{}" writes for an integer, without its formatting machinery
+// (Windows events hold many numbers, and keyword searches read them all).
+template <typename T>
+void append_decimal(T n, std::string& out) {
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out.append(buf, end);
+}
+
+}  // namespace
 
 void Subject::reset(const Value* v) {
   value_ = v;
@@ -24,10 +39,10 @@ std::string_view Subject::raw() const {
         raw_ = value_->as_bool() ? "true" : "false";
         break;
       case Value::Kind::kInt:
-        raw_ = fmt::format("{}", value_->as_int());
+        append_decimal(value_->as_int(), raw_);
         break;
       case Value::Kind::kUint:
-        raw_ = fmt::format("{}", value_->as_uint());
+        append_decimal(value_->as_uint(), raw_);
         break;
       case Value::Kind::kDouble:
         raw_ = fmt::format("{}", value_->as_double());

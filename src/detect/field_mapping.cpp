@@ -177,6 +177,10 @@ int FieldMapping::intern(const std::string& event_field) {
   if (it != ids_.end()) return it->second;
   const int id = static_cast<int>(names_.size());
   ids_.emplace(key, id);
+  key_targets_[key].direct = id;
+  for (const auto& [event_key, rule_field] : aliases_) {
+    if (rule_field == key) key_targets_[event_key].alias = id;
+  }
   names_.push_back(key);
   paths_.emplace_back(key);
   return id;

@@ -98,6 +98,13 @@ class FieldMapping {
   std::string channel_name_;
   int channel_id_ = -1;
   FieldIds ids_;
+  // Flatten mode, per event key: the field it fills under its own name and
+  // the one it fills as an alias (-1: none), so each key of an event costs
+  // one hash lookup. Kept up to date by intern().
+  struct KeyTargets {
+    int direct = -1, alias = -1;
+  };
+  std::unordered_map<std::string, KeyTargets, StringHash, std::equal_to<>> key_targets_;
   std::vector<std::string> names_;
   std::vector<FieldPath> paths_;
   std::vector<LogsourceVariant> variants_;

@@ -12,21 +12,17 @@ void FieldMapping::assign(std::string_view key, const Value& v,
     }
     key = compact;
   }
+  const auto it = key_targets_.find(key);
+  if (it == key_targets_.end()) return;
   // An element with attributes and text (`"EventID": {"#text": 4688, ...}`)
   // is addressed by its text.
   const Value* value = &v;
   if (v.is_object()) {
     if (const Value* text = v.find(text_key_)) value = text;
   }
-  const auto it = ids_.find(key);
-  if (it != ids_.end() && values[static_cast<size_t>(it->second)] == nullptr) {
-    values[static_cast<size_t>(it->second)] = value;
-  }
-  const auto alias = aliases_.find(key);
-  if (alias != aliases_.end()) {
-    const auto target = ids_.find(alias->second);
-    if (target != ids_.end() && values[static_cast<size_t>(target->second)] == nullptr) {
-      values[static_cast<size_t>(target->second)] = value;
+  for (const int id : {it->second.direct, it->second.alias}) {
+    if (id >= 0 && values[static_cast<size_t>(id)] == nullptr) {
+      values[static_cast<size_t>(id)] = value;
     }
   }
 }
@@ -38,8 +34,10 @@ void FieldMapping::flatten_object(const Value& obj, const Root& root,
       // <Tag Attr="x"/> rendered as {"Tag": {"#attributes": {"Attr": "x"}}}
       // is the rule field Tag_Attr (Sigma's convention).
       if (const Value* attrs = v.find(attributes_key_); attrs != nullptr && attrs->is_object()) {
+        thread_local std::string name;
         for (const auto& [attr, attr_value] : attrs->as_object()) {
-          assign(key + "_" + attr, attr_value, values);
+          name.assign(key).append("_").append(attr);
+          assign(name, attr_value, values);
         }
       }
     }

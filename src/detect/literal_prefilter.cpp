@@ -7,6 +7,8 @@
 #include <atomic>
 #include <climits>
 
+#include "detect/text_fold.h"
+
 namespace vigil::sigma {
 
 // A thread's scan state, reused from event to event: only the words and
@@ -16,7 +18,8 @@ struct ScanBuffers {
   std::vector<uint32_t> touched_words;
   std::vector<uint8_t> scanned;  // by field id
   std::vector<int> scanned_fields;
-  std::string joined_texts;  // every text of the event, for the keyword database
+  std::string joined_raw;    // every text of the event, for the keyword database,
+  std::string joined_texts;  // and the same folded
   // hs_alloc_scratch only grows a scratch, and a grown scratch stays valid
   // for every database it was allocated for: one per thread serves every
   // index listed in `scratch_for` (ids, never reused unlike addresses).
@@ -231,14 +234,18 @@ void LiteralScan::scan_field(int field_id) {
     // One scan over all texts joined: a literal found across two texts only
     // makes its patterns candidates (the exact check decides), and keyword
     // bits are never taken as the answer, so the join loses nothing.
-    std::string& joined = b.joined_texts;
-    joined.clear();
+    // Joined first and folded once: folding is per character, and the
+    // separator is ASCII, so this is the join of the folded texts at the
+    // cost of one call instead of one per text.
+    std::string& raw = b.joined_raw;
+    raw.clear();
     for (const auto& s : fields_.all_texts()) {
       if (!s.has_text()) continue;
-      joined += s.folded();
-      joined += '\n';
+      raw += s.raw();
+      raw += '\n';
     }
-    scan_text(fd, joined);
+    fold_case_into(raw, b.joined_texts);
+    scan_text(fd, b.joined_texts);
     return;
   }
   const Value* v = fields_.value(field_id);

@@ -9,6 +9,7 @@
 
 #include "detect/cidr.h"
 #include "detect/literal_prefilter.h"
+#include "detect/regex_length.h"
 #include "detect/string_pattern.h"
 #include "detect/text_fold.h"
 
@@ -65,9 +66,12 @@ class StringMatcher final : public ValueMatcher {
 // the Hyperscan stage; RE2 runs only when the atoms found pass the tree.
 class RegexMatcher final : public ValueMatcher {
  public:
-  explicit RegexMatcher(std::unique_ptr<RE2> re) : re_(std::move(re)) { compile_prefilter(); }
+  explicit RegexMatcher(std::unique_ptr<RE2> re)
+      : re_(std::move(re)), min_length_(regex_min_length(re_->pattern())) {
+    compile_prefilter();
+  }
   bool matches(const Subject& s, const EvalContext& ctx) const override {
-    if (!s.has_text()) return false;
+    if (!s.has_text() || s.raw().size() < min_length_) return false;
     if (ctx.literals != nullptr && !atoms_.empty() && !passes_prefilter(s, *ctx.literals)) {
       return false;
     }
@@ -113,6 +117,7 @@ class RegexMatcher final : public ValueMatcher {
   }
 
   std::unique_ptr<RE2> re_;
+  size_t min_length_;  // no shorter text can match
   re2::FilteredRE2 filter_{3};
   std::vector<StringPattern> atoms_;
 };
@@ -336,6 +341,9 @@ namespace {
 
 using Matcher = std::shared_ptr<const ValueMatcher>;
 
+constexpr int kLargeProgram = 1000;
+constexpr int64_t kLargeProgramMemory = int64_t{32} << 20;
+
 Result<Matcher> compile_regex(const Modifiers& mods, const std::string& pattern) {
   RE2::Options opts;
   opts.set_log_errors(false);
@@ -347,6 +355,14 @@ Result<Matcher> compile_regex(const Modifiers& mods, const std::string& pattern)
   if (!re->ok()) {
     return make_error(ErrorCode::kConfig,
                       "regular expression not supported by RE2 (" + re->error() + "): " + pattern);
+  }
+  if (re->ProgramSize() > kLargeProgram) {
+    // A large program (`.{1000,}` is 8,000 instructions) has DFA states too
+    // big for RE2's default budget: the DFA gives up on every long text and
+    // RE2 falls back to its NFA, ~10^4 times slower (35 ms for a 1,500-byte
+    // command line). The budget is a cap; states are built as texts need them.
+    opts.set_max_mem(kLargeProgramMemory);
+    re = std::make_unique<RE2>(full, opts);
   }
   return std::make_shared<RegexMatcher>(std::move(re));
 }

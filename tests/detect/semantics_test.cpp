@@ -3,6 +3,7 @@
 // specification.md) and pySigma's behaviour.
 #include <gtest/gtest.h>
 
+#include "detect/text_fold.h"
 #include "sigma_test_util.h"
 
 namespace vigil::sigma::testing {
@@ -22,6 +23,27 @@ TEST(SigmaSemantics, CaseFoldingCoversNonAscii) {
   EXPECT_TRUE(r.fires(R"({"User": "élodie"})"));
   OneRule cyr("  sel:\n    Path|contains: 'ПРИВЕТ'\n  condition: sel\n");
   EXPECT_TRUE(cyr.fires(R"({"Path": "c:\\привет\\x"})"));
+}
+
+// Folding works on blocks of 16 ASCII bytes, then byte by byte from the
+// first non-ASCII one: every length and every position of a non-ASCII
+// letter must fold as one byte at a time would.
+TEST(SigmaSemantics, FoldingBlocksAndTailsAgree) {
+  const std::string ascii = "AbCdEfGhIjKlMnOpQrStUvWxYz@[`{09-_ \\Z";
+  for (size_t n = 0; n <= ascii.size(); ++n) {
+    std::string expected;
+    for (char c : ascii.substr(0, n)) expected.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : c);
+    EXPECT_EQ(fold_case(ascii.substr(0, n)), expected) << n;
+    for (size_t at = 0; at <= n; ++at) {
+      const std::string mixed = ascii.substr(0, at) + "\u00c9" + ascii.substr(at, n - at);
+      const std::string want = expected.substr(0, at) + "\u00e9" + expected.substr(at);
+      EXPECT_EQ(fold_case(mixed), want) << n << " " << at;
+    }
+  }
+  // A lower case longer than its upper case (U+023A -> U+2C65, 2 -> 3
+  // bytes), an invalid byte kept as it is.
+  EXPECT_EQ(fold_case("\u023a\u023aABCDEFGHIJKLMNOPQRS\u023a\xff!"),
+            "\u2c65\u2c65abcdefghijklmnopqrs\u2c65\xff!");
 }
 
 // 2. Wildcards and their escaping.
