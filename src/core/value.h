@@ -30,8 +30,10 @@ class Value {
   Value(uint64_t v) : v_(v) {}
   Value(double v) : v_(v) {}
   Value(std::string s) : v_(std::move(s)) {}
-  Value(std::string_view s) : v_(std::string(s)) {}
-  Value(const char* s) : v_(std::string(s)) {}
+  // In place: a temporary string moved into the variant copies short
+  // (SSO) strings twice, and most of an event's strings are short.
+  Value(std::string_view s) : v_(std::in_place_type<std::string>, s) {}
+  Value(const char* s) : v_(std::in_place_type<std::string>, s) {}
   Value(Array a) : v_(std::move(a)) {}
   Value(Object o) : v_(std::move(o)) {}
 

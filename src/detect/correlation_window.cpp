@@ -153,10 +153,8 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
   double value = 0;
   switch (type_) {
     case CorrelationType::kEventCount:
-      value = static_cast<double>(size_);
-      break;
     case CorrelationType::kValueCount:
-      value = static_cast<double>(keys_->size());
+      value = growing_value();
       break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered: {
@@ -178,7 +176,7 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
       if (size_ == 0) return std::nullopt;
       switch (type_) {
         case CorrelationType::kValueSum:
-          value = static_cast<double>(sum_);
+          value = growing_value();
           break;
         case CorrelationType::kValueAvg:
           value = static_cast<double>(sum_) / static_cast<double>(size_);
@@ -202,18 +200,25 @@ std::optional<double> WindowAggregate::holding_value(const Correlation& c) const
   return value;
 }
 
+double WindowAggregate::growing_value() const {
+  switch (type_) {
+    case CorrelationType::kEventCount:
+      return static_cast<double>(size_);
+    case CorrelationType::kValueCount:
+      return static_cast<double>(keys_->size());
+    default:
+      return static_cast<double>(sum_);
+  }
+}
+
 double WindowAggregate::progress(const Correlation& c) const {
   double value = 0;
   double bound = 0;
   switch (type_) {
     case CorrelationType::kEventCount:
-      value = static_cast<double>(size_);
-      break;
     case CorrelationType::kValueCount:
-      value = static_cast<double>(keys_->size());
-      break;
     case CorrelationType::kValueSum:
-      value = static_cast<double>(sum_);
+      value = growing_value();
       break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered:

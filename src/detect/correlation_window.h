@@ -63,6 +63,9 @@ class WindowAggregate {
     return aggregates_values(t) && t != CorrelationType::kValueSum &&
            t != CorrelationType::kValueAvg;
   }
+  // event_count, value_count, value_sum: the count or sum, which only grows
+  // as entries arrive (what progress() measures towards a lower bound).
+  double growing_value() const;
   double number_at_rank(size_t rank) const;
   double percentile(double p) const;
   bool ordered_chain() const;
