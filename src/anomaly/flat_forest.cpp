@@ -10,15 +10,10 @@
 namespace vigil::anomaly {
 namespace {
 
-// Rows walked through a tree together; the walks are independent, so their
-// loads overlap. 32 rows of even 274 features stay within L2.
-constexpr size_t kBlockRows = 32;
-// Rows walked in lock-step inside a block: 16 chains of dependent loads in
+// Rows walked through a tree in lock-step: 16 chains of dependent loads in
 // flight (the positions no longer all fit in registers, but the spills cost
-// less than the latency they hide; 8 lanes measured 10-20 % slower).
-constexpr size_t kLanes = 16;
-// Features a single row may have for its keys to live on the stack.
-constexpr size_t kStackFeatures = 64;
+// less than the latency they hide; 8 lanes measured 10-20 % slower, 32 too).
+constexpr size_t kLanes = FlatForest::kKeyStride;
 // Trees walked together for a single row, for the same reason: deep trees
 // (ψ 4,096, the ML detector's) miss the cache at every level, and 16 walks in
 // flight measured ~25 % faster than 8 there, and no slower on ψ 256 trees.
@@ -130,7 +125,8 @@ void FlatForest::append_tree(const TreeNodes& tree) {
       compiled.depth = std::max(compiled.depth, depth[slot]);
       continue;
     }
-    nodes_.push_back({order_key(round_down_to_float(n.threshold)), static_cast<uint32_t>(n.feature),
+    nodes_.push_back({order_key(round_down_to_float(n.threshold)),
+                      static_cast<uint32_t>(n.feature) * kKeyStride,
                       static_cast<uint32_t>(base + source.size())});
     leaf_path_length_.push_back(0.0);
     source.push_back(n.left);
@@ -143,18 +139,19 @@ void FlatForest::append_tree(const TreeNodes& tree) {
 
 namespace {
 
-// Walks kLanes rows through one tree in lock-step; with the lane count fixed
-// the positions stay in registers and the lanes' loads overlap.
-template <size_t kLanes>
-void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, const int32_t* rows,
-                size_t stride, uint32_t* at) {
+// Walks kLanes rows through one tree in lock-step; `keys` holds the rows'
+// keys feature-major (feature f of lane r at f·kLanes + r, which is what a
+// node's scaled feature points at). With the lane count fixed the positions
+// stay in registers (or nearby spill slots) and the lanes' loads overlap.
+void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, const int32_t* keys,
+                uint32_t* at) {
   uint32_t pos[kLanes];
   for (size_t r = 0; r < kLanes; ++r) pos[r] = root;
   for (uint32_t step = 0; step < depth; ++step) {
 #pragma GCC unroll 16
     for (size_t r = 0; r < kLanes; ++r) {
       const FlatForest::Node& n = nodes[pos[r]];
-      pos[r] = n.first_child + (rows[r * stride + n.feature] > n.threshold);
+      pos[r] = n.first_child + (keys[n.feature + r] > n.threshold);
     }
   }
   for (size_t r = 0; r < kLanes; ++r) at[r] = pos[r];
@@ -162,29 +159,24 @@ void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, co
 
 }  // namespace
 
-void FlatForest::walk_block(const Tree& tree, const int32_t* rows, size_t count,
-                            uint32_t* at) const {
-  const Node* nodes = nodes_.data();
-  const size_t stride = n_features_;
-  size_t r = 0;
-  for (; r + kLanes <= count; r += kLanes) {
-    walk_lanes<kLanes>(nodes, tree.root, tree.depth, rows + r * stride, stride, at + r);
-  }
-  for (; r < count; ++r) {
-    walk_lanes<1>(nodes, tree.root, tree.depth, rows + r * stride, stride, at + r);
-  }
+void FlatForest::keyed_row(const float* values, std::vector<int32_t>& keys) const {
+  keys.resize(n_features_ * kKeyStride);
+  for (size_t f = 0; f < n_features_; ++f) keys[f * kKeyStride] = order_key(values[f]);
 }
 
 void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out) const {
-  uint32_t at[kBlockRows];
-  std::vector<int32_t> keys(kBlockRows * x.cols);
-  for (size_t start = 0; start < x.rows; start += kBlockRows) {
-    const size_t count = std::min(kBlockRows, x.rows - start);
-    const float* block = x.row_data(start);
-    for (size_t i = 0; i < count * x.cols; ++i) keys[i] = order_key(block[i]);
-    double sums[kBlockRows] = {};
+  uint32_t at[kLanes];
+  std::vector<int32_t> keys(x.cols * kLanes);
+  for (size_t start = 0; start < x.rows; start += kLanes) {
+    const size_t count = std::min(kLanes, x.rows - start);
+    // Feature-major keys; lanes past the last row repeat it (walked, unused).
+    for (size_t r = 0; r < kLanes; ++r) {
+      const float* row = x.row_data(start + std::min(r, count - 1));
+      for (size_t f = 0; f < x.cols; ++f) keys[f * kLanes + r] = order_key(row[f]);
+    }
+    double sums[kLanes] = {};
     for (const Tree& tree : trees_) {
-      walk_block(tree, keys.data(), count, at);
+      walk_lanes(nodes_.data(), tree.root, tree.depth, keys.data(), at);
       for (size_t r = 0; r < count; ++r) sums[r] += leaf_path_length_[at[r]];  // tree order
     }
     std::copy(sums, sums + count, out.begin() + static_cast<ptrdiff_t>(start));
@@ -214,14 +206,10 @@ void walk_trees(const FlatForest::Node* nodes, const uint32_t* roots, uint32_t s
 }  // namespace
 
 double FlatForest::path_length_sum(const float* values) const {
-  int32_t stack[kStackFeatures];
-  std::vector<int32_t> heap;
-  int32_t* row = stack;
-  if (n_features_ > kStackFeatures) {
-    heap.resize(n_features_);
-    row = heap.data();
-  }
-  for (size_t f = 0; f < n_features_; ++f) row[f] = order_key(values[f]);
+  // One lane of the batch layout (the other lanes' slots are never read).
+  thread_local std::vector<int32_t> keys;
+  keyed_row(values, keys);
+  const int32_t* row = keys.data();
   double sum = 0.0;
   uint32_t roots[kTreeGroup];
   for (size_t first = 0; first < trees_.size(); first += kTreeGroup) {
@@ -255,7 +243,7 @@ double FlatForest::path_length_sum_splitting_off(const float* row, double p) con
       expected += reach * p * static_cast<double>(depth + 1);
       reach *= q;
       const Node& n = nodes_[at];
-      at = n.first_child + (order_key(row[n.feature]) > n.threshold);
+      at = n.first_child + (order_key(row[n.feature / kKeyStride]) > n.threshold);
       ++depth;
     }
     sum += expected + reach * leaf_path_length_[at];
@@ -276,10 +264,11 @@ void FlatForest::add_shortfall_contributions(const float* row,
     uint32_t at = tree.root;
     while (nodes_[at].first_child != at) {
       const Node& n = nodes_[at];
-      const uint32_t child = n.first_child + (order_key(row[n.feature]) > n.threshold);
+      const uint32_t feature = n.feature / kKeyStride;
+      const uint32_t child = n.first_child + (order_key(row[feature]) > n.threshold);
       const double shortfall = anomaly::average_path_length(node_samples_[at], formula_) - 1.0 -
                                anomaly::average_path_length(node_samples_[child], formula_);
-      per_feature[n.feature] += shortfall * per_tree;
+      per_feature[feature] += shortfall * per_tree;
       at = child;
     }
   }

@@ -54,15 +54,21 @@ class FlatForest {
   // c(ψ) − E[h(x)], the path-length shortfall that makes the score.
   void add_shortfall_contributions(const float* row, std::span<double> per_feature) const;
 
+  // The scoring kernels read keys from a buffer that holds, per feature,
+  // kKeyStride keys side by side (one per lane of the batch kernel), so a
+  // node stores its feature already scaled and lane r reads
+  // keys[feature + r]: one addressing mode per step, no per-lane row base.
+  static constexpr uint32_t kKeyStride = 16;
+
   // An int32 that orders as the float does, for finite floats and +inf
   // (-0 and +0 give the same key).
   static int32_t order_key(float x);
 
   // One node of the layout (public for the scoring kernels only).
   struct Node {
-    int32_t threshold;  // order_key of the largest float <= the split's double threshold;
-                        // order_key(+inf) at a leaf
-    uint32_t feature;
+    int32_t threshold;     // order_key of the largest float <= the split's double threshold;
+                           // order_key(+inf) at a leaf
+    uint32_t feature;      // the feature's index × kKeyStride (see kKeyStride)
     uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
   };
 
@@ -73,7 +79,7 @@ class FlatForest {
   };
 
   void append_tree(const TreeNodes& tree);
-  void walk_block(const Tree& tree, const int32_t* rows, size_t count, uint32_t* at) const;
+  void keyed_row(const float* values, std::vector<int32_t>& keys) const;
 
   std::vector<Node> nodes_;
   std::vector<double> leaf_path_length_;  // per node; depth + c(n_leaf) at leaves
