@@ -1,9 +1,12 @@
 // The compiled forest that scores rows. All trees live in one flat node array;
 // a node's children sit side by side, so one step is
-//   node = first_child + (x[feature] > threshold)
-// without a branch. A leaf points at itself with threshold +inf, which lets
-// every row take exactly the tree's depth in steps, and the batch kernel walk
-// a block of rows through a tree in lock-step (independent loads overlap).
+//   node = first_child + (key(x[feature]) > key(threshold))
+// without a branch. key() maps a float to an int32 of the same order (-0 and
+// +0 alike), so the step's compare runs on the integer side: on the machines
+// measured a float load and compare add ~5 cycles to every step's dependency
+// chain. A leaf points at itself with threshold +inf, which lets every row
+// take exactly the tree's depth in steps, and the batch kernel walk a block
+// of rows through a tree in lock-step (independent loads overlap).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +41,11 @@ class FlatForest {
   double path_length_sum(const float* row) const;
   // The same for every row of `x` (x.cols == feature_count()).
   void path_length_sums(const FeatureMatrix& x, std::span<double> out) const;
+  // The same sum when, at every node on the row's path, the row is split off
+  // (isolated at the next depth) with probability `p`: what a feature the
+  // training rows held constant does to a row that differs there
+  // (anomaly/unseen_values.h). Equals path_length_sum when p = 0.
+  double path_length_sum_splitting_off(const float* row, double p) const;
   // −2^(−sum / (T·c(ψ))); −0.5 when c(ψ) = 0 (ψ = 1).
   double score_from_sum(double path_length_sum) const;
 
@@ -46,10 +54,21 @@ class FlatForest {
   // c(ψ) − E[h(x)], the path-length shortfall that makes the score.
   void add_shortfall_contributions(const float* row, std::span<double> per_feature) const;
 
+  // The scoring kernels read keys from a buffer that holds, per feature,
+  // kKeyStride keys side by side (one per lane of the batch kernel), so a
+  // node stores its feature already scaled and lane r reads
+  // keys[feature + r]: one addressing mode per step, no per-lane row base.
+  static constexpr uint32_t kKeyStride = 16;
+
+  // An int32 that orders as the float does, for finite floats and +inf
+  // (-0 and +0 give the same key).
+  static int32_t order_key(float x);
+
   // One node of the layout (public for the scoring kernels only).
   struct Node {
-    float threshold;  // largest float <= the split's double threshold; +inf at a leaf
-    uint32_t feature;
+    int32_t threshold;     // order_key of the largest float <= the split's double threshold;
+                           // order_key(+inf) at a leaf
+    uint32_t feature;      // the feature's index × kKeyStride (see kKeyStride)
     uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
   };
 
@@ -60,7 +79,7 @@ class FlatForest {
   };
 
   void append_tree(const TreeNodes& tree);
-  void walk_block(const Tree& tree, const float* rows, size_t count, uint32_t* at) const;
+  void keyed_row(const float* values, std::vector<int32_t>& keys) const;
 
   std::vector<Node> nodes_;
   std::vector<double> leaf_path_length_;  // per node; depth + c(n_leaf) at leaves

@@ -103,6 +103,40 @@ Result<double> IsolationForest::score_sample(std::span<const float> row) const {
   return forest_.score_from_sum(forest_.path_length_sum(row.data()));
 }
 
+Result<double> IsolationForest::score_sample(std::span<const float> row,
+                                             const UnseenValues& unseen) const {
+  auto plain = score_sample(row);  // checks the row
+  if (!plain) return plain;
+  std::vector<uint32_t> features;
+  unseen.unseen_in(row, features);
+  if (features.empty()) return plain;
+  const double p = unseen.split_off_chance(features.size());
+  return forest_.score_from_sum(forest_.path_length_sum_splitting_off(row.data(), p));
+}
+
+Result<Explanation> IsolationForest::explain(std::span<const float> row,
+                                             const UnseenValues& unseen) const {
+  auto e = explain(row);
+  if (!e) return e;
+  std::vector<uint32_t> features;
+  unseen.unseen_in(row, features);
+  if (features.empty()) return e;
+  const double trees = static_cast<double>(forest_.tree_count());
+  const double p = unseen.split_off_chance(features.size());
+  const double expected = forest_.path_length_sum_splitting_off(row.data(), p) / trees;
+  // The trees' own splits explain c(ψ) − E[h] as walked; the rest of the
+  // shortfall is the unseen values' (shared evenly: each is one way to split off).
+  const double extra = (e->expected_path_length - expected) / static_cast<double>(features.size());
+  for (auto& c : e->contributions)
+    if (std::find(features.begin(), features.end(), c.feature) != features.end())
+      c.shortfall += extra;
+  e->score = forest_.score_from_sum(expected * trees);
+  e->expected_path_length = expected;
+  std::stable_sort(e->contributions.begin(), e->contributions.end(),
+                   [](const auto& a, const auto& b) { return a.shortfall > b.shortfall; });
+  return e;
+}
+
 Result<Explanation> IsolationForest::explain(std::span<const float> row) const {
   auto score = score_sample(row);
   if (!score) return tl::unexpected(score.error());

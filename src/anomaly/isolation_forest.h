@@ -14,6 +14,7 @@
 #include "anomaly/feature_matrix.h"
 #include "anomaly/flat_forest.h"
 #include "anomaly/options.h"
+#include "anomaly/unseen_values.h"
 #include "core/error.h"
 
 namespace vigil::anomaly {
@@ -52,6 +53,13 @@ class IsolationForest {
   }
 
   Result<Explanation> explain(std::span<const float> row) const;
+
+  // The same with the values the training rows held (anomaly/unseen_values.h):
+  // a row that differs on a held feature is split off along its path with the
+  // chance the grower would have had to split it off; the shortfall that adds
+  // is credited to those features in the explanation. Other rows score as above.
+  Result<double> score_sample(std::span<const float> row, const UnseenValues& unseen) const;
+  Result<Explanation> explain(std::span<const float> row, const UnseenValues& unseen) const;
 
  private:
   IsolationForest(FlatForest forest, double offset) : forest_(std::move(forest)), offset_(offset) {}

@@ -10,9 +10,16 @@ namespace vigil::ml {
 namespace {
 
 // Cyclic pairs are one thing to a reader: report them under their first name.
-uint32_t merged(uint32_t f) {
+// So is a jump faster than plausible travel and the distance it lands the
+// entity from its usual places: one move seen from two sides, which the trees
+// credit to whichever they happened to split on first. When the speed is
+// beyond plausible the distance's share is reported with the travel (the
+// words name both distances); a far place reached at a plausible speed stays
+// a distance.
+uint32_t merged(uint32_t f, const FeatureRow& row) {
   if (f == kHourCos) return kHourSin;
   if (f == kWeekCos) return kWeekSin;
+  if (f == kGeoDistance && row[kTravelSpeed] > 0) return kTravelSpeed;
   return f;
 }
 
@@ -88,9 +95,12 @@ std::string words_for(uint32_t f, const FeatureRow& row, const EventFacts& facts
     case kTravelSpeed:
       if (!h.travel) return fmt::format("no earlier location for this {}", who);
       return fmt::format(
-          "{:.0f} km from this {}'s last location {} later: {:.0f} km/h (plausible: {:.0f})",
+          "{:.0f} km from this {}'s last location {} later: {:.0f} km/h (plausible: {:.0f}){}",
           h.travel->km, who, duration_words(h.travel->hours), h.travel->kmh,
-          h.travel->plausible_kmh);
+          h.travel->plausible_kmh,
+          h.nearest_km && row[kGeoDistance] > 0
+              ? fmt::format(", {:.0f} km from its usual locations", *h.nearest_km)
+              : std::string());
     case kNewDevice:
       if (row[kNewDevice] <= 0) return fmt::format("a device this {} used before", who);
       // Ids are hashed ("d:..."); families ("Edge/Windows") name no one.
@@ -121,7 +131,7 @@ std::vector<Driver> drivers(const anomaly::Explanation& e, const FeatureRow& row
   std::array<double, kFeatureCount> share{};
   for (const auto& c : e.contributions)
     if (c.feature < kFeatureCount && c.shortfall > 0)
-      share[merged(c.feature)] += c.shortfall / total;
+      share[merged(c.feature, row)] += c.shortfall / total;
   std::vector<uint32_t> order;
   for (uint32_t f = 0; f < kFeatureCount; ++f)
     if (share[f] > 0) order.push_back(f);

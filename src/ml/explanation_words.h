@@ -2,7 +2,9 @@
 // the isolation (anomaly::Explanation's per-feature shortfall), each said in
 // its own terms against the entity's history, e.g.
 //   "data volume 4.0 MB is 40x this user's usual 102 KB (61%)".
-// Cyclic pairs (hour_sin/hour_cos, week_sin/week_cos) are said once. Nothing
+// Cyclic pairs (hour_sin/hour_cos, week_sin/week_cos) are said once, and so
+// are a speed beyond plausible travel and the distance from the usual places
+// it lands at (one move: reported as the travel). Nothing
 // raw: no entity key, IP or resource name, only numbers, a country code and
 // the event's time.
 #pragma once
@@ -22,7 +24,7 @@ struct Driver {
   std::string words;
 };
 
-// The top `top` drivers with a positive share (cyclic pairs merged).
+// The top `top` drivers with a positive share (pairs merged as above).
 // `entity_word` is "user", "host" or "source IP".
 std::vector<Driver> drivers(const anomaly::Explanation& e, const FeatureRow& row,
                             const EventFacts& facts, const HistoryView& history,

@@ -161,7 +161,7 @@ void MlDetector::score_with(const ModelSlot& slot, const Event& event, const Eve
                             const HistoryView& history, std::vector<Alert>& raised) const {
   const auto model = slot.model();
   if (!model || model->degenerate) return;
-  auto score = model->forest.score_sample(model_row);
+  auto score = model->forest.score_sample(model_row, model->unseen);
   if (!score) return;  // features are finite by construction; a bug would land here
   if (model->forest.predict_from_score(*score) >= 0) return;
   if (model->anomaly_score(*score) < config_.severity.low) return;
@@ -187,7 +187,7 @@ Alert MlDetector::make_alert(const Event& event, const EventFacts& facts, const 
 
   std::vector<Driver> top;
   std::string raw_explanation;
-  if (auto e = model.forest.explain(model_row)) {
+  if (auto e = model.forest.explain(model_row, model.unseen)) {
     top = drivers(*e, row, facts, history, who);
     raw_explanation = anomaly::describe(*e, row, feature_names());
   }

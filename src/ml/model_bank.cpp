@@ -17,10 +17,11 @@ bool single_leaves(const anomaly::FlatForest& f) {
   return f.node_count() == f.tree_count();
 }
 
-std::shared_ptr<const TrainedModel> make_model(ModelHeader header, anomaly::IsolationForest f) {
+std::shared_ptr<const TrainedModel> make_model(ModelHeader header, anomaly::IsolationForest f,
+                                               anomaly::UnseenValues unseen) {
   const bool degenerate = single_leaves(f.forest());
   return std::make_shared<const TrainedModel>(
-      TrainedModel{std::move(header), std::move(f), degenerate});
+      TrainedModel{std::move(header), std::move(f), std::move(unseen), degenerate});
 }
 
 }  // namespace
@@ -52,7 +53,9 @@ Result<Fitted> fit_model(const ModelHeader& header, const anomaly::FeatureMatrix
   const double offset = anomaly::linear_percentile(scores, 100.0 * options.contamination.fraction);
   if (!std::isfinite(offset)) return make_error(ErrorCode::kInvalidInput, "offset is not finite");
   auto forest = std::move(*unscaled).with_offset(offset);
-  return Fitted{make_model(header, std::move(forest)), std::move(*trees), plan->max_samples};
+  return Fitted{
+      make_model(header, std::move(forest), anomaly::UnseenValues::of_training_rows(rows)),
+      std::move(*trees), plan->max_samples};
 }
 
 ModelSlot::ModelSlot(std::string name, const MlConfig& config)
@@ -149,7 +152,8 @@ Result<size_t> ModelBank::load() {
     const std::string name = file->header.name;
     ModelSlot* slot = name == kGeneralModel ? general_.get() : for_event_type(name);
     if (slot == nullptr) continue;
-    slot->publish(make_model(std::move(file->header), std::move(file->forest)));
+    slot->publish(
+        make_model(std::move(file->header), std::move(file->forest), std::move(file->unseen)));
     ++loaded;
   }
   if (ec)
@@ -241,9 +245,9 @@ size_t ModelBank::retrain(int64_t now) {
       spdlog::warn("ml: the {} model's {} training rows are all alike; it raises no alerts",
                    slot->name(), rows->rows);
     if (!dir_.empty()) {
-      auto saved =
-          write_model_file(dir_ / model_file_name(slot->name()), header, fitted->trees,
-                           kFeatureCount, fitted->max_samples, fitted->model->forest.offset());
+      auto saved = write_model_file(dir_ / model_file_name(slot->name()), header, fitted->trees,
+                                    kFeatureCount, fitted->max_samples,
+                                    fitted->model->forest.offset(), fitted->model->unseen);
       if (!saved)
         spdlog::error("ml: the {} model was not saved: {}", slot->name(), saved.error().message);
     }

@@ -29,6 +29,9 @@ inline constexpr std::string_view kGeneralModel = "general";
 struct TrainedModel {
   ModelHeader header;
   anomaly::IsolationForest forest;
+  // The features every training row held at one value: a row that differs
+  // there is scored as the forest would have had it been among them.
+  anomaly::UnseenValues unseen;
   // Every tree is a single leaf: the training rows were all alike. Such a
   // model cannot tell anything apart (and sklearn's arithmetic would flag
   // every row, see src/anomaly/README.md), so it raises no alert.

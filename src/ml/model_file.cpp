@@ -85,15 +85,16 @@ std::string model_file_name(std::string_view name) {
 
 Result<void> write_model_file(const std::filesystem::path& path, const ModelHeader& h,
                               const std::vector<anomaly::TreeNodes>& trees, size_t n_features,
-                              uint32_t max_samples, double offset) {
+                              uint32_t max_samples, double offset,
+                              const anomaly::UnseenValues& unseen) {
   if (!valid_model_name(h.name))
     return make_error(ErrorCode::kInvalidInput, fmt::format("bad model name '{}'", h.name));
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out),
                  "# vigil-ml model={} schema={} rows={} trained_at={} generation={} "
-                 "max_samples_={} offset_={} n_features={} n_trees={}\n",
+                 "max_samples_={} offset_={} n_features={} n_trees={} held={}\n",
                  h.name, h.schema, h.rows, h.trained_at, h.generation, max_samples, offset,
-                 n_features, trees.size());
+                 n_features, trees.size(), unseen.to_text());
   fmt::format_to(std::back_inserter(out),
                  "tree\tnode\tleft\tright\tfeature\tthreshold\tn_node_samples\n");
   for (size_t t = 0; t < trees.size(); ++t) {
@@ -132,7 +133,10 @@ Result<ModelFile> read_model_file(const std::filesystem::path& path) {
   rest << first << '\n' << in.rdbuf();
   auto forest = anomaly::read_sklearn_forest(rest, path.string());
   if (!forest) return tl::unexpected(forest.error());
-  return ModelFile{std::move(h), std::move(*forest)};
+  auto unseen =
+      anomaly::UnseenValues::from_text(header_field(first, "held="), forest->feature_count());
+  if (!unseen) return fail(unseen.error().message);
+  return ModelFile{std::move(h), std::move(*forest), std::move(*unseen)};
 }
 
 }  // namespace vigil::ml

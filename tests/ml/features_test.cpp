@@ -13,6 +13,7 @@
 
 #include "core/timestamp.h"
 #include "ml/entity_history.h"
+#include "ml/explanation_words.h"
 
 namespace vigil::ml {
 namespace {
@@ -221,6 +222,35 @@ TEST(MlHistory, TravelSpeedFromTheLastSighting) {
                                      "GB", 51.5 + 50 / 111.2, -0.1));
   h.observe(*near, limits, row);
   EXPECT_EQ(row[kTravelSpeed], 0.0f);
+}
+
+// A jump faster than plausible travel and the distance it lands at from the
+// usual places are one move: one travel driver with both shares. Reached at a
+// plausible speed, the distance is its own driver.
+TEST(MlExplanation, DistanceOfAnImpossibleJumpIsReportedAsTravel) {
+  anomaly::Explanation e;
+  e.contributions = {{kGeoDistance, 6.0}, {kTravelSpeed, 3.0}, {kHourRarity, 1.0}};
+  FeatureRow row{};
+  row[kGeoDistance] = static_cast<float>(std::log1p(5400.0));
+  row[kTravelSpeed] = static_cast<float>(std::log1p(15000.0));
+  EventFacts facts;
+  HistoryView h;
+  h.nearest_km = 5400;
+  h.travel = HistoryView::Travel{5400, 1.0 / 3, 16000, 1000};
+  auto top = drivers(e, row, facts, h, "user");
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].feature, "travel_excess_kmh_log");
+  EXPECT_NEAR(top[0].share, 0.9, 1e-12);
+  EXPECT_NE(top[0].words.find("16000 km/h"), std::string::npos) << top[0].words;
+  EXPECT_NE(top[0].words.find("5400 km from its usual locations"), std::string::npos)
+      << top[0].words;
+  EXPECT_EQ(top[1].feature, "hour_rarity_bits");
+
+  row[kTravelSpeed] = 0;  // the same distance, reached over a night
+  top = drivers(e, row, facts, h, "user");
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0].feature, "geo_distance_km_log");
+  EXPECT_NEAR(top[0].share, 0.6, 1e-12);
 }
 
 TEST(MlHistory, NewDeviceByDeviceId) {

@@ -58,6 +58,33 @@ TEST(MlModelFile, RoundTripScoresBitForBit) {
   std::filesystem::remove_all(dir);
 }
 
+// The features training held constant travel with the model: a loaded model
+// scores a row with a new value there as the one that was saved.
+TEST(MlModelFile, HeldFeaturesRoundTrip) {
+  MlConfig config;
+  config.n_estimators = 20;
+  auto rows = random_rows(400, 3);
+  for (size_t r = 0; r < rows.rows; ++r) rows.values[r * kFeatureCount + kNewDevice] = 0.0f;
+  ModelHeader header{"general", kFeatureSchema, rows.rows, 1700000000, 1};
+  auto fitted = fit_model(header, rows, config);
+  ASSERT_TRUE(fitted) << fitted.error().message;
+  ASSERT_EQ(fitted->model->unseen.held().size(), 1u);
+  EXPECT_EQ(fitted->model->unseen.held()[0].feature, uint32_t{kNewDevice});
+  const auto dir = temp_dir("held");
+  const auto path = dir / model_file_name("general");
+  ASSERT_TRUE(write_model_file(path, header, fitted->trees, kFeatureCount, fitted->max_samples,
+                               fitted->model->forest.offset(), fitted->model->unseen));
+  auto loaded = read_model_file(path);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->unseen.to_text(), fitted->model->unseen.to_text());
+  std::vector<float> row(rows.row_data(0), rows.row_data(0) + kFeatureCount);
+  row[kNewDevice] = 1.0f;
+  const double saved = *fitted->model->forest.score_sample(row, fitted->model->unseen);
+  EXPECT_EQ(*loaded->forest.score_sample(row, loaded->unseen), saved);
+  EXPECT_LT(saved, *loaded->forest.score_sample(row));  // the held value counted
+  std::filesystem::remove_all(dir);
+}
+
 TEST(MlModelFile, NamesAndBadFiles) {
   EXPECT_TRUE(valid_model_name("login"));
   EXPECT_TRUE(valid_model_name("user.login:ok-1"));
