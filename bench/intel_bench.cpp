@@ -13,6 +13,7 @@
 //   cmake --build build/rel --target intel_bench
 //   build/rel/bench/intel_bench [indicators=1000000]
 //   build/rel/bench/intel_bench --mixed 10000000
+//   build/rel/bench/intel_bench --mixed-hot 10000000  # per type, probe text in cache
 #include <fmt/format.h>
 
 #include <array>
