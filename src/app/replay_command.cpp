@@ -128,6 +128,9 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   gzbuffer(in, 1 << 20);
   EngineOptions options{.with_store = !args.no_store, .intel_feeds = false, .replay = true};
   if (!args.alerts_file.empty()) {
+    // The file output appends (a daemon's file outlives restarts); a back-test's
+    // file holds that run's alerts only, or two runs would read as one.
+    if (std::FILE* f = std::fopen(args.alerts_file.c_str(), "w")) std::fclose(f);
     options.extra_alert_outputs.push_back(AlertOutputConfig{.type = "file",
                                                             .name = "replay",
                                                             .queue_size = 1 << 20,
