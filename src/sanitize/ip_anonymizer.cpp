@@ -5,7 +5,7 @@
 #include <array>
 #include <cstring>
 
-#include "sanitize/char_class.h"
+#include "core/ipv4_text.h"
 
 namespace vigil::sanitize_detail {
 namespace {
@@ -54,24 +54,6 @@ void mask_bits(std::array<unsigned char, 16>& b, size_t first_byte, int keep_bit
 
 }  // namespace
 
-std::optional<uint32_t> parse_ipv4(std::string_view s) {
-  uint32_t addr = 0;
-  size_t i = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= s.size() || s[i] != '.') return std::nullopt;
-      ++i;
-    }
-    const size_t start = i;
-    uint32_t octet = 0;
-    while (i < s.size() && i - start < 3 && is_digit(s[i])) octet = octet * 10 + (s[i++] - '0');
-    if (i == start || octet > 255) return std::nullopt;
-    addr = (addr << 8) | octet;
-  }
-  if (i != s.size()) return std::nullopt;
-  return addr;
-}
-
 Result<IpAnonymizer> IpAnonymizer::create(int ipv4_prefix, int ipv6_prefix) {
   if (ipv4_prefix < 0 || ipv4_prefix > 32) {
     return make_error(ErrorCode::kConfig, "sanitize.ipv4_prefix must be 0..32");
@@ -93,7 +75,7 @@ std::string IpAnonymizer::anonymize(std::string_view ip) const {
 }
 
 bool IpAnonymizer::append_v4(std::string_view ip, std::string& out) const {
-  const auto addr = parse_ipv4(ip);
+  const auto addr = parse_dotted_quad(ip, LeadingZeros::kAccept);
   if (!addr) return false;
   append_v4_text(*addr & v4_mask(v4_prefix_), out);
   return true;

@@ -31,7 +31,4 @@ class IpAnonymizer {
   int v6_prefix_;
 };
 
-// Dotted-quad IPv4 (octets 0..255, leading zeros allowed) as a host-order value.
-std::optional<uint32_t> parse_ipv4(std::string_view s);
-
 }  // namespace vigil::sanitize_detail
