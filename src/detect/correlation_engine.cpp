@@ -1,5 +1,7 @@
 #include "detect/correlation_engine.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <span>
 #include <unordered_map>
@@ -75,7 +77,7 @@ bool number_of(const Value* v, double& out) {
 // An evidence record back as the document alerts carry.
 void append_evidence(std::vector<Value>& out, const state::Evidence* e) {
   if (e == nullptr) return;
-  auto docs = parse_events(e->json);
+  auto docs = parse_events(e->json());
   if (docs && docs->size() == 1) out.push_back(std::move(docs->front()));
 }
 
@@ -133,8 +135,7 @@ CorrelationInput CorrelationEngine::capture(const CorrelationSet& set, Timestamp
   for (const auto& name : set.fields_read()) {
     if (const Value* v = correlation_field(doc, name)) fields.emplace_back(name, *v);
   }
-  return CorrelationInput{time, Value(std::move(fields)),
-                          std::make_shared<const state::Evidence>(to_json(doc))};
+  return CorrelationInput{time, Value(std::move(fields)), evidence_codec_.make(to_json(doc))};
 }
 
 void CorrelationEngine::process(const CorrelationSet& set, const Event& event,
@@ -172,11 +173,13 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
   // keeps it is decided below.
   if (options_.events_per_alert > 0) entry.evidence = in.evidence;
   if (c.type == CorrelationType::kValueCount) {
+    std::string distinct;
     for (const auto& field : c.fields) {
-      entry.key += text_of(correlation_field(doc, field));
-      entry.key += '\x1f';
+      distinct += text_of(correlation_field(doc, field));
+      distinct += '\x1f';
     }
-    if (entry.key.size() == c.fields.size()) return;  // none of the fields is present
+    if (distinct.size() == c.fields.size()) return;  // none of the fields is present
+    entry.key_hash = XXH3_64bits(distinct.data(), distinct.size());
   } else if (aggregates_values(c.type)) {
     if (!number_of(correlation_field(doc, c.fields.front()), entry.number)) return;
     entry.has_number = true;
@@ -199,8 +202,8 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
         w.newest_us = std::max(w.newest_us, entry.time_us);
         const int64_t horizon = w.newest_us - c.timespan_us - options_.allowed_lateness_us;
         while (!w.entries.empty() && w.entries.front().time_us < horizon) {
+          g.dropping_oldest(w.entries.front());
           w.entries.pop_front();
-          g.drop_oldest();
         }
         const size_t at = insert_entry(c, w, g, std::move(entry));
         // Only the newest events_per_alert entries keep their event (a late

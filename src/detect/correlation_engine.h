@@ -16,6 +16,7 @@
 #include "detect/correlation_set.h"
 #include "detect/rule_set.h"
 #include "metrics/counter.h"
+#include "state/evidence_codec.h"
 #include "state/state_store.h"
 
 namespace vigil::sigma {
@@ -46,8 +47,9 @@ class CorrelationEngine {
  public:
   CorrelationEngine(std::shared_ptr<state::StateStore> store, CorrelationOptions options);
 
-  // What `set`'s correlations read of `doc`, and `doc` as evidence.
-  static CorrelationInput capture(const CorrelationSet& set, Timestamp time, const Value& doc);
+  // What `set`'s correlations read of `doc`, and `doc` as evidence
+  // (compressed once the engine's evidence codec has trained).
+  CorrelationInput capture(const CorrelationSet& set, Timestamp time, const Value& doc);
   // Feeds the rules that matched an event to the correlations of `set`. The
   // windows that keep the event share its evidence.
   void process(const CorrelationSet& set, const CorrelationInput& input,
@@ -69,6 +71,7 @@ class CorrelationEngine {
   std::shared_ptr<state::StateStore> store_;
   CorrelationOptions options_;
   std::shared_ptr<state::EvidenceBudget> evidence_budget_;
+  state::EvidenceCodec evidence_codec_;
 };
 
 // The value of a group-by or `field` name in an event: a dotted path

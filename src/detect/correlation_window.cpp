@@ -70,51 +70,45 @@ bool WindowAggregate::fits(const Correlation& c) const {
   return c.type == type_ && c.rules.size() == rule_count_ && hash_fields(c) == fields_hash_;
 }
 
-void WindowAggregate::insert(size_t pos, const WindowEntry& e) {
+void WindowAggregate::insert(const WindowEntry& e) {
   ++size_;
-  if (!keeps_records()) return;
-  Record r{e.time_us, next_seq_++, e.source, e.number, nullptr};
   switch (type_) {
     case CorrelationType::kEventCount:
       break;
     case CorrelationType::kValueCount:
-      r.key = &*keys_->try_emplace(e.key, 0).first;
-      ++r.key->second;
+      ++(*keys_)[e.key_hash];
       break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered: {
       auto& seen = by_source_[e.source];
-      const std::pair<int64_t, uint64_t> key{r.time_us, r.seq};
+      const std::pair<int64_t, uint64_t> key{e.time_us, e.seq};
       seen.insert(std::upper_bound(seen.begin(), seen.end(), key), key);
     } break;
     default:
-      if (numbers_) numbers_->insert({r.number, r.seq});
-      sum_ += r.number;
+      if (numbers_) numbers_->insert({e.number, e.seq});
+      sum_ += e.number;
       break;
   }
-  records_.insert(records_.begin() + static_cast<std::ptrdiff_t>(pos), r);
 }
 
-void WindowAggregate::pop_front() {
+void WindowAggregate::remove(const WindowEntry& e) {
   --size_;
-  if (!keeps_records()) return;
-  const Record r = records_.front();
-  records_.pop_front();
   switch (type_) {
     case CorrelationType::kEventCount:
       break;
-    case CorrelationType::kValueCount:
-      if (--r.key->second == 0) keys_->erase(r.key->first);
-      break;
+    case CorrelationType::kValueCount: {
+      const auto it = keys_->find(e.key_hash);
+      if (--it->second == 0) keys_->erase(it);
+    } break;
     case CorrelationType::kTemporal:
     case CorrelationType::kTemporalOrdered: {
-      auto& seen = by_source_[r.source];
-      const std::pair<int64_t, uint64_t> key{r.time_us, r.seq};
+      auto& seen = by_source_[e.source];
+      const std::pair<int64_t, uint64_t> key{e.time_us, e.seq};
       seen.erase(std::lower_bound(seen.begin(), seen.end(), key));
     } break;
     default:
-      if (numbers_) numbers_->erase({r.number, r.seq});
-      sum_ -= r.number;
+      if (numbers_) numbers_->erase({e.number, e.seq});
+      sum_ -= e.number;
       if (size_ == 0) sum_ = 0;  // no rounding residue carried into the next burst
       break;
   }
@@ -236,28 +230,25 @@ double WindowAggregate::progress(const Correlation& c) const {
   return bound > 0 ? value / bound : 1;
 }
 
-void GroupWindow::drop_oldest() {
+void GroupWindow::dropping_oldest(const WindowEntry& oldest) {
   if (first > 0) {
     --first;
   } else if (aggregate.size() > 0) {
-    aggregate.pop_front();
+    aggregate.remove(oldest);
   }
+  --expected_size;
 }
 
 GroupWindow& group_window(const Correlation& c, WindowState& w) {
   auto* g = dynamic_cast<GroupWindow*>(w.derived.get());
   const size_t size = w.entries.size();
   if (g != nullptr && g->aggregate.fits(c) && g->timespan_us == c.timespan_us &&
-      g->expected_size >= size) {
-    for (size_t dropped = g->expected_size - size; dropped > 0; --dropped) g->drop_oldest();
-    if (g->first + g->aggregate.size() == size) {
-      g->expected_size = size;
-      return *g;
-    }
+      g->expected_size == size && g->first + g->aggregate.size() == size) {
+    return *g;
   }
   auto fresh = std::make_unique<GroupWindow>(c);
   if (size > 0) fresh->first = window_start(c, w, w.newest_us);
-  for (size_t i = fresh->first; i < size; ++i) fresh->aggregate.push_back(w.entries[i]);
+  for (size_t i = fresh->first; i < size; ++i) fresh->aggregate.insert(w.entries[i]);
   fresh->expected_size = size;
   g = fresh.get();
   w.derived = std::move(fresh);
@@ -266,19 +257,20 @@ GroupWindow& group_window(const Correlation& c, WindowState& w) {
 
 size_t insert_entry(const Correlation& c, WindowState& w, GroupWindow& g, WindowEntry entry) {
   const int64_t start = w.newest_us - c.timespan_us;
+  entry.seq = w.next_seq++;
   const auto pos = std::upper_bound(w.entries.begin(), w.entries.end(), entry.time_us,
                                     [](int64_t t, const WindowEntry& x) { return t < x.time_us; });
   const auto at = static_cast<size_t>(pos - w.entries.begin());
   const bool in_window = entry.time_us >= start;
   w.entries.insert(pos, std::move(entry));
   if (in_window) {
-    g.aggregate.insert(at - g.first, w.entries[at]);
+    g.aggregate.insert(w.entries[at]);
   } else {
     ++g.first;
   }
   while (g.first < w.entries.size() && w.entries[g.first].time_us < start) {
+    g.aggregate.remove(w.entries[g.first]);
     ++g.first;
-    g.aggregate.pop_front();
   }
   return at;
 }
@@ -307,8 +299,8 @@ std::optional<WindowResult> evaluate_late(const Correlation& c, const WindowStat
     const int64_t t = e[end].time_us;
     size_t run_end = end;
     while (run_end + 1 < e.size() && e[run_end + 1].time_us == t) ++run_end;
-    for (; last <= run_end; ++last) window.push_back(e[last]);
-    for (; e[first].time_us < t - c.timespan_us; ++first) window.pop_front();
+    for (; last <= run_end; ++last) window.insert(e[last]);
+    for (; e[first].time_us < t - c.timespan_us; ++first) window.remove(e[first]);
     const bool can_end = c.type != CorrelationType::kTemporalOrdered ||
                          std::any_of(e.begin() + static_cast<std::ptrdiff_t>(end),
                                      e.begin() + static_cast<std::ptrdiff_t>(run_end) + 1,

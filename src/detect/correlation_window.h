@@ -27,12 +27,11 @@ class WindowAggregate {
   // Whether this aggregate was built for `c` (a reload may change a
   // correlation's type, rules or fields under the same id).
   bool fits(const Correlation& c) const;
-  // Adds `e` as the pos-th of the aggregated entries. Entries are in window
-  // order (event time, then arrival), so a later insert never precedes an
-  // earlier entry of the same time.
-  void insert(size_t pos, const state::WindowEntry& e);
-  void push_back(const state::WindowEntry& e) { insert(size_, e); }
-  void pop_front();
+  // Adds `e`, one of the entries the window covers, and takes one out again
+  // (the entry itself, as the window's owner still holds it: the aggregate
+  // keeps no copy of its entries).
+  void insert(const state::WindowEntry& e);
+  void remove(const state::WindowEntry& e);
   size_t size() const { return size_; }
 
   // The aggregate when `c`'s condition holds over the entries, else nullopt.
@@ -44,20 +43,11 @@ class WindowAggregate {
   double progress(const Correlation& c) const;
 
  private:
-  // One aggregated entry: what must be taken out again when it leaves.
-  struct Record {
-    int64_t time_us = 0;
-    uint64_t seq = 0;  // arrival order: breaks ties between equal times
-    uint32_t source = 0;
-    double number = 0;
-    std::pair<const std::string, uint32_t>* key = nullptr;  // in keys_
-  };
   using NumberTree =
       __gnu_pbds::tree<std::pair<double, uint64_t>, __gnu_pbds::null_type,
                        std::less<std::pair<double, uint64_t>>, __gnu_pbds::rb_tree_tag,
                        __gnu_pbds::tree_order_statistics_node_update>;
 
-  bool keeps_records() const { return type_ != CorrelationType::kEventCount; }
   // min, max, median, percentile: value_sum and value_avg need only the sum.
   static bool needs_order_statistics(CorrelationType t) {
     return aggregates_values(t) && t != CorrelationType::kValueSum &&
@@ -74,11 +64,9 @@ class WindowAggregate {
   size_t rule_count_;
   uint64_t fields_hash_;
   size_t size_ = 0;
-  uint64_t next_seq_ = 0;
-  state::SlidingVector<Record> records_;  // all but event_count, in window order
-  // value_count only: entries per distinct value (an empty map is 56 bytes
-  // in every group of the other types)
-  using KeyCounts = std::unordered_map<std::string, uint32_t>;
+  // value_count only: entries per distinct value hash (an empty map is 56
+  // bytes in every group of the other types)
+  using KeyCounts = std::unordered_map<uint64_t, uint32_t>;
   std::unique_ptr<KeyCounts> keys_;
   // temporal: (time, seq) of each referenced rule's entries, sorted (a sweep
   // only appends and pops; a late insert lands near the end)
@@ -96,8 +84,8 @@ class WindowAggregate {
 // does not match them.
 struct GroupWindow final : state::WindowDerived {
   explicit GroupWindow(const Correlation& c) : aggregate(c), timespan_us(c.timespan_us) {}
-  // The oldest entry left the group.
-  void drop_oldest();
+  // The group's oldest entry is leaving it.
+  void dropping_oldest(const state::WindowEntry& oldest) override;
 
   WindowAggregate aggregate;  // over entries[first ..]
   int64_t timespan_us;
@@ -105,9 +93,9 @@ struct GroupWindow final : state::WindowDerived {
   size_t expected_size = 0;  // entries.size() after the last update
 };
 
-// The group's window for `c`, checked against its entries (the store drops
-// the oldest beyond its per-group cap) and rebuilt from them when it does
-// not match (a new group, a reloaded correlation).
+// The group's window for `c`, checked against its entries and rebuilt from
+// them when it does not match (a new group, a reloaded correlation, a store
+// that dropped entries without telling it).
 GroupWindow& group_window(const Correlation& c, state::WindowState& w);
 
 // Inserts `entry` in event-time order (after entries of the same time) and

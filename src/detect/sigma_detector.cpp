@@ -57,12 +57,11 @@ void SigmaDetector::on_event(Event& event, AlertSink& alerts) {
   // are fed in submission order. What they need is taken now, while the
   // event is as it arrived: the few fields the correlations read and the
   // event as compact JSON evidence, never the document tree itself.
-  alerts.in_submission_order(
-      [engine = engine_, compiled,
-       input = CorrelationEngine::capture(*correlations, event.time, event.doc),
-       matches = std::move(matches)](AlertSink& sink) {
-        engine->process(*compiled->correlations, input, matches, sink);
-      });
+  alerts.in_submission_order([engine = engine_, compiled,
+                              input = engine_->capture(*correlations, event.time, event.doc),
+                              matches = std::move(matches)](AlertSink& sink) {
+    engine->process(*compiled->correlations, input, matches, sink);
+  });
 }
 
 }  // namespace vigil::sigma

@@ -20,16 +20,22 @@
 
 namespace vigil::state {
 
-struct Evidence;
+class Evidence;
 
 // One event that a correlation counted: when, which referenced rule matched
-// it, and what the correlation aggregates (a distinct key, a number).
+// it, and what the correlation aggregates (a distinct key, a number). Kept
+// small: a busy window holds hundreds of thousands of them.
 struct WindowEntry {
   int64_t time_us = 0;  // event time
-  uint32_t source = 0;  // index of the referenced rule in the correlation
   double number = 0;    // value_sum/avg/min/max/median/percentile
+  // value_count: the distinct value (or tuple) as a 64-bit hash. Counting
+  // distinct values needs only equality, and the text cost a 32-byte string
+  // plus a heap copy per entry and another in the counted map; two values
+  // share a hash with odds of ~2^-64 per pair.
+  uint64_t key_hash = 0;
+  uint64_t seq = 0;     // arrival order in the group (WindowState::next_seq)
+  uint32_t source = 0;  // index of the referenced rule in the correlation
   bool has_number = false;
-  std::string key;  // value_count: the distinct value (or tuple)
   // The triggering event, kept only for the newest few entries of a group
   // (alerts carry them) and within the evidence budget; older entries drop
   // it to bound memory.
@@ -61,42 +67,49 @@ class EvidenceBudget {
   std::atomic<size_t> used_{0};
 };
 
+class EvidenceDictionary;  // state/evidence_codec.h
+
 // One triggering event as alerts show it: its document as compact JSON
 // (raw, like the event itself at detection time; alert outputs sanitize
-// it), shared by every window entry that keeps it. A JSON text is a quarter
-// of the memory of the document tree and one allocation instead of dozens.
-struct Evidence {
-  explicit Evidence(std::string text) : json(std::move(text)) {}
+// it), shared by every window entry that keeps it, and held as a zstd frame
+// when an EvidenceCodec made it (~4x smaller). A JSON text is a quarter of
+// the memory of the document tree and one allocation instead of dozens.
+class Evidence {
+ public:
+  // `bytes` is the JSON text, or its frame compressed with `dictionary`.
+  explicit Evidence(std::string bytes, std::shared_ptr<const EvidenceDictionary> dictionary = {});
   ~Evidence() {
-    if (budget) budget->release(cost());
+    if (budget_) budget_->release(cost());
   }
   Evidence(const Evidence&) = delete;
   Evidence& operator=(const Evidence&) = delete;
 
-  // What keeping it costs: the text and the shared block holding it.
-  size_t cost() const { return json.capacity() + sizeof(Evidence) + 16; }
+  // The document as compact JSON.
+  std::string json() const;
+  // What keeping it costs: the bytes and the shared block holding it.
+  size_t cost() const { return bytes_.capacity() + sizeof(Evidence) + 16; }
   // Charges the budget once, the first time an entry keeps this evidence;
   // false when the budget is spent (the entry must not keep it then). Only
   // `whole` may use the budget's second half. Callers hold the lock of the
   // group whose entry keeps it; the evidence is shared across groups, hence
   // the atomic flag.
   bool keep_within(const std::shared_ptr<EvidenceBudget>& b, bool whole) const {
-    if (charged.load(std::memory_order_acquire)) return true;
+    if (charged_.load(std::memory_order_acquire)) return true;
     if (!b->try_charge(cost(), whole)) return false;
     bool expected = false;
-    if (!charged.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+    if (!charged_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
       b->release(cost());  // another group charged it meanwhile
       return true;
     }
-    budget = b;
+    budget_ = b;
     return true;
   }
 
-  const std::string json;
-
  private:
-  mutable std::atomic<bool> charged{false};
-  mutable std::shared_ptr<EvidenceBudget> budget;
+  const std::string bytes_;
+  const std::shared_ptr<const EvidenceDictionary> dictionary_;
+  mutable std::atomic<bool> charged_{false};
+  mutable std::shared_ptr<EvidenceBudget> budget_;
 };
 
 // What the correlation engine derives from a group's entries so it need not
@@ -105,6 +118,9 @@ struct Evidence {
 // store) leaves it empty and the engine rebuilds it from the entries.
 struct WindowDerived {
   virtual ~WindowDerived() = default;
+  // The store is about to drop `oldest`, the group's first entry (its
+  // per-group cap): derived state takes it out while it can still read it.
+  virtual void dropping_oldest(const WindowEntry& oldest) = 0;
 };
 
 // The events of one (correlation, group) inside its window, oldest first.
@@ -112,6 +128,7 @@ struct WindowState {
   SlidingVector<WindowEntry> entries;
   int64_t newest_us = INT64_MIN;  // newest event time seen by the group
   int64_t retain_us = 0;          // window + allowed lateness: older entries are dead
+  uint64_t next_seq = 0;          // the next entry's WindowEntry::seq
   std::unique_ptr<WindowDerived> derived;
 };
 

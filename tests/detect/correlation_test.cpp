@@ -443,6 +443,26 @@ TEST(CorrelationEvidence, AlertsCarryTheDocumentsAsTheyArrivedNewestTenAtMost) {
   EXPECT_EQ(numbers_of(alerts[0].events), (std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
 }
 
+// Past the evidence codec's training set (1,000 captured events) evidence
+// is held compressed; alerts still carry each document exactly as it came.
+TEST(CorrelationEvidence, CompressedEvidenceComesBackAsTheDocumentsThatArrived) {
+  Correlator c(kFivePerUser);
+  for (int u = 0; u < 1100; ++u) c.feed(u % 200, fail_json("user" + std::to_string(u)));
+  std::vector<std::string> fed;
+  std::vector<Value> alerts_events;
+  const size_t before = c.detector().engine()->evidence_bytes();
+  for (int n = 1; n <= 5; ++n) {
+    const std::string doc = numbered_fail(n, "carol");
+    fed.push_back(to_json(event(doc)));
+    for (auto& a : c.feed(200 + n, doc)) alerts_events = std::move(a.events);
+  }
+  ASSERT_EQ(alerts_events.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(to_json(alerts_events[i]), fed[i]);
+  // Carol's five entries hold less than the same documents as text would.
+  EXPECT_LT(c.detector().engine()->evidence_bytes() - before,
+            5 * state::Evidence(fed.front()).cost());
+}
+
 TEST(CorrelationEvidence, BudgetBoundsWhatWindowsHoldNearGroupsFirst) {
   // Every test document serializes to the same length, so each costs the same.
   const size_t cost = state::Evidence(to_json(event(numbered_fail(1)))).cost();

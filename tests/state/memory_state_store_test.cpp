@@ -72,6 +72,23 @@ TEST(MemoryStateStore, CapsEntriesPerGroupOldestFirst) {
   EXPECT_EQ(dropped.value(), 2u);
 }
 
+// Derived state hears of every entry the cap drops, before it goes, so it
+// can take the entry out of what it derived (the correlation aggregates
+// keep no copy of their entries).
+TEST(MemoryStateStore, TellsDerivedStateWhichEntriesTheCapDrops) {
+  struct DroppedTimes final : WindowDerived {
+    explicit DroppedTimes(std::vector<int64_t>& seen) : seen(seen) {}
+    void dropping_oldest(const WindowEntry& oldest) override { seen.push_back(oldest.time_us); }
+    std::vector<int64_t>& seen;
+  };
+  std::vector<int64_t> dropped;
+  MemoryStateStore store(StateLimits{.max_groups = 100, .max_entries_per_group = 2});
+  store.with_window("g", 1, 5 * kMinute,
+                    [&](WindowState& w) { w.derived = std::make_unique<DroppedTimes>(dropped); });
+  for (int64_t t = 1; t <= 5; ++t) add(store, "g", t);
+  EXPECT_EQ(dropped, (std::vector<int64_t>{1, 2, 3}));
+}
+
 // With one group allowed per shard... two: the least recently seen of a
 // shard goes first, never the group being updated.
 TEST(MemoryStateStore, EvictsTheLeastRecentlySeenGroupOfAFullShard) {
