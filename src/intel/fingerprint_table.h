@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -54,6 +55,16 @@ class FingerprintTable {
     }
   }
 
+  // present[i] = whether any slot holds fingerprints[i] (up to kMaxBatch of
+  // them): the miss path of a batch, which needs no verification. Probed
+  // without a branch on what a bucket holds: a mispredicted branch on a
+  // bucket still in flight throws away the loads issued after it, so one
+  // lookup at a time (a third of the home buckets are full at 70 % load)
+  // read ~10 M buckets/s at millions of values whatever was prefetched,
+  // against ~90 M/s for independent loads on the same machine.
+  static constexpr size_t kMaxBatch = 64;
+  void contains(std::span<const uint64_t> fingerprints, std::span<bool> present) const;
+
   size_t capacity() const { return buckets_.size() * kBucketSlots; }
 
  private:
@@ -68,6 +79,7 @@ class FingerprintTable {
                                64);
   }
   size_t next(size_t b) const { return b + 1 == buckets_.size() ? 0 : b + 1; }
+  void prefetch_bucket(size_t b) const { __builtin_prefetch(&buckets_[b]); }
 
   std::vector<Bucket, HugePageAllocator<Bucket>> buckets_;
 };

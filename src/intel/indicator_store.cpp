@@ -285,20 +285,42 @@ constexpr size_t kBatchGroup = 16;
 
 }  // namespace
 
+uint64_t IndicatorStore::View::request(const LookupKey& key) const {
+  const uint64_t fingerprint = value_fingerprint(key.type(), key.value());
+  for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+    if (index->size() > 0) index->prefetch_exact(fingerprint);
+  }
+  return fingerprint;
+}
+
 void IndicatorStore::View::check(std::span<const LookupKey> keys, Timestamp now,
                                  std::span<Verdict> out) const {
-  uint64_t fingerprints[kBatchGroup];
-  for (size_t base = 0; base < keys.size(); base += kBatchGroup) {
-    const size_t n = std::min(kBatchGroup, keys.size() - base);
-    for (size_t i = 0; i < n; ++i) {
-      const LookupKey& key = keys[base + i];
-      fingerprints[i] = value_fingerprint(key.type(), key.value());
-      for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
-        index->prefetch_exact(fingerprints[i]);
-      }
+  uint64_t fingerprints[FingerprintTable::kMaxBatch];
+  for (size_t base = 0; base < keys.size(); base += FingerprintTable::kMaxBatch) {
+    const auto group =
+        keys.subspan(base, std::min(FingerprintTable::kMaxBatch, keys.size() - base));
+    for (size_t i = 0; i < group.size(); ++i) fingerprints[i] = request(group[i]);
+    check(group, std::span<const uint64_t>(fingerprints, group.size()), now, out.subspan(base));
+  }
+}
+
+void IndicatorStore::View::check(std::span<const LookupKey> keys,
+                                 std::span<const uint64_t> fingerprints, Timestamp now,
+                                 std::span<Verdict> out) const {
+  constexpr size_t kGroup = FingerprintTable::kMaxBatch;
+  for (size_t base = 0; base < keys.size(); base += kGroup) {
+    const size_t n = std::min(kGroup, keys.size() - base);
+    // Most lookups miss: the tables' bucket scans settle them without the
+    // verdict's verification, record reads or allowlist.
+    bool may_match[kGroup] = {};
+    for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+      if (index->size() > 0)
+        index->may_match(keys.subspan(base, n), fingerprints.subspan(base, n), may_match);
     }
-    for (size_t i = 0; i < n; ++i)
-      out[base + i] = exact_verdict(keys[base + i], fingerprints[i], now);
+    for (size_t i = 0; i < n; ++i) {
+      out[base + i] =
+          may_match[i] ? exact_verdict(keys[base + i], fingerprints[base + i], now) : Verdict{};
+    }
   }
 }
 

@@ -18,7 +18,13 @@ Bits128 prefix_mask(bool v6, int length) {
 
 std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
   const size_t slash = text.find('/');
-  auto ip = IpAddress::parse(text.substr(0, slash));
+  const std::string_view address = text.substr(0, slash);
+  // Without a ':' only a dotted quad can be an address, and it starts with a
+  // digit: host names (event matching tries every domain field's value as an
+  // IP first) are turned down here, not by inet_pton after a copy.
+  const bool v6_form = address.find(':') != std::string_view::npos;
+  if (!v6_form && (address.empty() || address[0] < '0' || address[0] > '9')) return std::nullopt;
+  auto ip = IpAddress::parse(address);
   if (!ip) return std::nullopt;
   IpPrefix p;
   p.v6 = ip->v6;
