@@ -265,6 +265,10 @@ std::optional<std::string> normalize_domain(std::string_view raw) {
   return d;
 }
 
+std::optional<IndicatorType> hash_type_by_length(std::string_view raw) {
+  return hash_type_for_length(trimmed(raw).size());
+}
+
 std::optional<IndicatorType> infer_type(std::string_view raw) {
   const std::string_view v = trimmed(raw);
   if (auto p = IpPrefix::parse(v)) {

@@ -23,6 +23,12 @@ struct NormalizedValue {
 // of length 32/40/64/128), domain (dotted host name); nullopt for anything else.
 std::optional<IndicatorType> infer_type(std::string_view raw);
 
+// The hash type a value's length names (32, 40, 64 or 128 characters, blanks
+// around it ignored), nullopt for any other length. Whether it is hex is
+// normalize_key's check: for a value of such a length, normalize_key(raw,
+// *hash_type_by_length(raw)) accepts exactly what infer_type calls a hash.
+std::optional<IndicatorType> hash_type_by_length(std::string_view raw);
+
 // Normalizes `raw` as `type` (inferred when nullopt). The IP types are taken
 // loosely: an "ipv4" value with a prefix becomes a CIDR, an IPv6 one ipv6.
 // The error says why the value is not an indicator of that type.

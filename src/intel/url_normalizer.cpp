@@ -148,8 +148,12 @@ std::optional<std::string> normalize_url(std::string_view raw) {
 }
 
 std::string url_host(std::string_view raw) {
+  return ascii_lower(url_host_as_written(raw));
+}
+
+std::string_view url_host_as_written(std::string_view raw) {
   auto parts = split_url(trim(raw));
-  return parts ? ascii_lower(parts->host) : std::string();
+  return parts ? parts->host : std::string_view();
 }
 
 }  // namespace vigil::intel

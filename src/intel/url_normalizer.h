@@ -23,5 +23,8 @@ size_t normalize_url_into(std::string_view raw, char* out);
 
 // The host of a URL (lower case, no port, IPv6 without brackets), or empty.
 std::string url_host(std::string_view raw);
+// The same host as the URL writes it (not lower-cased), without a copy: what
+// event matching hands on to the domain lookup, which lower-cases anyway.
+std::string_view url_host_as_written(std::string_view raw);
 
 }  // namespace vigil::intel
