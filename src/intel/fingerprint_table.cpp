@@ -19,11 +19,15 @@ FingerprintTable::FingerprintTable(size_t entries) {
 
 void FingerprintTable::insert(uint64_t fingerprint, uint32_t offset, uint32_t count) {
   for (size_t b = home(fingerprint);; b = next(b)) {
-    for (Slot& s : buckets_[b].slots) {
-      if (s.fingerprint != 0) continue;
-      s = Slot{fingerprint, offset, count};
+    Slot* slots = buckets_[b].slots;
+    for (size_t k = 0; k < kBucketSlots; ++k) {
+      if (slots[k].fingerprint != 0) continue;
+      slots[k].fingerprint = fingerprint;  // passed_over (in the last slot) stays as it is
+      slots[k].offset = offset;
+      slots[k].count = count;
       return;
     }
+    slots[kBucketSlots - 1].passed_over = 1;
   }
 }
 
@@ -35,7 +39,7 @@ void FingerprintTable::contains(std::span<const uint64_t> fingerprints,
     return;
   }
   // Rounds: each probes one bucket of every pending fingerprint; those whose
-  // bucket was full without it go on to the next bucket in the next round.
+  // bucket was passed over without holding it go on to the next bucket.
   uint32_t pending[kMaxBatch];
   size_t bucket[kMaxBatch];
   for (size_t i = 0; i < n; ++i) {
@@ -48,15 +52,13 @@ void FingerprintTable::contains(std::span<const uint64_t> fingerprints,
       const uint32_t i = pending[j];
       const uint64_t fingerprint = fingerprints[i];
       const Slot* slots = buckets_[bucket[i]].slots;
-      bool found = false, full = true;
-      for (size_t k = 0; k < kBucketSlots; ++k) {
-        found |= slots[k].fingerprint == fingerprint;
-        full &= slots[k].fingerprint != 0;
-      }
+      bool found = false;
+      for (size_t k = 0; k < kBucketSlots; ++k) found |= slots[k].fingerprint == fingerprint;
       present[i] = found;
       bucket[i] = next(bucket[i]);
       pending[more] = i;  // kept only when counted
-      more += static_cast<size_t>(!found & full);
+      const bool passed_over = slots[kBucketSlots - 1].passed_over;
+      more += static_cast<size_t>(!found & passed_over);
     }
     for (size_t j = 0; j < more; ++j) prefetch_bucket(bucket[pending[j]]);
     count = more;
