@@ -2,6 +2,7 @@
 // prefix table against a brute-force scan of every prefix, the fingerprint
 // index against a std::multimap, packed feeds against the indicators packed,
 // and the allocation-free lookup keys against normalize_indicator.
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -175,6 +176,51 @@ TEST(IpPrefix, RefusesHostNamesAndKeepsAddressesStartingWithLetters) {
   EXPECT_EQ(IpPrefix::parse("fe80::/10")->length, 10);
   EXPECT_EQ(IpPrefix::parse("::ffff:1.2.3.4")->to_string(), "1.2.3.4");
   EXPECT_EQ(IpPrefix::parse("1.2.3.0/24")->length, 24);
+}
+
+// IPv6 text read without inet_pton for hex-only forms: against inet_pton on
+// random groups (one to nine, one to five digits, either case), with and
+// without "::", with dotted tails and mapped prefixes, and random strings of
+// hex digits, colons and dots.
+TEST(IpPrefix, Ipv6AgreesWithInetPton) {
+  std::mt19937_64 rng(17);
+  const auto reference = [](const std::string& s) -> std::optional<IpPrefix> {
+    unsigned char b[16];
+    if (inet_pton(AF_INET6, s.c_str(), b) != 1) return std::nullopt;
+    IpPrefix p{true, 0, 128};
+    for (unsigned char byte : b) p.bits = p.bits << 8 | byte;
+    if ((p.bits >> 32) == 0xffff) p = IpPrefix{false, p.bits & 0xffffffffu, 32};  // mapped IPv4
+    return p;
+  };
+  static constexpr char kHex[] = "0123456789abcdefABCDEF";
+  size_t valid = 0;
+  for (int it = 0; it < 200000; ++it) {
+    std::string s;
+    if (it % 2 == 0) {
+      for (size_t k = rng() % 20; k > 0; --k)
+        s.push_back("0123456789abcdefABCDEF::::."[rng() % 27]);
+    } else {
+      const int groups = 1 + static_cast<int>(rng() % 9);
+      const int gap = rng() % 3 == 0 ? -1 : static_cast<int>(rng() % (groups + 1));
+      for (int k = 0; k < groups; ++k) {
+        s += k == gap ? "::" : k > 0 ? ":" : "";
+        for (size_t d = 1 + rng() % 5; d > 0; --d) s.push_back(kHex[rng() % 22]);
+      }
+      if (gap == groups) s += "::";
+      if (rng() % 10 == 0) s += ".1.2.3";
+      if (rng() % 20 == 0) s = "::ffff:" + s.substr(0, 9);
+    }
+    if (s.find(':') == std::string::npos) continue;
+    const auto got = IpPrefix::parse(s);
+    const auto want = reference(s);
+    ASSERT_EQ(got.has_value(), want.has_value()) << s;
+    if (!want) continue;
+    ++valid;
+    EXPECT_EQ(got->v6, want->v6) << s;
+    EXPECT_TRUE(got->bits == want->bits) << s;
+    EXPECT_EQ(got->length, want->length) << s;
+  }
+  EXPECT_GT(valid, 20000u);
 }
 
 Indicator indicator(std::string value, IndicatorType type) {
