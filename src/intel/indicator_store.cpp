@@ -326,7 +326,12 @@ void IndicatorStore::View::check(std::span<const LookupKey> keys,
 
 void IndicatorStore::View::check_ip(std::span<const IpPrefix> addresses, Timestamp now,
                                     std::span<Verdict> out) const {
-  const IndicatorIndex* tiers[] = {tiers_->large.get(), tiers_->small.get()};
+  // The tiers that hold prefixes (the small one often holds none).
+  const IndicatorIndex* tiers[2];
+  size_t tier_count = 0;
+  for (const auto* index : {tiers_->large.get(), tiers_->small.get()}) {
+    if (index->prefixes().size() > 0) tiers[tier_count++] = index;
+  }
   uint32_t nodes[2][kBatchGroup];
   for (size_t base = 0; base < addresses.size(); base += kBatchGroup) {
     const size_t n = std::min(kBatchGroup, addresses.size() - base);
@@ -334,20 +339,20 @@ void IndicatorStore::View::check_ip(std::span<const IpPrefix> addresses, Timesta
     // Each step loads what the next reads: the first-level bucket, the
     // intervals it points at, the prefix's chain, the chain's records.
     for (size_t i = 0; i < n; ++i) {
-      for (const auto* t : tiers) t->prefixes().prefetch_bucket(a[i]);
+      for (size_t t = 0; t < tier_count; ++t) tiers[t]->prefixes().prefetch_bucket(a[i]);
     }
     for (size_t i = 0; i < n; ++i) {
-      for (const auto* t : tiers) t->prefixes().prefetch_intervals(a[i]);
+      for (size_t t = 0; t < tier_count; ++t) tiers[t]->prefixes().prefetch_intervals(a[i]);
     }
     for (size_t i = 0; i < n; ++i) {
-      for (size_t t = 0; t < 2; ++t) nodes[t][i] = tiers[t]->prefixes().locate(a[i]);
+      for (size_t t = 0; t < tier_count; ++t) nodes[t][i] = tiers[t]->prefixes().locate(a[i]);
     }
     for (size_t i = 0; i < n; ++i) {
-      for (size_t t = 0; t < 2; ++t) tiers[t]->prefetch_records(nodes[t][i], a[i].length);
+      for (size_t t = 0; t < tier_count; ++t) tiers[t]->prefetch_records(nodes[t][i], a[i].length);
     }
     for (size_t i = 0; i < n; ++i) {
       Verdict v;
-      for (size_t t = 0; t < 2; ++t) {
+      for (size_t t = 0; t < tier_count; ++t) {
         tiers[t]->for_each_ip_match_at(nodes[t][i], a[i].length, [&](const IndicatorRef& ind) {
           if (ind.valid_until() > now) v.add(ind);
         });
