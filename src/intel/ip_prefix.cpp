@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -19,11 +20,20 @@ Bits128 prefix_mask(bool v6, int length) {
 
 namespace {
 
+// Each byte's hex digit value, -1 for the others: one load per character.
+constexpr std::array<int8_t, 256> kHexDigits = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<int8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    t['a' + c] = static_cast<int8_t>(10 + c);
+    t['A' + c] = static_cast<int8_t>(10 + c);
+  }
+  return t;
+}();
+
 int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return kHexDigits[static_cast<unsigned char>(c)];
 }
 
 // IPv6 text made of hex groups only (no embedded dotted quad, no zone) as
