@@ -49,8 +49,8 @@ class MatchCollector {
     add_exact(field, text, IndicatorType::kDomain);
   }
   void url(const std::string& field, std::string_view text) {
-    add_exact(field, text, IndicatorType::kUrl);
-    const std::string_view host = url_host_as_written(text);
+    std::string_view host;  // split once for both lookups
+    if (normalize_url_key(text, keys_[exact_count_], host)) add_key(field);
     if (!host.empty()) domain(field, host);
   }
   void hash(const std::string& field, std::string_view text) {
@@ -95,9 +95,11 @@ class MatchCollector {
     if (++ip_count_ == kBatch) check_ips();
   }
   void add_exact(const std::string& field, std::string_view text, IndicatorType type) {
-    LookupKey& key = keys_[exact_count_];
-    if (!normalize_key(text, type, key)) return;
-    fingerprints_[exact_count_] = view_.request(key);
+    if (normalize_key(text, type, keys_[exact_count_])) add_key(field);
+  }
+  // Adds keys_[exact_count_], just normalized.
+  void add_key(const std::string& field) {
+    fingerprints_[exact_count_] = view_.request(keys_[exact_count_]);
     exact_pending_[exact_count_] = {&field, values_++};
     if (++exact_count_ == kBatch) check_exact();
   }

@@ -55,6 +55,7 @@ class LookupKey {
 
  private:
   friend bool normalize_key(std::string_view, IndicatorType, LookupKey&);
+  friend bool normalize_url_key(std::string_view, LookupKey&, std::string_view&);
   char* reserve(size_t n);
   void set(IndicatorType type, size_t n, bool include_subdomains = false);
 
@@ -69,5 +70,8 @@ class LookupKey {
 // Normalizes `raw` as `type` (a domain, URL, hash or e-mail; not the IP types)
 // exactly as normalize_indicator does; false when it is not such a value.
 bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out);
+// normalize_key(raw, kUrl, out), also setting `host_as_written` to
+// url_host_as_written(raw) (empty when false) from the same split of the URL.
+bool normalize_url_key(std::string_view raw, LookupKey& out, std::string_view& host_as_written);
 
 }  // namespace vigil::intel

@@ -131,9 +131,10 @@ char* escapes_into(std::string_view s, char* out) {
 
 }  // namespace
 
-size_t normalize_url_into(std::string_view raw, char* out) {
+size_t normalize_url_into(std::string_view raw, char* out, std::string_view* host_as_written) {
   const auto parts = split_url(trim(raw));
   if (!parts) return std::string_view::npos;
+  if (host_as_written != nullptr) *host_as_written = parts->host;
   char* o = lower_into(parts->scheme, out);
   const std::string_view scheme(out, static_cast<size_t>(o - out));
   o = copy_into("://", o);
