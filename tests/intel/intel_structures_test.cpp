@@ -10,6 +10,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string>
 
 #include "intel/fingerprint_table.h"
 #include "intel/indicator_store.h"
@@ -219,6 +220,40 @@ TEST(IpPrefix, Ipv6AgreesWithInetPton) {
     EXPECT_EQ(got->v6, want->v6) << s;
     EXPECT_TRUE(got->bits == want->bits) << s;
     EXPECT_EQ(got->length, want->length) << s;
+  }
+  EXPECT_GT(valid, 20000u);
+}
+
+// Dotted quads (read by parse_dotted_quad, without an IpAddress): against inet_pton on
+// random quads (octets up to 999, leading zeros) and random strings of digits
+// and dots of every length around the valid ones.
+TEST(IpPrefix, DottedQuadsAgreeWithInetPton) {
+  std::mt19937_64 rng(19);
+  size_t valid = 0;
+  for (int it = 0; it < 300000; ++it) {
+    std::string s;
+    if (it % 2 == 0) {
+      for (size_t k = rng() % 18; k > 0; --k) s.push_back("0123456789...x"[rng() % 14]);
+    } else {
+      for (int k = 0; k < 4; ++k) {
+        if (k > 0) s.push_back('.');
+        const unsigned octet = rng() % 3 == 0 ? static_cast<unsigned>(rng() % 1000)
+                                              : static_cast<unsigned>(rng() % 256);
+        s += (rng() % 8 == 0 ? "0" : "") + std::to_string(octet);
+      }
+      if (rng() % 16 == 0) s.insert(rng() % s.size(), 1, "0.7 "[rng() % 4]);
+    }
+    unsigned char b[4];
+    const bool want = inet_pton(AF_INET, s.c_str(), b) == 1;
+    const auto got = IpPrefix::parse(s);
+    ASSERT_EQ(got.has_value(), want) << s;
+    if (!want) continue;
+    ++valid;
+    const uint32_t address =
+        uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
+    EXPECT_FALSE(got->v6) << s;
+    EXPECT_TRUE(got->bits == address) << s;
+    EXPECT_EQ(got->length, 32) << s;
   }
   EXPECT_GT(valid, 20000u);
 }
