@@ -85,7 +85,7 @@ class IndicatorIndex {
   template <typename F>
   void for_each_listed_parent(std::string_view name, F&& f) const {
     if (subdomains_.capacity() == 0) return;
-    size_t last_dot = name.rfind('.');
+    const size_t last_dot = name.rfind('.');
     for (size_t i = 0; i < last_dot; ++i) {
       if (name[i] != '.') continue;
       const std::string_view parent = name.substr(i + 1);
