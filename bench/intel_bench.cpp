@@ -14,6 +14,7 @@
 //   build/rel/bench/intel_bench [indicators=1000000]
 //   build/rel/bench/intel_bench --mixed 10000000
 //   build/rel/bench/intel_bench --mixed-hot 10000000  # per type, probe text in cache
+//   build/rel/bench/intel_bench --mixed-matcher 10000000  # IntelMatcher::match on events
 #include <fmt/format.h>
 
 #include <array>
@@ -27,8 +28,10 @@
 #include <vector>
 
 #include "core/allocator_tuning.h"
+#include "core/field_path.h"
 #include "intel/feed_reader.h"
 #include "intel/indicator_store.h"
+#include "intel/intel_matcher.h"
 #include "intel/packed_feed.h"
 
 namespace {
@@ -435,68 +438,207 @@ std::string mixed_value(Kind kind, uint64_t i, uint64_t salt = 0) {
   return {};
 }
 
-// Rewrites the digits (and, for hashes, hex letters) of `text` in place from
-// `x`: a fresh value of the listed shape that is almost surely not listed.
-void rewrite_digits(std::string& text, bool hex, uint64_t x) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  uint64_t r = mix64(x);
-  int left = 16;
-  for (char& c : text) {
-    if (!(c >= '0' && c <= '9') && !(hex && c >= 'a' && c <= 'f')) continue;
-    if (left-- == 0) {
-      r = mix64(r);
-      left = 15;
+// Rewrites up to kProbeDigits digits (and, for hashes, hex letters) of a
+// listed-shaped value from a counter: a fresh value almost surely not listed,
+// whose fingerprint is as random as any (XXH3 mixes every byte), written in a
+// few dozen instructions. Rewriting every digit (session 8) cost ~600
+// instructions per SHA-256 probe, more than the lookup being measured.
+class ProbeWriter {
+ public:
+  ProbeWriter(std::string shape, bool hex) : text_(std::move(shape)), hex_(hex) {
+    for (size_t i = 0; i < text_.size() && used_ < kProbeDigits; ++i) {
+      const char c = text_[i];
+      if ((c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f')) at_[used_++] = i;
     }
-    c = hex ? kHex[r & 15] : static_cast<char>('0' + (r & 15) % 10);
-    r >>= 4;
   }
+  const std::string& write(uint64_t x) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr char kDec[] = "0123456789012345";
+    const char* digits = hex_ ? kHex : kDec;
+    uint64_t r = mix64(x);
+    for (size_t k = 0; k < used_; ++k, r >>= 4) text_[at_[k]] = digits[r & 15];
+    return text_;
+  }
+
+ private:
+  static constexpr size_t kProbeDigits = 12;
+  std::string text_;
+  bool hex_;
+  std::array<size_t, kProbeDigits> at_{};
+  size_t used_ = 0;
+};
+
+// A dotted quad from a table of the 256 octets' text: fmt::format_int and
+// appends cost ~40 ns, which capped the IPv4 row near 20 M/s by themselves.
+void write_ipv4(std::string& text, uint32_t a) {
+  static const auto kOctets = [] {
+    std::array<std::array<char, 4>, 256> t{};  // text, then its length in [3]
+    for (int i = 0; i < 256; ++i) {
+      const auto f = fmt::format_int(i);
+      std::memcpy(t[i].data(), f.data(), f.size());
+      t[i][3] = static_cast<char>(f.size());
+    }
+    return t;
+  }();
+  char buf[16];
+  size_t n = 0;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const auto& o = kOctets[(a >> shift) & 255];
+    std::memcpy(buf + n, o.data(), 4);
+    n += static_cast<size_t>(o[3]);
+    buf[n++] = '.';
+  }
+  text.assign(buf, n - 1);
 }
 
-void write_ipv4(std::string& text, uint32_t a) {
-  text.clear();
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    const fmt::format_int octet((a >> shift) & 255);
-    text.append(octet.data(), octet.size());
-    if (shift > 0) text.push_back('.');
-  }
-}
+// The probe kinds of --mixed-hot: the mixed set's exact types and IPv4, plus
+// SHA-512 and IPv6 probes, which the mixed set lists none of (a miss costs
+// the same probe of the same tables whatever is listed).
+struct HotProbe {
+  const char* name;
+  IndicatorType type;
+  std::string shape;  // a value of the type, rewritten per probe
+};
 
 // Batched misses as event matching meets them: each probe's text is written
 // just before its batch is normalized and checked (an event's fields are in
 // cache right after parsing), and is a fresh value each time, so the table
-// stays cold. The writing is counted in the time. IPs are parsed, as the
-// matcher parses an IP field once.
-double hot_text_rate(const IndicatorStore::View& view, Kind kind, IndicatorType type, size_t probes,
-                     uint64_t seed, size_t& hits) {
-  const bool hex = kind == Kind::kMd5 || kind == Kind::kSha1 || kind == Kind::kSha256;
-  std::vector<std::string> text(kBatch, mixed_value(kind, 0, 1));
+// stays cold. The writing is counted in the time (`writing` says what it
+// costs alone). IPs are parsed, as the matcher parses an IP field once.
+double hot_text_rate(const IndicatorStore::View& view, const HotProbe& probe, size_t probes,
+                     uint64_t seed, size_t& hits, double& writing) {
+  const bool ip = probe.type == IndicatorType::kIpv4 || probe.type == IndicatorType::kIpv6;
+  const bool hex = is_hash(probe.type) || probe.type == IndicatorType::kIpv6;
+  std::vector<ProbeWriter> writers(kBatch, ProbeWriter(probe.shape, hex));
+  std::vector<std::string> text(kBatch);
   std::vector<LookupKey> keys(kBatch);
   std::vector<IpPrefix> ips(kBatch);
   std::vector<Verdict> out(kBatch);
-  const double t0 = cpu_seconds();
+  std::vector<uint64_t> fingerprints(kBatch);
+  const auto write = [&](size_t i, uint64_t x) -> std::string_view {
+    if (probe.type == IndicatorType::kIpv4) {
+      // Below 128.0.0.0, so misses: the mixed set's ranges lie in 240.0.0.0/4
+      // (a twentieth of random addresses matched, and counted as misses).
+      write_ipv4(text[i], static_cast<uint32_t>(mix64(x)) & 0x7fffffffu);
+      return text[i];
+    }
+    return writers[i].write(x);
+  };
+  double t0 = cpu_seconds();
+  size_t written = 0;
+  for (size_t base = 0; base < probes; base += kBatch) {
+    for (size_t i = 0; i < kBatch; ++i) written += write(i, seed + base + i).size();
+  }
+  writing = static_cast<double>(probes) / seconds_since(t0);
+  t0 = cpu_seconds();
   for (size_t base = 0; base < probes; base += kBatch) {
     size_t k = 0;
     for (size_t i = 0; i < kBatch; ++i) {
-      const uint64_t x = seed + base + i;
-      if (kind == Kind::kIp) {
-        write_ipv4(text[i], static_cast<uint32_t>(mix64(x)));
-        if (auto ip = IpPrefix::parse(text[i])) ips[k++] = *ip;
-      } else {
-        rewrite_digits(text[i], hex, x);
-        k += normalize_key(text[i], type, keys[k]) ? 1 : 0;
+      const std::string_view t = write(i, seed + base + i);
+      if (ip) {
+        if (auto a = IpPrefix::parse(t)) ips[k++] = *a;
+      } else if (normalize_key(t, probe.type, keys[k])) {
+        fingerprints[k] = view.request(keys[k]);
+        ++k;
       }
     }
-    if (kind == Kind::kIp) {
+    if (ip) {
       view.check_ip(std::span<const IpPrefix>(ips.data(), k), kNow, out);
     } else {
-      view.check(std::span<const LookupKey>(keys.data(), k), kNow, out);
+      view.check(std::span<const LookupKey>(keys.data(), k),
+                 std::span<const uint64_t>(fingerprints.data(), k), kNow, out);
     }
     for (size_t i = 0; i < k; ++i) hits += out[i] ? 1 : 0;
   }
-  return static_cast<double>(probes) / seconds_since(t0);
+  const double r = static_cast<double>(probes) / seconds_since(t0);
+  if (written == 0) writing = 0;  // keeps the writing loop from being optimized out
+  return r;
 }
 
-void bench_mixed(size_t n, bool hot_only) {
+// The probes of --mixed-hot and of the mixed section's hot rows.
+std::vector<HotProbe> hot_probes() {
+  std::vector<HotProbe> p;
+  for (const MixedFeed& f : kMixedFeeds) {
+    if (f.kind != Kind::kCidr) p.push_back({f.name, f.type, mixed_value(f.kind, 0, 1)});
+  }
+  p.push_back({"(sha512)", IndicatorType::kSha512, hex_of(1, 128)});
+  p.push_back({"(ipv6)", IndicatorType::kIpv6, "2a01:04f8:0c17:1234:5678:9abc:def0:1234"});
+  return p;
+}
+
+// --mixed-matcher: IntelMatcher::match, the pipeline's path, on events of
+// eight values (two IPs, a domain, a URL — and its host —, MD5, SHA-1,
+// SHA-256, an e-mail): each event's strings are rewritten in place just
+// before it is matched (a parsed event is in cache), fresh values that
+// miss. Rate: values looked up per second (nine per event).
+void bench_matcher(const std::shared_ptr<const IndicatorStore>& store, size_t events) {
+  struct Field {
+    const char* path;
+    std::string shape;
+    bool hex;
+  };
+  const std::vector<Field> layout = {
+      {"source.ip", "", false},
+      {"destination.ip", "", false},
+      {"dns.question.name", mixed_value(Kind::kDomain, 0, 1), false},
+      {"url.full", mixed_value(Kind::kUrl, 0, 1), false},
+      {"file.hash.md5", mixed_value(Kind::kMd5, 0, 1), true},
+      {"file.hash.sha1", mixed_value(Kind::kSha1, 0, 1), true},
+      {"file.hash.sha256", mixed_value(Kind::kSha256, 0, 1), true},
+      {"email.from", mixed_value(Kind::kEmail, 0, 1), false},
+  };
+  MatchFields fields;
+  for (const Field& f : layout) {
+    const std::string_view p(f.path);
+    auto& list = p.ends_with(".ip")      ? fields.ip
+                 : p.starts_with("dns")  ? fields.domain
+                 : p.starts_with("url")  ? fields.url
+                 : p.starts_with("file") ? fields.hash
+                                         : fields.email;
+    list.emplace_back(p);
+  }
+  const IntelMatcher matcher(store, fields);
+  // A ring of events, each with its own writers.
+  struct Doc {
+    Value doc{Object{}};
+    std::vector<std::string*> text;
+    std::vector<ProbeWriter> writers;
+  };
+  std::vector<Doc> ring(kBatch);
+  for (Doc& d : ring) {
+    for (const Field& f : layout) FieldPath(f.path).set(d.doc, Value(f.shape));
+    for (const Field& f : layout) {
+      d.text.push_back(&const_cast<Value*>(FieldPath(f.path).find(d.doc))->as_string());
+      d.writers.emplace_back(f.shape, f.hex);
+    }
+  }
+  size_t matched = 0;
+  const double t0 = cpu_seconds();
+  for (size_t e = 0; e < events; ++e) {
+    Doc& d = ring[e % kBatch];
+    for (size_t k = 0; k < layout.size(); ++k) {
+      // Seeds above every listed value's (value i of a kind is a function of i * 16 + kind).
+      const uint64_t x = (uint64_t{1} << 60) + e * 16 + k;
+      if (layout[k].shape.empty()) {
+        // Below 224/4: the mixed set's ranges lie in 240.0.0.0/4.
+        write_ipv4(*d.text[k], static_cast<uint32_t>(mix64(x)) & 0x7fffffffu);
+      } else {
+        *d.text[k] = d.writers[k].write(x);
+      }
+    }
+    const auto m = matcher.match(d.doc, kNow);
+    matched += m.size();
+  }
+  const double s = seconds_since(t0);
+  const size_t values = events * (layout.size() + 1);  // + the URL's host
+  fmt::print(
+      "  IntelMatcher::match, {} events of {} values: {:.2f} M values/s ({:.2f} M events/s, {} "
+      "matched)\n",
+      events, layout.size() + 1, static_cast<double>(values) / s / 1e6,
+      static_cast<double>(events) / s / 1e6, matched);
+}
+
+void bench_mixed(size_t n, bool hot_only, bool matcher_only) {
   const long rss0 = rss_kb();
   const double t0 = cpu_seconds();
   std::vector<std::shared_ptr<const PackedFeed>> feeds;
@@ -524,7 +666,8 @@ void bench_mixed(size_t n, bool hot_only) {
     }
     feeds.push_back(b.finish());
   }
-  IndicatorStore store(Allowlist{});
+  const auto shared = std::make_shared<IndicatorStore>(Allowlist{});
+  IndicatorStore& store = *shared;
   store.replace_packed(std::move(feeds));
   const double build_s = seconds_since(t0);
   const long rss = rss_kb();
@@ -534,20 +677,17 @@ void bench_mixed(size_t n, bool hot_only) {
       store.size(), std::size(kMixedFeeds), build_s, rss / 1024, (rss - rss0) / 1024,
       static_cast<double>(rss - rss0) * 1024 / static_cast<double>(store.size()), hwm_kb() / 1024,
       huge_kb() / 1024);
+  if (matcher_only) {
+    for (int round = 0; round < 3; ++round) bench_matcher(shared, 1 << 19);
+    return;
+  }
   const auto view = store.view();
   const size_t probes = 1 << 20;
   std::mt19937_64 rng(7);
   size_t all_hits = 0;
   for (size_t k = 0; k < std::size(kMixedFeeds); ++k) {
     const MixedFeed& f = kMixedFeeds[k];
-    if (hot_only) {  // --mixed-hot: only the probe-text-hot misses (for A/B runs and callgrind)
-      size_t hh = 0;
-      if (f.kind == Kind::kCidr) continue;
-      const double hot = hot_text_rate(view, f.kind, f.type, probes, rng(), hh);
-      fmt::print("  {:<14} batched, probe text hot: miss {:6.2f} M/s ({} matched)\n", f.name,
-                 hot / 1e6, hh);
-      continue;
-    }
+    if (hot_only) break;
     std::vector<std::string> miss, hit;
     for (size_t i = 0; i < probes; ++i) {
       miss.push_back(mixed_value(f.kind, rng() % counts[k], 1 + rng() % 1000));
@@ -581,13 +721,18 @@ void bench_mixed(size_t n, bool hot_only) {
     }
     fmt::print("  {:<14} batched verdicts: miss {:6.2f} M/s ({} matched)   hit {:6.2f} M/s ({})\n",
                "", bmiss / 1e6, bm, bhit / 1e6, bh);
-    if (f.kind != Kind::kCidr) {
-      size_t hh = 0;
-      const double hot = hot_text_rate(view, f.kind, f.type, 4 * probes, rng(), hh);
-      fmt::print("  {:<14} batched, probe text hot: miss {:6.2f} M/s ({} matched)\n", "", hot / 1e6,
-                 hh);
-    }
   }
+  // --mixed-hot: only these (for A/B runs and callgrind).
+  for (const HotProbe& p : hot_probes()) {
+    size_t hh = 0;
+    double writing = 0;
+    const double hot = hot_text_rate(view, p, (hot_only ? 1 : 4) * probes, rng(), hh, writing);
+    fmt::print(
+        "  {:<14} batched, probe text hot: miss {:6.2f} M/s ({} matched; writing the text "
+        "alone {:.0f} M/s)\n",
+        p.name, hot / 1e6, hh, writing / 1e6);
+  }
+  if (hot_only) return;
   std::vector<IpPrefix> addresses;
   for (size_t i = 0; i < probes; ++i) {
     addresses.push_back(IpPrefix{false, static_cast<uint32_t>(rng()), 32});
@@ -624,9 +769,11 @@ void write_feeds(const std::filesystem::path& dir, size_t n) {
 int main(int argc, char** argv) {
   vigil::tune_allocator();  // as vigil runs
   if (argc > 1 &&
-      (std::string_view(argv[1]) == "--mixed" || std::string_view(argv[1]) == "--mixed-hot")) {
+      (std::string_view(argv[1]) == "--mixed" || std::string_view(argv[1]) == "--mixed-hot" ||
+       std::string_view(argv[1]) == "--mixed-matcher")) {
     bench_mixed(argc > 2 ? std::stoul(argv[2]) : 10'000'000,
-                std::string_view(argv[1]) == "--mixed-hot");
+                std::string_view(argv[1]) == "--mixed-hot",
+                std::string_view(argv[1]) == "--mixed-matcher");
     return 0;
   }
   if (argc > 2 && std::string_view(argv[1]) == "--write-feeds") {

@@ -83,10 +83,26 @@ IndicatorIndex::IndicatorIndex(SourceMap sources) : sources_(std::move(sources))
       const auto offset = static_cast<uint32_t>(exact_handles_.size());
       const auto count = static_cast<uint32_t>(end - begin);
       exact_.insert(exact[begin].fingerprint, offset, count);
-      if (any_subdomain_entry(begin, end))
+      if (any_subdomain_entry(begin, end)) {
         subdomains_.insert(exact[begin].fingerprint, offset, count);
+        subdomain_lengths_.set(length_bit(resolve(exact[begin].handle).value().size()));
+      }
       for (size_t j = begin; j < end; ++j) exact_handles_.push_back(exact[j].handle);
     });
+  }
+}
+
+void IndicatorIndex::may_match(std::span<const LookupKey> keys,
+                               std::span<const uint64_t> fingerprints,
+                               std::span<bool> may_match) const {
+  bool listed[FingerprintTable::kMaxBatch];
+  exact_.contains(fingerprints, listed);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    bool parent = false;
+    if (keys[i].type() == IndicatorType::kDomain) {
+      for_each_listed_parent(keys[i].value(), [&](std::string_view) { parent = true; });
+    }
+    may_match[i] = may_match[i] || listed[i] || parent;
   }
 }
 

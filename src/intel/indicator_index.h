@@ -6,8 +6,11 @@
 // hand out IndicatorRefs into the packed feeds this index keeps alive.
 #pragma once
 
+#include <algorithm>
+#include <bitset>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +43,13 @@ class IndicatorIndex {
                       F&& f) const;
   // Starts loading the bucket a fingerprint probes (batched lookups).
   void prefetch_exact(uint64_t fingerprint) const { exact_.prefetch(fingerprint); }
+  // may_match[i] |= whether for_each_match(keys[i], fingerprints[i]) may call
+  // anything (up to FingerprintTable::kMaxBatch keys): false when no slot
+  // holds the fingerprint and, for a domain, no parent is as long as an
+  // "any subdomain of" entry. A batch's miss path: one bucket read each,
+  // no verification, hashing or record reads.
+  void may_match(std::span<const LookupKey> keys, std::span<const uint64_t> fingerprints,
+                 std::span<bool> may_match) const;
 
   // The IP path: addresses and ranges, every covering prefix.
   template <typename F>
@@ -68,6 +78,20 @@ class IndicatorIndex {
   template <typename F>
   void for_each_exact(const FingerprintTable& table, IndicatorType type, std::string_view value,
                       uint64_t fingerprint, bool subdomain_entries_only, F&& f) const;
+  // Calls f(parent) for each parent of a domain name down to its last two
+  // labels (a one-label "com" entry is never a useful "any subdomain of"
+  // indicator) whose length some "any subdomain of" entry has: the others
+  // cannot match, and need no hash or probe.
+  template <typename F>
+  void for_each_listed_parent(std::string_view name, F&& f) const {
+    if (subdomains_.capacity() == 0) return;
+    const size_t last_dot = name.rfind('.');
+    for (size_t i = 0; i < last_dot; ++i) {
+      if (name[i] != '.') continue;
+      const std::string_view parent = name.substr(i + 1);
+      if (subdomain_lengths_.test(length_bit(parent.size()))) f(parent);
+    }
+  }
 
   SourceMap sources_;
   std::vector<const PackedFeed*> feeds_;
@@ -78,6 +102,10 @@ class IndicatorIndex {
   // the mixed 10 M set), so a miss on a deep name costs one probe of the big
   // table, not one per label.
   FingerprintTable subdomains_;
+  // The lengths of the names in subdomains_ (host names are at most 253
+  // bytes; 255 stands for 255 and more, so nothing is ever missed).
+  std::bitset<256> subdomain_lengths_;
+  static size_t length_bit(size_t length) { return std::min<size_t>(length, 255); }
   std::vector<uint64_t, HugePageAllocator<uint64_t>>
       exact_handles_;  // grouped by value; slots hold spans
   PrefixTable prefixes_;
@@ -107,15 +135,11 @@ void IndicatorIndex::for_each_match(IndicatorType type, std::string_view value,
     return;
   }
   for_each_exact(exact_, type, value, fingerprint, false, f);
-  if (type != IndicatorType::kDomain || subdomains_.capacity() == 0) return;
-  // Parents down to the last two labels: a one-label "com" entry is never a
-  // useful "any subdomain of" indicator.
-  for (size_t dot = value.find('.'); dot != std::string_view::npos; dot = value.find('.')) {
-    value.remove_prefix(dot + 1);
-    if (value.find('.') == std::string_view::npos) break;
-    for_each_exact(subdomains_, IndicatorType::kDomain, value,
-                   value_fingerprint(IndicatorType::kDomain, value), true, f);
-  }
+  if (type != IndicatorType::kDomain) return;
+  for_each_listed_parent(value, [&](std::string_view parent) {
+    for_each_exact(subdomains_, IndicatorType::kDomain, parent,
+                   value_fingerprint(IndicatorType::kDomain, parent), true, f);
+  });
 }
 
 }  // namespace vigil::intel

@@ -87,6 +87,14 @@ class IndicatorStore {
     // interval, a record: each a cache miss); a batch issues a group's loads
     // together, so that the waits overlap instead of adding up.
     void check(std::span<const LookupKey> keys, Timestamp now, std::span<Verdict> out) const;
+    // The same in two steps, for callers that normalize a batch's keys one
+    // by one (event matching): request(key) right after normalizing it
+    // returns its fingerprint and starts loading what the check will read, so
+    // the loads overlap the normalization of the next keys; check(keys,
+    // fingerprints, ...) then finds them in cache.
+    uint64_t request(const LookupKey& key) const;
+    void check(std::span<const LookupKey> keys, std::span<const uint64_t> fingerprints,
+               Timestamp now, std::span<Verdict> out) const;
     void check_ip(std::span<const IpPrefix> addresses, Timestamp now, std::span<Verdict> out) const;
     size_t size() const;
 

@@ -4,7 +4,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
 
+#include "intel/normalize.h"
 #include "intel/url_normalizer.h"
 
 namespace vigil::intel {
@@ -28,45 +31,112 @@ Array string_array(const std::vector<std::string>& v) {
   return Array(v.begin(), v.end());
 }
 
+// One event's values, checked as batches (IndicatorStore::View::check): each
+// exact value is normalized and its bucket requested as it is read, so the
+// loads overlap the reading of the next values, and the check then settles
+// the misses (nearly all) with a bucket scan each. The full lookup result is
+// built only for a match; nothing is allocated for a miss. Matches keep the
+// order in which the fields were read.
 class MatchCollector {
  public:
-  MatchCollector(IndicatorStore::View store, Timestamp now) : store_(std::move(store)), now_(now) {}
+  MatchCollector(const IndicatorStore::View& view, Timestamp now) : view_(view), now_(now) {}
 
   void ip(const std::string& field, std::string_view text) {
-    if (auto address = IpPrefix::parse(text)) add(field, store_.lookup_ip(*address, now_));
+    if (auto address = IpPrefix::parse(text)) add_ip(field, *address);
   }
   void domain(const std::string& field, std::string_view text) {
-    if (IpPrefix::parse(text)) return ip(field, text);
-    add(field, store_.lookup(text, IndicatorType::kDomain, now_));
+    if (auto address = IpPrefix::parse(text)) return add_ip(field, *address);
+    add_exact(field, text, IndicatorType::kDomain);
   }
   void url(const std::string& field, std::string_view text) {
-    add(field, store_.lookup(text, IndicatorType::kUrl, now_));
-    const std::string host = url_host(text);
+    std::string_view host;  // split once for both lookups
+    if (normalize_url_key(text, keys_[exact_count_], host)) add_key(field);
     if (!host.empty()) domain(field, host);
   }
   void hash(const std::string& field, std::string_view text) {
-    const auto type = infer_type(text);
-    if (type && is_hash(*type)) add(field, store_.lookup(text, type, now_));
+    if (auto type = hash_type_by_length(text)) add_exact(field, text, *type);
   }
   void email(const std::string& field, std::string_view text) {
-    add(field, store_.lookup(text, IndicatorType::kEmail, now_));
+    add_exact(field, text, IndicatorType::kEmail);
   }
 
-  std::vector<FieldMatch> take() { return std::move(matches_); }
+  std::vector<FieldMatch> take() {
+    check_exact();
+    check_ips();
+    std::sort(found_.begin(), found_.end(),
+              [](const Found& a, const Found& b) { return a.order < b.order; });
+    std::vector<FieldMatch> matches;
+    for (Found& f : found_) {
+      // The same value in two fields (ip_address and its alias source.ip) is one match.
+      const bool seen = std::any_of(matches.begin(), matches.end(), [&](const FieldMatch& m) {
+        return m.result.type == f.result.type && m.result.value == f.result.value;
+      });
+      if (!seen) matches.push_back({*f.field, std::move(f.result)});
+    }
+    return matches;
+  }
 
  private:
-  void add(const std::string& field, std::optional<LookupResult> r) {
-    if (!r) return;
-    // The same value in two fields (ip_address and its alias source.ip) is one match.
-    for (const auto& m : matches_) {
-      if (m.result.type == r->type && m.result.value == r->value) return;
+  static constexpr size_t kBatch = 32;
+  // A value waiting for its check: its field and its place in reading order.
+  struct Pending {
+    const std::string* field;
+    size_t order;
+  };
+  struct Found {
+    const std::string* field;
+    size_t order;
+    LookupResult result;
+  };
+
+  void add_ip(const std::string& field, const IpPrefix& address) {
+    ips_[ip_count_] = address;
+    ip_pending_[ip_count_] = {&field, values_++};
+    if (++ip_count_ == kBatch) check_ips();
+  }
+  void add_exact(const std::string& field, std::string_view text, IndicatorType type) {
+    if (normalize_key(text, type, keys_[exact_count_])) add_key(field);
+  }
+  // Adds keys_[exact_count_], just normalized.
+  void add_key(const std::string& field) {
+    fingerprints_[exact_count_] = view_.request(keys_[exact_count_]);
+    exact_pending_[exact_count_] = {&field, values_++};
+    if (++exact_count_ == kBatch) check_exact();
+  }
+  void check_exact() {
+    if (exact_count_ == 0) return;
+    Verdict verdicts[kBatch];
+    view_.check(std::span<const LookupKey>(keys_.data(), exact_count_),
+                std::span<const uint64_t>(fingerprints_.data(), exact_count_), now_, verdicts);
+    for (size_t i = 0; i < exact_count_; ++i) {
+      if (verdicts[i]) add_found(exact_pending_[i], view_.lookup(keys_[i], now_));
     }
-    matches_.push_back({field, std::move(*r)});
+    exact_count_ = 0;
+  }
+  void check_ips() {
+    if (ip_count_ == 0) return;
+    Verdict verdicts[kBatch];
+    view_.check_ip(std::span<const IpPrefix>(ips_.data(), ip_count_), now_, verdicts);
+    for (size_t i = 0; i < ip_count_; ++i) {
+      if (verdicts[i]) add_found(ip_pending_[i], view_.lookup_ip(ips_[i], now_));
+    }
+    ip_count_ = 0;
+  }
+  void add_found(const Pending& p, std::optional<LookupResult> r) {
+    if (r) found_.push_back({p.field, p.order, std::move(*r)});
   }
 
-  const IndicatorStore::View store_;
+  const IndicatorStore::View& view_;
   Timestamp now_;
-  std::vector<FieldMatch> matches_;
+  size_t values_ = 0;  // read so far: the next value's order
+  std::array<LookupKey, kBatch> keys_;
+  std::array<uint64_t, kBatch> fingerprints_;
+  std::array<Pending, kBatch> exact_pending_;
+  size_t exact_count_ = 0;
+  std::array<IpPrefix, kBatch> ips_;
+  std::array<Pending, kBatch> ip_pending_;
+  size_t ip_count_ = 0;
+  std::vector<Found> found_;
 };
 
 // The event's source address and host, not its user: the alert path folds
@@ -148,7 +218,7 @@ std::vector<FieldMatch> IntelMatcher::match(const Value& doc, Timestamp now) con
 
 std::vector<FieldMatch> IntelMatcher::match(IndicatorStore::View view, const Value& doc,
                                             Timestamp now) const {
-  MatchCollector c(std::move(view), now);
+  MatchCollector c(view, now);
   const auto check = [&](const std::vector<FieldPath>& paths, auto method) {
     for (const FieldPath& path : paths) {
       for_each_string(path.find(doc), [&](std::string_view v) { (c.*method)(path.str(), v); });

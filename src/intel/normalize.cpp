@@ -238,10 +238,8 @@ bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out) {
       return true;
     }
     case IndicatorType::kUrl: {
-      const size_t n = normalize_url_into(v, out.reserve(v.size() + kUrlGrowth));
-      if (n == std::string_view::npos) return false;
-      out.set(type, n);
-      return true;
+      std::string_view host;
+      return normalize_url_key(v, out, host);
     }
     case IndicatorType::kMd5:
     case IndicatorType::kSha1:
@@ -257,12 +255,25 @@ bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out) {
   }
 }
 
+bool normalize_url_key(std::string_view raw, LookupKey& out, std::string_view& host_as_written) {
+  const std::string_view v = trimmed(raw);
+  host_as_written = {};
+  const size_t n = normalize_url_into(v, out.reserve(v.size() + kUrlGrowth), &host_as_written);
+  if (n == std::string_view::npos) return false;
+  out.set(IndicatorType::kUrl, n);
+  return true;
+}
+
 std::optional<std::string> normalize_domain(std::string_view raw) {
   std::string d(raw.size(), '\0');
   const size_t n = domain_into(raw, d.data());
   if (n == std::string_view::npos) return std::nullopt;
   d.resize(n);
   return d;
+}
+
+std::optional<IndicatorType> hash_type_by_length(std::string_view raw) {
+  return hash_type_for_length(trimmed(raw).size());
 }
 
 std::optional<IndicatorType> infer_type(std::string_view raw) {

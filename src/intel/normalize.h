@@ -23,6 +23,12 @@ struct NormalizedValue {
 // of length 32/40/64/128), domain (dotted host name); nullopt for anything else.
 std::optional<IndicatorType> infer_type(std::string_view raw);
 
+// The hash type a value's length names (32, 40, 64 or 128 characters, blanks
+// around it ignored), nullopt for any other length. Whether it is hex is
+// normalize_key's check: for a value of such a length, normalize_key(raw,
+// *hash_type_by_length(raw)) accepts exactly what infer_type calls a hash.
+std::optional<IndicatorType> hash_type_by_length(std::string_view raw);
+
 // Normalizes `raw` as `type` (inferred when nullopt). The IP types are taken
 // loosely: an "ipv4" value with a prefix becomes a CIDR, an IPv6 one ipv6.
 // The error says why the value is not an indicator of that type.
@@ -49,6 +55,7 @@ class LookupKey {
 
  private:
   friend bool normalize_key(std::string_view, IndicatorType, LookupKey&);
+  friend bool normalize_url_key(std::string_view, LookupKey&, std::string_view&);
   char* reserve(size_t n);
   void set(IndicatorType type, size_t n, bool include_subdomains = false);
 
@@ -63,5 +70,8 @@ class LookupKey {
 // Normalizes `raw` as `type` (a domain, URL, hash or e-mail; not the IP types)
 // exactly as normalize_indicator does; false when it is not such a value.
 bool normalize_key(std::string_view raw, IndicatorType type, LookupKey& out);
+// normalize_key(raw, kUrl, out), also setting `host_as_written` to
+// url_host_as_written(raw) (empty when false) from the same split of the URL.
+bool normalize_url_key(std::string_view raw, LookupKey& out, std::string_view& host_as_written);
 
 }  // namespace vigil::intel

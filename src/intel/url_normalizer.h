@@ -19,9 +19,15 @@ inline constexpr size_t kUrlGrowth = 3;
 std::optional<std::string> normalize_url(std::string_view raw);
 // The same into `out` (room for raw.size() + kUrlGrowth bytes), without an
 // allocation: its length, or npos when `raw` has no "scheme://host".
-size_t normalize_url_into(std::string_view raw, char* out);
+// `host_as_written`, when given, receives url_host_as_written(raw) from the
+// same split (event matching looks the host up too).
+size_t normalize_url_into(std::string_view raw, char* out,
+                          std::string_view* host_as_written = nullptr);
 
 // The host of a URL (lower case, no port, IPv6 without brackets), or empty.
 std::string url_host(std::string_view raw);
+// The same host as the URL writes it (not lower-cased), without a copy: what
+// event matching hands on to the domain lookup, which lower-cases anyway.
+std::string_view url_host_as_written(std::string_view raw);
 
 }  // namespace vigil::intel

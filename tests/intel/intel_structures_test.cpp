@@ -2,6 +2,7 @@
 // prefix table against a brute-force scan of every prefix, the fingerprint
 // index against a std::multimap, packed feeds against the indicators packed,
 // and the allocation-free lookup keys against normalize_indicator.
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string>
 
 #include "intel/fingerprint_table.h"
 #include "intel/indicator_store.h"
@@ -126,6 +128,134 @@ TEST(FingerprintTable, VerifiesValuesSharingAFingerprint) {
   EXPECT_EQ(FingerprintTable().find(42, [](const auto&) { return true; }), nullptr);
   EXPECT_NE(value_fingerprint(IndicatorType::kMd5, "x"),
             value_fingerprint(IndicatorType::kSha1, "x"));
+}
+
+// The batched miss path against find(): every inserted fingerprint found,
+// others not, in batches of every size, with home buckets crowded (a run of
+// full buckets) and wrapping from the last bucket to the first.
+TEST(FingerprintTable, BatchedContainsAgreesWithFind) {
+  std::mt19937_64 rng(5);
+  constexpr size_t kEntries = 300;
+  FingerprintTable t(kEntries);
+  std::set<uint64_t> inserted;
+  for (size_t i = 0; i < kEntries; ++i) {
+    // A third near 2^64: their home is the last bucket, so they spill over
+    // into the first ones.
+    const uint64_t fp = i % 3 == 0 ? ~uint64_t{0} - rng() % 1000 : (rng() | 1);
+    if (!inserted.insert(fp).second) continue;
+    t.insert(fp, static_cast<uint32_t>(i), 1);
+  }
+  std::vector<uint64_t> probes(inserted.begin(), inserted.end());
+  for (size_t i = 0; i < 600; ++i)
+    probes.push_back(i % 2 ? ~uint64_t{0} - rng() % 2000 : rng() | 1);
+  std::shuffle(probes.begin(), probes.end(), rng);
+  size_t found = 0;
+  for (size_t batch = 1; batch <= FingerprintTable::kMaxBatch; batch += 7) {
+    for (size_t base = 0; base < probes.size(); base += batch) {
+      const size_t n = std::min(batch, probes.size() - base);
+      bool present[FingerprintTable::kMaxBatch];
+      t.contains(std::span<const uint64_t>(probes.data() + base, n), present);
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t fp = probes[base + i];
+        EXPECT_EQ(present[i], inserted.count(fp) > 0) << fp;
+        EXPECT_EQ(present[i], t.find(fp, [](const auto&) { return true; }) != nullptr) << fp;
+        found += present[i] ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_GE(found, 10 * inserted.size());  // each inserted one, in each of the 10 batch sizes
+}
+
+// Host names are turned down before the IPv6 parser; addresses, including
+// IPv6 ones that start with a hex letter, still parse.
+TEST(IpPrefix, RefusesHostNamesAndKeepsAddressesStartingWithLetters) {
+  for (const char* name : {"beef", "cafe.example", "abcd.ef", "a.b.c.d", " 1.2.3.4", ""}) {
+    EXPECT_FALSE(IpPrefix::parse(name)) << name;
+  }
+  ASSERT_TRUE(IpPrefix::parse("abcd::1"));
+  EXPECT_TRUE(IpPrefix::parse("abcd::1")->v6);
+  EXPECT_EQ(IpPrefix::parse("fe80::/10")->length, 10);
+  EXPECT_EQ(IpPrefix::parse("::ffff:1.2.3.4")->to_string(), "1.2.3.4");
+  EXPECT_EQ(IpPrefix::parse("1.2.3.0/24")->length, 24);
+}
+
+// IPv6 text read without inet_pton for hex-only forms: against inet_pton on
+// random groups (one to nine, one to five digits, either case), with and
+// without "::", with dotted tails and mapped prefixes, and random strings of
+// hex digits, colons and dots.
+TEST(IpPrefix, Ipv6AgreesWithInetPton) {
+  std::mt19937_64 rng(17);
+  const auto reference = [](const std::string& s) -> std::optional<IpPrefix> {
+    unsigned char b[16];
+    if (inet_pton(AF_INET6, s.c_str(), b) != 1) return std::nullopt;
+    IpPrefix p{true, 0, 128};
+    for (unsigned char byte : b) p.bits = p.bits << 8 | byte;
+    if ((p.bits >> 32) == 0xffff) p = IpPrefix{false, p.bits & 0xffffffffu, 32};  // mapped IPv4
+    return p;
+  };
+  static constexpr char kHex[] = "0123456789abcdefABCDEF";
+  size_t valid = 0;
+  for (int it = 0; it < 200000; ++it) {
+    std::string s;
+    if (it % 2 == 0) {
+      for (size_t k = rng() % 20; k > 0; --k)
+        s.push_back("0123456789abcdefABCDEF::::."[rng() % 27]);
+    } else {
+      const int groups = 1 + static_cast<int>(rng() % 9);
+      const int gap = rng() % 3 == 0 ? -1 : static_cast<int>(rng() % (groups + 1));
+      for (int k = 0; k < groups; ++k) {
+        s += k == gap ? "::" : k > 0 ? ":" : "";
+        for (size_t d = 1 + rng() % 5; d > 0; --d) s.push_back(kHex[rng() % 22]);
+      }
+      if (gap == groups) s += "::";
+      if (rng() % 10 == 0) s += ".1.2.3";
+      if (rng() % 20 == 0) s = "::ffff:" + s.substr(0, 9);
+    }
+    if (s.find(':') == std::string::npos) continue;
+    const auto got = IpPrefix::parse(s);
+    const auto want = reference(s);
+    ASSERT_EQ(got.has_value(), want.has_value()) << s;
+    if (!want) continue;
+    ++valid;
+    EXPECT_EQ(got->v6, want->v6) << s;
+    EXPECT_TRUE(got->bits == want->bits) << s;
+    EXPECT_EQ(got->length, want->length) << s;
+  }
+  EXPECT_GT(valid, 20000u);
+}
+
+// Dotted quads (read by parse_dotted_quad, without an IpAddress): against inet_pton on
+// random quads (octets up to 999, leading zeros) and random strings of digits
+// and dots of every length around the valid ones.
+TEST(IpPrefix, DottedQuadsAgreeWithInetPton) {
+  std::mt19937_64 rng(19);
+  size_t valid = 0;
+  for (int it = 0; it < 300000; ++it) {
+    std::string s;
+    if (it % 2 == 0) {
+      for (size_t k = rng() % 18; k > 0; --k) s.push_back("0123456789...x"[rng() % 14]);
+    } else {
+      for (int k = 0; k < 4; ++k) {
+        if (k > 0) s.push_back('.');
+        const unsigned octet = rng() % 3 == 0 ? static_cast<unsigned>(rng() % 1000)
+                                              : static_cast<unsigned>(rng() % 256);
+        s += (rng() % 8 == 0 ? "0" : "") + std::to_string(octet);
+      }
+      if (rng() % 16 == 0) s.insert(rng() % s.size(), 1, "0.7 "[rng() % 4]);
+    }
+    unsigned char b[4];
+    const bool want = inet_pton(AF_INET, s.c_str(), b) == 1;
+    const auto got = IpPrefix::parse(s);
+    ASSERT_EQ(got.has_value(), want) << s;
+    if (!want) continue;
+    ++valid;
+    const uint32_t address =
+        uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
+    EXPECT_FALSE(got->v6) << s;
+    EXPECT_TRUE(got->bits == address) << s;
+    EXPECT_EQ(got->length, 32) << s;
+  }
+  EXPECT_GT(valid, 20000u);
 }
 
 Indicator indicator(std::string value, IndicatorType type) {
@@ -453,6 +583,65 @@ TEST(BatchedLookups, AgreeWithOneLookupAtATime) {
 // per (type, value), highest severity and confidence, earliest first_seen,
 // latest last_seen and valid_until, union of tags in first-seen order; then
 // lifetimes fill the missing expiries and the expired go.
+// "Any subdomain of" against the definition: a name matches when it is
+// listed itself or one of its parents (down to the last two labels) is listed
+// with include_subdomains. Entries of many lengths, so that the walk's filter
+// of listed lengths is exercised on both sides; batched and single checks.
+TEST(BatchedLookups, SubdomainEntriesMatchTheirDefinition) {
+  std::mt19937_64 rng(23);
+  const auto label = [&] {
+    std::string l(1 + rng() % 9, 'a');
+    for (char& c : l) c = static_cast<char>('a' + rng() % 3);  // few letters: names repeat
+    return l;
+  };
+  const auto name = [&](size_t labels) {
+    std::string n = label();
+    for (size_t i = 1; i < labels; ++i) n += "." + label();
+    return n + ".example";
+  };
+  std::map<std::string, bool> listed;  // name -> include_subdomains
+  std::vector<Indicator> indicators;
+  for (int i = 0; i < 400; ++i) {
+    const std::string n = name(1 + rng() % 3);
+    const bool subdomains = rng() % 2 == 0;
+    if (!listed.emplace(n, subdomains).second) continue;
+    Indicator ind = indicator(n, IndicatorType::kDomain);
+    ind.include_subdomains = subdomains;
+    indicators.push_back(ind);
+  }
+  IndicatorStore store(Allowlist{});
+  store.replace_source("domains", indicators);
+  const auto view = store.view();
+  const auto expected = [&](const std::string& n) {
+    if (listed.count(n) > 0) return true;
+    std::string_view rest = n;
+    for (size_t dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+      rest.remove_prefix(dot + 1);
+      if (rest.find('.') == std::string_view::npos) break;  // "example" alone is no parent
+      const auto it = listed.find(std::string(rest));
+      if (it != listed.end() && it->second) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> probes;
+  for (int i = 0; i < 3000; ++i) probes.push_back(name(1 + rng() % 5));
+  std::vector<LookupKey> keys(probes.size());
+  for (size_t i = 0; i < probes.size(); ++i)
+    ASSERT_TRUE(normalize_key(probes[i], IndicatorType::kDomain, keys[i]));
+  std::vector<Verdict> out(probes.size());
+  view.check(keys, kNow, out);
+  size_t matched = 0, by_parent = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    const bool want = expected(probes[i]);
+    EXPECT_EQ(static_cast<bool>(out[i]), want) << probes[i];
+    EXPECT_EQ(static_cast<bool>(view.check(keys[i], kNow)), want) << probes[i];
+    matched += want ? 1 : 0;
+    by_parent += want && listed.count(probes[i]) == 0 ? 1 : 0;
+  }
+  EXPECT_GT(by_parent, 100u);  // the probes reach listed parents often enough to mean something
+  EXPECT_LT(matched, probes.size());
+}
+
 TEST(PackedFeedBuilder, MergesDuplicatesAndExpires) {
   PackedFeed::Builder b("feed", /*merge_duplicates=*/true);
   const auto fields = [&](std::string_view v, IndicatorType t, Severity s, int conf, int64_t first,
