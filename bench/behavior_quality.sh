@@ -5,10 +5,11 @@
 # recall per anomaly type, of the behavioural baselines (DETECTOR=behavior,
 # the default) or of the Isolation Forest detector (DETECTOR=ml, the other
 # detector off, default ml: settings; in replay models retrain on event time).
-#   bench/behavior_quality.sh GEN_CORPUS VIGIL [SEED] [USERS] [WORKERS] [DETECTOR]
+#   bench/behavior_quality.sh GEN_CORPUS VIGIL [SEED] [USERS] [WORKERS] [DETECTOR] [MODEL_SEED]
+# MODEL_SEED is ml.seed (the models' training randomness, default 0).
 # Needs $VIGIL_TEST_DATA (../shared/data) for the GeoIP test database.
 set -eu
-gen=$1 vigil=$2 seed=${3:-42} users=${4:-300} workers=${5:-1} detector=${6:-behavior}
+gen=$1 vigil=$2 seed=${3:-42} users=${4:-300} workers=${5:-1} detector=${6:-behavior} model_seed=${7:-0}
 data=${VIGIL_TEST_DATA:-../shared/data}
 case $detector in
   behavior) behavior=true ml=false flag= ;;
@@ -30,6 +31,7 @@ behavior:
   enabled: $behavior
 ml:
   enabled: $ml
+  seed: $model_seed
 alerts:
   dedupe_window_s: 0         # every detection its own alert
   outputs: []

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "anomaly/forest_fitting.h"
@@ -10,10 +11,14 @@
 namespace vigil::anomaly {
 namespace {
 
+// On the float's bits (exponent all ones: infinity or NaN), which the
+// compiler vectorizes; std::isfinite it does not, and on wide rows
+// (arrhythmia, 274 features) the check was a fifth of batch scoring.
 bool all_finite(std::span<const float> values) {
-  bool finite = true;
-  for (const float v : values) finite &= std::isfinite(v);
-  return finite;
+  constexpr uint32_t kExponent = 0x7f800000u;
+  uint32_t not_finite = 0;
+  for (const float v : values) not_finite |= (std::bit_cast<uint32_t>(v) & kExponent) == kExponent;
+  return not_finite == 0;
 }
 
 }  // namespace
@@ -92,7 +97,7 @@ Result<void> IsolationForest::predict(const FeatureMatrix& x, std::span<int8_t> 
   return {};
 }
 
-Result<double> IsolationForest::score_sample(std::span<const float> row) const {
+Result<void> IsolationForest::check_row(std::span<const float> row) const {
   if (row.size() != feature_count()) {
     return make_error(ErrorCode::kInvalidInput, fmt::format("row has {} features, the forest {}",
                                                             row.size(), feature_count()));
@@ -100,16 +105,21 @@ Result<double> IsolationForest::score_sample(std::span<const float> row) const {
   if (!all_finite(row)) {
     return make_error(ErrorCode::kInvalidInput, "features must be finite (no NaN or infinity)");
   }
+  return {};
+}
+
+Result<double> IsolationForest::score_sample(std::span<const float> row) const {
+  if (auto ok = check_row(row); !ok) return tl::unexpected(ok.error());
   return forest_.score_from_sum(forest_.path_length_sum(row.data()));
 }
 
 Result<double> IsolationForest::score_sample(std::span<const float> row,
                                              const UnseenValues& unseen) const {
-  auto plain = score_sample(row);  // checks the row
-  if (!plain) return plain;
+  if (auto ok = check_row(row); !ok) return tl::unexpected(ok.error());
   std::vector<uint32_t> features;
   unseen.unseen_in(row, features);
-  if (features.empty()) return plain;
+  // One walk either way: the plain one only when no value is unseen.
+  if (features.empty()) return forest_.score_from_sum(forest_.path_length_sum(row.data()));
   const double p = unseen.split_off_chance(features.size());
   return forest_.score_from_sum(forest_.path_length_sum_splitting_off(row.data(), p));
 }

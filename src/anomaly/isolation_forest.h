@@ -64,6 +64,7 @@ class IsolationForest {
  private:
   IsolationForest(FlatForest forest, double offset) : forest_(std::move(forest)), offset_(offset) {}
   Result<void> check_rows(const FeatureMatrix& x, size_t out_size) const;
+  Result<void> check_row(std::span<const float> row) const;
 
   FlatForest forest_;
   double offset_ = kAutoOffset;

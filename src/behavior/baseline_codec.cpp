@@ -22,8 +22,7 @@ json encode_counts(const DecayedCounts& c) {
 DecayedCounts decode_counts(const json& j) {
   DecayedCounts c;
   for (const auto& s : j) {
-    c.slots().push_back(DecayedCounts::Slot{s.at(0).get<std::string>(), s.at(1).get<double>(),
-                                            s.at(2).get<int64_t>()});
+    c.restore(s.at(0).get<std::string>(), s.at(1).get<double>(), s.at(2).get<int64_t>());
   }
   return c;
 }

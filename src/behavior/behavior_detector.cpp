@@ -95,18 +95,18 @@ Result<void> BehaviorDetector::load() {
 
 BehaviorDetector::Node& BehaviorDetector::node_for(Shard& shard, const std::string& key) {
   if (auto it = shard.nodes.find(key); it != shard.nodes.end()) {
-    shard.lru.splice(shard.lru.begin(), shard.lru, it->second.lru);
-    return it->second;
+    shard.lru.splice(shard.lru.begin(), shard.lru, it->second->lru);
+    return *it->second;
   }
   const size_t per_shard = std::max<size_t>(1, config_.max_entities / kShards);
   if (shard.nodes.size() >= per_shard) {
     auto victim = shard.nodes.find(shard.lru.back());
-    evict(std::move(victim->second));
+    evict(std::move(*victim->second));
     shard.nodes.erase(victim);
     shard.lru.pop_back();
   }
   shard.lru.push_front(key);
-  Node& node = shard.nodes[key];
+  Node& node = *(shard.nodes[key] = std::make_unique<Node>());
   node.lru = shard.lru.begin();
   node.pseudonym = sanitizer_->pseudonymize(key);
   {
@@ -217,14 +217,14 @@ std::optional<Value> BehaviorDetector::describe(std::string_view entity_type,
     std::lock_guard lock(shard.mu);
     if (!is_pseudonym) {
       if (auto it = shard.nodes.find(std::string(id)); it != shard.nodes.end()) {
-        show(it->second.baseline);
+        show(it->second->baseline);
         return view;
       }
       continue;
     }
     for (const auto& [key, node] : shard.nodes) {
-      if (node.pseudonym == pseudonym) {
-        show(node.baseline);
+      if (node->pseudonym == pseudonym) {
+        show(node->baseline);
         return view;
       }
     }
@@ -250,10 +250,10 @@ Result<size_t> BehaviorDetector::flush() {
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mu);
     for (auto& [key, node] : shard.nodes) {
-      if (!node.dirty) continue;
-      rows.push_back(StoredBaseline{node.pseudonym, node.baseline.last_seen_s,
-                                    encode_baseline(node.baseline)});
-      node.dirty = false;
+      if (!node->dirty) continue;
+      rows.push_back(StoredBaseline{node->pseudonym, node->baseline.last_seen_s,
+                                    encode_baseline(node->baseline)});
+      node->dirty = false;
     }
   }
   if (rows.empty()) return size_t{0};

@@ -62,7 +62,10 @@ class BehaviorDetector : public Detector {
   };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, Node> nodes;
+    // Nodes apart from the table: a baseline is ~1 KB, and held inline it put
+    // each table node's cached hash a kilobyte from its link, two cache
+    // misses per node a lookup passes (perf: ~0.7 µs per event at 2,000 users).
+    std::unordered_map<std::string, std::unique_ptr<Node>> nodes;
     std::list<std::string> lru;  // most recently seen first
   };
   static constexpr size_t kShards = 16;

@@ -1,12 +1,22 @@
 #include "behavior/decayed_counts.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 
 namespace vigil::behavior {
+namespace {
+
+uint64_t key_of(std::string_view value) {
+  return XXH3_64bits(value.data(), value.size());
+}
+
+}  // namespace
 
 void DecayedCounts::add(std::string_view value, double weight, int64_t time_s, size_t capacity) {
+  const uint64_t key = key_of(value);
   for (auto& s : slots_) {
-    if (s.value == value) {
+    if (s.key == key && s.value == value) {
       s.weight += weight;
       s.last_seen_s = std::max(s.last_seen_s, time_s);
       return;
@@ -16,15 +26,21 @@ void DecayedCounts::add(std::string_view value, double weight, int64_t time_s, s
     auto oldest = std::min_element(slots_.begin(), slots_.end(), [](const Slot& a, const Slot& b) {
       return a.last_seen_s < b.last_seen_s;
     });
-    *oldest = Slot{std::string(value), weight, time_s};
+    *oldest = Slot{std::string(value), weight, time_s, key};
     return;
   }
-  slots_.push_back(Slot{std::string(value), weight, time_s});
+  slots_.push_back(Slot{std::string(value), weight, time_s, key});
+}
+
+void DecayedCounts::restore(std::string value, double weight, int64_t last_seen_s) {
+  const uint64_t key = key_of(value);
+  slots_.push_back(Slot{std::move(value), weight, last_seen_s, key});
 }
 
 double DecayedCounts::weight(std::string_view value) const {
+  const uint64_t key = key_of(value);
   for (const auto& s : slots_) {
-    if (s.value == value) return s.weight;
+    if (s.key == key && s.value == value) return s.weight;
   }
   return 0;
 }

@@ -17,12 +17,15 @@ class DecayedCounts {
     std::string value;
     double weight = 0;
     int64_t last_seen_s = 0;  // event time
+    uint64_t key = 0;         // XXH3 of value, compared before the text
   };
 
   // A value whose weight fell below this no longer counts as "seen".
   static constexpr double kSeenWeight = 0.05;
 
   void add(std::string_view value, double weight, int64_t time_s, size_t capacity);
+  // A slot as saved (baselines read back from the store).
+  void restore(std::string value, double weight, int64_t last_seen_s);
   double weight(std::string_view value) const;
   bool seen(std::string_view value) const { return weight(value) >= kSeenWeight; }
   double total() const;
@@ -32,12 +35,14 @@ class DecayedCounts {
   void scale(double factor);
 
   const std::vector<Slot>& slots() const { return slots_; }
-  std::vector<Slot>& slots() { return slots_; }
   // The heaviest first.
   std::vector<Slot> top(size_t n) const;
 
  private:
-  std::vector<Slot> slots_;  // few per entity: a linear scan beats hashing
+  // Few per entity (at most max_values): a linear scan beats a hash table,
+  // and comparing each slot's key first spares a memcmp per slot (resource
+  // and network values have one length, so the sizes rarely differ).
+  std::vector<Slot> slots_;
 };
 
 }  // namespace vigil::behavior

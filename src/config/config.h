@@ -267,7 +267,7 @@ struct MlConfig {
   int novelty_min_events = 10;           // novelty flags stay 0 for younger entities
   double rate_half_life_s = 3600;        // event rate and failure ratio forget this fast
   // A trained model is retrained only once this many new rows arrived.
-  uint64_t retrain_min_new_rows = 500;
+  uint64_t retrain_min_new_rows = 1000;
   // wall: a background thread on the wall clock; event: in the event stream
   // on event time, so a replay is deterministic; auto: event in `vigil
   // replay`, wall otherwise.

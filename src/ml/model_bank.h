@@ -68,15 +68,16 @@ class ModelSlot {
   }
   // A copy of the rows when there are at least `min_rows` and, once trained,
   // at least `min_new_rows` entered the reservoir since the last training or
-  // one entered a full reservoir outside the range of the rows trained on;
+  // one entered a full reservoir with a new value in a feature that every row
+  // trained on held at one value;
   // marks them as trained on. Rows offered but not sampled do not count:
   // once the reservoir is full, a uniform sample takes a row with probability
   // size/seen, so the training set, and with it the model, changes ever more
   // slowly, and so do the retrainings (a stable stream retrains at geometric intervals of seen
-  // rows, then steadily once past `reservoir_horizon`). A row beyond the
-  // training range is what a forest cannot see until retrained: it splits
-  // only along values its rows hold (the first impossible travel in a
-  // reservoir of travel_excess 0), so such a row does not wait for the count.
+  // rows, then steadily once past `reservoir_horizon`). A new value of a
+  // feature the trained rows held constant is what a forest cannot split on
+  // until retrained (the first impossible travel in a reservoir of
+  // travel_excess 0), so such a row does not wait for the count.
   std::optional<anomaly::FeatureMatrix> take_training_rows(uint64_t min_rows,
                                                            uint64_t min_new_rows);
   size_t reservoir_rows() const;
@@ -91,7 +92,7 @@ class ModelSlot {
   Reservoir reservoir_;
   void note_range(const anomaly::FeatureMatrix& rows);
   uint64_t entered_since_fit_ = 0;  // rows that entered the reservoir
-  bool beyond_range_ = false;       // one of them lies outside [lo_, hi_]
+  bool new_value_ = false;          // one of them differs where lo_ == hi_
   std::vector<float> lo_, hi_;      // per feature, over the rows trained on
   std::atomic<std::shared_ptr<const TrainedModel>> model_;
 };

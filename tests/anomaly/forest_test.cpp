@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "anomaly/random.h"
 #include "anomaly/sampling.h"
 #include "anomaly/tree_grower.h"
+#include "anomaly/unseen_values.h"
 
 namespace vigil::anomaly {
 namespace {
@@ -315,6 +317,37 @@ TEST(IsolationForest, RejectsBadOptionsAndInput) {
   EXPECT_FALSE(f->score_samples(FeatureMatrix{1, 2, {0, INFINITY}}, out).has_value());
   const std::vector<float> short_row{0.5f};
   EXPECT_FALSE(f->score_sample(short_row).has_value());
+}
+
+// The finiteness check reads the float's exponent bits: every NaN and both
+// infinities are refused by each scoring entry point, in any position of a
+// wide matrix; the largest, smallest and subnormal floats and −0 are values.
+TEST(IsolationForest, EveryScoringPathRefusesNonFiniteValuesAndOnlyThose) {
+  const auto x = uniform_rows(300, 37);
+  auto f = IsolationForest::fit(x, seeded(0));
+  ASSERT_TRUE(f.has_value());
+  const auto held = UnseenValues::from_held({{36, 0.5f}}, 37);
+  ASSERT_TRUE(held.has_value());
+  // Puts v at flat position `at` and scores through each entry point; true
+  // when every one accepted it, false when every one refused it.
+  const auto accepted = [&](float v, size_t at) {
+    FeatureMatrix m = x;
+    m.values[at] = v;
+    std::vector<double> out(m.rows);
+    const std::span<const float> row(m.values.data() + (at / 37) * 37, 37);
+    const bool batch = f->score_samples(m, out).has_value();
+    const bool one = f->score_sample(row).has_value();
+    const bool with_unseen = f->score_sample(row, *held).has_value();
+    EXPECT_EQ(batch, one) << v << " at " << at;
+    EXPECT_EQ(batch, with_unseen) << v << " at " << at;
+    return batch;
+  };
+  for (const size_t at : {size_t{0}, size_t{36}, size_t{300 * 37 - 1}}) {
+    for (const float v : {std::nanf(""), -std::nanf(""), INFINITY, -INFINITY})
+      EXPECT_FALSE(accepted(v, at)) << v << " at " << at;
+    for (const float v : {FLT_MAX, -FLT_MAX, FLT_MIN, 1e-45f, -0.0f})
+      EXPECT_TRUE(accepted(v, at)) << v << " at " << at;
+  }
 }
 
 }  // namespace

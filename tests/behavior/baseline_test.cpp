@@ -92,6 +92,17 @@ TEST(BaselineCodec, RoundTripsEverything) {
   EXPECT_EQ(encode_baseline(*back), text);
   EXPECT_EQ(back->events, 30u);
   EXPECT_EQ(back->resources.slots().size(), 3u);
+  // Read back, each value is found again with the weight it was saved with,
+  // and learning it adds to that slot rather than opening another.
+  for (const char* r : {"r:0000000000000010", "r:0000000000000011", "r:0000000000000012"}) {
+    EXPECT_GT(back->resources.weight(r), 0.0) << r;
+    EXPECT_EQ(back->resources.weight(r), b.resources.weight(r)) << r;
+  }
+  EXPECT_EQ(back->countries.weight("GB"), b.countries.weight("GB"));
+  back->resources.add("r:0000000000000011", 1.0, kStart + 30 * 3600, 64);
+  EXPECT_EQ(back->resources.slots().size(), 3u);
+  EXPECT_EQ(back->resources.weight("r:0000000000000011"),
+            b.resources.weight("r:0000000000000011") + 1.0);
   ASSERT_TRUE(back->last_sighting);
   EXPECT_EQ(back->last_sighting->time_s, kStart + 29 * 3600);
 

@@ -1,7 +1,7 @@
 // When a model slot hands out its rows for retraining: only rows that entered
 // the reservoir count towards `retrain_min_new_rows`, and once the reservoir
-// is full a row outside the range of the rows trained on is reason enough on
-// its own.
+// is full a row with a new value in a feature every row trained on held at
+// one value is reason enough on its own.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -65,7 +65,7 @@ void offer(ModelSlot& slot, float a, float b = 0.0f) {
   for (int i = 0; i < 20; ++i) slot.add(row(a, b));
 }
 
-TEST(MlModelSlot, ARowBeyondTheTrainedRangeNeedsNoCount) {
+TEST(MlModelSlot, ANewValueOfAHeldFeatureNeedsNoCount) {
   const MlConfig c = small_config(1000);
   ModelSlot slot("general", c);
   for (int i = 0; i < 1000; ++i) slot.add(row(static_cast<float>(i % 100)));  // a in [0, 99], b = 0
@@ -76,14 +76,14 @@ TEST(MlModelSlot, ARowBeyondTheTrainedRangeNeedsNoCount) {
   auto rows = slot.take_training_rows(1, 500);
   ASSERT_TRUE(rows.has_value());
   EXPECT_EQ(rows->rows, 1000u);
-  // The new range includes b = 3: b = 2 is inside it, a = 100 is not.
-  offer(slot, 5.0f, 2.0f);
+  // b now varies among the rows trained on: a new b, even beyond its range,
+  // waits for the count, and so does a beyond the range of a varying a.
+  offer(slot, 5.0f, 7.0f);
   EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());
   offer(slot, 100.0f);
-  EXPECT_TRUE(slot.take_training_rows(1, 500).has_value());
-  // Below the minimum is outside the range too.
+  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());
   offer(slot, -1.0f);
-  EXPECT_TRUE(slot.take_training_rows(1, 500).has_value());
+  EXPECT_FALSE(slot.take_training_rows(1, 500).has_value());
 }
 
 TEST(MlModelSlot, WhileTheReservoirFillsOnlyTheCountRetrains) {
