@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
 namespace vigil::anomaly {
 namespace {
+
+static_assert(std::bit_cast<int32_t>(std::numeric_limits<float>::infinity()) ==
+              FlatForest::kLeafKey);
 
 // Rows walked through a tree in lock-step: 16 chains of dependent loads in
 // flight (the positions no longer all fit in registers, but the spills cost
@@ -84,6 +88,20 @@ int32_t FlatForest::order_key(float x) {
 
 Result<FlatForest> FlatForest::compile(const std::vector<TreeNodes>& trees, size_t n_features,
                                        uint32_t max_samples, PathLengthFormula formula) {
+  return compile(std::span<const TreeNodes>(trees), n_features, max_samples, formula, nullptr);
+}
+
+Result<FlatForest> FlatForest::compile(std::vector<TreeNodes>&& trees, size_t n_features,
+                                       uint32_t max_samples, PathLengthFormula formula) {
+  auto forest =
+      compile(std::span<const TreeNodes>(trees), n_features, max_samples, formula, &trees);
+  std::vector<TreeNodes>().swap(trees);
+  return forest;
+}
+
+Result<FlatForest> FlatForest::compile(std::span<const TreeNodes> trees, size_t n_features,
+                                       uint32_t max_samples, PathLengthFormula formula,
+                                       std::vector<TreeNodes>* release) {
   if (trees.empty()) return make_error(ErrorCode::kInvalidInput, "a forest needs trees");
   if (max_samples == 0) return make_error(ErrorCode::kInvalidInput, "max_samples must be > 0");
   FlatForest forest;
@@ -92,17 +110,31 @@ Result<FlatForest> FlatForest::compile(const std::vector<TreeNodes>& trees, size
   forest.formula_ = formula;
   forest.normaliser_ = anomaly::average_path_length(max_samples, formula);
   size_t nodes = 0;
-  for (const TreeNodes& tree : trees) nodes += tree.size();
+  size_t leaves = 0;
+  for (const TreeNodes& tree : trees) {
+    nodes += tree.size();
+    leaves += static_cast<size_t>(
+        std::count_if(tree.begin(), tree.end(), [](const TreeNode& n) { return n.is_leaf(); }));
+  }
+  if (leaves > kMaxLeaves)
+    return make_error(ErrorCode::kInvalidInput,
+                      fmt::format("{} leaves (a forest holds at most {})", leaves, kMaxLeaves));
   forest.nodes_.reserve(nodes);
-  forest.leaf_path_length_.reserve(nodes);
+  forest.leaf_path_length_.reserve(leaves);
   forest.node_samples_.reserve(nodes);
   forest.trees_.reserve(trees.size());
   for (size_t t = 0; t < trees.size(); ++t) {
     auto ok = check_tree(trees[t], n_features);
     if (!ok) return make_error(ok.error().code, fmt::format("tree {}: {}", t, ok.error().message));
     forest.append_tree(trees[t]);
+    if (release != nullptr) TreeNodes().swap((*release)[t]);
   }
   return forest;
+}
+
+size_t FlatForest::memory_bytes() const {
+  return nodes_.capacity() * sizeof(Node) + leaf_path_length_.capacity() * sizeof(double) +
+         node_samples_.capacity() * sizeof(uint32_t) + trees_.capacity() * sizeof(Tree);
 }
 
 // Breadth-first relayout so that siblings are adjacent.
@@ -118,7 +150,7 @@ void FlatForest::append_tree(const TreeNodes& tree) {
     const auto here = static_cast<uint32_t>(base + slot);
     node_samples_.push_back(n.n_samples);
     if (n.is_leaf()) {
-      nodes_.push_back({order_key(std::numeric_limits<float>::infinity()), 0, here});
+      nodes_.push_back({kLeafKey + static_cast<int32_t>(leaf_path_length_.size()), 0, here});
       // sklearn's order: (nodes on path) + c(n_leaf) − 1.
       leaf_path_length_.push_back(static_cast<double>(depth[slot] + 1) +
                                   anomaly::average_path_length(n.n_samples, formula_) - 1.0);
@@ -128,7 +160,6 @@ void FlatForest::append_tree(const TreeNodes& tree) {
     nodes_.push_back({order_key(round_down_to_float(n.threshold)),
                       static_cast<uint32_t>(n.feature) * kKeyStride,
                       static_cast<uint32_t>(base + source.size())});
-    leaf_path_length_.push_back(0.0);
     source.push_back(n.left);
     source.push_back(n.right);
     depth.push_back(depth[slot] + 1);
@@ -177,7 +208,7 @@ void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out)
     double sums[kLanes] = {};
     for (const Tree& tree : trees_) {
       walk_lanes(nodes_.data(), tree.root, tree.depth, keys.data(), at);
-      for (size_t r = 0; r < count; ++r) sums[r] += leaf_path_length_[at[r]];  // tree order
+      for (size_t r = 0; r < count; ++r) sums[r] += leaf_path_length(at[r]);  // tree order
     }
     std::copy(sums, sums + count, out.begin() + static_cast<ptrdiff_t>(start));
   }
@@ -200,7 +231,8 @@ void walk_trees(const FlatForest::Node* nodes, const uint32_t* roots, uint32_t s
       at[i] = n.first_child + (row[n.feature] > n.threshold);
     }
   }
-  for (size_t i = 0; i < G; ++i) sum += leaf_path_length[at[i]];
+  for (size_t i = 0; i < G; ++i)
+    sum += leaf_path_length[static_cast<uint32_t>(nodes[at[i]].threshold - FlatForest::kLeafKey)];
 }
 
 }  // namespace
@@ -246,7 +278,7 @@ double FlatForest::path_length_sum_splitting_off(const float* row, double p) con
       at = n.first_child + (order_key(row[n.feature / kKeyStride]) > n.threshold);
       ++depth;
     }
-    sum += expected + reach * leaf_path_length_[at];
+    sum += expected + reach * leaf_path_length(at);
   }
   return sum;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -28,11 +29,19 @@ class FlatForest {
   // features < n_features, one parent per node) and lays them out for scoring.
   static Result<FlatForest> compile(const std::vector<TreeNodes>& trees, size_t n_features,
                                     uint32_t max_samples, PathLengthFormula formula);
+  // The same, freeing each grown tree once laid out: a fit never holds the
+  // grown trees (~32 bytes a node) beside the whole compiled forest (~24).
+  // `trees` is left empty, also on error.
+  static Result<FlatForest> compile(std::vector<TreeNodes>&& trees, size_t n_features,
+                                    uint32_t max_samples, PathLengthFormula formula);
 
   size_t tree_count() const { return trees_.size(); }
   size_t feature_count() const { return n_features_; }
   uint32_t max_samples() const { return max_samples_; }
   size_t node_count() const { return nodes_.size(); }
+  size_t leaf_count() const { return leaf_path_length_.size(); }
+  // Bytes the forest holds on the heap (its arrays' capacities).
+  size_t memory_bytes() const;
   // c(max_samples): the normaliser of the score.
   double average_path_length() const { return normaliser_; }
 
@@ -67,10 +76,21 @@ class FlatForest {
   // One node of the layout (public for the scoring kernels only).
   struct Node {
     int32_t threshold;     // order_key of the largest float <= the split's double threshold;
-                           // order_key(+inf) at a leaf
+                           // at a leaf kLeafKey + the leaf's index (see kLeafKey)
     uint32_t feature;      // the feature's index × kKeyStride (see kKeyStride)
     uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
   };
+  // No row's key exceeds order_key(+inf), so any threshold from there up keeps
+  // a leaf's rows at the leaf; the leaf's threshold numbers it among the
+  // forest's leaves, and the path lengths are held for leaves only (a double
+  // per node was a third of the forest, zero at every split).
+  static constexpr int32_t kLeafKey = 0x7f800000;  // order_key(+inf)
+  static constexpr size_t kMaxLeaves =
+      static_cast<size_t>(std::numeric_limits<int32_t>::max() - kLeafKey) + 1;
+  // The path length of the leaf `at` (depth + c(n_leaf)).
+  double leaf_path_length(uint32_t at) const {
+    return leaf_path_length_[static_cast<uint32_t>(nodes_[at].threshold - kLeafKey)];
+  }
 
  private:
   struct Tree {
@@ -78,11 +98,15 @@ class FlatForest {
     uint32_t depth;  // longest root-to-leaf path
   };
 
+  // `release` (null or the vector `trees` views) has each tree freed once laid out.
+  static Result<FlatForest> compile(std::span<const TreeNodes> trees, size_t n_features,
+                                    uint32_t max_samples, PathLengthFormula formula,
+                                    std::vector<TreeNodes>* release);
   void append_tree(const TreeNodes& tree);
   void keyed_row(const float* values, std::vector<int32_t>& keys) const;
 
   std::vector<Node> nodes_;
-  std::vector<double> leaf_path_length_;  // per node; depth + c(n_leaf) at leaves
+  std::vector<double> leaf_path_length_;  // per leaf, in leaf order: depth + c(n_leaf)
   std::vector<uint32_t> node_samples_;    // per node; for explanations
   std::vector<Tree> trees_;
   size_t n_features_ = 0;

@@ -30,7 +30,8 @@ Result<IsolationForest> IsolationForest::fit(const FeatureMatrix& x,
   std::vector<double> scores;
   auto trees = grow_trees(x, *plan, options, options.contamination.automatic ? nullptr : &scores);
   if (!trees) return tl::unexpected(trees.error());
-  auto forest = FlatForest::compile(*trees, x.cols, plan->max_samples, options.path_length);
+  auto forest =
+      FlatForest::compile(std::move(*trees), x.cols, plan->max_samples, options.path_length);
   if (!forest) return tl::unexpected(forest.error());
   IsolationForest model(std::move(*forest), kAutoOffset);
   if (!options.contamination.automatic) {
@@ -50,7 +51,18 @@ Result<IsolationForest> IsolationForest::from_trees(const std::vector<TreeNodes>
                                                     size_t n_features, uint32_t max_samples,
                                                     double offset, PathLengthFormula formula) {
   if (!std::isfinite(offset)) return make_error(ErrorCode::kInvalidInput, "offset is not finite");
-  auto forest = FlatForest::compile(trees, n_features, max_samples, formula);
+  return with_forest(FlatForest::compile(trees, n_features, max_samples, formula), offset);
+}
+
+Result<IsolationForest> IsolationForest::from_trees(std::vector<TreeNodes>&& trees,
+                                                    size_t n_features, uint32_t max_samples,
+                                                    double offset, PathLengthFormula formula) {
+  if (!std::isfinite(offset)) return make_error(ErrorCode::kInvalidInput, "offset is not finite");
+  return with_forest(FlatForest::compile(std::move(trees), n_features, max_samples, formula),
+                     offset);
+}
+
+Result<IsolationForest> IsolationForest::with_forest(Result<FlatForest> forest, double offset) {
   if (!forest) return tl::unexpected(forest.error());
   return IsolationForest(std::move(*forest), offset);
 }

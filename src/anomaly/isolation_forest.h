@@ -29,6 +29,10 @@ class IsolationForest {
   static Result<IsolationForest> from_trees(const std::vector<TreeNodes>& trees, size_t n_features,
                                             uint32_t max_samples, double offset,
                                             PathLengthFormula formula);
+  // The same, freeing the trees as they are compiled (FlatForest::compile).
+  static Result<IsolationForest> from_trees(std::vector<TreeNodes>&& trees, size_t n_features,
+                                            uint32_t max_samples, double offset,
+                                            PathLengthFormula formula);
 
   // The same trees with another offset: the contamination cut, set once the
   // training rows were scored (without compiling the trees twice).
@@ -63,6 +67,7 @@ class IsolationForest {
 
  private:
   IsolationForest(FlatForest forest, double offset) : forest_(std::move(forest)), offset_(offset) {}
+  static Result<IsolationForest> with_forest(Result<FlatForest> forest, double offset);
   Result<void> check_rows(const FeatureMatrix& x, size_t out_size) const;
   Result<void> check_row(std::span<const float> row) const;
 

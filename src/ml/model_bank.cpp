@@ -17,6 +17,13 @@ bool single_leaves(const anomaly::FlatForest& f) {
   return f.node_count() == f.tree_count();
 }
 
+// Read without holding on to the model in use, so retrain does not keep the
+// old model alive past the swap (scorers may, for the row they score).
+uint64_t next_generation(const ModelSlot& slot) {
+  const auto previous = slot.model();
+  return previous ? previous->header.generation + 1 : 1;
+}
+
 std::shared_ptr<const TrainedModel> make_model(ModelHeader header, anomaly::IsolationForest f,
                                                anomaly::UnseenValues unseen) {
   const bool degenerate = single_leaves(f.forest());
@@ -24,10 +31,21 @@ std::shared_ptr<const TrainedModel> make_model(ModelHeader header, anomaly::Isol
       TrainedModel{std::move(header), std::move(f), std::move(unseen), degenerate});
 }
 
+// The forest of `trees` at the automatic offset; `trees` is left empty unless kept.
+Result<anomaly::IsolationForest> compile(std::vector<anomaly::TreeNodes>& trees, GrownTrees grown,
+                                         size_t cols, uint32_t max_samples,
+                                         const anomaly::IsolationForestOptions& options) {
+  if (grown == GrownTrees::kKeepForFile)
+    return anomaly::IsolationForest::from_trees(trees, cols, max_samples, anomaly::kAutoOffset,
+                                                options.path_length);
+  return anomaly::IsolationForest::from_trees(std::move(trees), cols, max_samples,
+                                              anomaly::kAutoOffset, options.path_length);
+}
+
 }  // namespace
 
 Result<Fitted> fit_model(const ModelHeader& header, const anomaly::FeatureMatrix& rows,
-                         const MlConfig& config) {
+                         const MlConfig& config, GrownTrees grown) {
   anomaly::IsolationForestOptions options;
   options.n_estimators = static_cast<uint32_t>(config.n_estimators);
   options.max_samples = anomaly::MaxSamples::count(static_cast<uint32_t>(config.max_samples));
@@ -41,8 +59,7 @@ Result<Fitted> fit_model(const ModelHeader& header, const anomaly::FeatureMatrix
   std::vector<double> scores;
   auto trees = anomaly::grow_trees(rows, *plan, options, &scores);
   if (!trees) return tl::unexpected(trees.error());
-  auto unscaled = anomaly::IsolationForest::from_trees(*trees, rows.cols, plan->max_samples,
-                                                       anomaly::kAutoOffset, options.path_length);
+  auto unscaled = compile(*trees, grown, rows.cols, plan->max_samples, options);
   if (!unscaled) return tl::unexpected(unscaled.error());
   if (!scores.empty()) {  // the training rows' path-length sums, from growing
     for (double& s : scores) s = unscaled->forest().score_from_sum(s);
@@ -238,10 +255,9 @@ size_t ModelBank::retrain(int64_t now) {
   for (ModelSlot* slot : slots) {
     auto rows = slot->take_training_rows(config_.min_training_rows, config_.retrain_min_new_rows);
     if (!rows) continue;
-    const auto previous = slot->model();
-    ModelHeader header{slot->name(), kFeatureSchema, rows->rows, now,
-                       previous ? previous->header.generation + 1 : 1};
-    auto fitted = fit_model(header, *rows, config_);
+    ModelHeader header{slot->name(), kFeatureSchema, rows->rows, now, next_generation(*slot)};
+    auto fitted = fit_model(header, *rows, config_,
+                            dir_.empty() ? GrownTrees::kDrop : GrownTrees::kKeepForFile);
     if (!fitted) {
       spdlog::error("ml: training the {} model failed: {}", slot->name(), fitted.error().message);
       continue;

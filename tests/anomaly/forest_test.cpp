@@ -394,5 +394,43 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
   }
 }
 
+// The forest holds 12 bytes a node for the walk, 4 for the node's training
+// rows (explanations) and a path length per leaf only, without slack; and
+// compiling from moved trees frees them and lays out the same forest.
+TEST(FlatForestMemory, LeavesOnlyHoldPathLengthsAndMovedTreesAreFreed) {
+  const auto x = uniform_rows(3000, 4);
+  IsolationForestOptions o = seeded(9);
+  o.n_estimators = 20;
+  o.max_samples = MaxSamples::count(2048);
+  auto plan = plan_fit(x, o);
+  auto trees = grow_trees(x, *plan, o);
+  ASSERT_TRUE(trees.has_value());
+  size_t nodes = 0, leaves = 0;
+  for (const TreeNodes& tree : *trees) {
+    nodes += tree.size();
+    for (const TreeNode& n : tree) leaves += n.is_leaf();
+  }
+  auto kept = FlatForest::compile(*trees, x.cols, 2048, PathLengthFormula::kLogApproximation);
+  ASSERT_TRUE(kept.has_value());
+  std::vector<TreeNodes> moved = *trees;
+  auto freed =
+      FlatForest::compile(std::move(moved), x.cols, 2048, PathLengthFormula::kLogApproximation);
+  ASSERT_TRUE(freed.has_value());
+  EXPECT_TRUE(moved.empty());
+  EXPECT_EQ(moved.capacity(), 0u);
+  EXPECT_EQ(freed->leaf_count(), leaves);
+  EXPECT_GT(nodes, leaves);
+  EXPECT_EQ(freed->memory_bytes(), nodes * 16 + leaves * 8 + trees->size() * 8);
+  EXPECT_EQ(kept->memory_bytes(), freed->memory_bytes());
+  FeatureMatrix probe{500, x.cols, {x.values.begin(), x.values.begin() + 500 * 4}};
+  std::vector<double> a(probe.rows), b(probe.rows);
+  kept->path_length_sums(probe, a);
+  freed->path_length_sums(probe, b);
+  EXPECT_EQ(a, b);
+  for (size_t i = 0; i < probe.rows; ++i)
+    ASSERT_EQ(freed->path_length_sum(probe.row_data(i)),
+              naive_path_length_sum(*trees, probe.row(i)));
+}
+
 }  // namespace
 }  // namespace vigil::anomaly

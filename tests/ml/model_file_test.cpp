@@ -32,12 +32,36 @@ std::filesystem::path temp_dir(const char* name) {
   return dir;
 }
 
+// Without a model file the grown trees are dropped once compiled, and the
+// model is the same.
+TEST(MlModelFile, DroppingTheGrownTreesLeavesTheModelAsItWas) {
+  const auto rows = random_rows(600, 3);
+  const auto probe = random_rows(300, 4);
+  const GrownTrees ways[2] = {GrownTrees::kKeepForFile, GrownTrees::kDrop};
+  size_t trees[2] = {};
+  double offsets[2] = {};
+  std::vector<double> scores[2];
+  for (size_t i = 0; i < 2; ++i) {
+    const ModelHeader header{"login", kFeatureSchema, rows.rows, 0, 1};
+    auto fitted = fit_model(header, rows, MlConfig{}, ways[i]);
+    ASSERT_TRUE(fitted) << fitted.error().message;
+    trees[i] = fitted->trees.size();
+    offsets[i] = fitted->model->forest.offset();
+    scores[i].resize(probe.rows);
+    ASSERT_TRUE(fitted->model->forest.score_samples(probe, scores[i]));
+  }
+  EXPECT_EQ(trees[0], static_cast<size_t>(MlConfig{}.n_estimators));
+  EXPECT_EQ(trees[1], 0u);
+  EXPECT_EQ(offsets[0], offsets[1]);
+  EXPECT_EQ(scores[0], scores[1]);
+}
+
 TEST(MlModelFile, RoundTripScoresBitForBit) {
   MlConfig config;
   config.n_estimators = 50;
   const auto rows = random_rows(600, 1);
   ModelHeader header{"login", kFeatureSchema, rows.rows, 1700000000, 2};
-  auto fitted = fit_model(header, rows, config);
+  auto fitted = fit_model(header, rows, config, GrownTrees::kKeepForFile);
   ASSERT_TRUE(fitted) << fitted.error().message;
   const auto dir = temp_dir("roundtrip");
   const auto path = dir / model_file_name("login");
@@ -66,7 +90,7 @@ TEST(MlModelFile, HeldFeaturesRoundTrip) {
   auto rows = random_rows(400, 3);
   for (size_t r = 0; r < rows.rows; ++r) rows.values[r * kFeatureCount + kNewDevice] = 0.0f;
   ModelHeader header{"general", kFeatureSchema, rows.rows, 1700000000, 1};
-  auto fitted = fit_model(header, rows, config);
+  auto fitted = fit_model(header, rows, config, GrownTrees::kKeepForFile);
   ASSERT_TRUE(fitted) << fitted.error().message;
   ASSERT_EQ(fitted->model->unseen.held().size(), 1u);
   EXPECT_EQ(fitted->model->unseen.held()[0].feature, uint32_t{kNewDevice});

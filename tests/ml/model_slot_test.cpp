@@ -25,7 +25,8 @@ std::vector<float> row(float a, float b = 0.0f) {
 void train(ModelSlot& slot, const MlConfig& c) {
   auto rows = slot.take_training_rows(1, 1);
   ASSERT_TRUE(rows.has_value());
-  auto fitted = fit_model(ModelHeader{slot.name(), kFeatureSchema, rows->rows, 0, 1}, *rows, c);
+  auto fitted = fit_model(ModelHeader{slot.name(), kFeatureSchema, rows->rows, 0, 1}, *rows, c,
+                          GrownTrees::kDrop);
   ASSERT_TRUE(fitted.has_value()) << fitted.error().message;
   slot.publish(fitted->model);
 }
