@@ -87,12 +87,14 @@ int main(int argc, char** argv) {
       "{\"events\":%zu,\"rules\":%zu,\"build_cpu_s\":%.3f,\"build_rss_mib\":%.1f,"
       "\"match_per_cpu_s\":%.0f,\"match_hot_per_cpu_s\":%.0f,\"detector_per_cpu_s\":%.0f,\"matches_"
       "per_pass\":%zu,"
-      "\"alerts_last_pass\":%zu,\"groups\":%llu,\"expired\":%llu,\"evicted\":%llu,\"alerts_by_"
-      "rule\":{%s}}\n",
+      "\"alerts_last_pass\":%zu,\"groups\":%llu,\"expired\":%llu,\"evicted\":%llu,"
+      "\"evidence_mib\":%.1f,\"alerts_by_rule\":{%s}}\n",
       events.size(), rules->rule_count(), build_s,
       (static_cast<double>(rss1) - static_cast<double>(rss0)) / (1024.0 * 1024.0), n / match_best,
       n / match_hot_best, n / detector_best, matches, sink.alerts,
       static_cast<unsigned long long>(state.groups), static_cast<unsigned long long>(state.expired),
-      static_cast<unsigned long long>(state.evicted), by_rule.c_str());
+      static_cast<unsigned long long>(state.evicted),
+      static_cast<double>(detector->engine()->evidence_bytes()) / (1024.0 * 1024.0),
+      by_rule.c_str());
   return 0;
 }

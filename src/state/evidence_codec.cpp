@@ -81,7 +81,11 @@ std::shared_ptr<const Evidence> EvidenceCodec::make(std::string json) {
   if (const EvidenceDictionary* d = ready_.load(std::memory_order_acquire)) {
     return std::make_shared<const Evidence>(d->compress(json), dictionary_);
   }
-  add_sample(json);
+  return make_plain(std::move(json));
+}
+
+std::shared_ptr<const Evidence> EvidenceCodec::make_plain(std::string json) {
+  if (!training_done_.load(std::memory_order_relaxed)) add_sample(json);
   return std::make_shared<const Evidence>(std::move(json));
 }
 
@@ -92,10 +96,10 @@ void EvidenceCodec::add_sample(const std::string& json) {
   std::vector<std::string> samples;
   {
     std::lock_guard lock(mu_);
-    if (training_done_) return;
+    if (training_done_.load(std::memory_order_relaxed)) return;
     samples_.push_back(json);
     if (samples_.size() < options_.training_docs) return;
-    training_done_ = true;
+    training_done_.store(true, std::memory_order_relaxed);
     samples.swap(samples_);
   }
   dictionary_ = EvidenceDictionary::train(samples, options_.dictionary_bytes, options_.level);

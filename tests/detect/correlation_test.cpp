@@ -443,24 +443,46 @@ TEST(CorrelationEvidence, AlertsCarryTheDocumentsAsTheyArrivedNewestTenAtMost) {
   EXPECT_EQ(numbers_of(alerts[0].events), (std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
 }
 
-// Past the evidence codec's training set (1,000 captured events) evidence
-// is held compressed; alerts still carry each document exactly as it came.
-TEST(CorrelationEvidence, CompressedEvidenceComesBackAsTheDocumentsThatArrived) {
-  Correlator c(kFivePerUser);
-  for (int u = 0; u < 1100; ++u) c.feed(u % 200, fail_json("user" + std::to_string(u)));
+// Carol's five failures after 1,100 other users' (past the evidence codec's
+// training set of 1,000 captured events): what her entries add to the
+// evidence held, and the documents her alert carries.
+struct CarolsEvidence {
+  size_t added = 0;
   std::vector<std::string> fed;
-  std::vector<Value> alerts_events;
+  std::vector<Value> carried;
+};
+CarolsEvidence carol_after_1100_users(Correlator& c) {
+  CarolsEvidence out;
+  for (int u = 0; u < 1100; ++u) c.feed(u % 200, fail_json("user" + std::to_string(u)));
   const size_t before = c.detector().engine()->evidence_bytes();
   for (int n = 1; n <= 5; ++n) {
     const std::string doc = numbered_fail(n, "carol");
-    fed.push_back(to_json(event(doc)));
-    for (auto& a : c.feed(200 + n, doc)) alerts_events = std::move(a.events);
+    out.fed.push_back(to_json(event(doc)));
+    for (auto& a : c.feed(200 + n, doc)) out.carried = std::move(a.events);
   }
-  ASSERT_EQ(alerts_events.size(), 5u);
-  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(to_json(alerts_events[i]), fed[i]);
-  // Carol's five entries hold less than the same documents as text would.
-  EXPECT_LT(c.detector().engine()->evidence_bytes() - before,
-            5 * state::Evidence(fed.front()).cost());
+  out.added = c.detector().engine()->evidence_bytes() - before;
+  return out;
+}
+
+// Once a quarter of the budget is held, new evidence is compressed; alerts
+// still carry each document exactly as it came.
+TEST(CorrelationEvidence, CompressedOnceTheBudgetIsAQuarterUsedAndExactInAlerts) {
+  const size_t user_cost = state::Evidence(to_json(event(fail_json("user1000")))).cost();
+  Correlator c(kFivePerUser, {}, 60, {}, 4000 * user_cost);  // 1,100 users: over a quarter
+  const CarolsEvidence carol = carol_after_1100_users(c);
+  ASSERT_EQ(carol.carried.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(to_json(carol.carried[i]), carol.fed[i]);
+  EXPECT_LT(carol.added, 5 * state::Evidence(carol.fed.front()).cost());
+}
+
+// While a quarter of the budget holds everything, compressing would only
+// cost time: evidence stays as it came.
+TEST(CorrelationEvidence, PlainWhileTheBudgetHasRoom) {
+  Correlator c(kFivePerUser);  // 64 MiB
+  const CarolsEvidence carol = carol_after_1100_users(c);
+  ASSERT_EQ(carol.carried.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(to_json(carol.carried[i]), carol.fed[i]);
+  EXPECT_EQ(carol.added, 5 * state::Evidence(carol.fed.front()).cost());
 }
 
 TEST(CorrelationEvidence, BudgetBoundsWhatWindowsHoldNearGroupsFirst) {
