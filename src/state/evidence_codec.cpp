@@ -3,6 +3,8 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include <stdexcept>
+
 namespace vigil::state {
 namespace {
 

@@ -4,7 +4,8 @@
 // deployment share their keys and much of their values, so a zstd dictionary
 // trained on the first documents compresses the rest ~4x (docs/sigma-support.md).
 //   EvidenceDictionary  a trained dictionary, compressing and decompressing
-//   EvidenceCodec       makes Evidence: plain until it has trained, then compressed
+//   EvidenceCodec       makes Evidence: plain until it has trained, then
+//                       compressed when the caller asks (make) or plain (make_plain)
 #pragma once
 
 #include <atomic>
@@ -45,7 +46,7 @@ class EvidenceDictionary {
 struct EvidenceCodecOptions {
   size_t training_docs = 1000;                 // documents kept plain to train on
   size_t dictionary_bytes = size_t{16} << 10;  // 64 KiB compressed no better, ~25 % slower
-  int level = 1;                               // fastest: a lane compresses every captured event
+  int level = 1;                               // fastest: compressing is on a lane's event path
 };
 
 // Shared by the lanes of one correlation engine; thread-safe.
