@@ -25,9 +25,10 @@ constexpr size_t kChunkBytes = 1 << 20;
 // Chunks read but not yet through the pipeline. A file has no bursts to
 // absorb, so the reader waits for the oldest chunk rather than filling the
 // admission queue (sized for HTTP clients: ingest.queue_capacity events,
-// ~34 MB of raw text that a replay held for nothing). Eight chunks keep both
-// workers, the lanes and the writer busy.
-constexpr size_t kReplayChunksInFlight = 8;
+// ~34 MB of raw text that a replay held for nothing). Four chunks keep both
+// workers, the lanes and the writer busy; eight held ~2,000 more decoded
+// events per chunk (~15 MB of a default replay's peak heap) for no speed.
+constexpr size_t kReplayChunksInFlight = 4;
 
 struct Totals {
   size_t read = 0, accepted = 0, rejected = 0, flagged = 0, stored = 0, alerts = 0;
