@@ -537,6 +537,10 @@ void validate(const Config& c, const YAML::Node& root, const SectionReader& top)
   if (c.detect.correlation.max_groups < 1 || c.detect.correlation.max_events_per_group < 1) {
     top.fail(at("detect"), "detect.correlation limits must be >= 1");
   }
+  // A window entry's arrival number is 32 bits (state::WindowEntry::seq).
+  if (c.detect.correlation.max_events_per_group > 1'000'000'000) {
+    top.fail(at("detect"), "detect.correlation.max_events_per_group must be <= 1000000000");
+  }
   validate_behavior(c.behavior, at("behavior"), top);
   validate_ml(c.ml, at("ml"), top);
 }

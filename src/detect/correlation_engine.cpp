@@ -189,7 +189,6 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     entry.key_hash = XXH3_64bits(distinct.data(), distinct.size());
   } else if (aggregates_values(c.type)) {
     if (!number_of(correlation_field(doc, c.fields.front()), entry.number)) return;
-    entry.has_number = true;
   }
   std::optional<WindowResult> fired;
   std::vector<Value> events;

@@ -24,23 +24,33 @@ class Evidence;
 
 // One event that a correlation counted: when, which referenced rule matched
 // it, and what the correlation aggregates (a distinct key, a number). Kept
-// small: a busy window holds hundreds of thousands of them.
+// small (40 bytes): a busy window holds hundreds of thousands of them, and
+// they were the largest part of a default replay's heap (docs/benchmarks.md).
 struct WindowEntry {
   int64_t time_us = 0;  // event time
-  double number = 0;    // value_sum/avg/min/max/median/percentile
-  // value_count: the distinct value (or tuple) as a 64-bit hash. Counting
-  // distinct values needs only equality, and the text cost a 32-byte string
-  // plus a heap copy per entry and another in the counted map; two values
-  // share a hash with odds of ~2^-64 per pair.
-  uint64_t key_hash = 0;
-  uint64_t seq = 0;     // arrival order in the group (WindowState::next_seq)
-  uint32_t source = 0;  // index of the referenced rule in the correlation
-  bool has_number = false;
+  // A correlation aggregates one or the other (or neither: event_count and
+  // the temporal types), so they share the slot; only the correlation's own
+  // kind is ever read.
+  union {
+    double number = 0;  // value_sum/avg/min/max/median/percentile
+    // value_count: the distinct value (or tuple) as a 64-bit hash. Counting
+    // distinct values needs only equality, and the text cost a 32-byte string
+    // plus a heap copy per entry and another in the counted map; two values
+    // share a hash with odds of ~2^-64 per pair.
+    uint64_t key_hash;
+  };
   // The triggering event, kept only for the newest few entries of a group
   // (alerts carry them) and within the evidence budget; older entries drop
   // it to bound memory.
   std::shared_ptr<const Evidence> evidence;
+  // Arrival order in the group (WindowState::next_seq), which breaks ties
+  // between entries of one time (or one number) so that each has a key of
+  // its own in the aggregates. It wraps after 2^32 entries; keys stay unique
+  // because a group holds far fewer live entries (StateLimits).
+  uint32_t seq = 0;
+  uint32_t source = 0;  // index of the referenced rule in the correlation
 };
+static_assert(sizeof(WindowEntry) <= 40);
 
 // Bytes of evidence held by window entries, over all groups, and the most
 // that may be (beyond it a new entry keeps no evidence). Shared by the
@@ -128,7 +138,7 @@ struct WindowState {
   SlidingVector<WindowEntry> entries;
   int64_t newest_us = INT64_MIN;  // newest event time seen by the group
   int64_t retain_us = 0;          // window + allowed lateness: older entries are dead
-  uint64_t next_seq = 0;          // the next entry's WindowEntry::seq
+  uint32_t next_seq = 0;          // the next entry's WindowEntry::seq
   std::unique_ptr<WindowDerived> derived;
 };
 

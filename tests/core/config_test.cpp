@@ -66,6 +66,17 @@ TEST(Config, CorrelationLimitsOverridesAndPlaceholdersPerName) {
       << bad.error().message;
 }
 
+// Window entries number their arrivals in 32 bits (state::WindowEntry::seq).
+TEST(Config, EventsPerCorrelationGroupAreBounded) {
+  auto bad =
+      load_config_string("detect:\n  correlation: {max_events_per_group: 5000000000}\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("max_events_per_group"), std::string::npos)
+      << bad.error().message;
+  EXPECT_TRUE(
+      load_config_string("detect:\n  correlation: {max_events_per_group: 1000000000}\n", "v.yaml"));
+}
+
 TEST(Config, AlertOutputsAreReadAndCheckedPerItem) {
   auto c = load_config_string(
       "alerts:\n"
