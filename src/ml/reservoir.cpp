@@ -5,15 +5,17 @@
 namespace vigil::ml {
 
 Reservoir::Reservoir(size_t capacity, size_t cols, uint64_t horizon, uint64_t seed)
-    : capacity_(capacity), cols_(cols), horizon_(horizon), random_(seed) {
-  values_.reserve(capacity_ * cols_);
-}
+    : capacity_(capacity), cols_(cols), horizon_(horizon), random_(seed) {}
 
 bool Reservoir::add(std::span<const float> row) {
   ++seen_;
   if (rows_ < capacity_) {
+    // Grown as rows come, not reserved: most event types' reservoirs never
+    // fill (a default replay made 32 of them, 8 MB reserved up front, for
+    // types of a handful of events), and a full one gives back the growth's
+    // slack once.
     values_.insert(values_.end(), row.begin(), row.end());
-    ++rows_;
+    if (++rows_ == capacity_) values_.shrink_to_fit();
     return true;
   }
   const uint64_t window = horizon_ == 0 ? seen_ : std::min(seen_, horizon_);

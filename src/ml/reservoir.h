@@ -30,6 +30,8 @@ class Reservoir {
   size_t size() const { return rows_; }
   size_t capacity() const { return capacity_; }
   uint64_t seen() const { return seen_; }
+  // Bytes the held rows take on the heap.
+  size_t memory_bytes() const { return values_.capacity() * sizeof(float); }
 
  private:
   size_t capacity_;

@@ -20,6 +20,19 @@ std::array<int, 10> deciles(const Reservoir& r, double n) {
   return counts;
 }
 
+// Memory follows the rows held, not the capacity: most event types'
+// reservoirs never fill.
+TEST(MlReservoir, HoldsMemoryForItsRowsNotItsCapacity) {
+  constexpr size_t kCapacity = 4096, kCols = 16;
+  Reservoir r(kCapacity, kCols, 0, 7);
+  const std::array<float, kCols> row{};
+  for (int i = 0; i < 10; ++i) r.add(row);
+  EXPECT_LE(r.memory_bytes(), 32 * kCols * sizeof(float));
+  for (size_t i = 10; i < 3 * kCapacity; ++i) r.add(row);
+  EXPECT_EQ(r.size(), kCapacity);
+  EXPECT_EQ(r.memory_bytes(), kCapacity * kCols * sizeof(float));  // no growth slack
+}
+
 TEST(MlReservoir, BoundedAndUniformOverTheStream) {
   constexpr size_t kCapacity = 2000;
   constexpr int kStream = 200000;
