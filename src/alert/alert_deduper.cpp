@@ -6,6 +6,8 @@ namespace vigil {
 
 DedupeDecision AlertDeduper::admit(const std::string& key, Timestamp time,
                                    const std::string& new_id) {
+  newest_ = std::max(newest_, time.micros);
+  expire_passed();
   auto it = groups_.find(key);
   if (it != groups_.end()) {
     DedupeDecision& s = it->second.state;
@@ -41,6 +43,18 @@ void AlertDeduper::forget(const std::string& alert_id) {
 
 void AlertDeduper::touch(Group& g) {
   recency_.splice(recency_.begin(), recency_, g.recency);
+}
+
+// From the least recently touched: touch order follows event time closely
+// enough that the first group still live ends the sweep.
+void AlertDeduper::expire_passed() {
+  while (window_ > 0 && !recency_.empty()) {
+    const auto it = groups_.find(recency_.back());
+    if (newest_ - it->second.state.first_seen.micros < 2 * window_) return;
+    groups_.erase(it);
+    recency_.pop_back();
+    ++expired_;
+  }
 }
 
 void AlertDeduper::evict_oldest() {

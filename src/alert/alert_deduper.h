@@ -2,7 +2,10 @@
 // `window` of event time from its first event: repeats inside it update the
 // alert (count, first/last seen); the first repeat after it opens a new alert,
 // so a sustained attack is re-raised once per window rather than either
-// flooding or being hidden forever.
+// flooding or being hidden forever. A group is dropped once the newest event
+// time seen is two windows past its first event (no event that late would
+// still join it, allowing a window of lateness), so memory follows the alert
+// rate over a window, not max_groups.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +38,8 @@ class AlertDeduper {
   // reopened by a repeat).
   void forget(const std::string& alert_id);
   size_t size() const { return groups_.size(); }
-  uint64_t evicted() const { return evicted_; }
+  uint64_t evicted() const { return evicted_; }  // by max_groups
+  uint64_t expired() const { return expired_; }  // by event time
 
  private:
   struct Group {
@@ -44,12 +48,15 @@ class AlertDeduper {
   };
   void touch(Group& g);
   void evict_oldest();
+  void expire_passed();
 
   int64_t window_;
   size_t max_groups_;
   std::unordered_map<std::string, Group> groups_;
   std::list<std::string> recency_;
+  int64_t newest_ = INT64_MIN;  // the newest event time admitted
   uint64_t evicted_ = 0;
+  uint64_t expired_ = 0;
 };
 
 }  // namespace vigil

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace vigil {
 namespace {
 
@@ -59,6 +61,20 @@ TEST(AlertDeduper, MemoryIsBoundedByEvictingTheLeastRecentlySeen) {
   EXPECT_EQ(d.evicted(), 1u);
   EXPECT_TRUE(d.admit("a", at_minute(4), "y").repeat);
   EXPECT_FALSE(d.admit("b", at_minute(5), "4").repeat);
+}
+
+TEST(AlertDeduper, GroupsTwoWindowsPastAreDroppedWithoutTheCap) {
+  AlertDeduper d(5 * kMinute, 100000);
+  for (int i = 0; i < 1000; ++i) d.admit("rule|user" + std::to_string(i), at_minute(0), "a");
+  EXPECT_EQ(d.size(), 1000u);
+  d.admit("rule|late", at_minute(9), "b");  // within two windows: all kept
+  EXPECT_EQ(d.size(), 1001u);
+  d.admit("rule|next", at_minute(10), "c");
+  EXPECT_EQ(d.size(), 2u);
+  EXPECT_EQ(d.expired(), 1000u);
+  EXPECT_EQ(d.evicted(), 0u);
+  // A group that is kept still takes events a window late.
+  EXPECT_TRUE(d.admit("rule|late", at_minute(5), "d").repeat);
 }
 
 TEST(AlertDeduper, ForgottenAlertsAreNotReopenedByRepeats) {
