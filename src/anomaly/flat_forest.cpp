@@ -129,7 +129,26 @@ Result<FlatForest> FlatForest::compile(std::span<const TreeNodes> trees, size_t 
     forest.append_tree(trees[t]);
     if (release != nullptr) TreeNodes().swap((*release)[t]);
   }
+  forest.share_leaf_path_lengths();
   return forest;
+}
+
+// Leaves were numbered one by one as laid out; now each leaf's threshold
+// numbers its value among the distinct ones, which replace the per-leaf list.
+// Equal values are bit-identical (the same depth and sample count computed
+// the same way), so scores do not change.
+void FlatForest::share_leaf_path_lengths() {
+  std::vector<double> distinct = leaf_path_length_;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  for (Node& n : nodes_) {
+    if (n.threshold < kLeafKey) continue;
+    const double value = leaf_path_length_[static_cast<uint32_t>(n.threshold - kLeafKey)];
+    const auto at = std::lower_bound(distinct.begin(), distinct.end(), value) - distinct.begin();
+    n.threshold = kLeafKey + static_cast<int32_t>(at);
+  }
+  distinct.shrink_to_fit();
+  leaf_path_length_ = std::move(distinct);
 }
 
 size_t FlatForest::memory_bytes() const {
@@ -151,6 +170,7 @@ void FlatForest::append_tree(const TreeNodes& tree) {
     node_samples_.push_back(n.n_samples);
     if (n.is_leaf()) {
       nodes_.push_back({kLeafKey + static_cast<int32_t>(leaf_path_length_.size()), 0, here});
+      ++leaves_;
       // sklearn's order: (nodes on path) + c(n_leaf) − 1.
       leaf_path_length_.push_back(static_cast<double>(depth[slot] + 1) +
                                   anomaly::average_path_length(n.n_samples, formula_) - 1.0);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -395,9 +396,10 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
 }
 
 // The forest holds 12 bytes a node for the walk, 4 for the node's training
-// rows (explanations) and a path length per leaf only, without slack; and
-// compiling from moved trees frees them and lays out the same forest.
-TEST(FlatForestMemory, LeavesOnlyHoldPathLengthsAndMovedTreesAreFreed) {
+// rows (explanations) and each distinct leaf path length once, without
+// slack; and compiling from moved trees frees them and lays out the same
+// forest.
+TEST(FlatForestMemory, LeavesShareTheirPathLengthsAndMovedTreesAreFreed) {
   const auto x = uniform_rows(3000, 4);
   IsolationForestOptions o = seeded(9);
   o.n_estimators = 20;
@@ -420,7 +422,23 @@ TEST(FlatForestMemory, LeavesOnlyHoldPathLengthsAndMovedTreesAreFreed) {
   EXPECT_EQ(moved.capacity(), 0u);
   EXPECT_EQ(freed->leaf_count(), leaves);
   EXPECT_GT(nodes, leaves);
-  EXPECT_EQ(freed->memory_bytes(), nodes * 16 + leaves * 8 + trees->size() * 8);
+  // Depth (at most 11 for 2,048 samples) and the leaf's sample count make a
+  // path length: far fewer distinct values than leaves.
+  std::set<std::pair<uint32_t, uint32_t>> kinds;
+  for (const TreeNodes& tree : *trees) {
+    std::vector<uint32_t> depth(tree.size(), 0);
+    for (size_t i = 0; i < tree.size(); ++i) {
+      if (tree[i].is_leaf()) {
+        kinds.insert({depth[i], tree[i].n_samples});
+      } else {
+        depth[static_cast<size_t>(tree[i].left)] = depth[i] + 1;
+        depth[static_cast<size_t>(tree[i].right)] = depth[i] + 1;
+      }
+    }
+  }
+  EXPECT_EQ(freed->distinct_leaf_path_lengths(), kinds.size());
+  EXPECT_LT(kinds.size() * 10, leaves);
+  EXPECT_EQ(freed->memory_bytes(), nodes * 16 + kinds.size() * 8 + trees->size() * 8);
   EXPECT_EQ(kept->memory_bytes(), freed->memory_bytes());
   FeatureMatrix probe{500, x.cols, {x.values.begin(), x.values.begin() + 500 * 4}};
   std::vector<double> a(probe.rows), b(probe.rows);
