@@ -21,13 +21,17 @@
 namespace vigil {
 namespace {
 
-constexpr size_t kChunkBytes = 1 << 20;
+// ~530 events of the benchmark corpus. A decoded event takes ~6x its text,
+// and the events in flight were the largest part of a default replay's peak
+// heap: 1 MiB chunks, eight in flight, held ~40 MB of them. 256 KiB chunks,
+// four in flight, hold ~8 MB for the same CPU time (docs/benchmarks.md,
+// session 10); a chunk's own cost (a ticket, its routing) is a few µs.
+constexpr size_t kChunkBytes = 256 << 10;
 // Chunks read but not yet through the pipeline. A file has no bursts to
 // absorb, so the reader waits for the oldest chunk rather than filling the
 // admission queue (sized for HTTP clients: ingest.queue_capacity events,
 // ~34 MB of raw text that a replay held for nothing). Four chunks keep both
-// workers, the lanes and the writer busy; eight held ~2,000 more decoded
-// events per chunk (~15 MB of a default replay's peak heap) for no speed.
+// workers, the lanes and the writer busy.
 constexpr size_t kReplayChunksInFlight = 4;
 
 struct Totals {
