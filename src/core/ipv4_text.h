@@ -13,8 +13,9 @@ namespace vigil {
 // real address that must not reach the store.
 enum class LeadingZeros { kRefuse, kAccept };
 
-// Four decimal octets of 1-3 digits, each at most 255, and nothing else, as a
-// host-order value; nullopt otherwise.
+// Four decimal octets of 1-3 digits, each at most 255, joined by dots, and
+// nothing else (no sign, space, empty octet or fifth part), as a host-order
+// value; nullopt otherwise.
 std::optional<uint32_t> parse_dotted_quad(std::string_view s, LeadingZeros leading_zeros);
 
 }  // namespace vigil
