@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/ipv4_text.h"
+#include "core/strings.h"
 #include "enrich/ip_address.h"
 
 namespace vigil::intel {
@@ -19,22 +20,6 @@ Bits128 prefix_mask(bool v6, int length) {
 }
 
 namespace {
-
-// Each byte's hex digit value, -1 for the others: one load per character.
-constexpr std::array<int8_t, 256> kHexDigits = [] {
-  std::array<int8_t, 256> t{};
-  t.fill(-1);
-  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<int8_t>(c);
-  for (int c = 0; c < 6; ++c) {
-    t['a' + c] = static_cast<int8_t>(10 + c);
-    t['A' + c] = static_cast<int8_t>(10 + c);
-  }
-  return t;
-}();
-
-int hex_digit(char c) {
-  return kHexDigits[static_cast<unsigned char>(c)];
-}
 
 // IPv6 text made of hex groups only (no embedded dotted quad, no zone) as
 // inet_pton reads it: up to eight groups of one to four hex digits, at most
@@ -52,7 +37,7 @@ std::optional<Bits128> parse_hex_ipv6(std::string_view s) {
   while (i < s.size()) {
     uint32_t value = 0;
     size_t digits = 0;
-    for (int h; i < s.size() && (h = hex_digit(s[i])) >= 0 && digits <= 4; ++i, ++digits) {
+    for (int h; i < s.size() && (h = hex_digit_value(s[i])) >= 0 && digits <= 4; ++i, ++digits) {
       value = value << 4 | static_cast<uint32_t>(h);
     }
     if (digits == 0 || digits > 4 || n == 8) return std::nullopt;
