@@ -1,4 +1,6 @@
-#include "core/ipv4_text.h"
+#include "core/ip_text.h"
+
+#include <arpa/inet.h>
 
 #include <bit>
 #include <cstring>
@@ -6,6 +8,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+
+#include "core/strings.h"
 
 namespace vigil {
 namespace {
@@ -115,6 +119,57 @@ Lanes read_lanes(const Text& t) {
 }
 #endif
 
+// IPv6 text made of hex groups only (no embedded dotted quad, no zone) as
+// inet_pton reads it: up to eight groups of one to four hex digits, at most
+// one "::" standing for at least one zero group. nullopt for anything else,
+// including every form it does not handle: parse_ipv6 then asks inet_pton,
+// which costs ~900 instructions and a copy for the common forms.
+std::optional<Ipv6Bits> parse_hex_ipv6(std::string_view s) {
+  uint16_t groups[8];
+  int n = 0, gap = -1;  // gap: the number of groups before "::"
+  size_t i = 0;
+  if (s.starts_with("::")) {
+    gap = 0;
+    i = 2;
+  }
+  while (i < s.size()) {
+    uint32_t value = 0;
+    size_t digits = 0;
+    for (int h; i < s.size() && (h = hex_digit_value(s[i])) >= 0 && digits <= 4; ++i, ++digits) {
+      value = value << 4 | static_cast<uint32_t>(h);
+    }
+    if (digits == 0 || digits > 4 || n == 8) return std::nullopt;
+    groups[n++] = static_cast<uint16_t>(value);
+    if (i == s.size()) break;
+    if (s[i] != ':' || ++i == s.size()) return std::nullopt;  // a dot, a zone, a trailing ':'
+    if (s[i] == ':') {
+      if (gap >= 0) return std::nullopt;
+      gap = n;
+      ++i;
+    }
+  }
+  if (gap < 0 ? n != 8 : n > 7) return std::nullopt;
+  Ipv6Bits bits = 0;
+  for (int k = 0; k <= n; ++k) {
+    if (k == gap && n > 0) bits <<= 16 * (8 - n);  // "::" alone is all zeros
+    if (k < n) bits = bits << 16 | groups[k];
+  }
+  return bits;
+}
+
+std::optional<Ipv6Bits> inet_pton6(std::string_view s) {
+  // INET6_ADDRSTRLEN covers the longest textual form; longer is no address.
+  char text[INET6_ADDRSTRLEN];
+  if (s.empty() || s.size() >= sizeof text) return std::nullopt;
+  std::memcpy(text, s.data(), s.size());
+  text[s.size()] = '\0';
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET6, text, bytes) != 1) return std::nullopt;
+  Ipv6Bits bits = 0;
+  for (const unsigned char b : bytes) bits = bits << 8 | b;
+  return bits;
+}
+
 }  // namespace
 
 std::optional<uint32_t> parse_dotted_quad(std::string_view s, LeadingZeros leading_zeros) {
@@ -142,6 +197,22 @@ std::optional<uint32_t> parse_dotted_quad(std::string_view s, LeadingZeros leadi
     addr = addr << 8 | l.values[std::countr_zero(rest)];
   }
   return addr;
+}
+
+std::optional<Ipv6Bits> parse_ipv6(std::string_view s) {
+  if (const auto bits = parse_hex_ipv6(s)) return bits;
+  return inet_pton6(s);
+}
+
+std::optional<IpBits> parse_ip(std::string_view s) {
+  if (const auto quad = parse_dotted_quad(s, LeadingZeros::kRefuse)) return IpBits{false, *quad};
+  // Without a ':' nothing else is an address (host names end here).
+  if (s.find(':') == std::string_view::npos) return std::nullopt;
+  const auto bits = parse_ipv6(s);
+  if (!bits) return std::nullopt;
+  constexpr Ipv6Bits kMappedPrefix = 0xffff;  // ::ffff:0:0/96
+  if ((*bits >> 32) == kMappedPrefix) return IpBits{false, *bits & 0xffffffffu};
+  return IpBits{true, *bits};
 }
 
 }  // namespace vigil
