@@ -27,10 +27,18 @@ using Ipv6Bits = unsigned __int128;
 // Any IPv6 text inet_pton reads, read as it reads it.
 std::optional<Ipv6Bits> parse_ipv6(std::string_view s);
 
-// An IPv4 address in the low 32 bits, or an IPv6 one.
+// An IPv4 address in the low 32 bits, or an IPv6 one. Kept as two words:
+// parse_ip writes them with two 8-byte stores, and a caller copying a 128-bit
+// member reads it with one 16-byte load, which cannot be forwarded from them
+// and waits for both stores to reach the cache (IPv6 lookups ran 12 % slower).
 struct IpBits {
   bool v6 = false;
-  Ipv6Bits bits = 0;
+  uint64_t high = 0, low = 0;
+
+  IpBits() = default;
+  IpBits(bool is_v6, Ipv6Bits value)
+      : v6(is_v6), high(static_cast<uint64_t>(value >> 64)), low(static_cast<uint64_t>(value)) {}
+  Ipv6Bits bits() const { return Ipv6Bits{high} << 64 | low; }
 };
 
 // Strict numeric forms only (a dotted quad without leading zeros, any IPv6

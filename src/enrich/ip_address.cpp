@@ -11,7 +11,7 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   address.v6 = ip->v6;
   const size_t bytes = ip->v6 ? 16 : 4;
   for (size_t i = 0; i < bytes; ++i) {
-    address.bytes[i] = static_cast<uint8_t>(ip->bits >> (8 * (bytes - 1 - i)));
+    address.bytes[i] = static_cast<uint8_t>(ip->bits() >> (8 * (bytes - 1 - i)));
   }
   return address;
 }

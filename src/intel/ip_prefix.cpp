@@ -20,13 +20,13 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
   // A bare address, the common case, in one call (a dotted quad in one pass:
   // no search for a '/' first).
   if (const auto address = parse_ip(text)) {
-    return IpPrefix{address->v6, address->bits, address->v6 ? 128 : 32};
+    return IpPrefix{address->v6, address->bits(), address->v6 ? 128 : 32};
   }
   const size_t slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   const auto address = parse_ip(text.substr(0, slash));
   if (!address) return std::nullopt;
-  IpPrefix p{address->v6, address->bits, address->v6 ? 128 : 32};
+  IpPrefix p{address->v6, address->bits(), address->v6 ? 128 : 32};
   const std::string_view len = text.substr(slash + 1);
   int n = -1;
   auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);

@@ -280,18 +280,18 @@ TEST(IpText, ReadsBothFamiliesAndMapsIpv4MappedToIpv4) {
   const auto v4 = parse_ip("81.2.69.142");
   ASSERT_TRUE(v4);
   EXPECT_FALSE(v4->v6);
-  EXPECT_TRUE(v4->bits == 0x510245 * Ipv6Bits{256} + 142);
+  EXPECT_TRUE(v4->bits() == 0x510245 * Ipv6Bits{256} + 142);
   for (const char* mapped :
        {"::ffff:81.2.69.142", "::ffff:5102:458e", "0:0:0:0:0:ffff:5102:458e"}) {
     const auto ip = parse_ip(mapped);
     ASSERT_TRUE(ip) << mapped;
     EXPECT_FALSE(ip->v6) << mapped;
-    EXPECT_TRUE(ip->bits == v4->bits) << mapped;
+    EXPECT_TRUE(ip->bits() == v4->bits()) << mapped;
   }
   const auto v6 = parse_ip("2001:db8::1");
   ASSERT_TRUE(v6);
   EXPECT_TRUE(v6->v6);
-  EXPECT_TRUE(v6->bits == (Ipv6Bits{0x20010db8} << 96 | 1));
+  EXPECT_TRUE(v6->bits() == (Ipv6Bits{0x20010db8} << 96 | 1));
   const auto compatible = parse_ip("::1.2.3.4");  // the deprecated IPv4-compatible form stays IPv6
   ASSERT_TRUE(compatible);
   EXPECT_TRUE(compatible->v6);
