@@ -105,8 +105,8 @@ class PrefixTable {
     }
     // The last interval of the address's bucket starting at or before it. The
     // search halves the candidates with a conditional move, not a branch:
-    // which half holds a random address is a coin toss, and the mispredicted
-    // branches of the former binary search took most of an IPv4 lookup's time.
+    // which half holds a random address is a coin toss, and a mispredicted
+    // branch also throws away the loads the batch has in flight behind it.
     uint32_t find(Key address) const {
       const size_t b = static_cast<size_t>(address >> shift);
       uint32_t first = buckets[b];  // starts at or before the bucket's first address
