@@ -14,6 +14,7 @@
 //   build/rel/bench/intel_bench [indicators=1000000]
 //   build/rel/bench/intel_bench --mixed 10000000
 //   build/rel/bench/intel_bench --mixed-hot 10000000  # per type, probe text in cache
+//   build/rel/bench/intel_bench --mixed-hot 10000000 --only ipv4 --rounds 5  # one row
 //   build/rel/bench/intel_bench --mixed-matcher 10000000  # IntelMatcher::match on events
 #include <fmt/format.h>
 
@@ -638,7 +639,17 @@ void bench_matcher(const std::shared_ptr<const IndicatorStore>& store, size_t ev
       static_cast<double>(events) / s / 1e6, matched);
 }
 
-void bench_mixed(size_t n, bool hot_only, bool matcher_only) {
+// What --mixed-hot runs: every probe kind once, or (--only KIND) one of them
+// `rounds` times, for A/B runs and callgrind of one row.
+struct HotOptions {
+  std::string only;  // a probe's name or type ("ipv4", "bad-domains"); empty: all
+  int rounds = 1;
+  bool wants(const HotProbe& p) const {
+    return only.empty() || only == p.name || only == to_string(p.type);
+  }
+};
+
+void bench_mixed(size_t n, bool hot_only, bool matcher_only, const HotOptions& hot_options) {
   const long rss0 = rss_kb();
   const double t0 = cpu_seconds();
   std::vector<std::shared_ptr<const PackedFeed>> feeds;
@@ -724,13 +735,16 @@ void bench_mixed(size_t n, bool hot_only, bool matcher_only) {
   }
   // --mixed-hot: only these (for A/B runs and callgrind).
   for (const HotProbe& p : hot_probes()) {
-    size_t hh = 0;
-    double writing = 0;
-    const double hot = hot_text_rate(view, p, (hot_only ? 1 : 4) * probes, rng(), hh, writing);
-    fmt::print(
-        "  {:<14} batched, probe text hot: miss {:6.2f} M/s ({} matched; writing the text "
-        "alone {:.0f} M/s)\n",
-        p.name, hot / 1e6, hh, writing / 1e6);
+    if (!hot_options.wants(p)) continue;
+    for (int round = 0; round < hot_options.rounds; ++round) {
+      size_t hh = 0;
+      double writing = 0;
+      const double hot = hot_text_rate(view, p, (hot_only ? 1 : 4) * probes, rng(), hh, writing);
+      fmt::print(
+          "  {:<14} batched, probe text hot: miss {:6.2f} M/s ({} matched; writing the text "
+          "alone {:.0f} M/s)\n",
+          p.name, hot / 1e6, hh, writing / 1e6);
+    }
   }
   if (hot_only) return;
   std::vector<IpPrefix> addresses;
@@ -771,9 +785,26 @@ int main(int argc, char** argv) {
   if (argc > 1 &&
       (std::string_view(argv[1]) == "--mixed" || std::string_view(argv[1]) == "--mixed-hot" ||
        std::string_view(argv[1]) == "--mixed-matcher")) {
+    // --mixed-hot N [--only KIND] [--rounds R]
+    HotOptions hot;
+    for (int i = 3; i < argc; i += 2) {
+      const std::string_view flag(argv[i]);
+      if (i + 1 == argc) {
+        fmt::print(stderr, "{} needs a value\n", flag);
+        return 2;
+      }
+      if (flag == "--only") {
+        hot.only = argv[i + 1];
+      } else if (flag == "--rounds") {
+        hot.rounds = std::stoi(argv[i + 1]);
+      } else {
+        fmt::print(stderr, "unknown option {}\n", flag);
+        return 2;
+      }
+    }
     bench_mixed(argc > 2 ? std::stoul(argv[2]) : 10'000'000,
                 std::string_view(argv[1]) == "--mixed-hot",
-                std::string_view(argv[1]) == "--mixed-matcher");
+                std::string_view(argv[1]) == "--mixed-matcher", hot);
     return 0;
   }
   if (argc > 2 && std::string_view(argv[1]) == "--write-feeds") {

@@ -1,6 +1,7 @@
 // Small string helpers shared by every stage.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,5 +19,22 @@ bool valid_utf8(std::string_view s);
 size_t count_newlines(std::string_view s);
 // "30d", "12h", "90m", "3600s" or plain seconds; nullopt unless positive.
 std::optional<int64_t> parse_duration_seconds(std::string_view text);
+
+// Each byte's hex digit value ('0'-'9', 'a'-'f', 'A'-'F'), -1 for the others.
+// A table, not compares: one load per character, and no branch to mispredict
+// on random hex (IPv6 text, percent-escapes, auditd's hex values).
+inline constexpr std::array<int8_t, 256> kHexDigitValues = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<int8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    t['a' + c] = static_cast<int8_t>(10 + c);
+    t['A' + c] = static_cast<int8_t>(10 + c);
+  }
+  return t;
+}();
+inline int hex_digit_value(char c) {
+  return kHexDigitValues[static_cast<unsigned char>(c)];
+}
 
 }  // namespace vigil

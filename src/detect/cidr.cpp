@@ -1,25 +1,26 @@
 #include "detect/cidr.h"
 
-#include <arpa/inet.h>
-
 #include <charconv>
-#include <string>
+
+#include "core/ip_text.h"
 
 namespace vigil::sigma {
 namespace {
 
+// Either family as written: ::ffff:a.b.c.d stays IPv6 and does not fall in
+// an IPv4 network, as with Python's ipaddress (pySigma's reading).
 bool parse_ip(std::string_view text, std::array<uint8_t, 16>& out, bool& v6) {
-  const std::string s(text);
   out.fill(0);
-  if (inet_pton(AF_INET, s.c_str(), out.data()) == 1) {
+  if (const auto quad = parse_dotted_quad(text, LeadingZeros::kRefuse)) {
     v6 = false;
+    for (size_t i = 0; i < 4; ++i) out[i] = static_cast<uint8_t>(*quad >> (24 - 8 * i));
     return true;
   }
-  if (inet_pton(AF_INET6, s.c_str(), out.data()) == 1) {
-    v6 = true;
-    return true;
-  }
-  return false;
+  const auto bits = parse_ipv6(text);
+  if (!bits) return false;
+  v6 = true;
+  for (size_t i = 0; i < 16; ++i) out[i] = static_cast<uint8_t>(*bits >> (120 - 8 * i));
+  return true;
 }
 
 bool prefix_equal(const std::array<uint8_t, 16>& a, const std::array<uint8_t, 16>& b, int bits) {

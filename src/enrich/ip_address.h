@@ -12,10 +12,8 @@ struct IpAddress {
   bool v6 = false;
   std::array<uint8_t, 16> bytes{};  // the first 4 for IPv4
 
-  // Strict numeric forms only (what inet_pton accepts: dotted quad, RFC 4291
-  // IPv6) so a host name or "1.2.3" is never taken for an address.
-  // IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes the IPv4 address: it names the
-  // same host, and not every database maps that range onto its IPv4 tree.
+  // What core's parse_ip reads (the project's one reader of IP text): a
+  // dotted quad or any IPv6 form, IPv4-mapped IPv6 as IPv4; never a host name.
   static std::optional<IpAddress> parse(std::string_view text);
 };
 

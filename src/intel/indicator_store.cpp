@@ -280,9 +280,12 @@ Verdict IndicatorStore::View::check_ip(const IpPrefix& address, Timestamp now) c
 namespace {
 
 // IP lookups per batch step: enough loads in flight to cover the memory's
-// latency, few enough that a group's lines stay in L1 (64 measured no
-// faster). Exact lookups go by FingerprintTable::kMaxBatch.
-constexpr size_t kBatchGroup = 16;
+// latency, few enough that a group's lines stay in L1 (64 × three lines, 12
+// KB). 64 measured no faster than 16 while the interval search branched (a
+// mispredicted branch discards the loads issued after it); once it did not,
+// 64 ran 4 % faster than 16 (four alternating pairs, 10 M loaded). Exact
+// lookups go by FingerprintTable::kMaxBatch.
+constexpr size_t kBatchGroup = 64;
 
 }  // namespace
 

@@ -2,12 +2,10 @@
 
 #include <arpa/inet.h>
 
-#include <array>
 #include <charconv>
 #include <cstring>
 
-#include "core/ipv4_text.h"
-#include "enrich/ip_address.h"
+#include "core/ip_text.h"
 
 namespace vigil::intel {
 
@@ -18,107 +16,24 @@ Bits128 prefix_mask(bool v6, int length) {
   return (all << (width - length)) & all;
 }
 
-namespace {
-
-// Each byte's hex digit value, -1 for the others: one load per character.
-constexpr std::array<int8_t, 256> kHexDigits = [] {
-  std::array<int8_t, 256> t{};
-  t.fill(-1);
-  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<int8_t>(c);
-  for (int c = 0; c < 6; ++c) {
-    t['a' + c] = static_cast<int8_t>(10 + c);
-    t['A' + c] = static_cast<int8_t>(10 + c);
-  }
-  return t;
-}();
-
-int hex_digit(char c) {
-  return kHexDigits[static_cast<unsigned char>(c)];
-}
-
-// IPv6 text made of hex groups only (no embedded dotted quad, no zone) as
-// inet_pton reads it: up to eight groups of one to four hex digits, at most
-// one "::" standing for at least one zero group. nullopt for anything else,
-// including every form it does not handle: the caller then asks inet_pton,
-// which costs ~900 instructions and a copy for the common forms.
-std::optional<Bits128> parse_hex_ipv6(std::string_view s) {
-  uint16_t groups[8];
-  int n = 0, gap = -1;  // gap: the number of groups before "::"
-  size_t i = 0;
-  if (s.starts_with("::")) {
-    gap = 0;
-    i = 2;
-  }
-  while (i < s.size()) {
-    uint32_t value = 0;
-    size_t digits = 0;
-    for (int h; i < s.size() && (h = hex_digit(s[i])) >= 0 && digits <= 4; ++i, ++digits) {
-      value = value << 4 | static_cast<uint32_t>(h);
-    }
-    if (digits == 0 || digits > 4 || n == 8) return std::nullopt;
-    groups[n++] = static_cast<uint16_t>(value);
-    if (i == s.size()) break;
-    if (s[i] != ':' || ++i == s.size()) return std::nullopt;  // a dot, a zone, a trailing ':'
-    if (s[i] == ':') {
-      if (gap >= 0) return std::nullopt;
-      gap = n;
-      ++i;
-    }
-  }
-  if (gap < 0 ? n != 8 : n > 7) return std::nullopt;
-  Bits128 bits = 0;
-  for (int k = 0; k <= n; ++k) {
-    if (k == gap && n > 0) bits <<= 16 * (8 - n);  // "::" alone is all zeros
-    if (k < n) bits = bits << 16 | groups[k];
-  }
-  return bits;
-}
-
-// The address part of IpPrefix::parse. Without a ':' only a dotted quad can
-// be an address (what IpAddress::parse reads then), parsed here without
-// building an IpAddress: host names, which event matching tries as IPs first
-// in every domain field, are turned down without inet_pton and its copy.
-std::optional<IpPrefix> parse_address(std::string_view address) {
-  IpPrefix p;
-  if (address.find(':') == std::string_view::npos) {
-    const auto quad = parse_dotted_quad(address, LeadingZeros::kRefuse);
-    if (!quad) return std::nullopt;
-    p.bits = *quad;
-    p.length = 32;
-    return p;
-  }
-  if (const auto bits = parse_hex_ipv6(address)) {
-    // ::ffff:a.b.c.d written in hex is IPv4 to IpAddress::parse too.
-    p.v6 = (*bits >> 32) != 0xffff;
-    p.bits = p.v6 ? *bits : *bits & 0xffffffffu;
-    p.length = p.max_length();
-    return p;
-  }
-  const auto ip = IpAddress::parse(address);
-  if (!ip) return std::nullopt;
-  p.v6 = ip->v6;
-  const int bytes = p.v6 ? 16 : 4;
-  for (int i = 0; i < bytes; ++i) p.bits = (p.bits << 8) | ip->bytes[i];
-  p.length = p.max_length();
-  return p;
-}
-
-}  // namespace
-
 std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
-  const size_t slash = text.find('/');
-  auto parsed = parse_address(text.substr(0, slash));
-  if (!parsed) return std::nullopt;
-  IpPrefix& p = *parsed;
-  if (slash != std::string_view::npos) {
-    const std::string_view len = text.substr(slash + 1);
-    int n = -1;
-    auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
-    if (ec != std::errc() || end != len.data() + len.size() || n < 0 || n > p.max_length()) {
-      return std::nullopt;
-    }
-    p.length = n;
+  // A bare address, the common case, in one call (a dotted quad in one pass:
+  // no search for a '/' first).
+  if (const auto address = parse_ip(text)) {
+    return IpPrefix{address->v6, address->bits(), address->v6 ? 128 : 32};
   }
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const auto address = parse_ip(text.substr(0, slash));
+  if (!address) return std::nullopt;
+  IpPrefix p{address->v6, address->bits(), address->v6 ? 128 : 32};
+  const std::string_view len = text.substr(slash + 1);
+  int n = -1;
+  auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
+  if (ec != std::errc() || end != len.data() + len.size() || n < 0 || n > p.max_length()) {
+    return std::nullopt;
+  }
+  p.length = n;
   p.bits &= prefix_mask(p.v6, p.length);
   return p;
 }

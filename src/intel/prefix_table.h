@@ -97,21 +97,26 @@ class PrefixTable {
     void prefetch_bucket(Key address) const {
       __builtin_prefetch(&buckets[static_cast<size_t>(address >> shift)]);
     }
+    // The bucket's intervals span a line or two: both ends are requested.
     void prefetch_intervals(Key address) const {
-      __builtin_prefetch(&intervals[buckets[static_cast<size_t>(address >> shift)]]);
+      const size_t b = static_cast<size_t>(address >> shift);
+      __builtin_prefetch(&intervals[buckets[b]]);
+      __builtin_prefetch(&intervals[buckets[b + 1]]);
     }
+    // The last interval of the address's bucket starting at or before it. The
+    // search halves the candidates with a conditional move, not a branch:
+    // which half holds a random address is a coin toss, and a mispredicted
+    // branch also throws away the loads the batch has in flight behind it.
     uint32_t find(Key address) const {
       const size_t b = static_cast<size_t>(address >> shift);
-      uint32_t lo = buckets[b], hi = buckets[b + 1];
-      while (lo < hi) {
-        const uint32_t mid = (lo + hi + 1) / 2;
-        if (intervals[mid].start <= address) {
-          lo = mid;
-        } else {
-          hi = mid - 1;
-        }
+      uint32_t first = buckets[b];  // starts at or before the bucket's first address
+      uint32_t count = buckets[b + 1] - first + 1;
+      while (count > 1) {
+        const uint32_t half = count / 2;
+        first = intervals[first + half].start <= address ? first + half : first;
+        count -= half;
       }
-      return intervals[lo].node;
+      return intervals[first].node;
     }
   };
 

@@ -75,13 +75,6 @@ std::string_view default_port(std::string_view scheme) {
   return {};
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool is_unreserved(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
@@ -109,8 +102,8 @@ char* escapes_into(std::string_view s, char* out) {
         pct ? static_cast<size_t>(static_cast<const char*>(pct) - s.data()) : s.size();
     out = copy_into(s.substr(i, at - i), out);
     if (at == s.size()) break;
-    const int hi = at + 2 < s.size() ? hex_value(s[at + 1]) : -1;
-    const int lo = hi >= 0 ? hex_value(s[at + 2]) : -1;
+    const int hi = at + 2 < s.size() ? hex_digit_value(s[at + 1]) : -1;
+    const int lo = hi >= 0 ? hex_digit_value(s[at + 2]) : -1;
     if (lo < 0) {
       *out++ = '%';
       i = at + 1;

@@ -3,9 +3,8 @@
 #include <arpa/inet.h>
 
 #include <array>
-#include <cstring>
 
-#include "core/ipv4_text.h"
+#include "core/ip_text.h"
 
 namespace vigil::sanitize_detail {
 namespace {
@@ -82,12 +81,13 @@ bool IpAnonymizer::append_v4(std::string_view ip, std::string& out) const {
 }
 
 bool IpAnonymizer::append_v6(std::string_view ip, std::string& out) const {
-  char text[INET6_ADDRSTRLEN];
-  if (ip.empty() || ip.size() >= sizeof(text)) return false;
-  std::memcpy(text, ip.data(), ip.size());
-  text[ip.size()] = '\0';
+  const auto bits = parse_ipv6(ip);
+  if (!bits) return false;
   std::array<unsigned char, 16> bytes;
-  if (inet_pton(AF_INET6, text, bytes.data()) != 1) return false;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    bytes[i] = static_cast<unsigned char>(*bits >> (8 * (bytes.size() - 1 - i)));
+  }
+  char text[INET6_ADDRSTRLEN];
   if (is_v4_mapped(bytes)) {
     mask_bits(bytes, 12, v4_prefix_);
   } else {

@@ -1,9 +1,7 @@
 // IPv6 candidates for the numeric scanner (declared in numeric_scanner.h).
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cstring>
 
+#include "core/ip_text.h"
 #include "sanitize/char_class.h"
 #include "sanitize/numeric_scanner.h"
 
@@ -19,11 +17,7 @@ bool ipv6_char(char c) {
 bool valid_ipv6(std::string_view s) {
   if (s.size() < 2 || s.size() > kMaxIpv6Text) return false;
   if (std::count(s.begin(), s.end(), ':') < 2) return false;
-  char text[kMaxIpv6Text + 1];
-  std::memcpy(text, s.data(), s.size());
-  text[s.size()] = '\0';
-  unsigned char bytes[16];
-  return inet_pton(AF_INET6, text, bytes) == 1;
+  return parse_ipv6(s).has_value();
 }
 
 // [begin, end) with `\b` on both sides, then with one trailing ':' or '.' cut.

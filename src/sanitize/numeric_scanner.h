@@ -35,8 +35,9 @@ class NumericScanner {
 
 // IPv6 around the ':' at `colon`: the maximal run of [0-9A-Fa-f:.] is tried
 // whole, then without leading "word:" parts ("src:2001:db8::1"), and with a
-// trailing ':' or '.' dropped; inet_pton decides. Sets *run_end to the run's
-// end so that the other colons of the run are not tried again.
+// trailing ':' or '.' dropped; parse_ipv6 (inet_pton's reading) decides.
+// Sets *run_end to the run's end so that the other colons of the run are not
+// tried again.
 void find_ipv6(std::string_view buf, size_t colon, size_t* run_end, std::vector<Finding>& out);
 
 }  // namespace vigil::sanitize_detail

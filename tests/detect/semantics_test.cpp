@@ -166,6 +166,12 @@ TEST(SigmaSemantics, CidrMatchesV4AndV6) {
   EXPECT_TRUE(r.fires(R"({"Ip": "fe80::1"})"));
   EXPECT_FALSE(r.fires(R"({"Ip": "11.0.0.1"})"));
   EXPECT_FALSE(r.fires(R"({"Ip": "not-an-ip"})"));
+  // As Python's ipaddress (pySigma) reads them: no leading zeros, and an
+  // IPv4-mapped IPv6 address is IPv6, outside every IPv4 network.
+  EXPECT_FALSE(r.fires(R"({"Ip": "010.1.2.3"})"));
+  EXPECT_FALSE(r.fires(R"({"Ip": "::ffff:10.1.2.3"})"));
+  EXPECT_TRUE(r.fires(R"({"Ip": "FE80:0:0:0:0:0:0:1"})"));
+  EXPECT_FALSE(r.fires(R"({"Ip": "10.1.2.3\u0000"})"));  // a NUL is no end of text
 }
 
 TEST(SigmaSemantics, ComparisonsReadNumericStrings) {

@@ -9,20 +9,13 @@
 namespace vigil::decode {
 namespace {
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 // auditd writes values with spaces or specials as hex (proctitle, a0..);
 // NULs separate arguments.
 std::optional<std::string> unhex(std::string_view s) {
   if (s.size() < 2 || s.size() % 2 != 0) return std::nullopt;
   std::string out;
   for (size_t i = 0; i < s.size(); i += 2) {
-    const int hi = hex(s[i]), lo = hex(s[i + 1]);
+    const int hi = hex_digit_value(s[i]), lo = hex_digit_value(s[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     const char c = static_cast<char>(hi * 16 + lo);
     out.push_back(c == '\0' ? ' ' : c);

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/strings.h"
 #include "ingest/decoders/record.h"
 #include "ingest/decoders/text_cursor.h"
 
@@ -55,19 +56,13 @@ std::optional<std::string_view> quoted_field(TextCursor& c, DocBuilder& doc) {
   return doc.keep(std::move(unescaped));
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string decode_once(std::string_view s, bool plus) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+    if (s[i] == '%' && i + 2 < s.size() && hex_digit_value(s[i + 1]) >= 0 &&
+        hex_digit_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2])));
       i += 2;
     } else if (plus && s[i] == '+') {
       out.push_back(' ');
