@@ -4,7 +4,7 @@
 // normalize+enrich reference line); then the thread CPU time of
 // BehaviorDetector::on_event over every event is measured (best of N passes,
 // each pass four weeks later in event time). Memory per entity is the heap
-// the detector gives back when it is destroyed (mallinfo2), less what its
+// the detector gives back when it is destroyed (heap_allocated_bytes), less what its
 // user-agent parser holds after reading the same events (measured on a parser
 // of its own: the compiled patterns, RE2's lazily built DFAs and the result
 // cache, shared by all entities and by the ML detector), over the entities.

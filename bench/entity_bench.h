@@ -4,8 +4,6 @@
 // key, and uap-core's user-agent parser loaded as the engine loads it.
 #pragma once
 
-#include <malloc.h>
-
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -13,6 +11,7 @@
 
 #include "behavior/device_parser.h"
 #include "config/config.h"
+#include "core/allocator_tuning.h"
 #include "detector_bench.h"
 #include "enrich/enricher.h"
 #include "normalize/normalizer.h"
@@ -55,9 +54,9 @@ inline std::optional<EntityBenchSetup> prepare_entity_bench(const DetectorBenchA
   return s;
 }
 
-// Bytes the allocator has handed out and not had back (mallinfo2).
+// Bytes the allocator has handed out and not had back.
 inline size_t heap_in_use() {
-  return mallinfo2().uordblks;
+  return heap_allocated_bytes();
 }
 
 // Shifts every event's time by `weeks` x 4 weeks, so a later pass over the

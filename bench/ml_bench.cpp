@@ -11,7 +11,7 @@
 //              later), now scoring each through `general` and its type's model
 // scored − features is the cost of scoring through all applicable models.
 // Memory per entity: the heap an entity table fed the same events gives back
-// when destroyed, over its entities (mallinfo2).
+// when destroyed, over its entities (heap_allocated_bytes).
 //
 // With --labels (gen_corpus --scenario behavior --labels): the separability
 // probe. Every event's feature row as the detector computes it; one forest

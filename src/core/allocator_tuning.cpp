@@ -2,6 +2,12 @@
 
 #include <malloc.h>
 
+#if defined(VIGIL_USES_JEMALLOC)
+#include <jemalloc/jemalloc.h>
+
+#include <cstdint>
+#endif
+
 namespace vigil {
 
 #if defined(VIGIL_USES_JEMALLOC)
@@ -11,6 +17,18 @@ namespace vigil {
 // 62-70 CPU-s against 95-101 with the tuned glibc malloc, at 367-380 MB against
 // 398-437 MB max RSS (docs/benchmarks.md, session 8).
 void tune_allocator() {}
+
+size_t heap_allocated_bytes() {
+  // jemalloc's statistics are a snapshot refreshed by advancing its epoch;
+  // glibc's mallinfo2 (what the benchmarks read before) reports 0 under it.
+  uint64_t epoch = 1;
+  size_t size = sizeof(epoch);
+  mallctl("epoch", &epoch, &size, &epoch, size);
+  size_t allocated = 0;
+  size = sizeof(allocated);
+  if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return 0;
+  return allocated;
+}
 #else
 void tune_allocator() {
   // Workers allocate and free whole batches of events; glibc's defaults hand the
@@ -27,6 +45,10 @@ void tune_allocator() {
   // unlink_chunk. Without them a decoder's chunk of 10,000 lines decodes 1.3-1.6x
   // faster (docs/benchmarks.md, session 6); the pipeline is unchanged.
   mallopt(M_MXFAST, 0);
+}
+
+size_t heap_allocated_bytes() {
+  return mallinfo2().uordblks;
 }
 #endif
 

@@ -4,9 +4,16 @@
 // function so that they measure what the binary runs.
 #pragma once
 
+#include <cstddef>
+
 namespace vigil {
 
 // Call once at the start of main(), before any thread starts.
 void tune_allocator();
+
+// Bytes the allocator has handed out and not had back, over all threads
+// (jemalloc's stats.allocated, or glibc's mallinfo2 without jemalloc): what
+// the benchmarks report as a structure's heap.
+size_t heap_allocated_bytes();
 
 }  // namespace vigil
