@@ -5,13 +5,12 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace vigil::anomaly {
 namespace {
 
-static_assert(std::bit_cast<int32_t>(std::numeric_limits<float>::infinity()) ==
+static_assert(FlatForest::order_key(std::numeric_limits<float>::infinity()) ==
               FlatForest::kLeafKey);
 
 // Rows walked through a tree in lock-step: 16 chains of dependent loads in
@@ -78,14 +77,6 @@ Result<void> check_tree(const TreeNodes& tree, size_t n_features) {
 
 }  // namespace
 
-int32_t FlatForest::order_key(float x) {
-  int32_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  if (bits == std::numeric_limits<int32_t>::min()) return 0;  // -0 is +0
-  // Negative floats order backwards by their bits: flip all but the sign.
-  return bits >= 0 ? bits : bits ^ std::numeric_limits<int32_t>::max();
-}
-
 Result<FlatForest> FlatForest::compile(const std::vector<TreeNodes>& trees, size_t n_features,
                                        uint32_t max_samples, PathLengthFormula formula) {
   return compile(std::span<const TreeNodes>(trees), n_features, max_samples, formula, nullptr);
@@ -143,9 +134,9 @@ void FlatForest::share_leaf_path_lengths() {
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   for (Node& n : nodes_) {
     if (n.threshold < kLeafKey) continue;
-    const double value = leaf_path_length_[static_cast<uint32_t>(n.threshold - kLeafKey)];
+    const double value = leaf_path_length_[n.threshold - kLeafKey];
     const auto at = std::lower_bound(distinct.begin(), distinct.end(), value) - distinct.begin();
-    n.threshold = kLeafKey + static_cast<int32_t>(at);
+    n.threshold = kLeafKey + static_cast<uint32_t>(at);
   }
   distinct.shrink_to_fit();
   leaf_path_length_ = std::move(distinct);
@@ -169,7 +160,7 @@ void FlatForest::append_tree(const TreeNodes& tree) {
     const auto here = static_cast<uint32_t>(base + slot);
     node_samples_.push_back(n.n_samples);
     if (n.is_leaf()) {
-      nodes_.push_back({kLeafKey + static_cast<int32_t>(leaf_path_length_.size()), 0, here});
+      nodes_.push_back({kLeafKey + static_cast<uint32_t>(leaf_path_length_.size()), 0, here});
       ++leaves_;
       // sklearn's order: (nodes on path) + c(n_leaf) − 1.
       leaf_path_length_.push_back(static_cast<double>(depth[slot] + 1) +
@@ -177,7 +168,7 @@ void FlatForest::append_tree(const TreeNodes& tree) {
       compiled.depth = std::max(compiled.depth, depth[slot]);
       continue;
     }
-    nodes_.push_back({order_key(round_down_to_float(n.threshold)),
+    nodes_.push_back({threshold_key(round_down_to_float(n.threshold)),
                       static_cast<uint32_t>(n.feature) * kKeyStride,
                       static_cast<uint32_t>(base + source.size())});
     source.push_back(n.left);
@@ -194,7 +185,7 @@ namespace {
 // keys feature-major (feature f of lane r at f·kLanes + r, which is what a
 // node's scaled feature points at). With the lane count fixed the positions
 // stay in registers (or nearby spill slots) and the lanes' loads overlap.
-void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, const int32_t* keys,
+void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, const uint32_t* keys,
                 uint32_t* at) {
   uint32_t pos[kLanes];
   for (size_t r = 0; r < kLanes; ++r) pos[r] = root;
@@ -202,7 +193,7 @@ void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, co
 #pragma GCC unroll 16
     for (size_t r = 0; r < kLanes; ++r) {
       const FlatForest::Node& n = nodes[pos[r]];
-      pos[r] = n.first_child + (keys[n.feature + r] > n.threshold);
+      pos[r] = n.first_child + (n.threshold < keys[n.feature + r]);
     }
   }
   for (size_t r = 0; r < kLanes; ++r) at[r] = pos[r];
@@ -210,14 +201,14 @@ void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, co
 
 }  // namespace
 
-void FlatForest::keyed_row(const float* values, std::vector<int32_t>& keys) const {
+void FlatForest::keyed_row(const float* values, std::vector<uint32_t>& keys) const {
   keys.resize(n_features_ * kKeyStride);
   for (size_t f = 0; f < n_features_; ++f) keys[f * kKeyStride] = order_key(values[f]);
 }
 
 void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out) const {
   uint32_t at[kLanes];
-  std::vector<int32_t> keys(x.cols * kLanes);
+  std::vector<uint32_t> keys(x.cols * kLanes);
   for (size_t start = 0; start < x.rows; start += kLanes) {
     const size_t count = std::min(kLanes, x.rows - start);
     // Feature-major keys; lanes past the last row repeat it (walked, unused).
@@ -241,27 +232,27 @@ namespace {
 // positions stay in registers.
 template <size_t G>
 void walk_trees(const FlatForest::Node* nodes, const uint32_t* roots, uint32_t steps,
-                const int32_t* row, const double* leaf_path_length, double& sum) {
+                const uint32_t* row, const double* leaf_path_length, double& sum) {
   uint32_t at[G];
   for (size_t i = 0; i < G; ++i) at[i] = roots[i];
   for (uint32_t step = 0; step < steps; ++step) {
 #pragma GCC unroll 16
     for (size_t i = 0; i < G; ++i) {
       const FlatForest::Node& n = nodes[at[i]];
-      at[i] = n.first_child + (row[n.feature] > n.threshold);
+      at[i] = n.first_child + (n.threshold < row[n.feature]);
     }
   }
   for (size_t i = 0; i < G; ++i)
-    sum += leaf_path_length[static_cast<uint32_t>(nodes[at[i]].threshold - FlatForest::kLeafKey)];
+    sum += leaf_path_length[nodes[at[i]].threshold - FlatForest::kLeafKey];
 }
 
 }  // namespace
 
 double FlatForest::path_length_sum(const float* values) const {
   // One lane of the batch layout (the other lanes' slots are never read).
-  thread_local std::vector<int32_t> keys;
+  thread_local std::vector<uint32_t> keys;
   keyed_row(values, keys);
-  const int32_t* row = keys.data();
+  const uint32_t* row = keys.data();
   double sum = 0.0;
   uint32_t roots[kTreeGroup];
   for (size_t first = 0; first < trees_.size(); first += kTreeGroup) {
@@ -295,7 +286,7 @@ double FlatForest::path_length_sum_splitting_off(const float* row, double p) con
       expected += reach * p * static_cast<double>(depth + 1);
       reach *= q;
       const Node& n = nodes_[at];
-      at = n.first_child + (order_key(row[n.feature / kKeyStride]) > n.threshold);
+      at = n.first_child + (n.threshold < order_key(row[n.feature / kKeyStride]));
       ++depth;
     }
     sum += expected + reach * leaf_path_length(at);
@@ -317,7 +308,7 @@ void FlatForest::add_shortfall_contributions(const float* row,
     while (nodes_[at].first_child != at) {
       const Node& n = nodes_[at];
       const uint32_t feature = n.feature / kKeyStride;
-      const uint32_t child = n.first_child + (order_key(row[feature]) > n.threshold);
+      const uint32_t child = n.first_child + (n.threshold < order_key(row[feature]));
       const double shortfall = anomaly::average_path_length(node_samples_[at], formula_) - 1.0 -
                                anomaly::average_path_length(node_samples_[child], formula_);
       per_feature[feature] += shortfall * per_tree;

@@ -1,14 +1,16 @@
 // The compiled forest that scores rows. All trees live in one flat node array;
 // a node's children sit side by side, so one step is
-//   node = first_child + (key(x[feature]) > key(threshold))
-// without a branch. key() maps a float to an int32 of the same order (-0 and
+//   node = first_child + (key(threshold) < key(x[feature]))
+// without a branch. key() maps a float to a uint32 of the same order (-0 and
 // +0 alike), so the step's compare runs on the integer side: on the machines
 // measured a float load and compare add ~5 cycles to every step's dependency
-// chain. A leaf points at itself with threshold +inf, which lets every row
-// take exactly the tree's depth in steps, and the batch kernel walk a block
-// of rows through a tree in lock-step (independent loads overlap).
+// chain. Unsigned, the compare's carry is the step (cmp + adc: one
+// instruction and one link of the chain fewer than setg + movzx + add). A leaf points at itself
+// with threshold +inf, which lets every row take exactly the tree's depth in steps, and the batch
+// kernel walk a block of rows through a tree in lock-step (independent loads overlap).
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -71,13 +73,22 @@ class FlatForest {
   // keys[feature + r]: one addressing mode per step, no per-lane row base.
   static constexpr uint32_t kKeyStride = 16;
 
-  // An int32 that orders as the float does, for finite floats and +inf
-  // (-0 and +0 give the same key).
-  static int32_t order_key(float x);
+  // A uint32 that orders as the float does, for finite floats and +inf: the
+  // sign bit set for positive floats, every bit flipped for negative ones
+  // (whose bits order backwards). -0 keys just below +0 (no branch, three
+  // vector instructions in the batch's keying), which is why thresholds take
+  // threshold_key: against a ±0 threshold both zeros must compare equal.
+  static constexpr uint32_t order_key(float x) {
+    const auto bits = std::bit_cast<uint32_t>(x);
+    return bits ^ (static_cast<uint32_t>(std::bit_cast<int32_t>(bits) >> 31) | 0x80000000u);
+  }
+  // order_key for a split's threshold t, with -0 keyed as +0: then for every
+  // finite or infinite float x, order_key(x) > threshold_key(t) exactly when x > t.
+  static constexpr uint32_t threshold_key(float t) { return order_key(t == 0.0f ? 0.0f : t); }
 
   // One node of the layout (public for the scoring kernels only).
   struct Node {
-    int32_t threshold;     // order_key of the largest float <= the split's double threshold;
+    uint32_t threshold;    // threshold_key of the largest float <= the split's double threshold;
                            // at a leaf kLeafKey + the leaf's index (see kLeafKey)
     uint32_t feature;      // the feature's index × kKeyStride (see kKeyStride)
     uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
@@ -87,12 +98,12 @@ class FlatForest {
   // among the forest's distinct ones (a double per node was a third of the
   // forest, zero at every split; one per leaf was still a fifth, while a
   // forest of 50 trees × 4,096 samples has a few hundred distinct values).
-  static constexpr int32_t kLeafKey = 0x7f800000;  // order_key(+inf)
+  static constexpr uint32_t kLeafKey = 0xff800000;  // order_key(+inf)
   static constexpr size_t kMaxLeaves =
-      static_cast<size_t>(std::numeric_limits<int32_t>::max() - kLeafKey) + 1;
+      static_cast<size_t>(std::numeric_limits<uint32_t>::max() - kLeafKey) + 1;
   // The path length of the leaf at node `at` (depth + c(n_leaf)).
   double leaf_path_length(uint32_t at) const {
-    return leaf_path_length_[static_cast<uint32_t>(nodes_[at].threshold - kLeafKey)];
+    return leaf_path_length_[nodes_[at].threshold - kLeafKey];
   }
 
  private:
@@ -107,7 +118,7 @@ class FlatForest {
                                     std::vector<TreeNodes>* release);
   void append_tree(const TreeNodes& tree);
   void share_leaf_path_lengths();
-  void keyed_row(const float* values, std::vector<int32_t>& keys) const;
+  void keyed_row(const float* values, std::vector<uint32_t>& keys) const;
 
   std::vector<Node> nodes_;
   std::vector<double> leaf_path_length_;  // the distinct depth + c(n_leaf), ascending

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -392,6 +393,24 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
       ASSERT_EQ(batch[i], expected) << "psi " << psi << " row " << i;
       ASSERT_EQ(forest->path_length_sum(probe.row_data(i)), expected) << "psi " << psi;
     }
+  }
+}
+
+// A step compares keys, so for every pair of row value x and threshold t the
+// keys must decide x > t as the floats do: signs, both zeros, subnormals,
+// the extremes and +inf (a row's NaN never reaches the walk).
+TEST(ScoringKernels, KeysCompareAsTheFloatsDo) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> values{-inf,          -FLT_MAX, -1.5f,   -1.0f,        -FLT_MIN,
+                                  -FLT_TRUE_MIN, -0.0f,    0.0f,    FLT_TRUE_MIN, FLT_MIN,
+                                  1.0f,          1.5f,     FLT_MAX, inf};
+  for (const float x : values) {
+    for (const float t : values) {
+      if (t == inf || t == -inf) continue;  // thresholds are finite
+      EXPECT_EQ(FlatForest::order_key(x) > FlatForest::threshold_key(t), x > t)
+          << "x " << x << " t " << t;
+    }
+    EXPECT_LE(FlatForest::order_key(x), FlatForest::kLeafKey) << x;  // leaves hold every row
   }
 }
 
