@@ -61,6 +61,9 @@ Result<void> check_node(const TreeNodes& tree, size_t i, size_t n_features,
   return {};
 }
 
+// Slots (3 words a node) are uint32.
+constexpr size_t kMaxNodes = (size_t{std::numeric_limits<uint32_t>::max()} - 2) / 3;
+
 Result<void> check_tree(const TreeNodes& tree, size_t n_features) {
   if (tree.empty()) return make_error(ErrorCode::kInvalidInput, "empty tree");
   std::vector<uint8_t> parents(tree.size(), 0);
@@ -110,9 +113,13 @@ Result<FlatForest> FlatForest::compile(std::span<const TreeNodes> trees, size_t 
   if (leaves > kMaxLeaves)
     return make_error(ErrorCode::kInvalidInput,
                       fmt::format("{} leaves (a forest holds at most {})", leaves, kMaxLeaves));
-  forest.nodes_.reserve(nodes);
+  if (nodes > kMaxNodes)
+    return make_error(ErrorCode::kInvalidInput,
+                      fmt::format("{} nodes (a forest holds at most {})", nodes, kMaxNodes));
+  // The last pair's fields reach its missing half's first_child's word - 2.
+  forest.words_.resize(3 * nodes + (nodes % 2 == 0 ? 0 : 2));
   forest.leaf_path_length_.reserve(leaves);
-  forest.node_samples_.reserve(nodes);
+  forest.node_samples_.resize(nodes);
   forest.trees_.reserve(trees.size());
   for (size_t t = 0; t < trees.size(); ++t) {
     auto ok = check_tree(trees[t], n_features);
@@ -132,50 +139,67 @@ void FlatForest::share_leaf_path_lengths() {
   std::vector<double> distinct = leaf_path_length_;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  for (Node& n : nodes_) {
-    if (n.threshold < kLeafKey) continue;
-    const double value = leaf_path_length_[n.threshold - kLeafKey];
+  for (size_t node = 0; node < nodes_; ++node) {
+    uint32_t& threshold = words_[slot_of(node)];
+    if (threshold < kLeafKey) continue;
+    const double value = leaf_path_length_[threshold - kLeafKey];
     const auto at = std::lower_bound(distinct.begin(), distinct.end(), value) - distinct.begin();
-    n.threshold = kLeafKey + static_cast<uint32_t>(at);
+    threshold = kLeafKey + static_cast<uint32_t>(at);
   }
   distinct.shrink_to_fit();
   leaf_path_length_ = std::move(distinct);
 }
 
 size_t FlatForest::memory_bytes() const {
-  return nodes_.capacity() * sizeof(Node) + leaf_path_length_.capacity() * sizeof(double) +
+  return words_.capacity() * sizeof(uint32_t) + leaf_path_length_.capacity() * sizeof(double) +
          node_samples_.capacity() * sizeof(uint32_t) + trees_.capacity() * sizeof(Tree);
 }
 
-// Breadth-first relayout so that siblings are adjacent.
+void FlatForest::put_node(size_t node, uint32_t threshold, uint32_t feature, uint32_t first_child) {
+  const uint32_t slot = slot_of(node);
+  words_[slot] = threshold;
+  words_[slot + kFeatureWord] = feature;
+  words_[slot + kFirstChildWord] = first_child;
+}
+
+// Breadth-first relayout so that siblings are a pair (see slot_of). A tree
+// has an odd count of nodes (every split has two children), so its children
+// pair up when the root goes last in a tree that starts on a pair and first
+// in one that starts halfway: the roots of two trees share a pair.
 void FlatForest::append_tree(const TreeNodes& tree) {
-  const auto base = static_cast<uint32_t>(nodes_.size());
-  std::vector<int32_t> source{0};  // slot -> index in `tree`
+  const size_t start = nodes_;
+  const bool root_last = start % 2 == 0;
+  // Node of the b-th node in breadth-first order.
+  const auto node_at = [&](size_t b) {
+    if (b == 0) return root_last ? start + tree.size() - 1 : start;
+    return root_last ? start + b - 1 : start + b;
+  };
+  std::vector<int32_t> source{0};  // breadth-first position -> index in `tree`
   std::vector<uint32_t> depth{0};
   source.reserve(tree.size());
   depth.reserve(tree.size());
-  Tree compiled{base, 0};
-  for (size_t slot = 0; slot < source.size(); ++slot) {
-    const TreeNode& n = tree[static_cast<size_t>(source[slot])];
-    const auto here = static_cast<uint32_t>(base + slot);
-    node_samples_.push_back(n.n_samples);
+  Tree compiled{slot_of(node_at(0)), 0};
+  for (size_t b = 0; b < source.size(); ++b) {
+    const TreeNode& n = tree[static_cast<size_t>(source[b])];
+    const size_t here = node_at(b);
+    node_samples_[here] = n.n_samples;
     if (n.is_leaf()) {
-      nodes_.push_back({kLeafKey + static_cast<uint32_t>(leaf_path_length_.size()), 0, here});
+      put_node(here, kLeafKey + static_cast<uint32_t>(leaf_path_length_.size()), 0, slot_of(here));
       ++leaves_;
       // sklearn's order: (nodes on path) + c(n_leaf) − 1.
-      leaf_path_length_.push_back(static_cast<double>(depth[slot] + 1) +
+      leaf_path_length_.push_back(static_cast<double>(depth[b] + 1) +
                                   anomaly::average_path_length(n.n_samples, formula_) - 1.0);
-      compiled.depth = std::max(compiled.depth, depth[slot]);
+      compiled.depth = std::max(compiled.depth, depth[b]);
       continue;
     }
-    nodes_.push_back({threshold_key(round_down_to_float(n.threshold)),
-                      static_cast<uint32_t>(n.feature) * kKeyStride,
-                      static_cast<uint32_t>(base + source.size())});
+    put_node(here, threshold_key(round_down_to_float(n.threshold)),
+             static_cast<uint32_t>(n.feature) * kKeyStride, slot_of(node_at(source.size())));
     source.push_back(n.left);
     source.push_back(n.right);
-    depth.push_back(depth[slot] + 1);
-    depth.push_back(depth[slot] + 1);
+    depth.push_back(depth[b] + 1);
+    depth.push_back(depth[b] + 1);
   }
+  nodes_ += tree.size();
   trees_.push_back(compiled);
 }
 
@@ -185,15 +209,15 @@ namespace {
 // keys feature-major (feature f of lane r at f·kLanes + r, which is what a
 // node's scaled feature points at). With the lane count fixed the positions
 // stay in registers (or nearby spill slots) and the lanes' loads overlap.
-void walk_lanes(const FlatForest::Node* nodes, uint32_t root, uint32_t depth, const uint32_t* keys,
+void walk_lanes(const uint32_t* words, uint32_t root, uint32_t depth, const uint32_t* keys,
                 uint32_t* at) {
   uint32_t pos[kLanes];
   for (size_t r = 0; r < kLanes; ++r) pos[r] = root;
   for (uint32_t step = 0; step < depth; ++step) {
 #pragma GCC unroll 16
     for (size_t r = 0; r < kLanes; ++r) {
-      const FlatForest::Node& n = nodes[pos[r]];
-      pos[r] = n.first_child + (n.threshold < keys[n.feature + r]);
+      const uint32_t* n = words + pos[r];
+      pos[r] = n[FlatForest::kFirstChildWord] + (n[0] < keys[n[FlatForest::kFeatureWord] + r]);
     }
   }
   for (size_t r = 0; r < kLanes; ++r) at[r] = pos[r];
@@ -218,7 +242,7 @@ void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out)
     }
     double sums[kLanes] = {};
     for (const Tree& tree : trees_) {
-      walk_lanes(nodes_.data(), tree.root, tree.depth, keys.data(), at);
+      walk_lanes(words_.data(), tree.root, tree.depth, keys.data(), at);
       for (size_t r = 0; r < count; ++r) sums[r] += leaf_path_length(at[r]);  // tree order
     }
     std::copy(sums, sums + count, out.begin() + static_cast<ptrdiff_t>(start));
@@ -231,19 +255,18 @@ namespace {
 // to `sum` in tree order (sklearn's float64 order). With G fixed the
 // positions stay in registers.
 template <size_t G>
-void walk_trees(const FlatForest::Node* nodes, const uint32_t* roots, uint32_t steps,
-                const uint32_t* row, const double* leaf_path_length, double& sum) {
+void walk_trees(const uint32_t* words, const uint32_t* roots, uint32_t steps, const uint32_t* row,
+                const double* leaf_path_length, double& sum) {
   uint32_t at[G];
   for (size_t i = 0; i < G; ++i) at[i] = roots[i];
   for (uint32_t step = 0; step < steps; ++step) {
 #pragma GCC unroll 16
     for (size_t i = 0; i < G; ++i) {
-      const FlatForest::Node& n = nodes[at[i]];
-      at[i] = n.first_child + (n.threshold < row[n.feature]);
+      const uint32_t* n = words + at[i];
+      at[i] = n[FlatForest::kFirstChildWord] + (n[0] < row[n[FlatForest::kFeatureWord]]);
     }
   }
-  for (size_t i = 0; i < G; ++i)
-    sum += leaf_path_length[nodes[at[i]].threshold - FlatForest::kLeafKey];
+  for (size_t i = 0; i < G; ++i) sum += leaf_path_length[words[at[i]] - FlatForest::kLeafKey];
 }
 
 }  // namespace
@@ -263,10 +286,10 @@ double FlatForest::path_length_sum(const float* values) const {
       steps = std::max(steps, trees_[first + i].depth);
     }
     if (count == kTreeGroup) {
-      walk_trees<kTreeGroup>(nodes_.data(), roots, steps, row, leaf_path_length_.data(), sum);
+      walk_trees<kTreeGroup>(words_.data(), roots, steps, row, leaf_path_length_.data(), sum);
     } else {
       for (size_t i = 0; i < count; ++i)
-        walk_trees<1>(nodes_.data(), roots + i, trees_[first + i].depth, row,
+        walk_trees<1>(words_.data(), roots + i, trees_[first + i].depth, row,
                       leaf_path_length_.data(), sum);
     }
   }
@@ -282,11 +305,11 @@ double FlatForest::path_length_sum_splitting_off(const float* row, double p) con
     uint32_t depth = 0;
     double reach = 1.0;  // (1 − p)^depth: the row not yet split off
     double expected = 0.0;
-    while (nodes_[at].first_child != at) {
+    while (words_[at + kFirstChildWord] != at) {
       expected += reach * p * static_cast<double>(depth + 1);
       reach *= q;
-      const Node& n = nodes_[at];
-      at = n.first_child + (n.threshold < order_key(row[n.feature / kKeyStride]));
+      const uint32_t feature = words_[at + kFeatureWord] / kKeyStride;
+      at = words_[at + kFirstChildWord] + (words_[at] < order_key(row[feature]));
       ++depth;
     }
     sum += expected + reach * leaf_path_length(at);
@@ -305,12 +328,12 @@ void FlatForest::add_shortfall_contributions(const float* row,
   const double per_tree = 1.0 / static_cast<double>(trees_.size());
   for (const Tree& tree : trees_) {
     uint32_t at = tree.root;
-    while (nodes_[at].first_child != at) {
-      const Node& n = nodes_[at];
-      const uint32_t feature = n.feature / kKeyStride;
-      const uint32_t child = n.first_child + (n.threshold < order_key(row[feature]));
-      const double shortfall = anomaly::average_path_length(node_samples_[at], formula_) - 1.0 -
-                               anomaly::average_path_length(node_samples_[child], formula_);
+    while (words_[at + kFirstChildWord] != at) {
+      const uint32_t feature = words_[at + kFeatureWord] / kKeyStride;
+      const uint32_t child = words_[at + kFirstChildWord] + (words_[at] < order_key(row[feature]));
+      const double shortfall =
+          anomaly::average_path_length(node_samples_[node_of(at)], formula_) - 1.0 -
+          anomaly::average_path_length(node_samples_[node_of(child)], formula_);
       per_feature[feature] += shortfall * per_tree;
       at = child;
     }

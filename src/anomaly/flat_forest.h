@@ -40,7 +40,7 @@ class FlatForest {
   size_t tree_count() const { return trees_.size(); }
   size_t feature_count() const { return n_features_; }
   uint32_t max_samples() const { return max_samples_; }
-  size_t node_count() const { return nodes_.size(); }
+  size_t node_count() const { return nodes_; }
   size_t leaf_count() const { return leaves_; }
   // The distinct path lengths the leaves share (depth + c(n_leaf) takes few values).
   size_t distinct_leaf_path_lengths() const { return leaf_path_length_.size(); }
@@ -86,13 +86,28 @@ class FlatForest {
   // finite or infinite float x, order_key(x) > threshold_key(t) exactly when x > t.
   static constexpr uint32_t threshold_key(float t) { return order_key(t == 0.0f ? 0.0f : t); }
 
-  // One node of the layout (public for the scoring kernels only).
-  struct Node {
-    uint32_t threshold;    // threshold_key of the largest float <= the split's double threshold;
-                           // at a leaf kLeafKey + the leaf's index (see kLeafKey)
-    uint32_t feature;      // the feature's index × kKeyStride (see kKeyStride)
-    uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
-  };
+  // The layout (public for the scoring kernels only). Siblings are laid out
+  // as a pair with their fields interleaved, 24 bytes:
+  //   {threshold L, threshold R, feature L, feature R, first_child L, first_child R}
+  // and a node is named by its *slot*, the word of its threshold (6·pair +
+  // side). Its feature is at slot + 2 and its first child at slot + 4, and a
+  // right child's slot is its left sibling's + 1, so one step is
+  //   slot = words[slot + 4] + (words[slot] < keys[words[slot + 2] + lane])
+  // with every load one addressing mode off the slot: two lea fewer a step
+  // than 12-byte nodes side by side (slot × 3 × 4), same 12 bytes a node.
+  //   threshold:   threshold_key of the largest float <= the split's double
+  //                threshold; at a leaf kLeafKey + an index (see kLeafKey)
+  //   feature:     the feature's index × kKeyStride (see kKeyStride)
+  //   first_child: the left child's slot; a leaf: its own slot
+  // A tree's root pairs with the root of the tree before or after it (the
+  // trees alternate root-last and root-first), so no slot is padding but,
+  // with an odd count of nodes, the last pair's missing half.
+  static constexpr uint32_t kFeatureWord = 2;
+  static constexpr uint32_t kFirstChildWord = 4;
+  static constexpr uint32_t slot_of(size_t node) {
+    return static_cast<uint32_t>((node / 2) * 6 + node % 2);
+  }
+  static constexpr size_t node_of(uint32_t slot) { return (slot / 6) * 2 + slot % 6; }
   // No row's key exceeds order_key(+inf), so any threshold from there up keeps
   // a leaf's rows at the leaf; the leaf's threshold numbers its path length
   // among the forest's distinct ones (a double per node was a third of the
@@ -101,14 +116,12 @@ class FlatForest {
   static constexpr uint32_t kLeafKey = 0xff800000;  // order_key(+inf)
   static constexpr size_t kMaxLeaves =
       static_cast<size_t>(std::numeric_limits<uint32_t>::max() - kLeafKey) + 1;
-  // The path length of the leaf at node `at` (depth + c(n_leaf)).
-  double leaf_path_length(uint32_t at) const {
-    return leaf_path_length_[nodes_[at].threshold - kLeafKey];
-  }
+  // The path length of the leaf at slot `at` (depth + c(n_leaf)).
+  double leaf_path_length(uint32_t at) const { return leaf_path_length_[words_[at] - kLeafKey]; }
 
  private:
   struct Tree {
-    uint32_t root;
+    uint32_t root;   // slot
     uint32_t depth;  // longest root-to-leaf path
   };
 
@@ -117,13 +130,15 @@ class FlatForest {
                                     uint32_t max_samples, PathLengthFormula formula,
                                     std::vector<TreeNodes>* release);
   void append_tree(const TreeNodes& tree);
+  void put_node(size_t node, uint32_t threshold, uint32_t feature, uint32_t first_child);
   void share_leaf_path_lengths();
   void keyed_row(const float* values, std::vector<uint32_t>& keys) const;
 
-  std::vector<Node> nodes_;
+  std::vector<uint32_t> words_;  // the nodes' fields, sibling pairs interleaved (above)
+  size_t nodes_ = 0;
   std::vector<double> leaf_path_length_;  // the distinct depth + c(n_leaf), ascending
   size_t leaves_ = 0;
-  std::vector<uint32_t> node_samples_;  // per node; for explanations
+  std::vector<uint32_t> node_samples_;  // per node (node_of(slot)); for explanations
   std::vector<Tree> trees_;
   size_t n_features_ = 0;
   uint32_t max_samples_ = 0;
