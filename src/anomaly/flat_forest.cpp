@@ -7,6 +7,10 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vigil::anomaly {
 namespace {
 
@@ -225,6 +229,50 @@ void walk_lanes(const uint32_t* words, uint32_t root, uint32_t depth, const uint
 
 }  // namespace
 
+namespace {
+
+#if defined(__SSE2__)
+// order_key of four floats at once.
+__m128i order_keys(__m128i bits) {
+  const __m128i flip = _mm_or_si128(_mm_srai_epi32(bits, 31), _mm_set1_epi32(INT32_MIN));
+  return _mm_xor_si128(bits, flip);
+}
+
+// Keys features [f, f + 4) of the four rows `rows` into lanes [lane, lane + 4)
+// of the feature-major block: four loads, twelve key operations, a 4 × 4
+// transpose and four stores, where keying feature by feature writes every key
+// alone (4.25 instructions a key in GCC's vectorized loop; ~1.75 here).
+void key_four_by_four(const float* const* rows, size_t f, size_t lane, uint32_t* keys) {
+  __m128i k[4];
+  for (size_t i = 0; i < 4; ++i)
+    k[i] = order_keys(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[i] + f)));
+  const __m128i lo01 = _mm_unpacklo_epi32(k[0], k[1]);  // r0f0 r1f0 r0f1 r1f1
+  const __m128i lo23 = _mm_unpacklo_epi32(k[2], k[3]);
+  const __m128i hi01 = _mm_unpackhi_epi32(k[0], k[1]);  // r0f2 r1f2 r0f3 r1f3
+  const __m128i hi23 = _mm_unpackhi_epi32(k[2], k[3]);
+  const __m128i by_feature[4] = {_mm_unpacklo_epi64(lo01, lo23), _mm_unpackhi_epi64(lo01, lo23),
+                                 _mm_unpacklo_epi64(hi01, hi23), _mm_unpackhi_epi64(hi01, hi23)};
+  for (size_t j = 0; j < 4; ++j)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(keys + (f + j) * kLanes + lane), by_feature[j]);
+}
+#endif
+
+// Keys the block's rows into the feature-major layout (feature f of lane r
+// at f·kLanes + r).
+void key_block(const float* const* rows, size_t cols, uint32_t* keys) {
+  size_t f = 0;
+#if defined(__SSE2__)
+  for (; f + 4 <= cols; f += 4) {
+    for (size_t lane = 0; lane < kLanes; lane += 4) key_four_by_four(rows + lane, f, lane, keys);
+  }
+#endif
+  for (; f < cols; ++f) {
+    for (size_t r = 0; r < kLanes; ++r) keys[f * kLanes + r] = FlatForest::order_key(rows[r][f]);
+  }
+}
+
+}  // namespace
+
 void FlatForest::keyed_row(const float* values, std::vector<uint32_t>& keys) const {
   keys.resize(n_features_ * kKeyStride);
   for (size_t f = 0; f < n_features_; ++f) keys[f * kKeyStride] = order_key(values[f]);
@@ -232,14 +280,13 @@ void FlatForest::keyed_row(const float* values, std::vector<uint32_t>& keys) con
 
 void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out) const {
   uint32_t at[kLanes];
+  const float* rows[kLanes];
   std::vector<uint32_t> keys(x.cols * kLanes);
   for (size_t start = 0; start < x.rows; start += kLanes) {
     const size_t count = std::min(kLanes, x.rows - start);
-    // Feature-major keys; lanes past the last row repeat it (walked, unused).
-    for (size_t r = 0; r < kLanes; ++r) {
-      const float* row = x.row_data(start + std::min(r, count - 1));
-      for (size_t f = 0; f < x.cols; ++f) keys[f * kLanes + r] = order_key(row[f]);
-    }
+    // Lanes past the last row repeat it (walked, unused).
+    for (size_t r = 0; r < kLanes; ++r) rows[r] = x.row_data(start + std::min(r, count - 1));
+    key_block(rows, x.cols, keys.data());
     double sums[kLanes] = {};
     for (const Tree& tree : trees_) {
       walk_lanes(words_.data(), tree.root, tree.depth, keys.data(), at);
