@@ -1,13 +1,14 @@
-// The compiled forest that scores rows. All trees live in one flat node array;
-// a node's children sit side by side, so one step is
+// The compiled forest that scores rows. All trees live in one flat array;
+// a node's children are a pair (see the layout below), so one step is
 //   node = first_child + (key(threshold) < key(x[feature]))
-// without a branch. key() maps a float to a uint32 of the same order (-0 and
-// +0 alike), so the step's compare runs on the integer side: on the machines
-// measured a float load and compare add ~5 cycles to every step's dependency
-// chain. Unsigned, the compare's carry is the step (cmp + adc: one
-// instruction and one link of the chain fewer than setg + movzx + add). A leaf points at itself
-// with threshold +inf, which lets every row take exactly the tree's depth in steps, and the batch
-// kernel walk a block of rows through a tree in lock-step (independent loads overlap).
+// without a branch. key() maps a float to a uint32 of the same order, so the
+// step's compare runs on the integer side: on the machines measured a float
+// load and compare add ~5 cycles to every step's dependency chain; unsigned,
+// the compare's carry is the step (cmp + adc: one instruction and one link
+// of the chain fewer than setg + movzx + add). A leaf points at itself, with
+// a threshold no key passes, which lets every row take exactly the tree's
+// depth in steps, and the batch kernel walk a block of rows through a tree
+// in lock-step (independent loads overlap).
 #pragma once
 
 #include <bit>
@@ -93,8 +94,9 @@ class FlatForest {
   // side). Its feature is at slot + 2 and its first child at slot + 4, and a
   // right child's slot is its left sibling's + 1, so one step is
   //   slot = words[slot + 4] + (words[slot] < keys[words[slot + 2] + lane])
-  // with every load one addressing mode off the slot: two lea fewer a step
-  // than 12-byte nodes side by side (slot × 3 × 4), same 12 bytes a node.
+  // with every load one addressing mode off the slot: 12-byte nodes side by
+  // side took two lea a step to form slot × 3 × 4, pairs take one (GCC forms
+  // the node's address once), in the same 12 bytes a node.
   //   threshold:   threshold_key of the largest float <= the split's double
   //                threshold; at a leaf kLeafKey + an index (see kLeafKey)
   //   feature:     the feature's index × kKeyStride (see kKeyStride)
