@@ -1,14 +1,17 @@
-// The compiled forest that scores rows. All trees live in one flat node array;
-// a node's children sit side by side, so one step is
-//   node = first_child + (key(x[feature]) > key(threshold))
-// without a branch. key() maps a float to an int32 of the same order (-0 and
-// +0 alike), so the step's compare runs on the integer side: on the machines
-// measured a float load and compare add ~5 cycles to every step's dependency
-// chain. A leaf points at itself with threshold +inf, which lets every row
-// take exactly the tree's depth in steps, and the batch kernel walk a block
-// of rows through a tree in lock-step (independent loads overlap).
+// The compiled forest that scores rows. All trees live in one flat array;
+// a node's children are a pair (see the layout below), so one step is
+//   node = first_child + (key(threshold) < key(x[feature]))
+// without a branch. key() maps a float to a uint32 of the same order, so the
+// step's compare runs on the integer side: on the machines measured a float
+// load and compare add ~5 cycles to every step's dependency chain; unsigned,
+// the compare's carry is the step (cmp + adc: one instruction and one link
+// of the chain fewer than setg + movzx + add). A leaf points at itself, with
+// a threshold no key passes, which lets every row take exactly the tree's
+// depth in steps, and the batch kernel walk a block of rows through a tree
+// in lock-step (independent loads overlap).
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -38,7 +41,7 @@ class FlatForest {
   size_t tree_count() const { return trees_.size(); }
   size_t feature_count() const { return n_features_; }
   uint32_t max_samples() const { return max_samples_; }
-  size_t node_count() const { return nodes_.size(); }
+  size_t node_count() const { return nodes_; }
   size_t leaf_count() const { return leaves_; }
   // The distinct path lengths the leaves share (depth + c(n_leaf) takes few values).
   size_t distinct_leaf_path_lengths() const { return leaf_path_length_.size(); }
@@ -71,33 +74,56 @@ class FlatForest {
   // keys[feature + r]: one addressing mode per step, no per-lane row base.
   static constexpr uint32_t kKeyStride = 16;
 
-  // An int32 that orders as the float does, for finite floats and +inf
-  // (-0 and +0 give the same key).
-  static int32_t order_key(float x);
+  // A uint32 that orders as the float does, for finite floats and +inf: the
+  // sign bit set for positive floats, every bit flipped for negative ones
+  // (whose bits order backwards). -0 keys just below +0 (no branch, three
+  // vector instructions in the batch's keying), which is why thresholds take
+  // threshold_key: against a ±0 threshold both zeros must compare equal.
+  static constexpr uint32_t order_key(float x) {
+    const auto bits = std::bit_cast<uint32_t>(x);
+    return bits ^ (static_cast<uint32_t>(std::bit_cast<int32_t>(bits) >> 31) | 0x80000000u);
+  }
+  // order_key for a split's threshold t, with -0 keyed as +0: then for every
+  // finite or infinite float x, order_key(x) > threshold_key(t) exactly when x > t.
+  static constexpr uint32_t threshold_key(float t) { return order_key(t == 0.0f ? 0.0f : t); }
 
-  // One node of the layout (public for the scoring kernels only).
-  struct Node {
-    int32_t threshold;     // order_key of the largest float <= the split's double threshold;
-                           // at a leaf kLeafKey + the leaf's index (see kLeafKey)
-    uint32_t feature;      // the feature's index × kKeyStride (see kKeyStride)
-    uint32_t first_child;  // left = first_child, right = first_child + 1; a leaf: itself
-  };
+  // The layout (public for the scoring kernels only). Siblings are laid out
+  // as a pair with their fields interleaved, 24 bytes:
+  //   {threshold L, threshold R, feature L, feature R, first_child L, first_child R}
+  // and a node is named by its *slot*, the word of its threshold (6·pair +
+  // side). Its feature is at slot + 2 and its first child at slot + 4, and a
+  // right child's slot is its left sibling's + 1, so one step is
+  //   slot = words[slot + 4] + (words[slot] < keys[words[slot + 2] + lane])
+  // with every load one addressing mode off the slot: 12-byte nodes side by
+  // side took two lea a step to form slot × 3 × 4, pairs take one (GCC forms
+  // the node's address once), in the same 12 bytes a node.
+  //   threshold:   threshold_key of the largest float <= the split's double
+  //                threshold; at a leaf kLeafKey + an index (see kLeafKey)
+  //   feature:     the feature's index × kKeyStride (see kKeyStride)
+  //   first_child: the left child's slot; a leaf: its own slot
+  // A tree's root pairs with the root of the tree before or after it (the
+  // trees alternate root-last and root-first), so no slot is padding but,
+  // with an odd count of nodes, the last pair's missing half.
+  static constexpr uint32_t kFeatureWord = 2;
+  static constexpr uint32_t kFirstChildWord = 4;
+  static constexpr uint32_t slot_of(size_t node) {
+    return static_cast<uint32_t>((node / 2) * 6 + node % 2);
+  }
+  static constexpr size_t node_of(uint32_t slot) { return (slot / 6) * 2 + slot % 6; }
   // No row's key exceeds order_key(+inf), so any threshold from there up keeps
   // a leaf's rows at the leaf; the leaf's threshold numbers its path length
   // among the forest's distinct ones (a double per node was a third of the
   // forest, zero at every split; one per leaf was still a fifth, while a
   // forest of 50 trees × 4,096 samples has a few hundred distinct values).
-  static constexpr int32_t kLeafKey = 0x7f800000;  // order_key(+inf)
+  static constexpr uint32_t kLeafKey = 0xff800000;  // order_key(+inf)
   static constexpr size_t kMaxLeaves =
-      static_cast<size_t>(std::numeric_limits<int32_t>::max() - kLeafKey) + 1;
-  // The path length of the leaf at node `at` (depth + c(n_leaf)).
-  double leaf_path_length(uint32_t at) const {
-    return leaf_path_length_[static_cast<uint32_t>(nodes_[at].threshold - kLeafKey)];
-  }
+      static_cast<size_t>(std::numeric_limits<uint32_t>::max() - kLeafKey) + 1;
+  // The path length of the leaf at slot `at` (depth + c(n_leaf)).
+  double leaf_path_length(uint32_t at) const { return leaf_path_length_[words_[at] - kLeafKey]; }
 
  private:
   struct Tree {
-    uint32_t root;
+    uint32_t root;   // slot
     uint32_t depth;  // longest root-to-leaf path
   };
 
@@ -106,13 +132,15 @@ class FlatForest {
                                     uint32_t max_samples, PathLengthFormula formula,
                                     std::vector<TreeNodes>* release);
   void append_tree(const TreeNodes& tree);
+  void put_node(size_t node, uint32_t threshold, uint32_t feature, uint32_t first_child);
   void share_leaf_path_lengths();
-  void keyed_row(const float* values, std::vector<int32_t>& keys) const;
+  void keyed_row(const float* values, std::vector<uint32_t>& keys) const;
 
-  std::vector<Node> nodes_;
+  std::vector<uint32_t> words_;  // the nodes' fields, sibling pairs interleaved (above)
+  size_t nodes_ = 0;
   std::vector<double> leaf_path_length_;  // the distinct depth + c(n_leaf), ascending
   size_t leaves_ = 0;
-  std::vector<uint32_t> node_samples_;  // per node; for explanations
+  std::vector<uint32_t> node_samples_;  // per node (node_of(slot)); for explanations
   std::vector<Tree> trees_;
   size_t n_features_ = 0;
   uint32_t max_samples_ = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -373,18 +374,21 @@ double naive_path_length_sum(const std::vector<TreeNodes>& trees, std::span<cons
   return sum;
 }
 
+// 31 trees: an odd count leaves the last root's pair half empty (the layout
+// pairs the roots of neighbouring trees); 6 features: the batch keys four at
+// a time and the rest one by one.
 TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
-  const auto x = uniform_rows(3000, 4);
+  const auto x = uniform_rows(3000, 6);
   for (const uint32_t psi : {256u, 2048u}) {  // depth 8 and 11
     IsolationForestOptions o = seeded(psi);
-    o.n_estimators = 30;
+    o.n_estimators = 31;
     o.max_samples = MaxSamples::count(psi);
     auto plan = plan_fit(x, o);
     auto trees = grow_trees(x, *plan, o);
     ASSERT_TRUE(trees.has_value());
     auto forest = FlatForest::compile(*trees, x.cols, psi, PathLengthFormula::kLogApproximation);
     ASSERT_TRUE(forest.has_value());
-    FeatureMatrix probe{301, x.cols, {x.values.begin(), x.values.begin() + 301 * 4}};
+    FeatureMatrix probe{301, x.cols, {x.values.begin(), x.values.begin() + 301 * 6}};
     std::vector<double> batch(probe.rows);
     forest->path_length_sums(probe, batch);
     for (size_t i = 0; i < probe.rows; ++i) {
@@ -395,7 +399,26 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
   }
 }
 
-// The forest holds 12 bytes a node for the walk, 4 for the node's training
+// A step compares keys, so for every pair of row value x and threshold t the
+// keys must decide x > t as the floats do: signs, both zeros, subnormals,
+// the extremes and +inf (a row's NaN never reaches the walk).
+TEST(ScoringKernels, KeysCompareAsTheFloatsDo) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> values{-inf,          -FLT_MAX, -1.5f,   -1.0f,        -FLT_MIN,
+                                  -FLT_TRUE_MIN, -0.0f,    0.0f,    FLT_TRUE_MIN, FLT_MIN,
+                                  1.0f,          1.5f,     FLT_MAX, inf};
+  for (const float x : values) {
+    for (const float t : values) {
+      if (t == inf || t == -inf) continue;  // thresholds are finite
+      EXPECT_EQ(FlatForest::order_key(x) > FlatForest::threshold_key(t), x > t)
+          << "x " << x << " t " << t;
+    }
+    EXPECT_LE(FlatForest::order_key(x), FlatForest::kLeafKey) << x;  // leaves hold every row
+  }
+}
+
+// The forest holds 12 bytes a node for the walk (and 8 to complete the last
+// sibling pair when the count of nodes is odd), 4 for the node's training
 // rows (explanations) and each distinct leaf path length once, without
 // slack; and compiling from moved trees frees them and lays out the same
 // forest.
@@ -438,7 +461,8 @@ TEST(FlatForestMemory, LeavesShareTheirPathLengthsAndMovedTreesAreFreed) {
   }
   EXPECT_EQ(freed->distinct_leaf_path_lengths(), kinds.size());
   EXPECT_LT(kinds.size() * 10, leaves);
-  EXPECT_EQ(freed->memory_bytes(), nodes * 16 + kinds.size() * 8 + trees->size() * 8);
+  EXPECT_EQ(freed->memory_bytes(),
+            nodes * 16 + nodes % 2 * 8 + kinds.size() * 8 + trees->size() * 8);
   EXPECT_EQ(kept->memory_bytes(), freed->memory_bytes());
   FeatureMatrix probe{500, x.cols, {x.values.begin(), x.values.begin() + 500 * 4}};
   std::vector<double> a(probe.rows), b(probe.rows);
