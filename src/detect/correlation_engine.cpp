@@ -162,16 +162,17 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
                              const CorrelationInput& in, AlertSink& alerts, int depth) {
   const Correlation& c = *set.correlations()[to.correlation];
   const Value& doc = in.fields;
-  AlertEntity entity;
-  Object group;
+  // The group-by values, in c.group_by's order; the alert's entity and group
+  // are made from them only when a window fires.
+  std::vector<std::string> values;
+  values.reserve(c.group_by.size());
   std::string key = c.meta.id.empty() ? c.meta.display_name() : c.meta.id;
   for (const auto& g : c.group_by) {
     std::string v = first_present(doc, fields_for(c, g, to.source));
     if (v.empty()) return;  // an event without a group-by value has no group
     key += '\x1f';
     key += v;
-    fill_entity(entity, g, v);
-    group.emplace_back(g, v);
+    values.push_back(std::move(v));
   }
   WindowEntry entry;
   entry.time_us = in.time.micros;
@@ -244,7 +245,11 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
     a.tags = c.meta.tags;
     a.references = c.meta.references;
     a.author = c.meta.author;
-    a.entity = entity;
+    Object group;
+    for (size_t i = 0; i < c.group_by.size(); ++i) {
+      fill_entity(a.entity, c.group_by[i], values[i]);
+      group.emplace_back(c.group_by[i], values[i]);
+    }
     a.events = std::move(events);
     Object ctx;
     ctx.emplace_back("correlation", std::string(to_string(c.type)));
