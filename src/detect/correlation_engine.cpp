@@ -208,10 +208,9 @@ void CorrelationEngine::feed(const CorrelationSet& set, const CorrelationSet::Co
         }
         w.newest_us = std::max(w.newest_us, entry.time_us);
         const int64_t horizon = w.newest_us - c.timespan_us - options_.allowed_lateness_us;
-        while (!w.entries.empty() && w.entries.front().time_us < horizon) {
-          g.dropping_oldest(w.entries.front());
-          w.entries.pop_front();
-        }
+        size_t expired = 0;
+        while (expired < w.entries.size() && w.entries[expired].time_us < horizon) ++expired;
+        w.drop_oldest(expired);
         const size_t at = insert_entry(c, w, g, std::move(entry));
         // Only the newest events_per_alert entries keep their event (a late
         // one older than those keeps it until its windows are checked).

@@ -107,10 +107,7 @@ void MemoryStateStore::with_window(std::string_view key, int64_t event_time_us, 
   fn(w);
   if (w.entries.size() > limits_.max_entries_per_group) {
     const size_t extra = w.entries.size() - limits_.max_entries_per_group;
-    if (w.derived) {
-      for (size_t i = 0; i < extra; ++i) w.derived->dropping_oldest(w.entries[i]);
-    }
-    w.entries.erase_front(extra);
+    w.drop_oldest(extra);
     entries_dropped_.fetch_add(extra, std::memory_order_relaxed);
     if (counters_.entries_dropped != nullptr) counters_.entries_dropped->inc(extra);
   }

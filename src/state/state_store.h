@@ -128,8 +128,9 @@ class Evidence {
 // store) leaves it empty and the engine rebuilds it from the entries.
 struct WindowDerived {
   virtual ~WindowDerived() = default;
-  // The store is about to drop `oldest`, the group's first entry (its
-  // per-group cap): derived state takes it out while it can still read it.
+  // `oldest`, the group's first entry, is about to be dropped (it left the
+  // retention, or the store's per-group cap): derived state takes it out
+  // while it can still read it.
   virtual void dropping_oldest(const WindowEntry& oldest) = 0;
 };
 
@@ -140,6 +141,15 @@ struct WindowState {
   int64_t retain_us = 0;          // window + allowed lateness: older entries are dead
   uint32_t next_seq = 0;          // the next entry's WindowEntry::seq
   std::unique_ptr<WindowDerived> derived;
+
+  // Drops the n oldest entries (n <= entries.size()), telling the derived
+  // state of each first: the one way entries leave a group.
+  void drop_oldest(size_t n) {
+    if (derived) {
+      for (size_t i = 0; i < n; ++i) derived->dropping_oldest(entries[i]);
+    }
+    entries.erase_front(n);
+  }
 };
 
 struct StateStats {
