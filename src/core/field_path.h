@@ -2,6 +2,7 @@
 // so lookups on the hot path never re-split strings.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,57 @@ class FieldPath {
  private:
   std::string dotted_;
   std::vector<std::string> segments_;
+};
+
+// Many dotted paths resolved together in one walk of a document: each key of
+// the document (and of the objects on the way to a path) is hashed once and
+// looked up, instead of every path scanning the document's members on its
+// own. What a path resolves to is exactly what FieldPath::find returns: the
+// first member of each name, the nested form before the flat dotted key.
+class FieldPathSet {
+ public:
+  FieldPathSet();
+
+  // The id of `dotted` (ids are dense, in order of first addition).
+  uint32_t add(std::string_view dotted);
+  size_t size() const { return paths_.size(); }
+  const FieldPath& path(uint32_t id) const { return paths_[id]; }
+
+  // values[id] = the path's value in `doc`, or nullptr; `values` is resized
+  // to size(). Const and thread-safe: threads share one set.
+  void resolve(const Value& doc, std::vector<const Value*>& values) const;
+
+ private:
+  // A node is a path prefix; `field` is the path ending there (-1: none),
+  // `flat_field` the path whose whole dotted text is this top-level key.
+  struct Node {
+    int32_t field = -1;
+    int32_t flat_field = -1;
+    bool has_children = false;
+  };
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t parent = 0;
+    uint32_t node = 0;  // 0: empty (the root is never a child)
+  };
+  uint32_t child(uint32_t parent, std::string_view key) const;
+  // Most of an event's keys lead nowhere: a bit per (length, first byte,
+  // last byte) of the nodes' keys turns most of them away before hashing.
+  static size_t filter_bit(std::string_view key);
+  bool may_be_child(std::string_view key) const {
+    const size_t bit = filter_bit(key);
+    return (key_filter_[bit >> 6] >> (bit & 63)) & 1;
+  }
+  uint32_t add_child(uint32_t parent, std::string_view key);
+  void grow();
+  struct Walk;
+  void walk(const Value& object, uint32_t node, Walk& w) const;
+
+  std::vector<FieldPath> paths_;
+  std::vector<Node> nodes_;
+  std::vector<std::string> keys_;  // by node: the key leading to it
+  std::vector<Slot> slots_;        // open addressing, power-of-two size
+  uint64_t key_filter_[4] = {};
 };
 
 }  // namespace vigil

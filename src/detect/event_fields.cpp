@@ -62,11 +62,12 @@ std::string_view Subject::folded() const {
   return folded_;
 }
 
-// One thread's field tables. `state` per field id: bit 0 value resolved,
-// bit 1 subject set; `touched` lists the ids to clear after the event.
+// One thread's field tables: every field's value (resolved when the event
+// arrives), and per field id whether its subject is set this event;
+// `touched` lists the ids to clear after the event.
 struct FieldsStorage {
   std::vector<const Value*> values;
-  std::vector<unsigned char> state;
+  std::vector<unsigned char> subject_set;
   std::vector<Subject> subjects;
   std::vector<uint32_t> touched;
   std::vector<Subject> texts;  // [0, text_count) hold this event's texts
@@ -77,8 +78,6 @@ struct FieldsStorage {
 
 namespace {
 
-constexpr unsigned char kResolved = 1, kSubject = 2;
-
 FieldsStorage& thread_storage() {
   thread_local FieldsStorage storage;
   return storage;
@@ -86,8 +85,7 @@ FieldsStorage& thread_storage() {
 
 }  // namespace
 
-EventFields::EventFields(const FieldMapping& mapping, const Value& doc)
-    : mapping_(mapping), doc_(doc) {
+EventFields::EventFields(const FieldMapping& mapping, const Value& doc) : doc_(doc) {
   FieldsStorage& mine = thread_storage();
   if (mine.busy) {
     owned_ = std::make_unique<FieldsStorage>();
@@ -100,40 +98,32 @@ EventFields::EventFields(const FieldMapping& mapping, const Value& doc)
   s.text_count = 0;
   s.texts_ready = false;
   const size_t n = mapping.field_count();
-  if (s.state.size() < n) {
-    s.state.resize(n, 0);
+  if (s.subject_set.size() < n) {
+    s.subject_set.resize(n, 0);
     s.subjects.resize(n);
   }
-  if (s.values.size() < n) s.values.resize(n, nullptr);
-  if (mapping.flattens()) mapping.flatten(doc, s.values);
+  mapping.resolve_all(doc, s.values);
 }
 
 EventFields::~EventFields() {
   FieldsStorage& s = *storage_;
-  for (uint32_t id : s.touched) s.state[id] = 0;
+  for (uint32_t id : s.touched) s.subject_set[id] = 0;
   s.touched.clear();
   s.busy = false;
 }
 
 const Value* EventFields::value(int field_id) const {
-  FieldsStorage& s = *storage_;
-  const auto i = static_cast<size_t>(field_id);
-  if (s.state[i] == 0) s.touched.push_back(static_cast<uint32_t>(i));
-  if ((s.state[i] & kResolved) == 0) {
-    s.state[i] |= kResolved;
-    if (!mapping_.flattens()) s.values[i] = mapping_.resolve(doc_, field_id);
-  }
-  return s.values[i];
+  return storage_->values[static_cast<size_t>(field_id)];
 }
 
 Subject& EventFields::subject(int field_id) const {
   FieldsStorage& s = *storage_;
   const auto i = static_cast<size_t>(field_id);
   Subject& subject = s.subjects[i];
-  if ((s.state[i] & kSubject) == 0) {
-    const Value* v = value(field_id);
-    s.state[i] |= kSubject;
-    subject.reset(v, field_id);
+  if (s.subject_set[i] == 0) {
+    s.subject_set[i] = 1;
+    s.touched.push_back(static_cast<uint32_t>(i));
+    subject.reset(s.values[i], field_id);
   }
   return subject;
 }

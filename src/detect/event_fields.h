@@ -1,7 +1,7 @@
 // The fields of one event as rules see them: rule field names are interned to
-// small ids when rules are compiled, and an event's values are looked up by
-// id. Text forms (and their case-folded forms) are computed at most once per
-// field per event, however many rules test the field.
+// small ids when rules are compiled, every field's value is found in one walk
+// of the event when its EventFields is made, and read by id. Text forms (and their case-folded
+// forms) are computed at most once per field per event, however many rules test the field.
 #pragma once
 
 #include <memory>
@@ -67,7 +67,6 @@ class EventFields {
   std::span<const Subject> all_texts() const;
 
  private:
-  const FieldMapping& mapping_;
   const Value& doc_;
   FieldsStorage* storage_;
   std::unique_ptr<FieldsStorage> owned_;  // when the thread's storage is busy

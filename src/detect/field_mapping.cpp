@@ -182,7 +182,7 @@ int FieldMapping::intern(const std::string& event_field) {
     if (rule_field == key) key_targets_[event_key].alias = id;
   }
   names_.push_back(key);
-  paths_.emplace_back(key);
+  if (!flatten_) paths_.add(key);  // ids_ holds each key once: same ids
   return id;
 }
 

@@ -64,10 +64,9 @@ class FieldMapping {
   std::vector<int> variants_for(const Logsource& ls);
   const std::vector<LogsourceVariant>& variants() const { return variants_; }
 
-  // Event time.
-  bool flattens() const { return flatten_; }
-  void flatten(const Value& doc, std::vector<const Value*>& values) const;
-  const Value* resolve(const Value& doc, int id) const;
+  // Event time: values[id] = the value of field `id` in `doc`, or nullptr,
+  // for every field at once (one walk of the event, not a search per field).
+  void resolve_all(const Value& doc, std::vector<const Value*>& values) const;
   int channel_field() const { return channel_id_; }
 
  private:
@@ -80,6 +79,7 @@ class FieldMapping {
   Result<void> parse_fields(const void* node);
   void add_entry(LogsourceEntry e);
   int add_variant(LogsourceVariant v);
+  void flatten(const Value& doc, std::vector<const Value*>& values) const;
   void flatten_object(const Value& obj, const Root& root, std::vector<const Value*>& values) const;
   void assign(std::string_view key, const Value& v, std::vector<const Value*>& values) const;
   std::vector<std::string> channels_of_service(const std::string& service) const;
@@ -106,7 +106,7 @@ class FieldMapping {
   };
   std::unordered_map<std::string, KeyTargets, StringHash, std::equal_to<>> key_targets_;
   std::vector<std::string> names_;
-  std::vector<FieldPath> paths_;
+  FieldPathSet paths_;  // paths style: field id = path id
   std::vector<LogsourceVariant> variants_;
   std::map<std::string, int> variant_ids_;
   std::filesystem::path base_dir_;

@@ -57,8 +57,12 @@ void FieldMapping::flatten(const Value& doc, std::vector<const Value*>& values) 
   }
 }
 
-const Value* FieldMapping::resolve(const Value& doc, int id) const {
-  return paths_[static_cast<size_t>(id)].find(doc);
+void FieldMapping::resolve_all(const Value& doc, std::vector<const Value*>& values) const {
+  if (flatten_) {
+    flatten(doc, values);
+  } else {
+    paths_.resolve(doc, values);
+  }
 }
 
 }  // namespace vigil::sigma
