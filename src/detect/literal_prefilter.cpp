@@ -56,7 +56,8 @@ void LiteralIndex::add(int field_id, const StringPattern& p) {
   if (p.cased() || literal.empty() || field_id < kEveryText) return;
   const auto slot = static_cast<size_t>(field_id + 1);
   if (pending_.size() <= slot) pending_.resize(slot + 1);
-  auto& by_literal = pending_[slot];
+  const bool whole_text = p.is_whole_text() && field_id != kEveryText;
+  auto& by_literal = whole_text ? pending_[slot].whole_texts : pending_[slot].anywhere;
   auto it = by_literal.find(literal);
   if (it == by_literal.end()) it = by_literal.emplace(std::string(literal), 0).first;
   it->second.push_back(p.id());
@@ -91,11 +92,13 @@ Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& lit
 
 Result<void> LiteralIndex::compile() {
   uint64_t lo = UINT64_MAX, hi = 0;
-  for (const auto& by_literal : pending_) {
-    for (const auto& [literal, ids] : by_literal) {
-      for (uint64_t id : ids) {
-        lo = std::min(lo, id);
-        hi = std::max(hi, id);
+  for (const auto& field : pending_) {
+    for (const LiteralIds* by_literal : {&field.anywhere, &field.whole_texts}) {
+      for (const auto& [literal, ids] : *by_literal) {
+        for (uint64_t id : ids) {
+          lo = std::min(lo, id);
+          hi = std::max(hi, id);
+        }
       }
     }
   }
@@ -109,24 +112,18 @@ Result<void> LiteralIndex::compile() {
   screened_.assign((bit_count_ + 63) / 64, 0);
   std::vector<uint64_t> on_several((bit_count_ + 63) / 64, 0);
   for (size_t f = 0; f < pending_.size(); ++f) {
-    if (pending_[f].empty()) continue;
     FieldDatabase& fd = fields_[f];
-    std::vector<std::string_view> literals;
-    for (auto& [literal, ids] : pending_[f]) {
-      std::sort(ids.begin(), ids.end());
-      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      literals.push_back(literal);
-      fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
-      for (uint64_t id : ids) {
-        const auto bit = static_cast<uint32_t>(id - base_);
-        fd.bits.push_back(bit);
-        const uint64_t mask = uint64_t{1} << (bit & 63);
-        if ((screened_[bit >> 6] & mask) != 0) on_several[bit >> 6] |= mask;
-        screened_[bit >> 6] |= mask;
-      }
+    std::vector<std::string_view> anywhere;
+    for (auto& literal : pending_[f].anywhere) {
+      add_literal(fd, literal, on_several);
+      anywhere.push_back(literal.first);
+    }
+    for (auto& literal : pending_[f].whole_texts) {
+      fd.whole_texts.emplace(literal.first, add_literal(fd, literal, on_several));
     }
     fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
-    auto db = compile_literals(literals);
+    if (anywhere.empty()) continue;
+    auto db = compile_literals(anywhere);
     if (!db) return tl::unexpected(db.error());
     fd.db = *db;
   }
@@ -134,6 +131,23 @@ Result<void> LiteralIndex::compile() {
   one_field_.resize(screened_.size());
   for (size_t w = 0; w < screened_.size(); ++w) one_field_[w] = screened_[w] & ~on_several[w];
   return {};
+}
+
+uint32_t LiteralIndex::add_literal(FieldDatabase& fd, LiteralIds::value_type& literal,
+                                   std::vector<uint64_t>& on_several) {
+  auto& ids = literal.second;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const auto index = static_cast<uint32_t>(fd.first.size());
+  fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
+  for (uint64_t id : ids) {
+    const auto bit = static_cast<uint32_t>(id - base_);
+    fd.bits.push_back(bit);
+    const uint64_t mask = uint64_t{1} << (bit & 63);
+    if ((screened_[bit >> 6] & mask) != 0) on_several[bit >> 6] |= mask;
+    screened_[bit >> 6] |= mask;
+  }
+  return index;
 }
 
 std::optional<uint32_t> LiteralIndex::bit_of(const StringPattern& p) const {
@@ -146,9 +160,10 @@ std::optional<uint32_t> LiteralIndex::bit_of(const StringPattern& p) const {
 LiteralIndex::Stats LiteralIndex::stats() const {
   Stats s;
   for (const auto& f : fields_) {
+    s.whole_texts += f.whole_texts.size();
     if (f.db == nullptr) continue;
     ++s.databases;
-    s.literals += f.first.size() - 1;
+    s.literals += f.first.size() - 1 - f.whole_texts.size();
     size_t bytes = 0;
     if (hs_database_size(f.db, &bytes) == HS_SUCCESS) s.bytes += bytes;
   }
@@ -182,21 +197,30 @@ LiteralScan::~LiteralScan() {
   buffers_->busy = false;
 }
 
-int on_literal(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
-               unsigned int /*flags*/, void* context) {
-  auto& scan = *static_cast<LiteralScan*>(context);
-  const auto& fd = *scan.scanning_;
-  auto& touched = scan.buffers_->touched_words;
-  for (uint32_t k = fd.first[id]; k < fd.first[id + 1]; ++k) {
+void LiteralScan::set_bits(const LiteralIndex::FieldDatabase& fd, uint32_t literal) {
+  auto& touched = buffers_->touched_words;
+  for (uint32_t k = fd.first[literal]; k < fd.first[literal + 1]; ++k) {
     const uint32_t bit = fd.bits[k];
-    uint64_t& word = scan.bits_[bit >> 6];
+    uint64_t& word = bits_[bit >> 6];
     if (word == 0) touched.push_back(bit >> 6);
     word |= uint64_t{1} << (bit & 63);
   }
+}
+
+int on_literal(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
+               unsigned int /*flags*/, void* context) {
+  auto& scan = *static_cast<LiteralScan*>(context);
+  scan.set_bits(*scan.scanning_, id);
   return 0;
 }
 
 void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_view text) {
+  if (!fd.whole_texts.empty()) {
+    if (const auto it = fd.whole_texts.find(text); it != fd.whole_texts.end()) {
+      set_bits(fd, it->second);
+    }
+  }
+  if (fd.db == nullptr) return;
   ScanBuffers& b = *buffers_;
   if (std::find(b.scratch_for.begin(), b.scratch_for.end(), index_.id_) == b.scratch_for.end()) {
     for (const auto& f : index_.fields_) {
@@ -229,7 +253,7 @@ void LiteralScan::scan_field(int field_id) {
   b.scanned[f] = 1;
   b.scanned_fields.push_back(static_cast<int>(f));
   const auto& fd = index_.fields_[f];
-  if (fd.db == nullptr) return;
+  if (fd.db == nullptr && fd.whole_texts.empty()) return;
   if (field_id == kEveryText) {
     // One scan over all texts joined: a literal found across two texts only
     // makes its patterns candidates (the exact check decides), and keyword

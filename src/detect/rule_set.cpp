@@ -128,6 +128,7 @@ LiteralIndex::Stats RuleSet::literal_stats() const {
     total.literals += s.literals;
     total.patterns += s.patterns;
     total.bytes += s.bytes;
+    total.whole_texts += s.whole_texts;
   }
   return total;
 }

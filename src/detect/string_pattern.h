@@ -30,6 +30,8 @@ class StringPattern {
   std::string_view required_literal() const;
   // Matches exactly the texts containing required_literal() (`*text*`).
   bool is_substring() const { return shape_ == Shape::kContains; }
+  // Matches exactly the text equal to required_literal() (`field: value`).
+  bool is_whole_text() const { return shape_ == Shape::kEquals; }
 
  private:
   enum class Shape { kEquals, kPrefix, kSuffix, kContains, kGlob };

@@ -95,6 +95,24 @@ TEST(SigmaPrefilter, LiteralPresentButPatternDoesNotMatch) {
   EXPECT_TRUE(whole.fires(R"({"F": "CMD.EXE"})"));
 }
 
+// `field: value` literals are looked up as the field's whole folded text
+// instead of scanned for: a value that only contains one must not fire the
+// equality rule, while the `contains` rule on the same literal still fires.
+TEST(SigmaPrefilter, WholeValueLiteralsAreLookedUpNotScanned) {
+  BothWays r(rule("eq", "  sel:\n    A: 'Logon'\n  condition: sel\n") + "---\n" +
+             rule("has", "  sel:\n    A|contains: 'logon'\n  condition: sel\n") + "---\n" +
+             rule("list", "  sel:\n    A:\n      - 'x'\n      - 'LOGOFF'\n  condition: sel\n"));
+  const auto stats = r.with().literal_stats();
+  EXPECT_EQ(stats.whole_texts, 3u);  // logon, x, logoff
+  EXPECT_EQ(stats.literals, 1u);     // logon, scanned for by `contains`
+  EXPECT_EQ(r.fired(R"({"A": "LOGON"})"), (std::vector<std::string>{"eq", "has"}));
+  EXPECT_EQ(r.fired(R"({"A": "failed logon"})"), std::vector<std::string>{"has"});
+  EXPECT_EQ(r.fired(R"({"A": "logoff"})"), std::vector<std::string>{"list"});
+  EXPECT_EQ(r.fired(R"({"A": ["y", "Logoff"]})"), std::vector<std::string>{"list"});
+  EXPECT_TRUE(r.fired(R"({"A": "logoff!"})").empty());
+  EXPECT_TRUE(r.fired(R"({"B": "logon"})").empty());
+}
+
 TEST(SigmaPrefilter, PatternsWithoutLiteralStillWork) {
   auto star = one("  sel:\n    F: '*'\n  condition: sel\n");
   EXPECT_TRUE(star.fires(R"({"F": "anything"})"));
