@@ -466,6 +466,16 @@ Result<Matcher> compile_special(const Modifiers& mods, const RuleValue& v,
 
 }  // namespace
 
+Result<std::shared_ptr<const ValueMatcher>> compile_regex_alternation(
+    const Modifiers& mods, const std::vector<std::string>& patterns) {
+  std::string alternation;
+  for (const auto& p : patterns) {
+    if (!alternation.empty()) alternation += '|';
+    alternation.append("(?:").append(p).append(")");
+  }
+  return compile_regex(mods, alternation);
+}
+
 Result<std::shared_ptr<const ValueMatcher>> compile_value(const Modifiers& mods, const RuleValue& v,
                                                           const MatcherOptions& o) {
   if (mods.exists || mods.compare != Compare::kNone || mods.cidr || mods.fieldref || mods.re) {

@@ -189,6 +189,13 @@ class DetectionBuilder {
       if (!m) return tl::unexpected(m.error());
       t.values.push_back(std::move(*m));
     }
+    if (mods->re && !t.all && values.size() > 1) {
+      // Each regex compiled alone above (so an invalid one is named); the
+      // test keeps them as one alternation: one pass over the text.
+      std::vector<std::string> patterns;
+      for (const auto& v : values) patterns.push_back(rule_value(v).text);
+      if (auto one = compile_regex_alternation(*mods, patterns)) t.values = {std::move(*one)};
+    }
     return t;
   }
 

@@ -126,6 +126,29 @@ TEST(SigmaModifiers, Utf16Encodings) {
   EXPECT_TRUE(bom.fires(R"({"C": "//5hAA=="})"));
 }
 
+// A test's `|re` values become one alternation: any one of them matching
+// fires, as with separate values; `|all` keeps them apart (each must match).
+TEST(SigmaModifiers, RegexListMatchesWhenAnyValueDoes) {
+  OneRule any(
+      "  sel:\n    F|re:\n      - '^ab+c$'\n      - 'x[0-9]{2}'\n      - '(?i)zz'\n"
+      "  condition: sel\n");
+  EXPECT_TRUE(any.fires(R"({"F": "abbbc"})"));
+  EXPECT_TRUE(any.fires(R"({"F": "-x42-"})"));
+  EXPECT_TRUE(any.fires(R"({"F": "aZz"})"));
+  EXPECT_FALSE(any.fires(R"({"F": "abbbcd"})"));
+  EXPECT_FALSE(any.fires(R"({"F": "x4"})"));
+  // The anchors and the inline flag stay inside their own value.
+  EXPECT_FALSE(any.fires(R"({"F": "AbC"})"));
+  OneRule all("  sel:\n    F|re|all:\n      - 'a'\n      - 'b'\n  condition: sel\n");
+  EXPECT_TRUE(all.fires(R"({"F": "ba"})"));
+  EXPECT_FALSE(all.fires(R"({"F": "aa"})"));
+}
+
+TEST(SigmaModifiers, BadRegexInAListIsNamed) {
+  const auto e = load_error("  sel:\n    F|re:\n      - 'ok'\n      - 'a)(b'\n  condition: sel\n");
+  EXPECT_NE(e.find("a)(b"), std::string::npos) << e;
+}
+
 TEST(SigmaModifiers, RegexUnsupportedByRe2IsNamed) {
   const auto e = load_error("  sel:\n    F|re: '(?<=a)b'\n  condition: sel\n");
   EXPECT_NE(e.find("RE2"), std::string::npos) << e;
