@@ -243,8 +243,26 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
   }
 }
 
-// Keyword searches test every text of the event: they are screened over all
-// of them at once. An array field is scanned element by element: each scalar element is a
+// Keyword searches test every text of the event: one scan over all texts
+// joined. A literal found across two texts only makes its patterns
+// candidates (the exact check decides), and keyword bits are never taken as
+// the answer, so the join loses nothing. Joined first and folded once:
+// folding is per character, and the separator is ASCII, so this is the join
+// of the folded texts at the cost of one call instead of one per text.
+void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd) {
+  ScanBuffers& b = *buffers_;
+  std::string& raw = b.joined_raw;
+  raw.clear();
+  for (const auto& s : fields_.all_texts()) {
+    if (!s.has_text()) continue;
+    raw += s.raw();
+    raw += '\n';
+  }
+  fold_case_into(raw, b.joined_texts);
+  scan_text(fd, b.joined_texts);
+}
+
+// An array field is scanned element by element: each scalar element is a
 // value a pattern may match (Sigma matches an array when one element does).
 void LiteralScan::scan_field(int field_id) {
   ScanBuffers& b = *buffers_;
@@ -255,21 +273,7 @@ void LiteralScan::scan_field(int field_id) {
   const auto& fd = index_.fields_[f];
   if (fd.db == nullptr && fd.whole_texts.empty()) return;
   if (field_id == kEveryText) {
-    // One scan over all texts joined: a literal found across two texts only
-    // makes its patterns candidates (the exact check decides), and keyword
-    // bits are never taken as the answer, so the join loses nothing.
-    // Joined first and folded once: folding is per character, and the
-    // separator is ASCII, so this is the join of the folded texts at the
-    // cost of one call instead of one per text.
-    std::string& raw = b.joined_raw;
-    raw.clear();
-    for (const auto& s : fields_.all_texts()) {
-      if (!s.has_text()) continue;
-      raw += s.raw();
-      raw += '\n';
-    }
-    fold_case_into(raw, b.joined_texts);
-    scan_text(fd, b.joined_texts);
+    scan_every_text(fd);
     return;
   }
   const Value* v = fields_.value(field_id);

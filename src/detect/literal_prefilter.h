@@ -131,6 +131,7 @@ class LiteralScan {
 
  private:
   void scan_field(int field_id);
+  void scan_every_text(const LiteralIndex::FieldDatabase& fdb);
   void scan_text(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
   void set_bits(const LiteralIndex::FieldDatabase& fdb, uint32_t literal);
   bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
