@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/key_table.h"
 #include "core/value.h"
 
 namespace vigil {
@@ -58,29 +59,13 @@ class FieldPathSet {
     int32_t flat_field = -1;
     bool has_children = false;
   };
-  struct Slot {
-    uint64_t hash = 0;
-    uint32_t parent = 0;
-    uint32_t node = 0;  // 0: empty (the root is never a child)
-  };
-  uint32_t child(uint32_t parent, std::string_view key) const;
-  // Most of an event's keys lead nowhere: a bit per (length, first byte,
-  // last byte) of the nodes' keys turns most of them away before hashing.
-  static size_t filter_bit(std::string_view key);
-  bool may_be_child(std::string_view key) const {
-    const size_t bit = filter_bit(key);
-    return (key_filter_[bit >> 6] >> (bit & 63)) & 1;
-  }
   uint32_t add_child(uint32_t parent, std::string_view key);
-  void grow();
   struct Walk;
   void walk(const Value& object, uint32_t node, Walk& w) const;
 
   std::vector<FieldPath> paths_;
   std::vector<Node> nodes_;
-  std::vector<std::string> keys_;  // by node: the key leading to it
-  std::vector<Slot> slots_;        // open addressing, power-of-two size
-  uint64_t key_filter_[4] = {};
+  KeyTable children_;  // (parent node, key) -> child node
 };
 
 }  // namespace vigil

@@ -148,7 +148,7 @@ Result<void> FieldMapping::parse_fields(const void* node) {
       Root root_spec;
       const std::string path = scalar(r["path"]);
       root_spec.whole_doc = path.empty();
-      root_spec.path = FieldPath(path);
+      if (!root_spec.whole_doc) root_spec.path = root_paths_.add(path);
       root_spec.descend = scalar(r["descend"]) == "true";
       root_spec.attributes = scalar(r["attributes"]) == "true";
       roots_.push_back(std::move(root_spec));
@@ -167,6 +167,13 @@ bool FieldMapping::recognizes(const Value& doc) const {
   return recognize_.empty();
 }
 
+FieldMapping::KeyTargets& FieldMapping::targets_of(std::string_view event_key) {
+  const auto next = static_cast<uint32_t>(key_targets_.size());
+  const uint32_t index = key_index_.insert(0, event_key, next);
+  if (index == next) key_targets_.emplace_back();
+  return key_targets_[index];
+}
+
 int FieldMapping::intern(const std::string& event_field) {
   std::string key = event_field;
   if (!flatten_) {
@@ -177,9 +184,9 @@ int FieldMapping::intern(const std::string& event_field) {
   if (it != ids_.end()) return it->second;
   const int id = static_cast<int>(names_.size());
   ids_.emplace(key, id);
-  key_targets_[key].direct = id;
+  targets_of(key).direct = id;
   for (const auto& [event_key, rule_field] : aliases_) {
-    if (rule_field == key) key_targets_[event_key].alias = id;
+    if (rule_field == key) targets_of(event_key).alias = id;
   }
   names_.push_back(key);
   if (!flatten_) paths_.add(key);  // ids_ holds each key once: same ids

@@ -15,15 +15,13 @@
 
 #include "core/error.h"
 #include "core/field_path.h"
+#include "core/key_table.h"
+#include "core/strings.h"
 #include "core/value.h"
 #include "detect/rule.h"
 
 namespace vigil::sigma {
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 using FieldIds = std::unordered_map<std::string, int, StringHash, std::equal_to<>>;
 
 // One way a log source shows up in events (Sysmon EID 1 and Security 4688
@@ -71,7 +69,7 @@ class FieldMapping {
 
  private:
   struct Root {
-    FieldPath path;
+    uint32_t path = 0;  // in root_paths_
     bool whole_doc = false;
     bool descend = false;
     bool attributes = false;
@@ -92,6 +90,7 @@ class FieldMapping {
   std::string attributes_key_ = "#attributes";
   std::string text_key_ = "#text";
   std::vector<Root> roots_;
+  FieldPathSet root_paths_;  // found in one walk, not a search per root
   std::map<std::string, std::string, std::less<>> aliases_;  // event key -> rule field (flatten)
   std::map<std::string, std::string> renames_;               // rule field -> event path (paths)
   std::vector<LogsourceEntry> entries_;
@@ -104,7 +103,9 @@ class FieldMapping {
   struct KeyTargets {
     int direct = -1, alias = -1;
   };
-  std::unordered_map<std::string, KeyTargets, StringHash, std::equal_to<>> key_targets_;
+  KeyTargets& targets_of(std::string_view event_key);
+  KeyTable key_index_;  // event key -> index into key_targets_
+  std::vector<KeyTargets> key_targets_;
   std::vector<std::string> names_;
   FieldPathSet paths_;  // paths style: field id = path id
   std::vector<LogsourceVariant> variants_;

@@ -12,15 +12,16 @@ void FieldMapping::assign(std::string_view key, const Value& v,
     }
     key = compact;
   }
-  const auto it = key_targets_.find(key);
-  if (it == key_targets_.end()) return;
+  const uint32_t index = key_index_.find(0, key);
+  if (index == KeyTable::kAbsent) return;
+  const KeyTargets& targets = key_targets_[index];
   // An element with attributes and text (`"EventID": {"#text": 4688, ...}`)
   // is addressed by its text.
   const Value* value = &v;
   if (v.is_object()) {
     if (const Value* text = v.find(text_key_)) value = text;
   }
-  for (const int id : {it->second.direct, it->second.alias}) {
+  for (const int id : {targets.direct, targets.alias}) {
     if (id >= 0 && values[static_cast<size_t>(id)] == nullptr) {
       values[static_cast<size_t>(id)] = value;
     }
@@ -51,8 +52,10 @@ void FieldMapping::flatten_object(const Value& obj, const Root& root,
 
 void FieldMapping::flatten(const Value& doc, std::vector<const Value*>& values) const {
   values.assign(names_.size(), nullptr);
+  thread_local std::vector<const Value*> root_values;
+  root_paths_.resolve(doc, root_values);
   for (const auto& root : roots_) {
-    const Value* obj = root.whole_doc ? &doc : root.path.find(doc);
+    const Value* obj = root.whole_doc ? &doc : root_values[root.path];
     if (obj != nullptr && obj->is_object()) flatten_object(*obj, root, values);
   }
 }

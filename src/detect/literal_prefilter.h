@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "detect/rule.h"
 #include "detect/string_pattern.h"
 
@@ -67,16 +68,12 @@ class LiteralIndex {
 
  private:
   friend class LiteralScan;
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   // Literal i sets bits[first[i] .. first[i+1]). The Hyperscan database
   // holds the literals that may occur anywhere in the text (ids 0..n-1),
   // `whole_texts` the rest, by the text they must equal.
   struct FieldDatabase {
     hs_database* db = nullptr;
-    std::unordered_map<std::string, uint32_t, TextHash, std::equal_to<>> whole_texts;
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> whole_texts;
     std::vector<uint32_t> first, bits;
   };
   // Compile-time: literal -> the ids of the patterns requiring it.

@@ -1,0 +1,50 @@
+// Member names to small ids, for looking up every key of an event against a
+// fixed set of names compiled once (rule fields, path prefixes). Most of an
+// event's keys are in no set: a 256-bit filter on (length, first byte, last
+// byte) turns most of those away before any hashing; the rest cost an inline
+// hash and one probe of an open-addressing table kept at most a quarter full.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+class KeyTable {
+ public:
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+
+  KeyTable();
+
+  // A name is looked up within a scope (a parent node, or 0 for a flat set):
+  // the same name in two scopes is two entries.
+  // Adds (scope, key) -> value unless present; returns the value it has.
+  uint32_t insert(uint32_t scope, std::string_view key, uint32_t value);
+  uint32_t find(uint32_t scope, std::string_view key) const {
+    return may_contain(key) ? probe(scope, key) : kAbsent;
+  }
+  size_t size() const { return keys_.size(); }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t scope = 0;
+    uint32_t entry = 0;  // 1 + index into keys_/values_; 0: empty
+  };
+  static size_t filter_bit(std::string_view key);
+  bool may_contain(std::string_view key) const {
+    const size_t bit = filter_bit(key);
+    return (filter_[bit >> 6] >> (bit & 63)) & 1;
+  }
+  uint32_t probe(uint32_t scope, std::string_view key) const;
+  void grow();
+
+  std::vector<std::string> keys_;
+  std::vector<uint32_t> values_;
+  std::vector<Slot> slots_;  // power-of-two size
+  uint64_t filter_[4] = {};
+};
+
+}  // namespace vigil
