@@ -60,6 +60,8 @@ class DocBuilder {
   void clear();
   // The document (always an object); the builder is empty afterwards.
   Value take();
+  // Layouts worked out so far (cache misses of the shape cache).
+  size_t shapes_built() const { return shapes_built_; }
 
  private:
   enum class Kind : uint8_t { kText, kInt, kBool, kValue };
@@ -92,6 +94,7 @@ class DocBuilder {
     f.number = n;
   }
   std::string_view text(uint32_t at, uint32_t size) const { return {paths_.data() + at, size}; }
+  bool holds_these_paths(const Shape& shape) const;
   const std::vector<Node>& layout();
   int32_t child(int32_t parent, uint32_t key_at, uint32_t key_size);
   void place(int32_t field);
@@ -102,8 +105,10 @@ class DocBuilder {
   std::vector<Value> values_;  // values put whole (made strings, arrays)
   uint64_t signature_ = 0;
   std::vector<Node> nodes_;
-  std::vector<std::unique_ptr<Shape>> shapes_;  // direct-mapped by signature
-  std::deque<std::string> kept_;                // a deque: keeping moves nothing
+  std::vector<std::unique_ptr<Shape>> shapes_;  // a few ways from the slot the signature picks
+  size_t evict_next_ = 0;
+  size_t shapes_built_ = 0;
+  std::deque<std::string> kept_;  // a deque: keeping moves nothing
 };
 
 template <typename T>
