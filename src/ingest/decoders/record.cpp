@@ -170,14 +170,13 @@ void DocBuilder::fill(Object& members, const std::vector<Node>& nodes, const Nod
   }
 }
 
-Value DocBuilder::take() {
-  Value doc{Object{}};
+void DocBuilder::take_into(Value& doc) {
+  doc = Value(Object{});
   if (!fields_.empty()) {
     const std::vector<Node>& nodes = layout();
     fill(doc.as_object(), nodes, nodes[0]);
   }
   clear();
-  return doc;
 }
 
 int month_from_abbrev(std::string_view m) {
@@ -189,8 +188,9 @@ int month_from_abbrev(std::string_view m) {
   return 0;
 }
 
-Event make_event(Value doc, std::optional<Timestamp> time, Timestamp received) {
-  Event e;
+namespace {
+
+void set_times(Event& e, std::optional<Timestamp> time, Timestamp received) {
   e.received = received;
   if (time) {
     e.time = *time;
@@ -198,9 +198,23 @@ Event make_event(Value doc, std::optional<Timestamp> time, Timestamp received) {
     e.time = received;
     e.time_from_receive = true;
   }
+}
+
+}  // namespace
+
+Event make_event(Value doc, std::optional<Timestamp> time, Timestamp received) {
+  Event e;
+  set_times(e, time, received);
   e.doc = std::move(doc);
   if (!e.doc.is_object()) e.doc = Value(Object{});
   return e;
+}
+
+void emit_built(DocBuilder& doc, std::optional<Timestamp> time, Timestamp received,
+                DecodeResult& out) {
+  Event& e = out.events.emplace_back();
+  set_times(e, time, received);
+  doc.take_into(e.doc);
 }
 
 void keep_unparsed(std::string_view line, std::string_view why, Timestamp received,

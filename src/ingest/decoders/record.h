@@ -59,7 +59,13 @@ class DocBuilder {
   bool empty() const { return fields_.empty(); }
   void clear();
   // The document (always an object); the builder is empty afterwards.
-  Value take();
+  Value take() {
+    Value doc;
+    take_into(doc);
+    return doc;
+  }
+  // The same, built where it is kept (an event's doc): the tree is not moved.
+  void take_into(Value& doc);
   // Layouts worked out so far (cache misses of the shape cache).
   size_t shapes_built() const { return shapes_built_; }
 
@@ -121,6 +127,9 @@ int month_from_abbrev(std::string_view m);
 
 // An event from a decoded document; without a time it takes the receive time.
 Event make_event(Value doc, std::optional<Timestamp> time, Timestamp received);
+// The builder's document added to out.events as such an event, built in place.
+void emit_built(DocBuilder& doc, std::optional<Timestamp> time, Timestamp received,
+                DecodeResult& out);
 
 // The line kept as `event.original` with `error.type: parse_error` and the
 // reason in `error.message`; counted in out.flagged.
