@@ -27,12 +27,12 @@ void put(Value& doc, std::string_view dotted, Value v) {
 }
 
 // The layout of one sequence of paths: the paths (to confirm a match) and
-// the node tree place() made for them.
+// the steps of the node tree place() made for them.
 struct DocBuilder::Shape {
   uint64_t signature = 0;
   std::string paths;
   std::vector<uint32_t> sizes;
-  std::vector<Node> nodes;
+  std::vector<Step> steps;
 };
 
 namespace {
@@ -111,7 +111,7 @@ bool DocBuilder::holds_these_paths(const Shape& shape) const {
   return true;
 }
 
-const std::vector<DocBuilder::Node>& DocBuilder::layout() {
+const std::vector<DocBuilder::Step>& DocBuilder::layout() {
   const size_t first = static_cast<size_t>((signature_ ^ (signature_ >> 29)) % kShapes);
   std::unique_ptr<Shape>* free_slot = nullptr;
   for (size_t way = 0; way < kWays; ++way) {
@@ -119,7 +119,7 @@ const std::vector<DocBuilder::Node>& DocBuilder::layout() {
     if (!slot) {
       if (free_slot == nullptr) free_slot = &slot;
     } else if (holds_these_paths(*slot)) {
-      return slot->nodes;
+      return slot->steps;
     }
   }
   ++shapes_built_;
@@ -134,22 +134,35 @@ const std::vector<DocBuilder::Node>& DocBuilder::layout() {
   shape->paths = paths_;
   shape->sizes.clear();
   for (const Field& f : fields_) shape->sizes.push_back(f.path_size);
-  shape->nodes = nodes_;
-  return shape->nodes;
+  shape->steps.clear();
+  shape->steps.push_back(Step{0, 0, -1, nodes_[0].children});
+  flatten(nodes_[0], shape->steps);
+  return shape->steps;
 }
 
-void DocBuilder::fill(Object& members, const std::vector<Node>& nodes, const Node& n) {
-  members.reserve(n.children);
-  for (int32_t c = n.first_child; c >= 0; c = nodes[static_cast<size_t>(c)].next) {
-    const Node& k = nodes[static_cast<size_t>(c)];
+void DocBuilder::flatten(const Node& n, std::vector<Step>& steps) const {
+  for (int32_t c = n.first_child; c >= 0; c = nodes_[static_cast<size_t>(c)].next) {
+    const Node& k = nodes_[static_cast<size_t>(c)];
+    steps.push_back(Step{k.key_at, k.key_size, k.field, k.children});
+    if (k.field < 0) flatten(k, steps);
+  }
+}
+
+void DocBuilder::fill(Object& members, const Step*& step) {
+  const uint32_t n = step->members;
+  ++step;
+  members.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const Step& k = *step;
     const char* const name = paths_.data() + k.key_at;
     const auto key = std::forward_as_tuple(name, k.key_size);
     if (k.field < 0) {
       Member& m =
           members.emplace_back(std::piecewise_construct, key, std::forward_as_tuple(Object{}));
-      fill(m.second.as_object(), nodes, k);
+      fill(m.second.as_object(), step);
       continue;
     }
+    ++step;
     Field& f = fields_[static_cast<size_t>(k.field)];
     switch (f.kind) {
       case Kind::kText:
@@ -173,8 +186,8 @@ void DocBuilder::fill(Object& members, const std::vector<Node>& nodes, const Nod
 void DocBuilder::take_into(Value& doc) {
   doc = Value(Object{});
   if (!fields_.empty()) {
-    const std::vector<Node>& nodes = layout();
-    fill(doc.as_object(), nodes, nodes[0]);
+    const Step* step = layout().data();
+    fill(doc.as_object(), step);
   }
   clear();
 }

@@ -83,6 +83,13 @@ class DocBuilder {
     int32_t first_child = -1, last_child = -1, next = -1;
     int32_t field = -1;  // a leaf: the field whose value it holds
   };
+  // One member of the document, in the order fill() makes them: an object's
+  // members follow it (depth first).
+  struct Step {
+    uint32_t key_at = 0, key_size = 0;  // in paths_
+    int32_t field = -1;                 // the value's field; -1: an object
+    uint32_t members = 0;               // an object's
+  };
   struct Shape;
 
   Field& add(std::string_view dotted) {
@@ -101,10 +108,11 @@ class DocBuilder {
   }
   std::string_view text(uint32_t at, uint32_t size) const { return {paths_.data() + at, size}; }
   bool holds_these_paths(const Shape& shape) const;
-  const std::vector<Node>& layout();
+  const std::vector<Step>& layout();
   int32_t child(int32_t parent, uint32_t key_at, uint32_t key_size);
   void place(int32_t field);
-  void fill(Object& members, const std::vector<Node>& nodes, const Node& n);
+  void flatten(const Node& n, std::vector<Step>& steps) const;
+  void fill(Object& members, const Step*& step);
 
   std::string paths_;  // every field's path, back to back
   std::vector<Field> fields_;
