@@ -1,6 +1,7 @@
 // Decoding rate of one decoder on one core: the lines of a real sample,
-// repeated in memory, decoded chunk after chunk as a source hands them over
-// (each chunk's events freed before the next, as the pipeline frees them).
+// repeated in memory, decoded chunk after chunk as a source hands them over,
+// each into a new DecodeResult whose events are freed before the next chunk
+// (the pipeline frees them on other threads; free_cpu_s says how much that is).
 // Prints one JSON line:
 //   {"decoder":D,"lines":N,"chunk_lines":K,"events":E,"flagged":F,"seconds":S,
 //    "cpu_s":C,"free_cpu_s":FC,"lines_per_s":R,"lines_per_cpu_s":RC}
@@ -112,23 +113,22 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", decoder.error().message.c_str());
     return 2;
   }
-  size_t done = 0, events = 0, flagged = 0;  // flagged: out.flagged adds up over chunks
+  size_t done = 0, events = 0, flagged = 0;
   const vigil::Timestamp received = vigil::Timestamp::now();
-  vigil::DecodeResult out;
   const double wall0 = clock_s(CLOCK_MONOTONIC), cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
   double free_cpu = 0;  // freeing the events, which the pipeline does on other threads
   while (done < target) {
-    const double free0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
-    out.events.clear();
-    free_cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - free0;
-    out.errors.clear();
+    vigil::DecodeResult out;  // a new one per chunk, as the pipeline's EventPreparer::prepare
     (*decoder)->decode(sample.chunk(done, chunk_lines), done + 1, received, out);
     events += out.events.size();
+    flagged += out.flagged;
     done += chunk_lines;
+    const double free0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+    out = vigil::DecodeResult{};
+    free_cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - free0;
   }
   const double wall = clock_s(CLOCK_MONOTONIC) - wall0;
   const double cpu = clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-  flagged = out.flagged;
   fmt::print(
       "{{\"decoder\":\"{}\",\"lines\":{},\"chunk_lines\":{},\"events\":{},\"flagged\":{},"
       "\"seconds\":{:.3f},"
