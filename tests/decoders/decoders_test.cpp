@@ -5,6 +5,7 @@
 
 #include "core/field_path.h"
 #include "ingest/decoders/decoder.h"
+#include "ingest/decoders/record.h"
 #include "ingest/decoders/syslog_header.h"
 #include "ingest/decoders/web_log.h"
 
@@ -168,6 +169,22 @@ TEST(HostileInput, GarbageInvalidUtf8AndHugeLinesAreKeptFlagged) {
   EXPECT_EQ(field(r.events[1], "message"), "caf\xEF\xBF\xBD ok");
   EXPECT_EQ(field(r.events[2], "log.truncated"), "true");
   EXPECT_EQ(field(r.events[2], "event.original").size(), size_t{1} << 20);
+}
+
+TEST(HostileInput, AByteThatIsNotUtf8IsFoundAnywhereInALine) {
+  // The check reads 32 or 8 bytes at a time, the last 32 overlapping: every
+  // position of lines around those sizes.
+  for (const size_t size : {7, 8, 31, 32, 33, 40, 63, 64, 70}) {
+    std::string line(size, 'a');
+    EXPECT_TRUE(decode::valid_utf8_line(line)) << size;
+    for (size_t at = 0; at < size; ++at) {
+      line[at] = '\xff';
+      EXPECT_FALSE(decode::valid_utf8_line(line)) << size << " bytes, 0xff at " << at;
+      line[at] = 'a';
+    }
+  }
+  EXPECT_TRUE(decode::valid_utf8_line(std::string(39, 'a') + "caf\xc3\xa9"));
+  EXPECT_FALSE(decode::valid_utf8_line(std::string(39, 'a') + "caf\xc3"));
 }
 
 TEST(WebLog, RequestSplitAndUrlDecoding) {

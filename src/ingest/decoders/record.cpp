@@ -251,14 +251,26 @@ void keep_unparsed(std::string_view line, std::string_view why, Timestamp receiv
   out.events.push_back(make_event(std::move(doc), std::nullopt, received));
 }
 
+namespace {
+
+bool ascii_32(const char* p) {
+  uint64_t w[4];
+  std::memcpy(w, p, sizeof w);
+  return ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 bool valid_utf8_line(std::string_view s) {
-  // ASCII, the common case, checked 32 bytes at a time.
-  size_t i = 0;
-  for (; i + 32 <= s.size(); i += 32) {
-    uint64_t w[4];
-    std::memcpy(w, s.data() + i, sizeof w);
-    if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) != 0) return valid_utf8(s);
+  // ASCII, the common case, checked 32 bytes at a time; the last 32 bytes of a
+  // longer line in one more step, overlapping the ones before.
+  if (s.size() >= 32) {
+    for (size_t i = 0; i + 32 <= s.size(); i += 32) {
+      if (!ascii_32(s.data() + i)) return valid_utf8(s);
+    }
+    return ascii_32(s.data() + s.size() - 32) || valid_utf8(s);
   }
+  size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t word = 0;
     std::memcpy(&word, s.data() + i, 8);
