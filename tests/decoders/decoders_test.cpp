@@ -213,6 +213,30 @@ TEST(WebLog, RequestSplitAndUrlDecoding) {
   EXPECT_EQ(r.flagged, 1u);
 }
 
+TEST(WebLog, TimesReadWithTheLastDayRememberedAreTheTimesReadAfresh) {
+  // In this order: the remembered day and zone meet other times, other zones,
+  // bad times of a good day, and bad days.
+  const std::vector<std::string> times = {
+      "17/May/2015:10:05:03 +0000", "17/May/2015:10:05:04 +0000",      "17/May/2015:10:05:03 +0130",
+      "17/May/2015:10:05:03",       "17/May/2015:24:00:00 +0000",      "17/May/2015:23:59:60 +0000",
+      "17/May/2015:1a:05:03 +0000", "17/May/2015:10:05:03 +01x0",      "32/May/2015:10:05:03 +0000",
+      "17/Mai/2015:10:05:03 +0000", "17/May/2015:10:05:03 +0000",      "18/May/2015:00:00:00 -0100",
+      "17/May/2015:10:05",          "17/May/2015:10:05:03 +0000 extra"};
+  decode::ClfTimeReader reader;
+  for (const auto& t : times) {
+    const auto fresh = decode::parse_clf_time(t);
+    const auto read = reader.read(t);
+    ASSERT_EQ(read.has_value(), fresh.has_value()) << t;
+    if (fresh) EXPECT_EQ(read->micros, fresh->micros) << t;
+  }
+  // Seconds since the epoch, from Python's calendar.timegm.
+  decode::ClfTimeReader again;
+  EXPECT_EQ(again.read("17/May/2015:10:05:03 +0000")->micros, 1431857103'000'000);
+  EXPECT_EQ(again.read("17/May/2015:10:05:03 +0130")->micros, 1431851703'000'000);
+  EXPECT_EQ(again.read("17/May/2015:23:59:60 +0130")->micros, 1431907200'000'000 - 5400'000'000);
+  EXPECT_FALSE(again.read("17/May/2015:24:00:00 +0130"));
+}
+
 TEST(WebLog, EscapedQuotesAndUndecodableBytes) {
   // Apache writes a quote inside a field as \" and a backslash as \\; two fields with
   // escapes in one line each keep their own text.

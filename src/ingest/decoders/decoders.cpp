@@ -138,7 +138,8 @@ class WebDecoder final : public Decoder {
   void decode(std::string_view chunk, size_t first_line, Timestamp received,
               DecodeResult& out) override {
     for_each_line(chunk, first_line, [&](std::string_view line, size_t) {
-      const WebLine w = error_log_ ? parse_error_line(line, doc_) : parse_access_line(line, doc_);
+      const WebLine w =
+          error_log_ ? parse_error_line(line, doc_) : parse_access_line(line, doc_, times_);
       if (!w.anything) {
         doc_.clear();
         return keep_unparsed(line, w.problem, received, out);
@@ -157,6 +158,7 @@ class WebDecoder final : public Decoder {
  private:
   bool error_log_;
   DocBuilder doc_;
+  ClfTimeReader times_;
 };
 
 enum class JsonKind { kWindows, kCloudTrail, kZeek };

@@ -141,6 +141,42 @@ std::optional<Timestamp> parse_clf_time(std::string_view s) {
   return civil(*y, mo, *d, *h, *mi, *sec, 0, offset);
 }
 
+namespace {
+
+// Seconds since midnight of "hh:mm:ss" at s[12..20) as parse_clf_time checks them.
+std::optional<int> clf_time_of_day(std::string_view s) {
+  auto two = [&](size_t at) {
+    const char a = s[at], b = s[at + 1];
+    return a >= '0' && a <= '9' && b >= '0' && b <= '9' ? (a - '0') * 10 + (b - '0') : -1;
+  };
+  const int h = two(12), mi = two(15), sec = two(18);
+  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  return h * 3600 + mi * 60 + sec;
+}
+
+}  // namespace
+
+std::optional<Timestamp> ClfTimeReader::read(std::string_view s) {
+  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
+  // The day, and the zone when parse_clf_time reads one.
+  const bool zone = s.size() >= 26 && (s[21] == '+' || s[21] == '-');
+  const std::string_view day = s.substr(0, 11), offset = zone ? s.substr(21, 5) : "";
+  const bool known = key_.size() == day.size() + offset.size() &&
+                     std::string_view(key_).substr(0, 11) == day &&
+                     std::string_view(key_).substr(11) == offset;
+  if (known) {
+    const auto tod = clf_time_of_day(s);
+    if (!tod) return std::nullopt;
+    return Timestamp{base_.micros + int64_t{*tod} * 1'000'000};
+  }
+  const auto t = parse_clf_time(s);
+  if (!t) return std::nullopt;
+  key_.assign(day);
+  key_.append(offset);
+  base_ = Timestamp{t->micros - int64_t{*clf_time_of_day(s)} * 1'000'000};
+  return t;
+}
+
 std::string decode_url_text(std::string_view s, bool plus) {
   std::string cur(s);
   for (int round = 0; round < 3; ++round) {
@@ -155,7 +191,7 @@ std::string decode_url_text(std::string_view s, bool plus) {
   return cur;
 }
 
-WebLine parse_access_line(std::string_view line, DocBuilder& doc) {
+WebLine parse_access_line(std::string_view line, DocBuilder& doc, ClfTimeReader& times) {
   WebLine w;
   TextCursor c(line);
   const std::string_view host = c.word();
@@ -167,7 +203,7 @@ WebLine parse_access_line(std::string_view line, DocBuilder& doc) {
     return w;
   }
   const auto time_text = c.until("]");
-  w.time = time_text ? parse_clf_time(*time_text) : std::nullopt;
+  w.time = time_text ? times.read(*time_text) : std::nullopt;
   if (!w.time) {
     w.problem = "access log time is not dd/Mon/yyyy:HH:MM:SS +zzzz";
     return w;
