@@ -1,6 +1,7 @@
 #include "ingest/decoders/web_log.h"
 
 #include <array>
+#include <cstring>
 
 #include "core/strings.h"
 #include "ingest/decoders/record.h"
@@ -143,14 +144,15 @@ std::optional<Timestamp> parse_clf_time(std::string_view s) {
 
 namespace {
 
-// Seconds since midnight of "hh:mm:ss" at s[12..20) as parse_clf_time checks them.
-std::optional<int> clf_time_of_day(std::string_view s) {
+// Seconds since midnight of "hh:mm:ss" at s[12..20) as parse_clf_time checks
+// them; -1 when they are not a time.
+int clf_time_of_day(std::string_view s) {
   auto two = [&](size_t at) {
     const char a = s[at], b = s[at + 1];
     return a >= '0' && a <= '9' && b >= '0' && b <= '9' ? (a - '0') * 10 + (b - '0') : -1;
   };
   const int h = two(12), mi = two(15), sec = two(18);
-  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60) return -1;
   return h * 3600 + mi * 60 + sec;
 }
 
@@ -158,22 +160,21 @@ std::optional<int> clf_time_of_day(std::string_view s) {
 
 std::optional<Timestamp> ClfTimeReader::read(std::string_view s) {
   if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
-  // The day, and the zone when parse_clf_time reads one.
+  // The zone, when parse_clf_time reads one, is s[21..26).
   const bool zone = s.size() >= 26 && (s[21] == '+' || s[21] == '-');
-  const std::string_view day = s.substr(0, 11), offset = zone ? s.substr(21, 5) : "";
-  const bool known = key_.size() == day.size() + offset.size() &&
-                     std::string_view(key_).substr(0, 11) == day &&
-                     std::string_view(key_).substr(11) == offset;
-  if (known) {
-    const auto tod = clf_time_of_day(s);
-    if (!tod) return std::nullopt;
-    return Timestamp{base_.micros + int64_t{*tod} * 1'000'000};
+  if (known_ && zone == zone_ && std::memcmp(day_, s.data(), sizeof day_) == 0 &&
+      (!zone || std::memcmp(offset_, s.data() + 21, sizeof offset_) == 0)) {
+    const int tod = clf_time_of_day(s);
+    if (tod < 0) return std::nullopt;
+    return Timestamp{base_.micros + int64_t{tod} * 1'000'000};
   }
   const auto t = parse_clf_time(s);
   if (!t) return std::nullopt;
-  key_.assign(day);
-  key_.append(offset);
-  base_ = Timestamp{t->micros - int64_t{*clf_time_of_day(s)} * 1'000'000};
+  known_ = true;
+  std::memcpy(day_, s.data(), sizeof day_);
+  zone_ = zone;
+  if (zone) std::memcpy(offset_, s.data() + 21, sizeof offset_);
+  base_ = Timestamp{t->micros - int64_t{clf_time_of_day(s)} * 1'000'000};
   return t;
 }
 
