@@ -227,7 +227,9 @@ TEST(WebLog, TimesReadWithTheLastDayRememberedAreTheTimesReadAfresh) {
     const auto fresh = decode::parse_clf_time(t);
     const auto read = reader.read(t);
     ASSERT_EQ(read.has_value(), fresh.has_value()) << t;
-    if (fresh) EXPECT_EQ(read->micros, fresh->micros) << t;
+    if (fresh) {
+      EXPECT_EQ(read->micros, fresh->micros) << t;
+    }
   }
   // Seconds since the epoch, from Python's calendar.timegm.
   decode::ClfTimeReader again;
