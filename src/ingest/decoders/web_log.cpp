@@ -119,33 +119,8 @@ void put_client(DocBuilder& doc, std::string_view host) {
   }
 }
 
-}  // namespace
-
-std::optional<Timestamp> parse_clf_time(std::string_view s) {
-  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
-  auto two = [&](size_t at) -> std::optional<int> {  // number() of s[at, at + 2)
-    const char a = s[at], b = s[at + 1];
-    if (a >= '0' && a <= '9' && b >= '0' && b <= '9') return (a - '0') * 10 + (b - '0');
-    return number(s.substr(at, 2));
-  };
-  const auto d = two(0), y = number(s.substr(7, 4)), h = two(12), mi = two(15), sec = two(18);
-  const int mo = month_from_abbrev(s.substr(3, 3));
-  if (!d || !y || !h || !mi || !sec || mo == 0 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
-      *sec > 60)
-    return std::nullopt;
-  int offset = 0;
-  if (s.size() >= 26 && (s[21] == '+' || s[21] == '-')) {
-    const auto oh = two(22), om = two(24);
-    if (!oh || !om) return std::nullopt;
-    offset = (*oh * 3600 + *om * 60) * (s[21] == '-' ? -1 : 1);
-  }
-  return civil(*y, mo, *d, *h, *mi, *sec, 0, offset);
-}
-
-namespace {
-
-// Seconds since midnight of "hh:mm:ss" at s[12..20) as parse_clf_time checks
-// them; -1 when they are not a time.
+// Seconds since midnight of the "hh:mm:ss" of a CLF time, at s[12..20) (two
+// digits each); -1 when they are not a time.
 int clf_time_of_day(std::string_view s) {
   auto two = [&](size_t at) {
     const char a = s[at], b = s[at + 1];
@@ -157,6 +132,25 @@ int clf_time_of_day(std::string_view s) {
 }
 
 }  // namespace
+
+std::optional<Timestamp> parse_clf_time(std::string_view s) {
+  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
+  auto two = [&](size_t at) -> std::optional<int> {  // number() of s[at, at + 2)
+    const char a = s[at], b = s[at + 1];
+    if (a >= '0' && a <= '9' && b >= '0' && b <= '9') return (a - '0') * 10 + (b - '0');
+    return number(s.substr(at, 2));
+  };
+  const auto d = two(0), y = number(s.substr(7, 4));
+  const int mo = month_from_abbrev(s.substr(3, 3)), time_of_day = clf_time_of_day(s);
+  if (!d || !y || mo == 0 || *d < 1 || *d > 31 || time_of_day < 0) return std::nullopt;
+  int offset = 0;
+  if (s.size() >= 26 && (s[21] == '+' || s[21] == '-')) {
+    const auto oh = two(22), om = two(24);
+    if (!oh || !om) return std::nullopt;
+    offset = (*oh * 3600 + *om * 60) * (s[21] == '-' ? -1 : 1);
+  }
+  return civil(*y, mo, *d, 0, 0, time_of_day, 0, offset);
+}
 
 std::optional<Timestamp> ClfTimeReader::read(std::string_view s) {
   if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
