@@ -5,6 +5,7 @@
 
 #include "core/field_path.h"
 #include "ingest/decoders/decoder.h"
+#include "ingest/decoders/record.h"
 #include "ingest/decoders/syslog_header.h"
 #include "ingest/decoders/web_log.h"
 
@@ -170,6 +171,22 @@ TEST(HostileInput, GarbageInvalidUtf8AndHugeLinesAreKeptFlagged) {
   EXPECT_EQ(field(r.events[2], "event.original").size(), size_t{1} << 20);
 }
 
+TEST(HostileInput, AByteThatIsNotUtf8IsFoundAnywhereInALine) {
+  // The check reads 32 or 8 bytes at a time, the last 32 overlapping: every
+  // position of lines around those sizes.
+  for (const size_t size : {7, 8, 31, 32, 33, 40, 63, 64, 70}) {
+    std::string line(size, 'a');
+    EXPECT_TRUE(decode::valid_utf8_line(line)) << size;
+    for (size_t at = 0; at < size; ++at) {
+      line[at] = '\xff';
+      EXPECT_FALSE(decode::valid_utf8_line(line)) << size << " bytes, 0xff at " << at;
+      line[at] = 'a';
+    }
+  }
+  EXPECT_TRUE(decode::valid_utf8_line(std::string(39, 'a') + "caf\xc3\xa9"));
+  EXPECT_FALSE(decode::valid_utf8_line(std::string(39, 'a') + "caf\xc3"));
+}
+
 TEST(WebLog, RequestSplitAndUrlDecoding) {
   const auto r = run("access",
                      "1.2.3.4 - bob [10/Oct/2000:13:55:36 -0700] \"GET /a%2520b/..%252f..%252fetc"
@@ -194,6 +211,32 @@ TEST(WebLog, RequestSplitAndUrlDecoding) {
   EXPECT_EQ(field(r.events[2], "error.type"), "parse_error");
   EXPECT_EQ(field(r.events[2], "http.response.status_code"), "200");
   EXPECT_EQ(r.flagged, 1u);
+}
+
+TEST(WebLog, TimesReadWithTheLastDayRememberedAreTheTimesReadAfresh) {
+  // In this order: the remembered day and zone meet other times, other zones,
+  // bad times of a good day, and bad days.
+  const std::vector<std::string> times = {
+      "17/May/2015:10:05:03 +0000", "17/May/2015:10:05:04 +0000",      "17/May/2015:10:05:03 +0130",
+      "17/May/2015:10:05:03",       "17/May/2015:24:00:00 +0000",      "17/May/2015:23:59:60 +0000",
+      "17/May/2015:1a:05:03 +0000", "17/May/2015:10:05:03 +01x0",      "32/May/2015:10:05:03 +0000",
+      "17/Mai/2015:10:05:03 +0000", "17/May/2015:10:05:03 +0000",      "18/May/2015:00:00:00 -0100",
+      "17/May/2015:10:05",          "17/May/2015:10:05:03 +0000 extra"};
+  decode::ClfTimeReader reader;
+  for (const auto& t : times) {
+    const auto fresh = decode::parse_clf_time(t);
+    const auto read = reader.read(t);
+    ASSERT_EQ(read.has_value(), fresh.has_value()) << t;
+    if (fresh) {
+      EXPECT_EQ(read->micros, fresh->micros) << t;
+    }
+  }
+  // Seconds since the epoch, from Python's calendar.timegm.
+  decode::ClfTimeReader again;
+  EXPECT_EQ(again.read("17/May/2015:10:05:03 +0000")->micros, 1431857103'000'000);
+  EXPECT_EQ(again.read("17/May/2015:10:05:03 +0130")->micros, 1431851703'000'000);
+  EXPECT_EQ(again.read("17/May/2015:23:59:60 +0130")->micros, 1431907200'000'000 - 5400'000'000);
+  EXPECT_FALSE(again.read("17/May/2015:24:00:00 +0130"));
 }
 
 TEST(WebLog, EscapedQuotesAndUndecodableBytes) {

@@ -87,6 +87,18 @@ TEST(DocBuilder, ACachedShapeIsUsedOnlyForTheSamePaths) {
   }
 }
 
+TEST(DocBuilder, ShapesThatPickTheSameSlotAreBothKept) {
+  // Same path sizes and last bytes: the same signature, so the same first slot.
+  const Puts first = {{"a.b", Value(1)}, {"c", Value(2)}};
+  const Puts second = {{"x.b", Value(1)}, {"c", Value(2)}};
+  DocBuilder b;
+  for (int i = 0; i < 10; ++i) {
+    by_builder(b, first);
+    by_builder(b, second);
+  }
+  EXPECT_EQ(b.shapes_built(), 2u);  // one slot for both: 20
+}
+
 TEST(DocBuilder, ManyMoreShapesThanTheCacheHolds) {
   DocBuilder b;
   for (int round = 0; round < 2; ++round) {

@@ -53,7 +53,7 @@ class FieldSink {
     for (const auto& [field, value] : config_.set) doc_.put(field, std::string_view(value));
     doc_.put("event.module", std::string_view(config_.name));
     ++out.read;
-    out.events.push_back(make_event(doc_.take(), time, received));
+    emit_built(doc_, time, received, out);
   }
 
   const DeclaredDecoderConfig& config() const { return config_; }

@@ -62,7 +62,8 @@ class SyslogDecoder final : public Decoder {
       if (!headerless_.empty() && decode_auth_message(headerless_, line, doc)) {
         put(doc, "process.name", headerless_);
         put(doc, "message", line);
-        return emit(doc.take(), std::nullopt, received, out);
+        ++out.read;
+        return emit_built(doc, std::nullopt, received, out);
       }
       doc.clear();
       return keep_unparsed(line, "no syslog header (RFC 3164 or RFC 5424)", received, out);
@@ -85,7 +86,8 @@ class SyslogDecoder final : public Decoder {
       }
     }
     message_fields(h->app, h->message, doc);
-    emit(doc.take(), h->time, received, out);
+    ++out.read;
+    emit_built(doc, h->time, received, out);
   }
 
   static void header_fields(const SyslogHeader& h, DocBuilder& doc) {
@@ -136,7 +138,8 @@ class WebDecoder final : public Decoder {
   void decode(std::string_view chunk, size_t first_line, Timestamp received,
               DecodeResult& out) override {
     for_each_line(chunk, first_line, [&](std::string_view line, size_t) {
-      const WebLine w = error_log_ ? parse_error_line(line, doc_) : parse_access_line(line, doc_);
+      const WebLine w =
+          error_log_ ? parse_error_line(line, doc_) : parse_access_line(line, doc_, times_);
       if (!w.anything) {
         doc_.clear();
         return keep_unparsed(line, w.problem, received, out);
@@ -148,13 +151,14 @@ class WebDecoder final : public Decoder {
         ++out.flagged;
       }
       ++out.read;
-      out.events.push_back(make_event(doc_.take(), w.time, received));
+      emit_built(doc_, w.time, received, out);
     });
   }
 
  private:
   bool error_log_;
   DocBuilder doc_;
+  ClfTimeReader times_;
 };
 
 enum class JsonKind { kWindows, kCloudTrail, kZeek };
@@ -296,7 +300,7 @@ class AuditdDecoder final : public Decoder {
         return keep_unparsed(line, "not an audit record (type=... msg=audit(...):)", received, out);
       }
       ++out.read;
-      out.events.push_back(make_event(doc_.take(), time, received));
+      emit_built(doc_, time, received, out);
     });
   }
 

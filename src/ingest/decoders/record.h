@@ -59,7 +59,15 @@ class DocBuilder {
   bool empty() const { return fields_.empty(); }
   void clear();
   // The document (always an object); the builder is empty afterwards.
-  Value take();
+  Value take() {
+    Value doc;
+    take_into(doc);
+    return doc;
+  }
+  // The same, built where it is kept (an event's doc): the tree is not moved.
+  void take_into(Value& doc);
+  // Layouts worked out so far (cache misses of the shape cache).
+  size_t shapes_built() const { return shapes_built_; }
 
  private:
   enum class Kind : uint8_t { kText, kInt, kBool, kValue };
@@ -74,6 +82,13 @@ class DocBuilder {
     uint32_t children = 0;
     int32_t first_child = -1, last_child = -1, next = -1;
     int32_t field = -1;  // a leaf: the field whose value it holds
+  };
+  // One member of the document, in the order fill() makes them: an object's
+  // members follow it (depth first).
+  struct Step {
+    uint32_t key_at = 0, key_size = 0;  // in paths_
+    int32_t field = -1;                 // the value's field; -1: an object
+    uint32_t members = 0;               // an object's
   };
   struct Shape;
 
@@ -92,18 +107,22 @@ class DocBuilder {
     f.number = n;
   }
   std::string_view text(uint32_t at, uint32_t size) const { return {paths_.data() + at, size}; }
-  const std::vector<Node>& layout();
+  bool holds_these_paths(const Shape& shape) const;
+  const std::vector<Step>& layout();
   int32_t child(int32_t parent, uint32_t key_at, uint32_t key_size);
   void place(int32_t field);
-  void fill(Object& members, const std::vector<Node>& nodes, const Node& n);
+  void flatten(const Node& n, std::vector<Step>& steps) const;
+  void fill(Object& members, const Step*& step);
 
   std::string paths_;  // every field's path, back to back
   std::vector<Field> fields_;
   std::vector<Value> values_;  // values put whole (made strings, arrays)
   uint64_t signature_ = 0;
   std::vector<Node> nodes_;
-  std::vector<std::unique_ptr<Shape>> shapes_;  // direct-mapped by signature
-  std::deque<std::string> kept_;                // a deque: keeping moves nothing
+  std::vector<std::unique_ptr<Shape>> shapes_;  // a few ways from the slot the signature picks
+  size_t evict_next_ = 0;
+  size_t shapes_built_ = 0;
+  std::deque<std::string> kept_;  // a deque: keeping moves nothing
 };
 
 template <typename T>
@@ -116,6 +135,9 @@ int month_from_abbrev(std::string_view m);
 
 // An event from a decoded document; without a time it takes the receive time.
 Event make_event(Value doc, std::optional<Timestamp> time, Timestamp received);
+// The builder's document added to out.events as such an event, built in place.
+void emit_built(DocBuilder& doc, std::optional<Timestamp> time, Timestamp received,
+                DecodeResult& out);
 
 // The line kept as `event.original` with `error.type: parse_error` and the
 // reason in `error.message`; counted in out.flagged.

@@ -66,13 +66,14 @@ inline bool looks_like_ip(std::string_view s) {
   if (s.empty() || s.size() > 45) return false;
   bool colon = false, dot = false, letter = false;
   for (char c : s) {
+    if (static_cast<unsigned char>(c - '0') <= 9) continue;  // most bytes: one test
     if (c == ':') {
       colon = true;
     } else if (c == '.') {
       dot = true;
     } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
       letter = true;
-    } else if (c < '0' || c > '9') {
+    } else {
       return false;
     }
   }

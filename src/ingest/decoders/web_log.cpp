@@ -1,6 +1,7 @@
 #include "ingest/decoders/web_log.h"
 
 #include <array>
+#include <cstring>
 
 #include "core/strings.h"
 #include "ingest/decoders/record.h"
@@ -118,6 +119,18 @@ void put_client(DocBuilder& doc, std::string_view host) {
   }
 }
 
+// Seconds since midnight of the "hh:mm:ss" of a CLF time, at s[12..20) (two
+// digits each); -1 when they are not a time.
+int clf_time_of_day(std::string_view s) {
+  auto two = [&](size_t at) {
+    const char a = s[at], b = s[at + 1];
+    return a >= '0' && a <= '9' && b >= '0' && b <= '9' ? (a - '0') * 10 + (b - '0') : -1;
+  };
+  const int h = two(12), mi = two(15), sec = two(18);
+  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60) return -1;
+  return h * 3600 + mi * 60 + sec;
+}
+
 }  // namespace
 
 std::optional<Timestamp> parse_clf_time(std::string_view s) {
@@ -127,18 +140,36 @@ std::optional<Timestamp> parse_clf_time(std::string_view s) {
     if (a >= '0' && a <= '9' && b >= '0' && b <= '9') return (a - '0') * 10 + (b - '0');
     return number(s.substr(at, 2));
   };
-  const auto d = two(0), y = number(s.substr(7, 4)), h = two(12), mi = two(15), sec = two(18);
-  const int mo = month_from_abbrev(s.substr(3, 3));
-  if (!d || !y || !h || !mi || !sec || mo == 0 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
-      *sec > 60)
-    return std::nullopt;
+  const auto d = two(0), y = number(s.substr(7, 4));
+  const int mo = month_from_abbrev(s.substr(3, 3)), time_of_day = clf_time_of_day(s);
+  if (!d || !y || mo == 0 || *d < 1 || *d > 31 || time_of_day < 0) return std::nullopt;
   int offset = 0;
   if (s.size() >= 26 && (s[21] == '+' || s[21] == '-')) {
     const auto oh = two(22), om = two(24);
     if (!oh || !om) return std::nullopt;
     offset = (*oh * 3600 + *om * 60) * (s[21] == '-' ? -1 : 1);
   }
-  return civil(*y, mo, *d, *h, *mi, *sec, 0, offset);
+  return civil(*y, mo, *d, 0, 0, time_of_day, 0, offset);
+}
+
+std::optional<Timestamp> ClfTimeReader::read(std::string_view s) {
+  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':') return std::nullopt;
+  // The zone, when parse_clf_time reads one, is s[21..26).
+  const bool zone = s.size() >= 26 && (s[21] == '+' || s[21] == '-');
+  if (known_ && zone == zone_ && std::memcmp(day_, s.data(), sizeof day_) == 0 &&
+      (!zone || std::memcmp(offset_, s.data() + 21, sizeof offset_) == 0)) {
+    const int tod = clf_time_of_day(s);
+    if (tod < 0) return std::nullopt;
+    return Timestamp{base_.micros + int64_t{tod} * 1'000'000};
+  }
+  const auto t = parse_clf_time(s);
+  if (!t) return std::nullopt;
+  known_ = true;
+  std::memcpy(day_, s.data(), sizeof day_);
+  zone_ = zone;
+  if (zone) std::memcpy(offset_, s.data() + 21, sizeof offset_);
+  base_ = Timestamp{t->micros - int64_t{clf_time_of_day(s)} * 1'000'000};
+  return t;
 }
 
 std::string decode_url_text(std::string_view s, bool plus) {
@@ -155,7 +186,7 @@ std::string decode_url_text(std::string_view s, bool plus) {
   return cur;
 }
 
-WebLine parse_access_line(std::string_view line, DocBuilder& doc) {
+WebLine parse_access_line(std::string_view line, DocBuilder& doc, ClfTimeReader& times) {
   WebLine w;
   TextCursor c(line);
   const std::string_view host = c.word();
@@ -167,7 +198,7 @@ WebLine parse_access_line(std::string_view line, DocBuilder& doc) {
     return w;
   }
   const auto time_text = c.until("]");
-  w.time = time_text ? parse_clf_time(*time_text) : std::nullopt;
+  w.time = time_text ? times.read(*time_text) : std::nullopt;
   if (!w.time) {
     w.problem = "access log time is not dd/Mon/yyyy:HH:MM:SS +zzzz";
     return w;
