@@ -134,7 +134,7 @@ Value baseline_view(const EntityBaseline& b, bool learned) {
     v.emplace_back(c.name, counts_view(b.*c.member, 10));
   }
   v.emplace_back("resources",
-                 Object{{"distinct", static_cast<uint64_t>(b.resources.slots().size())}});
+                 Object{{"distinct", static_cast<uint64_t>(b.resources.size())}});
   Object volume{{"samples", b.volume.samples}};
   if (b.volume.weight > 0) {
     volume.emplace_back("usual_bytes", std::round(std::expm1(b.volume.mean())));
