@@ -26,7 +26,7 @@ void EntityBaseline::decay_to(int64_t time_s, double half_life_s) {
   if (time_s - decay_ref_s < kDecayStepS) return;
   const double f = std::exp2(-static_cast<double>(time_s - decay_ref_s) / half_life_s);
   weight *= f;
-  for (float& h : hours) h = static_cast<float>(h * f);
+  hours.scale(f);
   for (DecayedCounts* c :
        {&countries, &cities, &asns, &networks, &resources, &devices, &event_types}) {
     c->scale(f);
