@@ -55,11 +55,13 @@ class BehaviorDetector : public Detector {
 
  private:
   struct Node {
+    // Written on every sighting: beside the baseline's first fields, which
+    // every event reads (a line the lookup touches anyway).
+    uint64_t recency = 0;  // RecencyLog's stamp
+    bool dirty = false;
     EntityBaseline baseline;
     std::string key;  // the raw entity (the table's key, for eviction)
     std::string pseudonym;
-    uint64_t recency = 0;  // RecencyLog's stamp
-    bool dirty = false;
   };
   struct Shard {
     mutable std::mutex mu;

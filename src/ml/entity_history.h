@@ -122,9 +122,11 @@ class EntityTable {
 
  private:
   struct Node {
+    // Stamped on every sighting: beside the table's key and the history's
+    // first fields, in the line the lookup reads anyway.
+    uint64_t recency = 0;  // RecencyLog's stamp
     EntityHistory history;
     uint64_t key = 0;
-    uint64_t recency = 0;   // RecencyLog's stamp
     std::string pseudonym;  // empty without a pseudonymizer
   };
   struct Shard {
