@@ -72,6 +72,43 @@ TEST(ObservationReader, ReadsEntityPlaceResourceVolumeAndDeviceId) {
   EXPECT_FALSE(reader.read(e)) << "no user: nothing to learn";
 }
 
+// Shippers send GeoIP fields nested, as flat dotted keys, or both; the
+// reader resolves each as FieldPath::find does (nested first, then the
+// whole dotted key; a partly flat key such as "source.geo" is not a path).
+TEST(ObservationReader, ReadsGeoFieldsNestedFlatOrMixed) {
+  BehaviorConfig config;
+  ObservationReader reader(config, nullptr);
+  Event e;
+  e.time = *parse_iso8601("2024-01-02T09:15:00Z");
+  e.doc = Object{{"user", Object{{"name", "bob"}}},
+                 {"source", Object{{"ip", "81.2.69.142"}, {"geo", Object{{"city_name", "Paris"}}}}},
+                 {"source.geo.country_iso_code", "FR"},
+                 {"source.geo.city_name", "Lyon"},
+                 {"source.as.number", 3215},
+                 {"source.as.organization.name", "Orange"}};
+  auto o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->country, "FR") << "flat key where the nested one is missing";
+  EXPECT_EQ(o->city, "Paris, FR") << "the nested value before the flat one";
+  EXPECT_EQ(o->asn, "AS3215 Orange") << "no source.as object: flat keys";
+  EXPECT_FALSE(o->point);
+
+  e.doc = Object{{"user", Object{{"name", "bob"}}},
+                 {"source.geo", Object{{"country_iso_code", "DE"}}},
+                 {"source", Object{{"ip", "2001:db8:1:2::7"}}}};
+  o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->country, "") << "\"source.geo\" is a flat key, not the path's prefix";
+  EXPECT_EQ(o->network, "2001:db8:1::/48");
+  EXPECT_EQ(o->asn, "");
+
+  e.doc = Object{{"user", Object{{"name", "bob"}}}, {"source", "81.2.69.142"}};
+  o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->country, "") << "a scalar source holds no fields";
+  EXPECT_EQ(o->network, "");
+}
+
 TEST(ObservationReader, EntityCanBeTheHost) {
   BehaviorConfig config;
   config.entity = "host";
