@@ -16,10 +16,6 @@ const std::string* string_of(const Value* v) {
   return v != nullptr && v->is_string() && !v->as_string().empty() ? &v->as_string() : nullptr;
 }
 
-const std::string* string_at(const FieldPath& path, const Value& doc) {
-  return string_of(path.find(doc));
-}
-
 std::optional<double> number_of(const Value* v) {
   if (v == nullptr) return std::nullopt;
   if (v->is_number()) return v->number();
@@ -32,45 +28,15 @@ std::optional<double> number_of(const Value* v) {
   return std::nullopt;
 }
 
-std::optional<double> number_at(const FieldPath& path, const Value& doc) {
-  return number_of(path.find(doc));
-}
-
-// The GeoIP fields live under source.geo and source.as. FieldPath::find walks
-// from the root for each and, when the event lacks the field (every one of
-// them without GeoIP), scans the whole top level for the flat dotted key too.
-// Reading them all, the walk to each subtree is done once, and the flat keys
-// are looked for only when some top-level key starts with "source.": what
-// FieldPath::find returns, for about a tenth of the key comparisons.
+// The GeoIP fields live under source.geo and source.as: each subtree is
+// walked to once for all its fields, not from the root for each field.
 constexpr size_t kSubtreeDepth = 2;  // source.geo, source.as
-constexpr std::string_view kFlatSourcePrefix = "source.";
 
-bool has_flat_source_key(const Value& doc) {
-  if (!doc.is_object()) return false;
-  for (const auto& member : doc.as_object()) {
-    if (std::string_view(member.first).starts_with(kFlatSourcePrefix)) return true;
-  }
-  return false;
-}
-
-// The value at path.segments()[from..] below `at`, walked without flat keys.
-const Value* walk(const Value* at, const FieldPath& path, size_t from, size_t to) {
-  for (size_t i = from; i < to && at != nullptr; ++i) at = at->find(path.segments()[i]);
+const Value* subtree(const Value& doc, const FieldPath& path) {
+  const Value* at = &doc;
+  for (size_t i = 0; i < kSubtreeDepth && at != nullptr; ++i) at = at->find(path.segments()[i]);
   return at;
 }
-
-struct SourceSubtrees {
-  const Value& doc;
-  const Value* geo;
-  const Value* as;
-  bool flat;
-
-  // FieldPath::find(doc) for a path below `subtree`.
-  const Value* find(const Value* subtree, const FieldPath& path) const {
-    if (const Value* v = walk(subtree, path, kSubtreeDepth, path.segments().size())) return v;
-    return flat ? doc.find(path.str()) : nullptr;
-  }
-};
 
 }  // namespace
 
@@ -127,8 +93,8 @@ ObservationReader::ObservationReader(const BehaviorConfig& config,
 }
 
 std::optional<Observation> ObservationReader::read(const Event& event) const {
-  const Value& doc = event.doc;
-  const Value* entity = entity_.find(doc);
+  const EventFields fields(event.doc);
+  const Value* entity = fields.find(entity_);
   if (entity == nullptr) return std::nullopt;
   Observation o;
   if (entity->is_string()) {
@@ -140,44 +106,47 @@ std::optional<Observation> ObservationReader::read(const Event& event) const {
   if (o.entity.empty()) return std::nullopt;
   o.time_s = event.time.seconds();
   o.hour_of_week = hour_of_week(o.time_s);
-  if (const auto* t = string_at(event_type_, doc)) o.event_type = *t;
-  if (const auto* r = string_at(resource_, doc)) {
+  if (const auto* t = fields.string_at(event_type_)) o.event_type = *t;
+  if (const auto* r = fields.string_at(resource_)) {
     o.resource = hashed_value('r', *r);
     o.resource_name = *r;
   }
-  if (auto b = number_at(bytes_, doc); b && *b >= 0) o.bytes = *b;
-  read_place(doc, o);
-  read_device(doc, o);
+  if (auto b = number_of(fields.find(bytes_)); b && *b >= 0) o.bytes = *b;
+  read_place(fields, o);
+  read_device(fields, o);
   return o;
 }
 
-void ObservationReader::read_place(const Value& doc, Observation& o) const {
-  const SourceSubtrees source{doc, walk(&doc, country_, 0, kSubtreeDepth),
-                              walk(&doc, as_number_, 0, kSubtreeDepth), has_flat_source_key(doc)};
-  if (const auto* c = string_of(source.find(source.geo, country_))) o.country = *c;
-  if (const auto* city = string_of(source.find(source.geo, city_)))
+void ObservationReader::read_place(const EventFields& fields, Observation& o) const {
+  const Value* geo = subtree(fields.doc(), country_);
+  const Value* as = subtree(fields.doc(), as_number_);
+  const auto at = [&](const Value* tree, const FieldPath& path) {
+    return fields.below(tree, path, kSubtreeDepth);
+  };
+  if (const auto* c = string_of(at(geo, country_))) o.country = *c;
+  if (const auto* city = string_of(at(geo, city_)))
     o.city = o.country.empty() ? *city : *city + ", " + o.country;
-  auto lat = number_of(source.find(source.geo, lat_));
-  auto lon = number_of(source.find(source.geo, lon_));
+  auto lat = number_of(at(geo, lat_));
+  auto lon = number_of(at(geo, lon_));
   if (lat && lon) o.point = GeoPoint{*lat, *lon};
-  if (auto n = number_of(source.find(source.as, as_number_))) {
-    const auto* org = string_of(source.find(source.as, as_org_));
+  if (auto n = number_of(at(as, as_number_))) {
+    const auto* org = string_of(at(as, as_org_));
     o.asn = "AS" + std::to_string(static_cast<int64_t>(*n));
     if (org) (o.asn += ' ') += *org;
   }
-  if (const auto* ip = string_at(source_ip_, doc)) o.network = network_of(*ip);
+  if (const auto* ip = fields.string_at(source_ip_)) o.network = network_of(*ip);
 }
 
-void ObservationReader::read_device(const Value& doc, Observation& o) const {
+void ObservationReader::read_device(const EventFields& fields, Observation& o) const {
   for (const auto& f : device_ids_) {
-    if (const auto* id = string_at(f, doc)) {
+    if (const auto* id = fields.string_at(f)) {
       o.device = hashed_value('d', *id);
       return;
     }
   }
   if (!devices_) return;
   for (const auto& f : user_agents_) {
-    if (const auto* ua = string_at(f, doc)) {
+    if (const auto* ua = fields.string_at(f)) {
       o.device = devices_->label(*ua);
       return;
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "behavior/device_parser.h"
+#include "behavior/event_fields.h"
 #include "behavior/observation.h"
 #include "config/config.h"
 #include "core/event.h"
@@ -26,8 +27,8 @@ class ObservationReader {
   const std::shared_ptr<const DeviceParser>& devices() const { return devices_; }
 
  private:
-  void read_place(const Value& doc, Observation& o) const;
-  void read_device(const Value& doc, Observation& o) const;
+  void read_place(const EventFields& fields, Observation& o) const;
+  void read_device(const EventFields& fields, Observation& o) const;
 
   FieldPath entity_;
   FieldPath event_type_, resource_, bytes_, source_ip_;

@@ -109,6 +109,36 @@ TEST(ObservationReader, ReadsGeoFieldsNestedFlatOrMixed) {
   EXPECT_EQ(o->network, "");
 }
 
+// EventFields skips the flat-key scan only where it cannot find anything:
+// each lookup is FieldPath::find's, on events with and without dotted keys.
+TEST(EventFields, FindsWhatFieldPathFinds) {
+  const Value nested = Object{{"user", Object{{"name", "carol"}}}, {"source", "10.0.0.1"}};
+  const Value flat = Object{{"user", Object{{"id", "u7"}}},
+                            {"user.name", "dave"},
+                            {"device.id", "D-1"},
+                            {"device", Object{{"id", "D-2"}}}};
+  const std::vector<std::pair<const Value*, const char*>> expected = {{&nested, "carol"},
+                                                                      {&flat, "dave"}};
+  const FieldPath name("user.name");
+  for (const auto& [doc, who] : expected) {
+    const EventFields fields(*doc);
+    ASSERT_NE(fields.find(name), nullptr);
+    EXPECT_EQ(fields.find(name)->as_string(), who);
+  }
+  EXPECT_FALSE(EventFields(nested).has_dotted_keys());
+  EXPECT_TRUE(EventFields(flat).has_dotted_keys());
+  EXPECT_EQ(EventFields(flat).find(FieldPath("device.id"))->as_string(), "D-2")
+      << "nested before flat";
+  EXPECT_EQ(EventFields(nested).find(FieldPath("source.ip")), nullptr) << "a scalar on the way";
+  for (const Value* doc : {&nested, &flat}) {
+    const EventFields fields(*doc);
+    for (const char* path : {"user", "user.name", "user.id", "device.id", "device", "source",
+                             "source.ip", "nothing.here", "user.name.first"}) {
+      EXPECT_EQ(fields.find(FieldPath(path)), FieldPath(path).find(*doc)) << path;
+    }
+  }
+}
+
 TEST(ObservationReader, EntityCanBeTheHost) {
   BehaviorConfig config;
   config.entity = "host";
