@@ -54,6 +54,8 @@ class WeekHours {
   static constexpr size_t size() { return 168; }
   float& operator[](size_t how) { return weights_[slot_of(how)]; }
   float operator[](size_t how) const { return weights_[slot_of(how)]; }
+  // The weights of one hour of the day, by day of the week (0 = Monday).
+  const float* days_at(size_t hour_of_day) const { return &weights_[hour_of_day * 7]; }
   void scale(double factor) {
     for (float& w : weights_) w = static_cast<float>(w * factor);
   }
