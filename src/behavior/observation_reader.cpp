@@ -92,8 +92,8 @@ ObservationReader::ObservationReader(const BehaviorConfig& config,
   for (const auto& f : config.user_agent_fields) user_agents_.emplace_back(f);
 }
 
-std::optional<Observation> ObservationReader::read(const Event& event) const {
-  const EventFields fields(event.doc);
+std::optional<Observation> ObservationReader::read(const Event& event,
+                                                   const EventFields& fields) const {
   const Value* entity = fields.find(entity_);
   if (entity == nullptr) return std::nullopt;
   Observation o;

@@ -22,7 +22,11 @@ class ObservationReader {
   ObservationReader(const BehaviorConfig& config, std::shared_ptr<const DeviceParser> devices);
 
   // nullopt when the event names no entity.
-  std::optional<Observation> read(const Event& event) const;
+  std::optional<Observation> read(const Event& event) const {
+    return read(event, EventFields(event.doc));
+  }
+  // The same through `fields` (the event's: readers of one event share it).
+  std::optional<Observation> read(const Event& event, const EventFields& fields) const;
   // The user-agent parser in use (null: devices from device ids only).
   const std::shared_ptr<const DeviceParser>& devices() const { return devices_; }
 

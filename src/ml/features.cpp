@@ -109,15 +109,16 @@ FactReader::FactReader(const MlConfig& config,
 }
 
 std::optional<EventFacts> FactReader::read(const Event& event) const {
-  auto observation = observations_.read(event);
+  const behavior::EventFields fields(event.doc);
+  auto observation = observations_.read(event, fields);
   if (!observation) return std::nullopt;
-  return read(event, std::move(*observation));
+  return read(std::move(*observation), fields);
 }
 
-EventFacts FactReader::read(const Event& event, behavior::Observation observation) const {
+EventFacts FactReader::read(behavior::Observation observation,
+                            const behavior::EventFields& fields) const {
   EventFacts facts;
   facts.observation = std::move(observation);
-  const behavior::EventFields fields(event.doc);
   if (const auto* ip = fields.string_at(source_ip_)) facts.ip_hash = hash_of(*ip);
   if (const std::string& place = facts.observation.place(); !place.empty())
     facts.place_hash = hash_of(place);
