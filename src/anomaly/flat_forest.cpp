@@ -129,33 +129,38 @@ Result<FlatForest> FlatForest::compile(std::span<const TreeNodes> trees, size_t 
                       fmt::format("{} nodes (a forest holds at most {})", nodes, kMaxNodes));
   // The last pair's fields reach its missing half's first_child's word - 2.
   forest.words_.resize(3 * nodes + (nodes % 2 == 0 ? 0 : 2));
-  forest.leaf_path_length_.reserve(leaves);
   forest.node_samples_.resize(nodes);
   forest.trees_.reserve(trees.size());
+  LeafIndex leaf_index;
   for (size_t t = 0; t < trees.size(); ++t) {
     auto ok = check_tree(trees[t], n_features);
     if (!ok) return make_error(ok.error().code, fmt::format("tree {}: {}", t, ok.error().message));
-    forest.append_tree(trees[t]);
+    forest.append_tree(trees[t], leaf_index);
     if (release != nullptr) TreeNodes().swap((*release)[t]);
   }
   forest.share_leaf_path_lengths();
   return forest;
 }
 
-// Leaves were numbered one by one as laid out; now each leaf's threshold
-// numbers its value among the distinct ones, which replace the per-leaf list.
-// Equal values are bit-identical (the same depth and sample count computed
-// the same way), so scores do not change.
+// Leaves were numbered by their (depth, sample count) as laid out; now each
+// leaf's threshold numbers its value among the distinct values, ascending
+// (two pairs can give one value: depth d with 2 samples and d + 1 with 1).
+// Values are computed once per pair, the same way, so scores do not change.
 void FlatForest::share_leaf_path_lengths() {
-  std::vector<double> distinct = leaf_path_length_;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<uint32_t> order(leaf_path_length_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return leaf_path_length_[a] < leaf_path_length_[b]; });
+  std::vector<double> distinct;
+  std::vector<uint32_t> rank(order.size());
+  for (const uint32_t i : order) {
+    const double value = leaf_path_length_[i];
+    if (distinct.empty() || distinct.back() != value) distinct.push_back(value);
+    rank[i] = static_cast<uint32_t>(distinct.size() - 1);
+  }
   for (size_t node = 0; node < nodes_; ++node) {
     uint32_t& threshold = words_[slot_of(node)];
-    if (threshold < kLeafKey) continue;
-    const double value = leaf_path_length_[threshold - kLeafKey];
-    const auto at = std::lower_bound(distinct.begin(), distinct.end(), value) - distinct.begin();
-    threshold = kLeafKey + static_cast<uint32_t>(at);
+    if (threshold >= kLeafKey) threshold = kLeafKey + rank[threshold - kLeafKey];
   }
   distinct.shrink_to_fit();
   leaf_path_length_ = std::move(distinct);
@@ -177,7 +182,7 @@ void FlatForest::put_node(size_t node, uint32_t threshold, uint32_t feature, uin
 // has an odd count of nodes (every split has two children), so its children
 // pair up when the root goes last in a tree that starts on a pair and first
 // in one that starts halfway: the roots of two trees share a pair.
-void FlatForest::append_tree(const TreeNodes& tree) {
+void FlatForest::append_tree(const TreeNodes& tree, LeafIndex& leaf_index) {
   const size_t start = nodes_;
   const bool root_last = start % 2 == 0;
   // Node of the b-th node in breadth-first order.
@@ -195,11 +200,16 @@ void FlatForest::append_tree(const TreeNodes& tree) {
     const size_t here = node_at(b);
     node_samples_[here] = n.n_samples;
     if (n.is_leaf()) {
-      put_node(here, kLeafKey + static_cast<uint32_t>(leaf_path_length_.size()), 0, slot_of(here));
+      const uint64_t pair = uint64_t{depth[b]} << 32 | n.n_samples;
+      const auto [known, added] =
+          leaf_index.try_emplace(pair, static_cast<uint32_t>(leaf_path_length_.size()));
+      if (added) {
+        // sklearn's order: (nodes on path) + c(n_leaf) − 1.
+        leaf_path_length_.push_back(static_cast<double>(depth[b] + 1) +
+                                    anomaly::average_path_length(n.n_samples, formula_) - 1.0);
+      }
+      put_node(here, kLeafKey + known->second, 0, slot_of(here));
       ++leaves_;
-      // sklearn's order: (nodes on path) + c(n_leaf) − 1.
-      leaf_path_length_.push_back(static_cast<double>(depth[b] + 1) +
-                                  anomaly::average_path_length(n.n_samples, formula_) - 1.0);
       compiled.depth = std::max(compiled.depth, depth[b]);
       continue;
     }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "anomaly/feature_matrix.h"
@@ -131,7 +132,10 @@ class FlatForest {
   static Result<FlatForest> compile(std::span<const TreeNodes> trees, size_t n_features,
                                     uint32_t max_samples, PathLengthFormula formula,
                                     std::vector<TreeNodes>* release);
-  void append_tree(const TreeNodes& tree);
+  // While compiling: a leaf's (depth, n_samples) -> its index in
+  // leaf_path_length_, which then holds each distinct pair's length once.
+  using LeafIndex = std::unordered_map<uint64_t, uint32_t>;
+  void append_tree(const TreeNodes& tree, LeafIndex& leaf_index);
   void put_node(size_t node, uint32_t threshold, uint32_t feature, uint32_t first_child);
   void share_leaf_path_lengths();
   void keyed_row(const float* values, std::vector<uint32_t>& keys) const;

@@ -69,7 +69,9 @@ std::string encode_baseline(const EntityBaseline& b) {
   j["first_seen"] = b.first_seen_s;
   j["last_seen"] = b.last_seen_s;
   j["decay_ref"] = b.decay_ref_s;
-  j["hours"] = b.hours;
+  json hours = json::array();
+  for (size_t h = 0; h < b.hours.size(); ++h) hours.push_back(b.hours[h]);
+  j["hours"] = std::move(hours);
   for (const auto& c : kCounts) j[c.name] = encode_counts(b.*c.member);
   j["volume"] = json::array({b.volume.weight, b.volume.sum, b.volume.sum_sq, b.volume.samples});
   if (b.last_sighting) {
@@ -133,8 +135,7 @@ Value baseline_view(const EntityBaseline& b, bool learned) {
     if (c.member == &EntityBaseline::resources) continue;
     v.emplace_back(c.name, counts_view(b.*c.member, 10));
   }
-  v.emplace_back("resources",
-                 Object{{"distinct", static_cast<uint64_t>(b.resources.slots().size())}});
+  v.emplace_back("resources", Object{{"distinct", static_cast<uint64_t>(b.resources.size())}});
   Object volume{{"samples", b.volume.samples}};
   if (b.volume.weight > 0) {
     volume.emplace_back("usual_bytes", std::round(std::expm1(b.volume.mean())));

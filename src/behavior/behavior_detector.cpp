@@ -95,19 +95,20 @@ Result<void> BehaviorDetector::load() {
 
 BehaviorDetector::Node& BehaviorDetector::node_for(Shard& shard, const std::string& key) {
   if (auto it = shard.nodes.find(key); it != shard.nodes.end()) {
-    shard.lru.splice(shard.lru.begin(), shard.lru, it->second->lru);
+    shard.recency.touch(*it->second);
+    shard.recency.compact(shard.nodes.size());
     return *it->second;
   }
   const size_t per_shard = std::max<size_t>(1, config_.max_entities / kShards);
   if (shard.nodes.size() >= per_shard) {
-    auto victim = shard.nodes.find(shard.lru.back());
-    evict(std::move(*victim->second));
+    Node& oldest = shard.recency.pop_oldest();
+    auto victim = shard.nodes.find(oldest.key);
+    evict(std::move(oldest));
     shard.nodes.erase(victim);
-    shard.lru.pop_back();
   }
-  shard.lru.push_front(key);
   Node& node = *(shard.nodes[key] = std::make_unique<Node>());
-  node.lru = shard.lru.begin();
+  node.key = key;
+  shard.recency.touch(node);
   node.pseudonym = sanitizer_->pseudonymize(key);
   {
     std::lock_guard lock(dormant_mu_);

@@ -17,7 +17,6 @@ class DecayedCounts {
     std::string value;
     double weight = 0;
     int64_t last_seen_s = 0;  // event time
-    uint64_t key = 0;         // XXH3 of value, compared before the text
   };
 
   // A value whose weight fell below this no longer counts as "seen".
@@ -34,15 +33,29 @@ class DecayedCounts {
   double novelty_probability() const;
   void scale(double factor);
 
-  const std::vector<Slot>& slots() const { return slots_; }
+  size_t size() const { return counts_.size(); }
+  bool empty() const { return counts_.empty(); }
+  // Every slot, in the order they were added (a copy: for the store).
+  std::vector<Slot> slots() const;
   // The heaviest first.
   std::vector<Slot> top(size_t n) const;
 
  private:
-  // Few per entity (at most max_values): a linear scan beats a hash table,
-  // and comparing each slot's key first spares a memcmp per slot (resource
-  // and network values have one length, so the sizes rarely differ).
-  std::vector<Slot> slots_;
+  // Few per entity (at most max_values): a linear scan beats a hash table.
+  // What a scan reads (the value's XXH3, compared before the text, and the
+  // weight) is kept apart from the texts, 24 bytes a slot: with thousands of
+  // entities each event's dimensions are cache misses, and 56-byte slots
+  // holding the text spread a scan over twice the lines.
+  struct Count {
+    uint64_t key = 0;  // XXH3 of the value
+    double weight = 0;
+    int64_t last_seen_s = 0;
+  };
+  // The slot holding `value`, or size().
+  size_t find(std::string_view value, uint64_t key) const;
+
+  std::vector<Count> counts_;
+  std::vector<std::string> values_;  // values_[i] is counts_[i]'s
 };
 
 }  // namespace vigil::behavior

@@ -26,7 +26,7 @@ void EntityBaseline::decay_to(int64_t time_s, double half_life_s) {
   if (time_s - decay_ref_s < kDecayStepS) return;
   const double f = std::exp2(-static_cast<double>(time_s - decay_ref_s) / half_life_s);
   weight *= f;
-  for (float& h : hours) h = static_cast<float>(h * f);
+  hours.scale(f);
   for (DecayedCounts* c :
        {&countries, &cities, &asns, &networks, &resources, &devices, &event_types}) {
     c->scale(f);
@@ -77,13 +77,22 @@ void EntityBaseline::record_score(RecentScore s) {
 }
 
 double EntityBaseline::hour_probability(int how) const {
-  const auto at = [&](int h) { return hours[static_cast<size_t>((h % 168 + 168) % 168)]; };
-  double same_hour_other_days = 0;
-  for (int d = 1; d < 7; ++d) same_hour_other_days += at(how + 24 * d);
+  // hours[] by hour of the day and day, without a division per access.
+  const auto hour = static_cast<size_t>(how % 24), day = static_cast<size_t>(how / 24);
+  const float* here = hours.days_at(hour);
+  const auto next_day = [](size_t d) { return d == 6 ? size_t{0} : d + 1; };
+  const auto previous_day = [](size_t d) { return d == 0 ? size_t{6} : d - 1; };
+  // how - 1 and how + 1, across midnight (and Sunday to Monday) as needed.
+  const float before =
+      hour > 0 ? hours.days_at(hour - 1)[day] : hours.days_at(23)[previous_day(day)];
+  const float after = hour < 23 ? hours.days_at(hour + 1)[day] : hours.days_at(0)[next_day(day)];
+  double same_hour_other_days = 0;  // how + 24 d for d = 1..6, in that order
+  for (size_t d = 1, other = next_day(day); d < 7; ++d, other = next_day(other))
+    same_hour_other_days += here[other];
   constexpr double kPrior = 1.0;  // one event's worth, spread over the week
   // Each event contributes 1 (own hour) + 2 x 0.5 (as a neighbour) + 6 x 1/12
   // (to the same hour of the other days) = 2.5 to the sum over all hours.
-  const double mass = at(how) + 0.5 * (at(how - 1) + at(how + 1)) + same_hour_other_days / 12;
+  const double mass = here[day] + 0.5 * (before + after) + same_hour_other_days / 12;
   return (mass + kPrior / 168) / (2.5 * weight + kPrior);
 }
 

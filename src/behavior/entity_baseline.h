@@ -44,6 +44,27 @@ struct LastSighting {
   std::string place;  // "London, GB" or the country
 };
 
+// Decayed weights by hour of the week (0 = Monday 00:00 UTC), indexed like
+// an array of 168 but stored hour-of-day-major: the hour a check reads, its
+// two neighbours and the same hour on the six other days (what
+// hour_probability sums for every event) lie within 84 bytes, two cache
+// lines, where hour-of-week order spread them over 7-9 of a 672-byte array.
+class WeekHours {
+ public:
+  static constexpr size_t size() { return 168; }
+  float& operator[](size_t how) { return weights_[slot_of(how)]; }
+  float operator[](size_t how) const { return weights_[slot_of(how)]; }
+  // The weights of one hour of the day, by day of the week (0 = Monday).
+  const float* days_at(size_t hour_of_day) const { return &weights_[hour_of_day * 7]; }
+  void scale(double factor) {
+    for (float& w : weights_) w = static_cast<float>(w * factor);
+  }
+
+ private:
+  static constexpr size_t slot_of(size_t how) { return (how % 24) * 7 + how / 24; }
+  std::array<float, 168> weights_{};
+};
+
 class EntityBaseline {
  public:
   static constexpr size_t kRecentScores = 20;
@@ -65,7 +86,7 @@ class EntityBaseline {
   int64_t decay_ref_s = 0;  // weights are as of this event time
   // float: a weight needs no more than 7 digits, and 168 of them are most
   // of a baseline's fixed size (672 B instead of 1,344 B per entity).
-  std::array<float, 168> hours{};
+  WeekHours hours;
   DecayedCounts countries, cities, asns, networks, resources, devices, event_types;
   VolumeStats volume;
   std::optional<LastSighting> last_sighting;

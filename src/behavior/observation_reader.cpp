@@ -12,13 +12,11 @@
 namespace vigil::behavior {
 namespace {
 
-const std::string* string_at(const FieldPath& path, const Value& doc) {
-  const Value* v = path.find(doc);
+const std::string* string_of(const Value* v) {
   return v != nullptr && v->is_string() && !v->as_string().empty() ? &v->as_string() : nullptr;
 }
 
-std::optional<double> number_at(const FieldPath& path, const Value& doc) {
-  const Value* v = path.find(doc);
+std::optional<double> number_of(const Value* v) {
   if (v == nullptr) return std::nullopt;
   if (v->is_number()) return v->number();
   if (v->is_string()) {
@@ -28,6 +26,16 @@ std::optional<double> number_at(const FieldPath& path, const Value& doc) {
     if (end != s.c_str() && *end == '\0') return d;
   }
   return std::nullopt;
+}
+
+// The GeoIP fields live under source.geo and source.as: each subtree is
+// walked to once for all its fields, not from the root for each field.
+constexpr size_t kSubtreeDepth = 2;  // source.geo, source.as
+
+const Value* subtree(const Value& doc, const FieldPath& path) {
+  const Value* at = &doc;
+  for (size_t i = 0; i < kSubtreeDepth && at != nullptr; ++i) at = at->find(path.segments()[i]);
+  return at;
 }
 
 }  // namespace
@@ -84,9 +92,9 @@ ObservationReader::ObservationReader(const BehaviorConfig& config,
   for (const auto& f : config.user_agent_fields) user_agents_.emplace_back(f);
 }
 
-std::optional<Observation> ObservationReader::read(const Event& event) const {
-  const Value& doc = event.doc;
-  const Value* entity = entity_.find(doc);
+std::optional<Observation> ObservationReader::read(const Event& event,
+                                                   const EventFields& fields) const {
+  const Value* entity = fields.find(entity_);
   if (entity == nullptr) return std::nullopt;
   Observation o;
   if (entity->is_string()) {
@@ -98,42 +106,47 @@ std::optional<Observation> ObservationReader::read(const Event& event) const {
   if (o.entity.empty()) return std::nullopt;
   o.time_s = event.time.seconds();
   o.hour_of_week = hour_of_week(o.time_s);
-  if (const auto* t = string_at(event_type_, doc)) o.event_type = *t;
-  if (const auto* r = string_at(resource_, doc)) {
+  if (const auto* t = fields.string_at(event_type_)) o.event_type = *t;
+  if (const auto* r = fields.string_at(resource_)) {
     o.resource = hashed_value('r', *r);
     o.resource_name = *r;
   }
-  if (auto b = number_at(bytes_, doc); b && *b >= 0) o.bytes = *b;
-  read_place(doc, o);
-  read_device(doc, o);
+  if (auto b = number_of(fields.find(bytes_)); b && *b >= 0) o.bytes = *b;
+  read_place(fields, o);
+  read_device(fields, o);
   return o;
 }
 
-void ObservationReader::read_place(const Value& doc, Observation& o) const {
-  if (const auto* c = string_at(country_, doc)) o.country = *c;
-  if (const auto* city = string_at(city_, doc))
+void ObservationReader::read_place(const EventFields& fields, Observation& o) const {
+  const Value* geo = subtree(fields.doc(), country_);
+  const Value* as = subtree(fields.doc(), as_number_);
+  const auto at = [&](const Value* tree, const FieldPath& path) {
+    return fields.below(tree, path, kSubtreeDepth);
+  };
+  if (const auto* c = string_of(at(geo, country_))) o.country = *c;
+  if (const auto* city = string_of(at(geo, city_)))
     o.city = o.country.empty() ? *city : *city + ", " + o.country;
-  auto lat = number_at(lat_, doc);
-  auto lon = number_at(lon_, doc);
+  auto lat = number_of(at(geo, lat_));
+  auto lon = number_of(at(geo, lon_));
   if (lat && lon) o.point = GeoPoint{*lat, *lon};
-  if (auto n = number_at(as_number_, doc)) {
-    const auto* org = string_at(as_org_, doc);
+  if (auto n = number_of(at(as, as_number_))) {
+    const auto* org = string_of(at(as, as_org_));
     o.asn = "AS" + std::to_string(static_cast<int64_t>(*n));
     if (org) (o.asn += ' ') += *org;
   }
-  if (const auto* ip = string_at(source_ip_, doc)) o.network = network_of(*ip);
+  if (const auto* ip = fields.string_at(source_ip_)) o.network = network_of(*ip);
 }
 
-void ObservationReader::read_device(const Value& doc, Observation& o) const {
+void ObservationReader::read_device(const EventFields& fields, Observation& o) const {
   for (const auto& f : device_ids_) {
-    if (const auto* id = string_at(f, doc)) {
+    if (const auto* id = fields.string_at(f)) {
       o.device = hashed_value('d', *id);
       return;
     }
   }
   if (!devices_) return;
   for (const auto& f : user_agents_) {
-    if (const auto* ua = string_at(f, doc)) {
+    if (const auto* ua = fields.string_at(f)) {
       o.device = devices_->label(*ua);
       return;
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "behavior/device_parser.h"
+#include "behavior/event_fields.h"
 #include "behavior/observation.h"
 #include "config/config.h"
 #include "core/event.h"
@@ -21,13 +22,17 @@ class ObservationReader {
   ObservationReader(const BehaviorConfig& config, std::shared_ptr<const DeviceParser> devices);
 
   // nullopt when the event names no entity.
-  std::optional<Observation> read(const Event& event) const;
+  std::optional<Observation> read(const Event& event) const {
+    return read(event, EventFields(event.doc));
+  }
+  // The same through `fields` (the event's: readers of one event share it).
+  std::optional<Observation> read(const Event& event, const EventFields& fields) const;
   // The user-agent parser in use (null: devices from device ids only).
   const std::shared_ptr<const DeviceParser>& devices() const { return devices_; }
 
  private:
-  void read_place(const Value& doc, Observation& o) const;
-  void read_device(const Value& doc, Observation& o) const;
+  void read_place(const EventFields& fields, Observation& o) const;
+  void read_device(const EventFields& fields, Observation& o) const;
 
   FieldPath entity_;
   FieldPath event_type_, resource_, bytes_, source_ip_;

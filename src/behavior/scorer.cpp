@@ -65,10 +65,10 @@ Finding novelty(const char* type, const DecayedCounts& seen, const std::string& 
   if (!f.anomalous) return f;  // words cost: only for alerts
   // Hashed values (resources, device ids) mean nothing to a reader: count them.
   const bool hashed = !shown.empty();
-  f.explanation = fmt::format(
-      "first {} {} for this entity ({}: {}); chance of a new one estimated at {:.3f}", what,
-      hashed ? shown : std::string_view(value), hashed ? "known before" : "usual",
-      hashed ? fmt::format("{}", seen.slots().size()) : top_values(seen, 3), f.probability);
+  f.explanation =
+      fmt::format("first {} {} for this entity ({}: {}); chance of a new one estimated at {:.3f}",
+                  what, hashed ? shown : std::string_view(value), hashed ? "known before" : "usual",
+                  hashed ? fmt::format("{}", seen.size()) : top_values(seen, 3), f.probability);
   return f;
 }
 
@@ -150,7 +150,7 @@ std::vector<Finding> score(const Observation& o, const EntityBaseline& b,
   if (!o.country.empty()) {
     out.push_back(
         novelty(kUnusualLocation, b.countries, o.country, config, Severity::kMedium, "country"));
-  } else if (!o.network.empty() && b.countries.slots().empty()) {
+  } else if (!o.network.empty() && b.countries.empty()) {
     // Without GeoIP the network stands in for the place.
     out.push_back(
         novelty(kUnusualLocation, b.networks, o.network, config, Severity::kMedium, "network"));

@@ -23,10 +23,11 @@ class BehaviorAndMl : public Detector {
 
   std::string_view name() const override { return "behavior+ml"; }
   void on_event(Event& event, AlertSink& alerts) override {
-    auto observation = behavior_->reader().read(event);
+    const behavior::EventFields fields(event.doc);
+    auto observation = behavior_->reader().read(event, fields);
     if (!observation) return;
     behavior_->on_observation(event, *observation, alerts);
-    ml_->on_observation(event, std::move(*observation), alerts);
+    ml_->on_observation(event, std::move(*observation), fields, alerts);
   }
 
  private:

@@ -250,11 +250,9 @@ Result<size_t> EntityTable::save(const std::filesystem::path& file) const {
   };
   for (const Shard& shard : shards_) {
     std::lock_guard lock(shard.mu);
-    for (const uint64_t key : shard.lru) {
-      if (count >= max_entities_) break;
-      const Node& node = shard.nodes.at(key);
-      put(node.pseudonym, node.history);
-    }
+    shard.recency.for_each_newest_first([&](const Node& node) {
+      if (count < max_entities_) put(node.pseudonym, node.history);
+    });
   }
   {
     std::lock_guard lock(dormant_mu_);
@@ -302,17 +300,15 @@ HistoryView EntityTable::observe(const EventFacts& facts, FeatureRow& row) {
   Shard& shard = shards_[key % kShards];
   std::lock_guard lock(shard.mu);
   auto it = shard.nodes.find(key);
-  if (it != shard.nodes.end()) {
-    shard.lru.splice(shard.lru.begin(), shard.lru, it->second.lru);
-  } else {
+  if (it == shard.nodes.end()) {
     if (shard.nodes.size() >= per_shard_) {
-      shard.nodes.erase(shard.lru.back());
-      shard.lru.pop_back();
+      const uint64_t oldest = shard.recency.pop_oldest().key;
+      shard.nodes.erase(oldest);
     }
-    shard.lru.push_front(key);
-    it = shard.nodes.emplace(key, Node{{}, shard.lru.begin(), {}}).first;
+    it = shard.nodes.emplace(key, Node{}).first;
+    Node& node = it->second;
+    node.key = key;
     if (pseudonymize_) {
-      Node& node = it->second;
       node.pseudonym = pseudonymize_(entity);
       std::lock_guard dormant_lock(dormant_mu_);
       if (auto d = dormant_.find(node.pseudonym); d != dormant_.end()) {
@@ -321,6 +317,8 @@ HistoryView EntityTable::observe(const EventFacts& facts, FeatureRow& row) {
       }
     }
   }
+  shard.recency.touch(it->second);
+  shard.recency.compact(shard.nodes.size());
   return it->second.history.observe(facts, limits_, row);
 }
 

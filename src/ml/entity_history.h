@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <list>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "behavior/observation.h"
+#include "behavior/recency_log.h"
 #include "config/config.h"
 #include "core/error.h"
 #include "ml/byte_codec.h"
@@ -122,14 +122,17 @@ class EntityTable {
 
  private:
   struct Node {
+    // Stamped on every sighting: beside the table's key and the history's
+    // first fields, in the line the lookup reads anyway.
+    uint64_t recency = 0;  // RecencyLog's stamp
     EntityHistory history;
-    std::list<uint64_t>::iterator lru;
+    uint64_t key = 0;
     std::string pseudonym;  // empty without a pseudonymizer
   };
   struct Shard {
     mutable std::mutex mu;
     std::unordered_map<uint64_t, Node> nodes;
-    std::list<uint64_t> lru;  // most recently seen first
+    behavior::RecencyLog<Node> recency;  // least recently seen evicted first
   };
   static constexpr size_t kShards = 16;
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "behavior/event_fields.h"
 #include "core/strings.h"
 
 namespace vigil::ml {
@@ -20,11 +21,6 @@ BehaviorConfig observation_config(const MlConfig& config, BehaviorConfig observe
 
 uint64_t hash_of(std::string_view s) {
   return XXH3_64bits(s.data(), s.size());
-}
-
-const std::string* string_at(const FieldPath& path, const Value& doc) {
-  const Value* v = path.find(doc);
-  return v != nullptr && v->is_string() && !v->as_string().empty() ? &v->as_string() : nullptr;
 }
 
 }  // namespace
@@ -113,19 +109,20 @@ FactReader::FactReader(const MlConfig& config,
 }
 
 std::optional<EventFacts> FactReader::read(const Event& event) const {
-  auto observation = observations_.read(event);
+  const behavior::EventFields fields(event.doc);
+  auto observation = observations_.read(event, fields);
   if (!observation) return std::nullopt;
-  return read(event, std::move(*observation));
+  return read(std::move(*observation), fields);
 }
 
-EventFacts FactReader::read(const Event& event, behavior::Observation observation) const {
+EventFacts FactReader::read(behavior::Observation observation,
+                            const behavior::EventFields& fields) const {
   EventFacts facts;
   facts.observation = std::move(observation);
-  const Value& doc = event.doc;
-  if (const auto* ip = string_at(source_ip_, doc)) facts.ip_hash = hash_of(*ip);
+  if (const auto* ip = fields.string_at(source_ip_)) facts.ip_hash = hash_of(*ip);
   if (const std::string& place = facts.observation.place(); !place.empty())
     facts.place_hash = hash_of(place);
-  if (const Value* r = resource_.find(doc); r != nullptr) {
+  if (const Value* r = fields.find(resource_); r != nullptr) {
     if (r->is_string() && !r->as_string().empty()) {
       facts.resource_hashes.push_back(hash_of(r->as_string()));
     } else if (r->is_array()) {
@@ -135,10 +132,10 @@ EventFacts FactReader::read(const Event& event, behavior::Observation observatio
     }
   }
   if (!facts.observation.device.empty()) facts.device_hash = hash_of(facts.observation.device);
-  const std::string* outcome = string_at(outcome_, doc);
+  const std::string* outcome = fields.string_at(outcome_);
   facts.failure = is_failure(outcome ? *outcome : std::string_view(), facts.observation.event_type);
   for (const auto& f : query_fields_) {
-    if (const auto* q = string_at(f, doc)) {
+    if (const auto* q = fields.string_at(f)) {
       facts.query = *q;
       break;
     }

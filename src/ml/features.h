@@ -109,8 +109,9 @@ class FactReader {
   // nullopt when the event names no entity.
   std::optional<EventFacts> read(const Event& event) const;
   // The facts of an event whose observation was read already (by the same
-  // reading as this reader's: same entity, device and user-agent fields).
-  EventFacts read(const Event& event, behavior::Observation observation) const;
+  // reading as this reader's: same entity, device and user-agent fields),
+  // through `fields` (the event's, shared with that reading).
+  EventFacts read(behavior::Observation observation, const behavior::EventFields& fields) const;
 
  private:
   behavior::ObservationReader observations_;

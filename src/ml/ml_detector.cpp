@@ -126,8 +126,9 @@ void MlDetector::on_event(Event& event, AlertSink& alerts) {
   if (auto facts = reader_.read(event)) on_facts(event, *facts, alerts);
 }
 
-void MlDetector::on_observation(Event& event, behavior::Observation o, AlertSink& alerts) {
-  on_facts(event, reader_.read(event, std::move(o)), alerts);
+void MlDetector::on_observation(Event& event, behavior::Observation o,
+                                const behavior::EventFields& fields, AlertSink& alerts) {
+  on_facts(event, reader_.read(std::move(o), fields), alerts);
 }
 
 void MlDetector::on_facts(Event& event, const EventFacts& facts, AlertSink& alerts) {

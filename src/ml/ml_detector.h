@@ -68,8 +68,9 @@ class MlDetector : public Detector {
   std::string_view name() const override { return "ml"; }
   void on_event(Event& event, AlertSink& alerts) override;
   // The same with the event already read by behavior:'s reader
-  // (ml::BehaviorAndMl); the entity must be this detector's.
-  void on_observation(Event& event, behavior::Observation o, AlertSink& alerts);
+  // (ml::BehaviorAndMl) through `fields`; the entity must be this detector's.
+  void on_observation(Event& event, behavior::Observation o, const behavior::EventFields& fields,
+                      AlertSink& alerts);
 
   // One training pass now, in the caller's thread (what the background
   // thread runs on its schedule). Returns the models swapped in.

@@ -1,6 +1,7 @@
 // Decay, bounds and the stored form of one entity's baseline.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 
 #include "behavior/baseline_codec.h"
@@ -21,6 +22,27 @@ Observation obs(int64_t t, std::string country = "GB") {
   o.country = std::move(country);
   o.event_type = "login";
   return o;
+}
+
+// The smoothed hour probability as documented (the hour, half of each
+// neighbour, a twelfth of the same hour on each other day, a prior of one
+// event), computed here over an array in hour-of-week order: every hour,
+// including those whose neighbours wrap around midnight and the week.
+TEST(EntityBaseline, HourProbabilityFollowsItsFormulaAcrossTheWeek) {
+  EntityBaseline b;
+  std::array<float, 168> by_hour{};
+  for (size_t h = 0; h < 168; ++h) {
+    by_hour[h] = static_cast<float>((h * 37) % 23) + 0.25f;
+    b.hours[h] = by_hour[h];
+  }
+  b.weight = 400;
+  const auto at = [&](int h) { return by_hour[static_cast<size_t>((h % 168 + 168) % 168)]; };
+  for (int how = 0; how < 168; ++how) {
+    double other_days = 0;
+    for (int d = 1; d < 7; ++d) other_days += at(how + 24 * d);
+    const double mass = at(how) + 0.5 * (at(how - 1) + at(how + 1)) + other_days / 12;
+    EXPECT_EQ(b.hour_probability(how), (mass + 1.0 / 168) / (2.5 * 400 + 1)) << how;
+  }
 }
 
 TEST(EntityBaseline, WeightsHalveEveryHalfLife) {

@@ -72,6 +72,77 @@ TEST(ObservationReader, ReadsEntityPlaceResourceVolumeAndDeviceId) {
   EXPECT_FALSE(reader.read(e)) << "no user: nothing to learn";
 }
 
+// Shippers send GeoIP fields nested, as flat dotted keys, or both; the
+// reader resolves each as FieldPath::find does (nested first, then the
+// whole dotted key; a partly flat key such as "source.geo" is not a path).
+TEST(ObservationReader, ReadsGeoFieldsNestedFlatOrMixed) {
+  BehaviorConfig config;
+  ObservationReader reader(config, nullptr);
+  Event e;
+  e.time = *parse_iso8601("2024-01-02T09:15:00Z");
+  e.doc = Object{{"user", Object{{"name", "bob"}}},
+                 {"source", Object{{"ip", "81.2.69.142"}, {"geo", Object{{"city_name", "Paris"}}}}},
+                 {"source.geo.country_iso_code", "FR"},
+                 {"source.geo.city_name", "Lyon"},
+                 {"source.as.number", 3215},
+                 {"source.as.organization.name", "Orange"}};
+  auto o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->country, "FR") << "flat key where the nested one is missing";
+  EXPECT_EQ(o->city, "Paris, FR") << "the nested value before the flat one";
+  EXPECT_EQ(o->asn, "AS3215 Orange") << "no source.as object: flat keys";
+  EXPECT_FALSE(o->point);
+
+  e.doc = Object{{"user", Object{{"name", "bob"}}},
+                 {"source.geo", Object{{"country_iso_code", "DE"}}},
+                 {"source", Object{{"ip", "2001:db8:1:2::7"}}}};
+  o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->country, "") << "\"source.geo\" is a flat key, not the path's prefix";
+  EXPECT_EQ(o->network, "2001:db8:1::/48");
+  EXPECT_EQ(o->asn, "");
+
+  e.doc = Object{{"user", Object{{"name", "bob"}}}, {"source", "81.2.69.142"}};
+  o = reader.read(e);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->country, "") << "a scalar source holds no fields";
+  EXPECT_EQ(o->network, "");
+}
+
+// EventFields skips the flat-key scan only where it cannot find anything:
+// each lookup is FieldPath::find's, on events with and without dotted keys.
+TEST(EventFields, FindsWhatFieldPathFinds) {
+  const Value nested = Object{{"user", Object{{"name", "carol"}}}, {"source", "10.0.0.1"}};
+  const Value flat = Object{{"user", Object{{"id", "u7"}}},
+                            {"user.name", "dave"},
+                            {"device.id", "D-1"},
+                            {"device", Object{{"id", "D-2"}}}};
+  const std::vector<std::pair<const Value*, const char*>> expected = {{&nested, "carol"},
+                                                                      {&flat, "dave"}};
+  const FieldPath name("user.name");
+  for (const auto& [doc, who] : expected) {
+    const EventFields fields(*doc);
+    ASSERT_NE(fields.find(name), nullptr);
+    EXPECT_EQ(fields.find(name)->as_string(), who);
+  }
+  EXPECT_EQ(EventFields(flat).find(FieldPath("device.id"))->as_string(), "D-2")
+      << "nested before flat";
+  EXPECT_EQ(EventFields(nested).find(FieldPath("source.ip")), nullptr) << "a scalar on the way";
+  // More dotted keys than EventFields notes: it scans the top level again.
+  Object many{{"user", "erin"}};
+  for (int i = 0; i < 12; ++i) many.emplace_back("k" + std::to_string(i) + ".x", i);
+  many.emplace_back("user.name", "frank");
+  const Value crowded = std::move(many);
+  EXPECT_EQ(EventFields(crowded).find(name)->as_string(), "frank");
+  for (const Value* doc : {&nested, &flat, &crowded}) {
+    const EventFields fields(*doc);
+    for (const char* path : {"user", "user.name", "user.id", "device.id", "device", "source",
+                             "source.ip", "nothing.here", "user.name.first", "k3.x", "k11.x"}) {
+      EXPECT_EQ(fields.find(FieldPath(path)), FieldPath(path).find(*doc)) << path;
+    }
+  }
+}
+
 TEST(ObservationReader, EntityCanBeTheHost) {
   BehaviorConfig config;
   config.entity = "host";
