@@ -65,6 +65,13 @@ void LiteralIndex::add(int field_id, const StringPattern& p) {
 
 namespace {
 
+// Whether `literal` (folded) could occur in what Subject::raw() writes for a
+// number or a boolean: decimal digits, sign, point, exponent, inf/nan and
+// true/false use no other characters.
+bool could_be_in_scalar_text(std::string_view literal) {
+  return literal.find_first_not_of("0123456789+-.einfatrulsn") == std::string_view::npos;
+}
+
 Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals) {
   std::vector<const char*> data;
   std::vector<size_t> lengths;
@@ -111,6 +118,11 @@ Result<void> LiteralIndex::compile() {
   bit_count_ = static_cast<uint32_t>(hi - lo + 1);
   screened_.assign((bit_count_ + 63) / 64, 0);
   std::vector<uint64_t> on_several((bit_count_ + 63) / 64, 0);
+  if (!pending_.empty()) {
+    keywords_need_only_strings_ =
+        std::all_of(pending_[0].anywhere.begin(), pending_[0].anywhere.end(),
+                    [](const auto& literal) { return !could_be_in_scalar_text(literal.first); });
+  }
   for (size_t f = 0; f < pending_.size(); ++f) {
     FieldDatabase& fd = fields_[f];
     std::vector<std::string_view> anywhere;
@@ -249,12 +261,15 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
 // the answer, so the join loses nothing. Joined first and folded once:
 // folding is per character, and the separator is ASCII, so this is the join
 // of the folded texts at the cost of one call instead of one per text.
+// Numbers and booleans are left out when no keyword literal could be in
+// their text (most Windows event values are numbers).
 void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd) {
   ScanBuffers& b = *buffers_;
   std::string& raw = b.joined_raw;
   raw.clear();
   for (const auto& s : fields_.all_texts()) {
     if (!s.has_text()) continue;
+    if (index_.keywords_need_only_strings_ && !s.value()->is_string()) continue;
     raw += s.raw();
     raw += '\n';
   }

@@ -85,6 +85,9 @@ class LiteralIndex {
                        std::vector<uint64_t>& on_several);
 
   std::vector<PendingField> pending_;  // as fields_
+  // No keyword literal can occur in the text of a number or a boolean (each
+  // has a character no such text has): keyword scans skip those values.
+  bool keywords_need_only_strings_ = false;
   std::vector<FieldDatabase> fields_;  // by field id + 1 (0: kEveryText)
   uint64_t base_ = 0;                  // pattern id of bit 0
   uint32_t bit_count_ = 0;             // range of pattern ids

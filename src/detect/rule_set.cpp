@@ -238,8 +238,7 @@ void RuleSet::candidate_variants(const Schema& schema, const EventFields& fields
   for (int v : schema.any_channel_variants) consider(v);
   const int channel_id = schema.mapping.channel_field();
   if (channel_id >= 0 && fields.value(channel_id) != nullptr) {
-    const auto it =
-        schema.variants_by_channel.find(std::string(fields.subject(channel_id).folded()));
+    const auto it = schema.variants_by_channel.find(fields.subject(channel_id).folded());
     if (it != schema.variants_by_channel.end()) {
       for (int v : it->second) consider(v);
     }

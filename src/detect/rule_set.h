@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/strings.h"
 #include "core/value.h"
 #include "detect/field_mapping.h"
 #include "detect/literal_prefilter.h"
@@ -56,7 +57,8 @@ class RuleSet {
   struct Schema {
     FieldMapping mapping;
     std::vector<std::vector<Bound>> by_variant;
-    std::unordered_map<std::string, std::vector<int>> variants_by_channel;
+    std::unordered_map<std::string, std::vector<int>, StringHash, std::equal_to<>>
+        variants_by_channel;
     std::vector<int> any_channel_variants;
     std::unique_ptr<LiteralIndex> literals;
     std::vector<std::vector<int>> gate_fields;  // by variant: fields its gates look at

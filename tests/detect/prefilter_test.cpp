@@ -206,6 +206,18 @@ TEST(SigmaPrefilter, KeywordsAreScreenedOverEveryText) {
 
 // Keyword literals are scanned over all texts joined: a literal spanning two
 // texts only makes the rule a candidate, each text is still tested alone.
+// Keyword literals with a letter no number or boolean text has skip those
+// values in the keyword scan; one that could be a number's text keeps them.
+TEST(SigmaPrefilter, KeywordScanSkipsNumbersOnlyWhenNoLiteralCouldBeOne) {
+  BothWays words(rule("w", "  keywords:\n    - 'mimikatz'\n  condition: keywords\n"));
+  EXPECT_TRUE(words.fires(R"({"a": 4688, "b": "run MIMIKATZ now", "c": true})"));
+  EXPECT_FALSE(words.fires(R"({"a": 4688, "b": "mimi", "c": "katz"})"));
+  BothWays digits(rule("d", "  keywords:\n    - '4688'\n    - 'rue'\n  condition: keywords\n"));
+  EXPECT_TRUE(digits.fires(R"({"a": 4688, "b": "x"})"));
+  EXPECT_TRUE(digits.fires(R"({"a": 1, "b": true})"));
+  EXPECT_FALSE(digits.fires(R"({"a": 468, "b": false})"));
+}
+
 TEST(SigmaPrefilter, KeywordAcrossTwoTextsDoesNotMatch) {
   auto r = one("  keywords:\n    - 'abcdef'\n  condition: keywords\n");
   EXPECT_FALSE(r.fires(R"({"A": "xxabc", "B": "defxx"})"));
