@@ -40,13 +40,6 @@ uint64_t key_hash(uint32_t scope, std::string_view key) {
 
 KeyTable::KeyTable() : slots_(16) {}
 
-size_t KeyTable::filter_bit(std::string_view key) {
-  if (key.empty()) return 0;
-  return (key.size() * 13 + static_cast<unsigned char>(key.front()) * 7 +
-          static_cast<unsigned char>(key.back())) &
-         255;
-}
-
 uint32_t KeyTable::probe(uint32_t scope, std::string_view key) const {
   const uint64_t h = key_hash(scope, key);
   const size_t mask = slots_.size() - 1;

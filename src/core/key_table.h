@@ -33,7 +33,12 @@ class KeyTable {
     uint32_t scope = 0;
     uint32_t entry = 0;  // 1 + index into keys_/values_; 0: empty
   };
-  static size_t filter_bit(std::string_view key);
+  static size_t filter_bit(std::string_view key) {
+    if (key.empty()) return 0;
+    return (key.size() * 13 + static_cast<unsigned char>(key.front()) * 7 +
+            static_cast<unsigned char>(key.back())) &
+           255;
+  }
   bool may_contain(std::string_view key) const {
     const size_t bit = filter_bit(key);
     return (filter_[bit >> 6] >> (bit & 63)) & 1;

@@ -16,8 +16,8 @@ class Normalizer::TopLevelIndex {
     data_ = slots.size() > positions_.size() ? overflow_.data() : positions_.data();
     std::fill_n(data_, slots.size(), 0);
     for (size_t i = 0; i < doc.size(); ++i) {
-      auto it = slots.find(std::string_view(doc[i].first));
-      if (it != slots.end() && data_[it->second] == 0) data_[it->second] = i + 1;
+      const uint32_t slot = slots.find(0, doc[i].first);
+      if (slot != KeyTable::kAbsent && data_[slot] == 0) data_[slot] = i + 1;
     }
   }
 
@@ -64,7 +64,7 @@ Normalizer::IndexedPath Normalizer::indexed(std::string_view dotted) {
 }
 
 uint16_t Normalizer::slot_for(const std::string& name) {
-  return slots_.try_emplace(name, static_cast<uint16_t>(slots_.size())).first->second;
+  return static_cast<uint16_t>(slots_.insert(0, name, static_cast<uint32_t>(slots_.size())));
 }
 
 // FieldPath::find's semantics (nested walk, then the whole dotted name as a

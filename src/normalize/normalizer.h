@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "config/config.h"
 #include "core/event.h"
 #include "core/field_path.h"
+#include "core/key_table.h"
 
 namespace vigil {
 
@@ -39,10 +39,6 @@ class Normalizer {
     IndexedPath canonical;
     std::vector<IndexedPath> sources;
   };
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
 
   IndexedPath indexed(std::string_view dotted);
   uint16_t slot_for(const std::string& name);
@@ -51,7 +47,7 @@ class Normalizer {
 
   std::vector<Alias> aliases_;
   // Every top-level key an alias reads -> its slot in the per-event index.
-  std::unordered_map<std::string, uint16_t, NameHash, std::equal_to<>> slots_;
+  KeyTable slots_;
 };
 
 }  // namespace vigil
