@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/strings.h"
 
 namespace vigil::behavior {
 
@@ -22,12 +23,6 @@ struct DeviceFamilies {
   std::string browser;  // "Firefox", "Other" when unknown
   std::string os;       // "Windows", "Other" when unknown
   std::string label() const { return browser + "/" + os; }
-};
-
-// Lets the cache be searched with a string_view (no key copy per lookup).
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 class DeviceParser {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "intel/ip_prefix.h"
 #include "intel/normalize.h"
 
@@ -33,11 +34,7 @@ class Allowlist {
 
  private:
   // Looked up by string_view without building a string.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Set = std::unordered_set<std::string, Hash, std::equal_to<>>;
+  using Set = std::unordered_set<std::string, StringHash, std::equal_to<>>;
   std::vector<IpPrefix> ranges_;
   Set domains_;
   Set exact_;
