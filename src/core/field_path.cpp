@@ -66,10 +66,9 @@ uint32_t FieldPathSet::add(std::string_view dotted) {
   uint32_t node = 0;
   for (const auto& seg : path.segments()) node = add_child(node, seg);
   if (nodes_[node].field >= 0) return static_cast<uint32_t>(nodes_[node].field);
-  const auto id = static_cast<uint32_t>(paths_.size());
+  const uint32_t id = size_++;
   nodes_[node].field = static_cast<int32_t>(id);
-  paths_.push_back(std::move(path));
-  if (paths_.back().segments().size() > 1) {
+  if (path.segments().size() > 1) {
     // Shippers also send the path as one flat key ("user.name": ...).
     nodes_[add_child(0, dotted)].flat_field = static_cast<int32_t>(id);
   }
@@ -89,8 +88,8 @@ void FieldPathSet::walk(const Value& object, uint32_t node, Walk& w) const {
 }
 
 void FieldPathSet::resolve(const Value& doc, std::vector<const Value*>& values) const {
-  values.assign(paths_.size(), nullptr);
-  if (!doc.is_object() || paths_.empty()) return;
+  values.assign(size_, nullptr);
+  if (!doc.is_object() || size_ == 0) return;
   thread_local Walk w;
   if (w.seen.size() < nodes_.size()) w.seen.resize(nodes_.size(), w.epoch);
   if (++w.epoch == 0) {

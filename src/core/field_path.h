@@ -44,8 +44,7 @@ class FieldPathSet {
 
   // The id of `dotted` (ids are dense, in order of first addition).
   uint32_t add(std::string_view dotted);
-  size_t size() const { return paths_.size(); }
-  const FieldPath& path(uint32_t id) const { return paths_[id]; }
+  size_t size() const { return size_; }
 
   // values[id] = the path's value in `doc`, or nullptr; `values` is resized
   // to size(). Const and thread-safe: threads share one set.
@@ -63,7 +62,7 @@ class FieldPathSet {
   struct Walk;
   void walk(const Value& object, uint32_t node, Walk& w) const;
 
-  std::vector<FieldPath> paths_;
+  uint32_t size_ = 0;
   std::vector<Node> nodes_;
   KeyTable children_;  // (parent node, key) -> child node
 };
