@@ -68,10 +68,17 @@ void EventPreparer::count_rejections(const DecodeResult& decoded) {
 EventFinisher::EventFinisher(const Stages& stages, AlertSink& alerts)
     : stages_(stages), alerts_(alerts) {}
 
-StoredEvent EventFinisher::finish(Event& event) {
+void EventFinisher::finish(Event& event) {
   for (const auto& detector : stages_.detectors) detector->on_event(event, alerts_);
   // The process boundary: from here on only the sanitized document exists.
   stages_.sanitizer->sanitize(event.doc);
+  if (stages_.metrics) {
+    stages_.metrics->record_processed(string_or_empty(event_type_.find(event.doc)), event.severity,
+                                      event.received);
+  }
+}
+
+StoredEvent EventFinisher::stored(const Event& event) {
   StoredEvent s;
   s.time = event.time;
   s.received = event.received;
@@ -82,7 +89,6 @@ StoredEvent EventFinisher::finish(Event& event) {
   s.source_ip = string_or_empty(source_ip_.find(event.doc));
   write_document(event, received_text(event.received));
   s.json.assign(json_.data(), json_.size());
-  if (stages_.metrics) stages_.metrics->record_processed(s.event_type, s.severity, event.received);
   return s;
 }
 

@@ -52,8 +52,11 @@ class EventFinisher {
   // Detectors raise alerts into `alerts` (the lane's sink).
   EventFinisher(const Stages& stages, AlertSink& alerts);
 
-  // Detects, then sanitizes: the returned document is all that leaves.
-  StoredEvent finish(Event& event);
+  // Detects, then sanitizes: from here on the event holds only what may leave.
+  void finish(Event& event);
+  // The finished event as the store keeps it (the document serialized). Only
+  // made when a store takes it: nothing else reads the serialized form.
+  StoredEvent stored(const Event& event);
 
  private:
   void write_document(const Event& event, std::string_view received);

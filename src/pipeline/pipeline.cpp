@@ -168,8 +168,8 @@ void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
     if (store_) p.events.reserve(batch->events.size());
     for (size_t i = 0; i < batch->events.size(); ++i) {
       sink.set_position(batch->positions[i]);
-      StoredEvent stored = finisher.finish(batch->events[i]);
-      if (store_) p.events.push_back(std::move(stored));
+      finisher.finish(batch->events[i]);
+      if (store_) p.events.push_back(finisher.stored(batch->events[i]));
     }
     lane_part_done(*p.chunk, sink.take_ordered());
     if (!store_) {
