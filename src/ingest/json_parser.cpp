@@ -11,7 +11,7 @@ constexpr size_t kTypicalTopLevelFields = 32;
 
 namespace od = simdjson::ondemand;
 
-using Parsed = tl::expected<Value, ParseFailure>;
+using Status = tl::expected<void, ParseFailure>;
 
 tl::unexpected<ParseFailure> fail(RejectReason r, std::string msg) {
   return tl::unexpected<ParseFailure>(ParseFailure{r, std::move(msg)});
@@ -24,39 +24,19 @@ tl::unexpected<ParseFailure> from_simdjson(simdjson::error_code e) {
               fmt::format("invalid JSON: {}", simdjson::error_message(e)));
 }
 
+// Builds every value where it ends up: an object member or array item is
+// constructed in its container from the parsed scalar, and containers are
+// filled in place. (Returning each Value up the recursion moved every one of
+// them through std::variant's visitation twice: once into the container, once
+// to destroy the moved-from temporary.)
 class Converter {
  public:
   explicit Converter(const ParseLimits& limits) : limits_(limits) {}
 
-  Parsed value(od::value v, int depth) {
-    od::json_type type;
-    if (auto e = v.type().get(type)) return from_simdjson(e);
-    switch (type) {
-      case od::json_type::object:
-        return object(v.get_object(), depth + 1);
-      case od::json_type::array:
-        return array(v.get_array(), depth + 1);
-      case od::json_type::string:
-        return string(v.get_string());
-      case od::json_type::number:
-        return number(v);
-      case od::json_type::boolean: {
-        bool b;
-        if (auto e = v.get_bool().get(b)) return from_simdjson(e);
-        return Value(b);
-      }
-      case od::json_type::null:
-        if (!v.is_null()) return fail(RejectReason::kParseError, "invalid JSON: bad literal");
-        return Value(nullptr);
-    }
-    return fail(RejectReason::kParseError, "invalid JSON");
-  }
-
-  Parsed object(simdjson::simdjson_result<od::object> result, int depth) {
+  Status object(simdjson::simdjson_result<od::object> result, int depth, Object& out) {
     if (depth > limits_.max_depth) return too_deep();
     od::object obj;
     if (auto e = std::move(result).get(obj)) return from_simdjson(e);
-    Object out;
     // An event carries a dozen or two top-level fields (plus the ones the
     // normalizer adds); growing from zero reallocated five times per event.
     if (depth == 1) out.reserve(kTypicalTopLevelFields);
@@ -64,54 +44,90 @@ class Converter {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key)) return from_simdjson(e);
       if (key.size() > limits_.max_field_bytes) return field_too_large("a key");
-      auto child = value(field.value(), depth);
-      if (!child) return child;
-      out.emplace_back(std::string(key), std::move(*child));
+      auto member = [&out, key](auto&& v) -> Value& {
+        return out
+            .emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
+                          std::forward_as_tuple(std::forward<decltype(v)>(v)))
+            .second;
+      };
+      if (auto status = value(field.value(), depth, member); !status) return status;
     }
-    return Value(std::move(out));
+    return {};
   }
 
-  Parsed array(simdjson::simdjson_result<od::array> result, int depth) {
+ private:
+  // Converts `v` and constructs it through `place(x)`, which makes a Value
+  // from x where it belongs and returns it.
+  template <typename Place>
+  Status value(od::value v, int depth, Place&& place) {
+    od::json_type type;
+    if (auto e = v.type().get(type)) return from_simdjson(e);
+    switch (type) {
+      case od::json_type::object:
+        return object(v.get_object(), depth + 1, place(Object{}).as_object());
+      case od::json_type::array:
+        return array(v.get_array(), depth + 1, place(Array{}).as_array());
+      case od::json_type::string: {
+        std::string_view s;
+        if (auto e = v.get_string().get(s)) return from_simdjson(e);
+        if (s.size() > limits_.max_field_bytes) return field_too_large("a string");
+        place(s);
+        return {};
+      }
+      case od::json_type::number:
+        return number(v, place);
+      case od::json_type::boolean: {
+        bool b;
+        if (auto e = v.get_bool().get(b)) return from_simdjson(e);
+        place(b);
+        return {};
+      }
+      case od::json_type::null:
+        if (!v.is_null()) return fail(RejectReason::kParseError, "invalid JSON: bad literal");
+        place(nullptr);
+        return {};
+    }
+    return fail(RejectReason::kParseError, "invalid JSON");
+  }
+
+  Status array(simdjson::simdjson_result<od::array> result, int depth, Array& out) {
     if (depth > limits_.max_depth) return too_deep();
     od::array arr;
     if (auto e = std::move(result).get(arr)) return from_simdjson(e);
-    Array out;
-    for (auto item : arr) {
+    auto item = [&out](auto&& v) -> Value& {
+      return out.emplace_back(std::forward<decltype(v)>(v));
+    };
+    for (auto element : arr) {
       od::value v;
-      if (auto e = item.get(v)) return from_simdjson(e);
-      auto child = value(v, depth);
-      if (!child) return child;
-      out.push_back(std::move(*child));
+      if (auto e = element.get(v)) return from_simdjson(e);
+      if (auto status = value(v, depth, item); !status) return status;
     }
-    return Value(std::move(out));
+    return {};
   }
 
-  Parsed string(simdjson::simdjson_result<std::string_view> result) {
-    std::string_view s;
-    if (auto e = std::move(result).get(s)) return from_simdjson(e);
-    if (s.size() > limits_.max_field_bytes) return field_too_large("a string");
-    return Value(s);
-  }
-
-  Parsed number(od::value v) {
+  template <typename Place>
+  Status number(od::value v, Place&& place) {
     od::number n;
     if (auto e = v.get_number().get(n)) {
       // Integers beyond 64 bits: keep them exactly, as text.
       std::string digits = trim_number(v.raw_json_token());
-      if (is_integer_text(digits)) return Value(std::move(digits));
-      return from_simdjson(e);
+      if (!is_integer_text(digits)) return from_simdjson(e);
+      place(std::move(digits));
+      return {};
     }
     switch (n.get_number_type()) {
       case od::number_type::signed_integer:
-        return Value(n.get_int64());
+        place(n.get_int64());
+        break;
       case od::number_type::unsigned_integer:
-        return Value(n.get_uint64());
+        place(n.get_uint64());
+        break;
       default:
-        return Value(n.get_double());
+        place(n.get_double());
     }
+    return {};
   }
 
- private:
   static bool is_integer_text(std::string_view s) {
     if (!s.empty() && s.front() == '-') s.remove_prefix(1);
     if (s.empty()) return false;
@@ -161,9 +177,11 @@ tl::expected<Value, ParseFailure> JsonEventParser::parse(std::string_view text) 
   if (type != od::json_type::object) {
     return fail(RejectReason::kNotObject, "not a JSON object");
   }
+  Value out{Object{}};
   Converter conv(limits_);
-  auto out = conv.object(doc.get_object(), 1);
-  if (!out) return out;
+  if (auto status = conv.object(doc.get_object(), 1, out.as_object()); !status) {
+    return tl::unexpected<ParseFailure>(std::move(status).error());
+  }
   // In bounds after the object means more tokens follow it on the line.
   if (const char* rest; !doc.current_location().get(rest)) {
     return fail(RejectReason::kParseError, "invalid JSON: trailing content after the object");

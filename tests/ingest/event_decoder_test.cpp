@@ -123,5 +123,22 @@ TEST_F(DecoderTest, BigIntegersAndUnicodeEscapesSurvive) {
   EXPECT_EQ(r.events[0].doc.find("n")->as_uint(), 18446744073709551615ull);
 }
 
+TEST_F(DecoderTest, NestedValuesOfEveryKindKeepTheirOrder) {
+  auto r =
+      decode(R"({"z":{"b":[1,-2,2.5,"s",null,true,false,{"k":[]},[[]]],"a":{}},"e":[],"n":null})"
+             "\n",
+             BodyFormat::kNdjson);
+  ASSERT_EQ(r.events.size(), 1u) << (r.errors.empty() ? "" : r.errors[0].error);
+  const Value want(Object{
+      {"z", Value(Object{{"b", Value(Array{Value(int64_t{1}), Value(int64_t{-2}), Value(2.5),
+                                           Value("s"), Value(nullptr), Value(true), Value(false),
+                                           Value(Object{{"k", Value(Array{})}}),
+                                           Value(Array{Value(Array{})})})},
+                         {"a", Value(Object{})}})},
+      {"e", Value(Array{})},
+      {"n", Value(nullptr)}});
+  EXPECT_EQ(r.events[0].doc, want);
+}
+
 }  // namespace
 }  // namespace vigil
