@@ -1,5 +1,6 @@
 #include "sanitize/document_sanitizer.h"
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 
@@ -26,17 +27,28 @@ std::string_view card_digits(const Value& v, char (&buf)[24]) {
   return card_number(digits) ? digits : std::string_view();
 }
 
+uint64_t next_sanitizer_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
+
+DocumentSanitizer::DocumentSanitizer(const Policy& policy, const Detector& detector,
+                                     const Rewriter& rewriter)
+    : policy_(policy), detector_(detector), rewriter_(rewriter), id_(next_sanitizer_id()) {}
 
 void DocumentSanitizer::sanitize(Value& doc) const {
   ScanState& st = ScanState::local();
   st.clear();
+  st.clean.use_for(id_);
   collect(doc, 0, st);
   if (st.segments.empty()) return;
   if (!detector_.detect(st.buffer, st)) {
     fail_closed(st);
     return;
   }
+  remember_clean(st);
   if (st.findings.empty() && st.numbers == 0 && st.sensitive_keys == 0) return;
   rewrite_segments(st);
   if (st.sensitive_keys > 0) replace_sensitive_members(st);
@@ -45,7 +57,8 @@ void DocumentSanitizer::sanitize(Value& doc) const {
 void DocumentSanitizer::collect(Value& v, int depth, ScanState& st) const {
   switch (v.kind()) {
     case Value::Kind::kString:
-      add_string(v.as_string(), SegmentKind::kValue, st);
+      if (!st.clean.contains(v.as_string(), false))
+        add_string(v.as_string(), SegmentKind::kValue, st);
       return;
     case Value::Kind::kArray:
       if (depth >= kMaxDepth) {
@@ -74,6 +87,11 @@ void DocumentSanitizer::collect(Value& v, int depth, ScanState& st) const {
 
 void DocumentSanitizer::collect_object(Object& object, int depth, ScanState& st) const {
   for (size_t i = 0; i < object.size(); ++i) {
+    // A key known clean is neither scanned nor sensitive: it needs no segment.
+    if (st.clean.contains(object[i].first, true)) {
+      collect(object[i].second, depth, st);
+      continue;
+    }
     const size_t key_segment = st.segments.size();
     add_string(object[i].first, SegmentKind::kKey, st);
     st.segments[key_segment].object = &object;
@@ -88,6 +106,18 @@ void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, ScanState& 
   // The string's own terminator is the separator: no pattern spans a '\0',
   // so strings never join.
   st.buffer.append(s.c_str(), s.size() + 1);
+}
+
+// A string with no finding comes out unchanged, and would again: the
+// detector's findings in a string depend on its text alone (strings are
+// scanned '\0'-separated, no pattern spans two). A key also must not be
+// sensitive, which a value never is.
+void DocumentSanitizer::remember_clean(ScanState& st) {
+  for (const Segment& s : st.segments) {
+    if (s.kind == SegmentKind::kNumber || s.finding_count != 0 || s.sensitive) continue;
+    st.clean.insert(std::string_view(st.buffer).substr(s.begin, s.size),
+                    s.kind == SegmentKind::kKey);
+  }
 }
 
 // First pass, in document order and before any member is removed (so every

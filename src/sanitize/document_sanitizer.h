@@ -1,6 +1,8 @@
 // Sanitizes a whole document in one scan: every string (values and keys) is
 // copied into one buffer, scanned once, and only strings with findings are
 // rewritten. Members under sensitive keys are replaced or dropped whole.
+// Strings this thread has already scanned and found clean (CleanStringCache)
+// are left out of the buffer.
 #pragma once
 
 #include "core/value.h"
@@ -19,8 +21,7 @@ class DocumentSanitizer {
   static constexpr int kMaxDepth = 128;
   static constexpr std::string_view kTooDeep = "[REDACTED_TOO_DEEP]";
 
-  DocumentSanitizer(const Policy& policy, const Detector& detector, const Rewriter& rewriter)
-      : policy_(policy), detector_(detector), rewriter_(rewriter) {}
+  DocumentSanitizer(const Policy& policy, const Detector& detector, const Rewriter& rewriter);
 
   void sanitize(Value& doc) const;
 
@@ -28,6 +29,7 @@ class DocumentSanitizer {
   void collect(Value& v, int depth, ScanState& st) const;
   void collect_object(Object& object, int depth, ScanState& st) const;
   static void add_string(std::string& s, SegmentKind kind, ScanState& st);
+  static void remember_clean(ScanState& st);
   void rewrite_segments(ScanState& st) const;
   void replace_sensitive_members(ScanState& st) const;
   static void fail_closed(ScanState& st);
@@ -35,6 +37,7 @@ class DocumentSanitizer {
   const Policy& policy_;
   const Detector& detector_;
   const Rewriter& rewriter_;
+  uint64_t id_;  // owner of the threads' clean-string caches
 };
 
 }  // namespace vigil::sanitize_detail

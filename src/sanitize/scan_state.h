@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/value.h"
+#include "sanitize/clean_string_cache.h"
 #include "sanitize/digit_shapes.h"
 #include "sanitize/literal_matcher.h"
 #include "sanitize/pattern.h"
@@ -45,6 +46,7 @@ struct ScanState {
   std::vector<Finding> findings;  // resolved: disjoint, in buffer order
   std::vector<DigitGroup> groups;
   std::string out;
+  CleanStringCache clean;     // kept from event to event (clear() leaves it)
   size_t numbers = 0;         // kNumber segments
   size_t sensitive_keys = 0;  // keys marked sensitive by the detector
 

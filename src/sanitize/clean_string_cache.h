@@ -1,0 +1,83 @@
+// Strings the detector has already found nothing in: the keys of every event
+// and the values that repeat (host names, user agents, paths, event types) are
+// scanned once per thread rather than once per event. Exact: a hit compares
+// the whole string, so only a string that was scanned and found clean is ever
+// skipped. Keys and values are kept apart (a key can be sensitive where the
+// same text as a value is not).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::sanitize_detail {
+
+class CleanStringCache {
+ public:
+  // Direct-mapped: 4,096 slots held ~80 % of the seed corpus's strings.
+  static constexpr size_t kSlots = 4096;
+  // Longer strings are rarely repeated and would hold memory for nothing.
+  static constexpr size_t kMaxLength = 256;
+
+  // The cache belongs to one sanitizer (one policy) at a time: another
+  // owner's verdicts do not hold under this one's patterns.
+  void use_for(uint64_t owner);
+
+  bool contains(std::string_view s, bool is_key) const {
+    if (s.size() > kMaxLength) return false;
+    const Ends e = ends_of(s, is_key);
+    const Slot& slot = slots_[e.slot()];
+    if (slot.ends != e) return false;
+    // Up to 16 bytes the ends are the whole string.
+    return s.size() <= 16 || std::memcmp(slot.text.data(), s.data(), s.size()) == 0;
+  }
+  void insert(std::string_view s, bool is_key);
+
+ private:
+  // The first and last eight bytes (or four, or three single bytes: all of
+  // a string of up to 16 bytes), the length and the kind.
+  struct Ends {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    uint64_t size_and_kind = 0;  // 0 in an empty slot: no string has it
+    bool operator==(const Ends&) const = default;
+    size_t slot() const {
+      const uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail + size_and_kind);
+      return static_cast<size_t>((h * 0xC2B2AE3D27D4EB4Full) >> 52);  // 12 bits: kSlots
+    }
+  };
+  static_assert(kSlots == size_t{1} << 12);
+  struct Slot {
+    Ends ends;
+    std::string text;  // strings longer than 16 bytes
+  };
+
+  static Ends ends_of(std::string_view s, bool is_key) {
+    const char* p = s.data();
+    const size_t n = s.size();
+    Ends e;
+    if (n >= 8) {
+      std::memcpy(&e.head, p, 8);
+      std::memcpy(&e.tail, p + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      e.head = a;
+      e.tail = b;
+    } else if (n > 0) {
+      e.head = uint64_t{static_cast<unsigned char>(p[0])} |
+               uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
+               uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
+    }
+    e.size_and_kind = (uint64_t{n} << 2) | (is_key ? 2 : 0) | 1;
+    return e;
+  }
+
+  std::vector<Slot> slots_;  // allocated on first use
+  uint64_t owner_ = 0;
+};
+
+}  // namespace vigil::sanitize_detail

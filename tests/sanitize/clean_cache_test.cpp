@@ -1,0 +1,131 @@
+// The clean-string cache: what it holds and that a warm cache never changes
+// what comes out (a string is skipped only when that exact text, as a key or
+// as a value, was scanned by the same sanitizer and found clean).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/json_writer.h"
+#include "sanitize/clean_string_cache.h"
+#include "sanitize_test_util.h"
+
+namespace vigil {
+namespace {
+
+using sanitize_detail::CleanStringCache;
+using testing::keyed_config;
+using testing::make_sanitizer;
+
+TEST(CleanStringCache, HoldsExactlyTheStringsInserted) {
+  CleanStringCache cache;
+  cache.use_for(1);
+  const std::string long_a = "sess-0123456789abcdef-aaaa-0123456789abcdef";
+  std::string long_b = long_a;
+  long_b[20] = 'b';  // same length and ends: only the middle differs
+  for (const std::string_view s :
+       {std::string_view(""), std::string_view("ab"), std::string_view("host"),
+        std::string_view("web-03.example"), std::string_view("exactly16bytes!!"),
+        std::string_view(long_a)}) {
+    EXPECT_FALSE(cache.contains(s, false)) << s;
+    cache.insert(s, false);
+    EXPECT_TRUE(cache.contains(s, false)) << s;
+    EXPECT_FALSE(cache.contains(s, true)) << "a value is not a key: " << s;
+  }
+  EXPECT_FALSE(cache.contains(long_b, false));
+  EXPECT_FALSE(cache.contains("hosT", false));
+  EXPECT_FALSE(cache.contains("exactly16bytes!?", false));
+
+  const std::string too_long(CleanStringCache::kMaxLength + 1, 'x');
+  cache.insert(too_long, false);
+  EXPECT_FALSE(cache.contains(too_long, false));
+
+  cache.use_for(2);  // another sanitizer: nothing carries over
+  EXPECT_FALSE(cache.contains("host", false));
+  EXPECT_FALSE(cache.contains(long_a, false));
+}
+
+// Documents built from a small pool of keys and values, so that most strings
+// repeat; the pool mixes clean text with every kind of finding and with
+// sensitive keys.
+Value random_document(std::mt19937& rng) {
+  static const std::vector<std::string> kKeys = {"user",    "host", "message",     "password", "ip",
+                                                 "api_key", "note", "db.password", "email"};
+  static const std::vector<std::string> kValues = {
+      "alice",
+      "web-03",
+      "alice@example.com",
+      "10.1.2.3",
+      "2001:db8::7",
+      "card 4111 1111 1111 1111 here",
+      "ssn 123-45-6789",
+      "password=hunter2 retry",
+      "Bearer abc.def.ghi",
+      "AKIAIOSFODNN7EXAMPLE",
+      "GET /index.html 200",
+      "2024-01-01T00:00:00Z",
+      "plain text with no secrets at all, longer than sixteen bytes"};
+  std::uniform_int_distribution<size_t> key(0, kKeys.size() - 1), value(0, kValues.size() - 1),
+      members(1, 6), depth(0, 3);
+  Object top;
+  const size_t n = members(rng);
+  for (size_t i = 0; i < n; ++i) {
+    if (depth(rng) == 0) {
+      Object inner{{kKeys[key(rng)], Value(kValues[value(rng)])},
+                   {kKeys[key(rng)], Value(Array{Value(kValues[value(rng)]), Value(int64_t{7})})}};
+      top.emplace_back(kKeys[key(rng)], Value(std::move(inner)));
+    } else {
+      top.emplace_back(kKeys[key(rng)], Value(kValues[value(rng)]));
+    }
+  }
+  return Value(std::move(top));
+}
+
+TEST(CleanStringCache, AWarmCacheChangesNoDocument) {
+  for (const char* email_action : {"redact", "pseudonymize", "drop"}) {
+    auto config = keyed_config();
+    config.actions["email"] = email_action;
+    config.actions["sensitive_key"] = email_action;
+    const auto warm = make_sanitizer(config);
+    // Two more with the same policy, used alternately: each switch of
+    // owner empties this thread's cache, so their results are cold ones.
+    const auto cold_a = make_sanitizer(config);
+    const auto cold_b = make_sanitizer(config);
+    ASSERT_TRUE(warm && cold_a && cold_b);
+    std::mt19937 rng(7);
+    std::vector<Value> docs, warm_docs, cold_docs;
+    for (int i = 0; i < 3000; ++i) docs.push_back(random_document(rng));
+    // All through the warm one first: a sanitizer used in between would take
+    // the thread's cache over.
+    for (const Value& doc : docs) warm->sanitize(warm_docs.emplace_back(doc));
+    for (size_t i = 0; i < docs.size(); ++i) {
+      (i % 2 == 0 ? cold_a : cold_b)->sanitize(cold_docs.emplace_back(docs[i]));
+    }
+    size_t changed = 0;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      ASSERT_EQ(to_json(warm_docs[i]), to_json(cold_docs[i]))
+          << email_action << " " << to_json(docs[i]);
+      if (warm_docs[i] != docs[i]) ++changed;
+    }
+    EXPECT_GT(changed, 1000u) << "the documents hold findings";
+  }
+}
+
+TEST(CleanStringCache, AVerdictUnderOnePolicyDoesNotHoldUnderAnother) {
+  auto lax_config = keyed_config();
+  lax_config.actions["email"] = "keep";
+  const auto lax = make_sanitizer(lax_config);
+  const auto strict = make_sanitizer(keyed_config());
+  for (int round = 0; round < 3; ++round) {
+    Value kept(Object{{"contact", Value("bob@example.com")}});
+    lax->sanitize(kept);
+    EXPECT_EQ(kept.find("contact")->as_string(), "bob@example.com");
+    Value redacted(Object{{"contact", Value("bob@example.com")}});
+    strict->sanitize(redacted);
+    EXPECT_NE(redacted.find("contact")->as_string(), "bob@example.com");
+  }
+}
+
+}  // namespace
+}  // namespace vigil
