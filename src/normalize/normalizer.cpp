@@ -30,15 +30,9 @@ class Normalizer::TopLevelIndex {
     return &doc[data_[slot] - 1].second;
   }
 
-  // After a set() added a top-level member, its name may now resolve.
-  void refresh(uint16_t slot, std::string_view name, const Object& doc) {
-    if (slot == kNoSlot || data_[slot] != 0) return;
-    for (size_t i = 0; i < doc.size(); ++i) {
-      if (doc[i].first == name) {
-        data_[slot] = i + 1;
-        return;
-      }
-    }
+  // set() appended a top-level member at `position`, named by `slot`.
+  void appended(uint16_t slot, size_t position) {
+    if (slot != kNoSlot && data_[slot] == 0) data_[slot] = position + 1;
   }
 
  private:
@@ -81,19 +75,24 @@ const Value* Normalizer::find(const IndexedPath& p, const Value& doc,
 
 // FieldPath::set's semantics, with the top-level step answered by the index:
 // a scalar already on the way keeps the value under the flat dotted key.
-void Normalizer::set(const IndexedPath& p, Value& doc, const TopLevelIndex& index, Value v) const {
+// Returns the slot naming the top-level member it appended, if it did (a
+// top-level member is only ever appended: the canonical field was absent).
+uint16_t Normalizer::set(const IndexedPath& p, Value& doc, const TopLevelIndex& index,
+                         Value v) const {
   const auto& segments = p.path.segments();
   if (segments.size() == 1) {
     doc.set(segments.front(), std::move(v));
-    return;
+    return p.head;
   }
   Object& object = doc.as_object();
   Value* cur = index.member(p.head, object);
+  uint16_t appended = kNoSlot;
   if (cur == nullptr) {
     cur = &object.emplace_back(segments.front(), Object{}).second;
+    appended = p.head;
   } else if (!cur->is_object()) {
     doc.set(p.path.str(), std::move(v));
-    return;
+    return p.flat;
   }
   for (size_t i = 1; i + 1 < segments.size(); ++i) {
     Value* next = cur->find(segments[i]);
@@ -101,11 +100,12 @@ void Normalizer::set(const IndexedPath& p, Value& doc, const TopLevelIndex& inde
       next = &cur->set(segments[i], Object{});
     } else if (!next->is_object()) {
       doc.set(p.path.str(), std::move(v));
-      return;
+      return p.flat;
     }
     cur = next;
   }
   cur->set(segments.back(), std::move(v));
+  return appended;
 }
 
 void Normalizer::normalize(Event& event) const {
@@ -118,10 +118,8 @@ void Normalizer::normalize(Event& event) const {
       const Value* v = find(source, event.doc, index);
       // Objects are not a value a canonical scalar field can take ("user": {...}).
       if (v == nullptr || v->is_null() || v->is_object()) continue;
-      set(alias.canonical, event.doc, index, Value(*v));
-      const Object& object = event.doc.as_object();
-      index.refresh(alias.canonical.head, alias.canonical.path.segments().front(), object);
-      index.refresh(alias.canonical.flat, alias.canonical.path.str(), object);
+      const uint16_t slot = set(alias.canonical, event.doc, index, Value(*v));
+      index.appended(slot, event.doc.as_object().size() - 1);
       break;
     }
   }

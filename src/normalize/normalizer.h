@@ -43,7 +43,7 @@ class Normalizer {
   IndexedPath indexed(std::string_view dotted);
   uint16_t slot_for(const std::string& name);
   const Value* find(const IndexedPath& p, const Value& doc, const TopLevelIndex& index) const;
-  void set(const IndexedPath& p, Value& doc, const TopLevelIndex& index, Value v) const;
+  uint16_t set(const IndexedPath& p, Value& doc, const TopLevelIndex& index, Value v) const;
 
   std::vector<Alias> aliases_;
   // Every top-level key an alias reads -> its slot in the per-event index.

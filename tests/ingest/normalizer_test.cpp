@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "core/field_path.h"
 
 namespace vigil {
@@ -86,6 +88,55 @@ TEST(Normalizer, CanonicalFieldsShareTheirParentAndDottedSourcesResolve) {
   size_t user_objects = 0;
   for (const auto& [key, value] : e.doc.as_object()) user_objects += key == "user" ? 1 : 0;
   EXPECT_EQ(user_objects, 1u);
+}
+
+// What normalize() means, spelled out with FieldPath's own find and set: the
+// normalizer's per-event index must change nothing of it.
+void reference_normalize(const NormalizeConfig& config, Event& e) {
+  for (const auto& [canonical, sources] : config.aliases) {
+    const FieldPath target(canonical);
+    if (target.find(e.doc) != nullptr) continue;
+    for (const auto& source : sources) {
+      const Value* v = FieldPath(source).find(e.doc);
+      if (v == nullptr || v->is_null() || v->is_object()) continue;
+      target.set(e.doc, Value(*v));
+      break;
+    }
+  }
+  e.doc.set("@timestamp", "2024-03-01T12:00:00.000000Z");
+}
+
+// Documents and alias tables over a few names, so that canonical fields
+// share parents, meet scalars in their way, exist already (nested or as flat
+// dotted keys), and sources repeat, are null or are objects.
+TEST(Normalizer, MatchesFieldPathFindAndSetOnRandomDocuments) {
+  const std::vector<std::string> kPaths = {"a",     "b",   "a.x", "a.y",   "b.x",
+                                           "c.d.e", "c.d", "c",   "a.x.z", "d"};
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<size_t> path(0, kPaths.size() - 1), count(0, 5), kind(0, 4);
+  for (int round = 0; round < 2000; ++round) {
+    NormalizeConfig config;
+    for (size_t i = count(rng) + 1; i > 0; --i) {
+      auto& sources = config.aliases[kPaths[path(rng)]];
+      for (size_t j = count(rng) + 1; j > 0; --j) sources.push_back(kPaths[path(rng)]);
+    }
+    Value doc(Object{});
+    for (size_t i = count(rng); i > 0; --i) {
+      const std::string& p = kPaths[path(rng)];
+      Value v = kind(rng) == 0   ? Value(nullptr)
+                : kind(rng) == 1 ? Value(Object{{"x", Value("nested")}})
+                                 : Value("v" + std::to_string(i));
+      if (kind(rng) < 2) {
+        doc.as_object().emplace_back(p, std::move(v));  // a flat dotted key, or a repeat
+      } else {
+        FieldPath(p).set(doc, std::move(v));
+      }
+    }
+    Event got = event_with(doc), want = event_with(doc);
+    Normalizer(config).normalize(got);
+    reference_normalize(config, want);
+    ASSERT_EQ(got.doc, want.doc) << "round " << round;
+  }
 }
 
 }  // namespace
