@@ -6,12 +6,21 @@ void CleanStringCache::use_for(uint64_t owner) {
   if (owner == owner_) return;
   owner_ = owner;
   slots_.assign(kSlots, Slot{});
+  offered_.assign(kSlots, 0);
 }
 
 void CleanStringCache::insert(std::string_view s, bool is_key) {
   if (s.size() > kMaxLength) return;
   const Ends e = ends_of(s, is_key);
-  Slot& slot = slots_[e.slot()];
+  const uint64_t h = e.hash();
+  const size_t i = static_cast<size_t>(h >> 52);
+  // Low bits of the hash, so that strings of one slot rarely share them.
+  const auto tag = static_cast<uint32_t>(h) | 1;
+  if (offered_[i] != tag) {
+    offered_[i] = tag;
+    return;
+  }
+  Slot& slot = slots_[i];
   slot.ends = e;
   if (s.size() > 16) {
     slot.text.assign(s);

@@ -20,6 +20,8 @@ class CleanStringCache {
   static constexpr size_t kSlots = 4096;
   // Longer strings are rarely repeated and would hold memory for nothing.
   static constexpr size_t kMaxLength = 256;
+  // A string is kept the second time it is offered: one-off strings (time
+  // stamps, messages) then neither cost a copy nor push out repeated ones.
 
   // The cache belongs to one sanitizer (one policy) at a time: another
   // owner's verdicts do not hold under this one's patterns.
@@ -43,10 +45,11 @@ class CleanStringCache {
     uint64_t tail = 0;
     uint64_t size_and_kind = 0;  // 0 in an empty slot: no string has it
     bool operator==(const Ends&) const = default;
-    size_t slot() const {
+    uint64_t hash() const {
       const uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail + size_and_kind);
-      return static_cast<size_t>((h * 0xC2B2AE3D27D4EB4Full) >> 52);  // 12 bits: kSlots
+      return h * 0xC2B2AE3D27D4EB4Full;
     }
+    size_t slot() const { return static_cast<size_t>(hash() >> 52); }  // 12 bits: kSlots
   };
   static_assert(kSlots == size_t{1} << 12);
   struct Slot {
@@ -76,7 +79,8 @@ class CleanStringCache {
     return e;
   }
 
-  std::vector<Slot> slots_;  // allocated on first use
+  std::vector<Slot> slots_;        // allocated on first use
+  std::vector<uint32_t> offered_;  // per slot, a hash of the last string offered once
   uint64_t owner_ = 0;
 };
 

@@ -85,7 +85,10 @@ TEST(SanitizeAllocation, CounterSeesAllocations) {
 TEST(SanitizeAllocation, NothingFoundMeansNothingAllocated) {
   const auto s = testing::default_sanitizer();
   Value doc = clean_event();
-  s->sanitize(doc);  // warm up: thread-local buffers grow once
+  // Warm up: thread-local buffers grow once, and the clean-string cache copies
+  // a string the second time it is seen.
+  s->sanitize(doc);
+  s->sanitize(doc);
   EXPECT_EQ(allocations_during([&] { s->sanitize(doc); }), 0u);
   EXPECT_EQ(doc, clean_event());
 }
@@ -95,6 +98,8 @@ TEST(SanitizeAllocation, FindingsAllocateOnlyForTheirOwnStrings) {
   Value doc = clean_event();
   doc.set("source", Object{{"ip", "203.0.113.77"}});
   Value warm = doc;
+  s->sanitize(warm);
+  warm = doc;
   s->sanitize(warm);
   // The rewritten IP is shorter than the original, so it fits in place.
   EXPECT_EQ(allocations_during([&] { s->sanitize(doc); }), 0u);
