@@ -95,7 +95,8 @@ class Pipeline {
   void deliver_in_order(uint64_t ordinal, Prepared prepared);
   void route(Prepared prepared);
   void lane_loop(BoundedQueue<LaneBatch>& lane);
-  void lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered);
+  // True for the chunk's last part out of the lanes.
+  bool lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered);
   void writer_loop();
   static std::vector<Processed> take_whole_chunks(std::vector<Processed>& held);
   void write_group(std::vector<Processed>& group);
@@ -121,6 +122,9 @@ class Pipeline {
   std::vector<std::thread> workers_;
   std::vector<std::thread> lane_threads_;
   std::thread writer_;
+  // Chunks submitted whose parts have not all left the lanes: while there
+  // are none, nothing more can reach the writer, and it commits at once.
+  std::atomic<size_t> chunks_upstream_{0};
   std::atomic<bool> store_failed_{false};
   mutable std::mutex failure_mutex_;
   Error store_error_;

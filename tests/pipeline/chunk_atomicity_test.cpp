@@ -4,6 +4,7 @@
 // never duplicates events, and "stored" means all of it is.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -56,12 +57,17 @@ class IdleDetector final : public Detector {
 
 class ChunkAtomicity : public ::testing::Test {
  protected:
-  void start(uint32_t max_page_count) {
+  void start(uint32_t max_page_count, int max_batch_delay_ms = 0) {
     config_ = default_config();
     config_.pipeline.workers = 4;  // keyless events go round-robin over four lanes
     config_.storage.data_dir = dir_.string();
-    config_.storage.max_batch_delay_ms = 0;  // the writer never waits for a chunk's other parts
+    // 0: the writer never waits for a chunk's other parts.
+    config_.storage.max_batch_delay_ms = max_batch_delay_ms;
     config_.storage.min_free_bytes = 0;
+    // A few chunks per transaction at most: a writer that found all of them
+    // queued at once (a busy machine) would otherwise try them in one
+    // transaction, too large for the small store, and acknowledge none.
+    config_.storage.batch_max_events = 3 * kChunkEvents;
     store::SqliteStoreOptions options;
     options.max_page_count = max_page_count;
     auto real = store::SqliteEventStore::open(config_.storage, options);
@@ -132,6 +138,16 @@ TEST_F(ChunkAtomicity, AFullStoreRefusesWholeChunksAndKeepsExactlyTheAcknowledge
   for (size_t n : store_->committed()) committed += n;
   EXPECT_EQ(committed, acknowledged) << "stored events that were not acknowledged, or lost some";
   EXPECT_GT(acknowledged, 0u);
+}
+
+// Group commit waits for more only while more is on its way: a lone request
+// (or a replay waiting on this very commit) must not sit out the delay.
+TEST_F(ChunkAtomicity, ALoneChunkDoesNotWaitOutTheGroupCommitDelay) {
+  start(/*max_page_count=*/0, /*max_batch_delay_ms=*/60'000);
+  const auto begin = std::chrono::steady_clock::now();
+  EXPECT_EQ(submit(1), kChunkEvents);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(30));
+  pipeline_->shutdown();
 }
 
 }  // namespace
