@@ -41,24 +41,26 @@ DocumentSanitizer::DocumentSanitizer(const Policy& policy, const Detector& detec
 void DocumentSanitizer::sanitize(Value& doc) const {
   ScanState& st = ScanState::local();
   st.clear();
-  st.clean.use_for(id_);
+  st.known.use_for(id_);
   collect(doc, 0, st);
   if (st.segments.empty()) return;
   if (!detector_.detect(st.buffer, st)) {
     fail_closed(st);
     return;
   }
-  remember_clean(st);
-  if (st.findings.empty() && st.numbers == 0 && st.sensitive_keys == 0) return;
-  rewrite_segments(st);
+  if (!st.findings.empty() || st.numbers > 0 || st.known_rewrites > 0 || st.sensitive_keys > 0) {
+    rewrite_segments(st);
+  }
+  // After the rewrites (their results are what is remembered) and before any
+  // member is removed (which would leave segments pointing at moved strings).
+  remember_scanned(st);
   if (st.sensitive_keys > 0) replace_sensitive_members(st);
 }
 
 void DocumentSanitizer::collect(Value& v, int depth, ScanState& st) const {
   switch (v.kind()) {
     case Value::Kind::kString:
-      if (!st.clean.contains(v.as_string(), false))
-        add_string(v.as_string(), SegmentKind::kValue, st);
+      add_value(v.as_string(), st);
       return;
     case Value::Kind::kArray:
       if (depth >= kMaxDepth) {
@@ -88,7 +90,7 @@ void DocumentSanitizer::collect(Value& v, int depth, ScanState& st) const {
 void DocumentSanitizer::collect_object(Object& object, int depth, ScanState& st) const {
   for (size_t i = 0; i < object.size(); ++i) {
     // A key known clean is neither scanned nor sensitive: it needs no segment.
-    if (st.clean.contains(object[i].first, true)) {
+    if (st.known.contains_clean(object[i].first, true)) {
       collect(object[i].second, depth, st);
       continue;
     }
@@ -101,6 +103,22 @@ void DocumentSanitizer::collect_object(Object& object, int depth, ScanState& st)
   }
 }
 
+void DocumentSanitizer::add_value(std::string& s, ScanState& st) {
+  const std::string* replacement = nullptr;
+  switch (st.known.find(s, false, &replacement)) {
+    case ScannedStringCache::Known::kClean:
+      return;
+    case ScannedStringCache::Known::kRewritten:
+      st.segments.emplace_back(st.buffer.size(), 0, SegmentKind::kKnown, &s, nullptr);
+      st.segments.back().replacement = replacement;
+      ++st.known_rewrites;
+      return;
+    case ScannedStringCache::Known::kNo:
+      add_string(s, SegmentKind::kValue, st);
+      return;
+  }
+}
+
 void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, ScanState& st) {
   st.segments.emplace_back(st.buffer.size(), s.size(), kind, &s, nullptr);
   // The string's own terminator is the separator: no pattern spans a '\0',
@@ -108,15 +126,21 @@ void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, ScanState& 
   st.buffer.append(s.c_str(), s.size() + 1);
 }
 
-// A string with no finding comes out unchanged, and would again: the
-// detector's findings in a string depend on its text alone (strings are
-// scanned '\0'-separated, no pattern spans two). A key also must not be
-// sensitive, which a value never is.
-void DocumentSanitizer::remember_clean(ScanState& st) {
+// What sanitizing a string gave depends on its text alone (strings are
+// scanned '\0'-separated, no pattern spans two), so it holds the next time.
+// Not kept: keys with findings or sensitive ones (rare, and a key's verdict is
+// more than its text's rewrite), and values inside a sensitive member, which
+// were left raw for the member's replacement.
+void DocumentSanitizer::remember_scanned(ScanState& st) {
+  const std::string_view buffer(st.buffer);
   for (const Segment& s : st.segments) {
-    if (s.kind == SegmentKind::kNumber || s.finding_count != 0 || s.sensitive) continue;
-    st.clean.insert(std::string_view(st.buffer).substr(s.begin, s.size),
-                    s.kind == SegmentKind::kKey);
+    if (s.kind != SegmentKind::kValue && s.kind != SegmentKind::kKey) continue;
+    const std::string_view scanned = buffer.substr(s.begin, s.size);
+    if (s.finding_count == 0 && !s.sensitive) {
+      st.known.offer(scanned, s.kind == SegmentKind::kKey, nullptr);
+    } else if (s.kind == SegmentKind::kValue && !s.skipped) {
+      st.known.offer(scanned, false, s.text);
+    }
   }
 }
 
@@ -131,6 +155,10 @@ void DocumentSanitizer::rewrite_segments(ScanState& st) const {
     s.skipped = i < skip_until;
     if (s.skipped) continue;
     if (s.kind == SegmentKind::kKey && s.sensitive) skip_until = s.subtree_end;
+    if (s.kind == SegmentKind::kKnown) {
+      s.text->assign(*s.replacement);
+      continue;
+    }
     if (s.kind == SegmentKind::kNumber) {
       char digits[24];
       *s.number = rewriter_.replace_value(Pattern::kCreditCard, card_digits(*s.number, digits));
@@ -170,7 +198,9 @@ void DocumentSanitizer::replace_sensitive_members(ScanState& st) const {
 // document keeps its shape for whoever investigates).
 void DocumentSanitizer::fail_closed(ScanState& st) {
   for (Segment& s : st.segments) {
-    if (s.kind == SegmentKind::kValue) s.text->assign(Rewriter::kRedactedValue);
+    if (s.kind == SegmentKind::kValue || s.kind == SegmentKind::kKnown) {
+      s.text->assign(Rewriter::kRedactedValue);
+    }
     if (s.kind == SegmentKind::kNumber) *s.number = Value(Rewriter::kRedactedValue);
     if (s.kind == SegmentKind::kKey && (*s.object)[s.member].second.is_number()) {
       (*s.object)[s.member].second = Value(Rewriter::kRedactedValue);

@@ -1,8 +1,8 @@
 // Sanitizes a whole document in one scan: every string (values and keys) is
 // copied into one buffer, scanned once, and only strings with findings are
 // rewritten. Members under sensitive keys are replaced or dropped whole.
-// Strings this thread has already scanned and found clean (CleanStringCache)
-// are left out of the buffer.
+// Strings this thread has already scanned (ScannedStringCache) are left out of
+// the buffer: clean ones are skipped, rewritten ones get their known rewrite.
 #pragma once
 
 #include "core/value.h"
@@ -28,8 +28,9 @@ class DocumentSanitizer {
  private:
   void collect(Value& v, int depth, ScanState& st) const;
   void collect_object(Object& object, int depth, ScanState& st) const;
+  static void add_value(std::string& s, ScanState& st);
   static void add_string(std::string& s, SegmentKind kind, ScanState& st);
-  static void remember_clean(ScanState& st);
+  static void remember_scanned(ScanState& st);
   void rewrite_segments(ScanState& st) const;
   void replace_sensitive_members(ScanState& st) const;
   static void fail_closed(ScanState& st);
@@ -37,7 +38,7 @@ class DocumentSanitizer {
   const Policy& policy_;
   const Detector& detector_;
   const Rewriter& rewriter_;
-  uint64_t id_;  // owner of the threads' clean-string caches
+  uint64_t id_;  // owner of the threads' scanned-string caches
 };
 
 }  // namespace vigil::sanitize_detail

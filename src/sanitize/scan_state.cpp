@@ -18,6 +18,7 @@ void ScanState::clear() {
   findings.clear();
   out.clear();
   numbers = 0;
+  known_rewrites = 0;
   sensitive_keys = 0;
 }
 

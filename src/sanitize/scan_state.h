@@ -8,28 +8,30 @@
 #include <vector>
 
 #include "core/value.h"
-#include "sanitize/clean_string_cache.h"
 #include "sanitize/digit_shapes.h"
 #include "sanitize/literal_matcher.h"
 #include "sanitize/pattern.h"
+#include "sanitize/scanned_string_cache.h"
 
 namespace vigil::sanitize_detail {
 
-enum class SegmentKind : uint8_t { kValue, kKey, kNumber };
+// kKnown: a value the scanned-string cache knows the rewrite of (no buffer bytes).
+enum class SegmentKind : uint8_t { kValue, kKey, kNumber, kKnown };
 
 // One string of the document (a value or a key) copied into the scan buffer,
-// or a number that looks like a card (no buffer bytes). Kept to one cache
-// line, and built field by field: it is made for every string of every event.
+// a value already known, or a number that looks like a card (no buffer
+// bytes). Built field by field: it is made for every string of every event.
 struct Segment {
   Segment(size_t begin_, size_t size_, SegmentKind kind_, std::string* text_, Value* number_)
       : begin(begin_), size(size_), text(text_), number(number_), kind(kind_) {}
 
   size_t begin;  // offset in the scan buffer
   size_t size;
-  std::string* text;         // kValue, kKey
-  Value* number;             // kNumber
-  Object* object = nullptr;  // kKey: the member is (*object)[member]
-  uint32_t member = 0;       // kKey
+  std::string* text;                         // kValue, kKey, kKnown
+  Value* number;                             // kNumber
+  const std::string* replacement = nullptr;  // kKnown: what *text becomes
+  Object* object = nullptr;                  // kKey: the member is (*object)[member]
+  uint32_t member = 0;                       // kKey
   uint32_t subtree_end = 0;  // kKey: one past the last segment of the member's value
   uint32_t first_finding = 0;
   uint32_t finding_count = 0;
@@ -46,8 +48,9 @@ struct ScanState {
   std::vector<Finding> findings;  // resolved: disjoint, in buffer order
   std::vector<DigitGroup> groups;
   std::string out;
-  CleanStringCache clean;     // kept from event to event (clear() leaves it)
+  ScannedStringCache known;   // kept from event to event (clear() leaves it)
   size_t numbers = 0;         // kNumber segments
+  size_t known_rewrites = 0;  // kKnown segments
   size_t sensitive_keys = 0;  // keys marked sensitive by the detector
 
   void clear();

@@ -1,9 +1,11 @@
-// Strings the detector has already found nothing in: the keys of every event
-// and the values that repeat (host names, user agents, paths, event types) are
-// scanned once per thread rather than once per event. Exact: a hit compares
-// the whole string, so only a string that was scanned and found clean is ever
-// skipped. Keys and values are kept apart (a key can be sensitive where the
-// same text as a value is not).
+// Strings the detector has already scanned, and what sanitizing them gave:
+// the keys of every event and the values that repeat (host names, user
+// agents, paths, event types — and addresses, rewritten the same way each
+// time) are scanned once per thread rather than once per event. Exact: a hit
+// compares the whole string. What a string becomes depends on its text alone
+// (strings are scanned '\0'-separated; no pattern spans two). Keys and values
+// are kept apart (a key can be sensitive where the same text as a value is
+// not), and only clean, non-sensitive keys are kept.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +16,7 @@
 
 namespace vigil::sanitize_detail {
 
-class CleanStringCache {
+class ScannedStringCache {
  public:
   // Direct-mapped: 4,096 slots held ~80 % of the seed corpus's strings.
   static constexpr size_t kSlots = 4096;
@@ -23,19 +25,31 @@ class CleanStringCache {
   // A string is kept the second time it is offered: one-off strings (time
   // stamps, messages) then neither cost a copy nor push out repeated ones.
 
+  enum class Known : uint8_t { kNo, kClean, kRewritten };
+
   // The cache belongs to one sanitizer (one policy) at a time: another
   // owner's verdicts do not hold under this one's patterns.
   void use_for(uint64_t owner);
 
-  bool contains(std::string_view s, bool is_key) const {
-    if (s.size() > kMaxLength) return false;
+  // kRewritten sets *replacement to what `s` becomes; valid until the next
+  // offer().
+  Known find(std::string_view s, bool is_key, const std::string** replacement) const {
+    if (s.size() > kMaxLength) return Known::kNo;
     const Ends e = ends_of(s, is_key);
     const Slot& slot = slots_[e.slot()];
-    if (slot.ends != e) return false;
+    if (slot.ends != e) return Known::kNo;
     // Up to 16 bytes the ends are the whole string.
-    return s.size() <= 16 || std::memcmp(slot.text.data(), s.data(), s.size()) == 0;
+    if (s.size() > 16 && std::memcmp(slot.text.data(), s.data(), s.size()) != 0) return Known::kNo;
+    if (!slot.rewritten) return Known::kClean;
+    *replacement = &slot.replacement;
+    return Known::kRewritten;
   }
-  void insert(std::string_view s, bool is_key);
+  bool contains_clean(std::string_view s, bool is_key) const {
+    const std::string* unused = nullptr;
+    return find(s, is_key, &unused) == Known::kClean;
+  }
+  // `s` scanned and found clean (replacement null), or rewritten to *replacement.
+  void offer(std::string_view s, bool is_key, const std::string* replacement);
 
  private:
   // The first and last eight bytes (or four, or three single bytes: all of
@@ -54,7 +68,9 @@ class CleanStringCache {
   static_assert(kSlots == size_t{1} << 12);
   struct Slot {
     Ends ends;
+    bool rewritten = false;
     std::string text;  // strings longer than 16 bytes
+    std::string replacement;
   };
 
   static Ends ends_of(std::string_view s, bool is_key) {

@@ -1,6 +1,8 @@
-// The clean-string cache: what it holds and that a warm cache never changes
-// what comes out (a string is skipped only when that exact text, as a key or
-// as a value, was scanned by the same sanitizer and found clean).
+// The scanned-string cache: what it holds and that a warm cache never changes
+// what comes out (a string is skipped, or given a known rewrite, only when
+// that exact text, as a key or as a value, was scanned by the same sanitizer).
+#include "sanitize/scanned_string_cache.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -8,18 +10,17 @@
 #include <vector>
 
 #include "core/json_writer.h"
-#include "sanitize/clean_string_cache.h"
 #include "sanitize_test_util.h"
 
 namespace vigil {
 namespace {
 
-using sanitize_detail::CleanStringCache;
+using sanitize_detail::ScannedStringCache;
 using testing::keyed_config;
 using testing::make_sanitizer;
 
-TEST(CleanStringCache, HoldsExactlyTheStringsInserted) {
-  CleanStringCache cache;
+TEST(ScannedStringCache, HoldsExactlyTheStringsOfferedTwice) {
+  ScannedStringCache cache;
   cache.use_for(1);
   const std::string long_a = "sess-0123456789abcdef-aaaa-0123456789abcdef";
   std::string long_b = long_a;
@@ -28,25 +29,36 @@ TEST(CleanStringCache, HoldsExactlyTheStringsInserted) {
        {std::string_view(""), std::string_view("ab"), std::string_view("host"),
         std::string_view("web-03.example"), std::string_view("exactly16bytes!!"),
         std::string_view(long_a)}) {
-    EXPECT_FALSE(cache.contains(s, false)) << s;
-    cache.insert(s, false);
-    EXPECT_FALSE(cache.contains(s, false)) << "kept only when offered again: " << s;
-    cache.insert(s, false);
-    EXPECT_TRUE(cache.contains(s, false)) << s;
-    EXPECT_FALSE(cache.contains(s, true)) << "a value is not a key: " << s;
+    EXPECT_FALSE(cache.contains_clean(s, false)) << s;
+    cache.offer(s, false, nullptr);
+    EXPECT_FALSE(cache.contains_clean(s, false)) << "kept only when offered again: " << s;
+    cache.offer(s, false, nullptr);
+    EXPECT_TRUE(cache.contains_clean(s, false)) << s;
+    EXPECT_FALSE(cache.contains_clean(s, true)) << "a value is not a key: " << s;
   }
-  EXPECT_FALSE(cache.contains(long_b, false));
-  EXPECT_FALSE(cache.contains("hosT", false));
-  EXPECT_FALSE(cache.contains("exactly16bytes!?", false));
+  EXPECT_FALSE(cache.contains_clean(long_b, false));
+  EXPECT_FALSE(cache.contains_clean("hosT", false));
+  EXPECT_FALSE(cache.contains_clean("exactly16bytes!?", false));
 
-  const std::string too_long(CleanStringCache::kMaxLength + 1, 'x');
-  cache.insert(too_long, false);
-  cache.insert(too_long, false);
-  EXPECT_FALSE(cache.contains(too_long, false));
+  const std::string too_long(ScannedStringCache::kMaxLength + 1, 'x');
+  cache.offer(too_long, false, nullptr);
+  cache.offer(too_long, false, nullptr);
+  EXPECT_FALSE(cache.contains_clean(too_long, false));
+
+  // A rewritten value: found with its rewrite, not as clean.
+  const std::string address = "203.0.113.77", anonymized = "203.0.113.0";
+  cache.offer(address, false, &anonymized);
+  cache.offer(address, false, &anonymized);
+  const std::string* replacement = nullptr;
+  EXPECT_EQ(cache.find(address, false, &replacement), ScannedStringCache::Known::kRewritten);
+  ASSERT_NE(replacement, nullptr);
+  EXPECT_EQ(*replacement, anonymized);
+  EXPECT_FALSE(cache.contains_clean(address, false));
+  EXPECT_EQ(cache.find(address, true, &replacement), ScannedStringCache::Known::kNo);
 
   cache.use_for(2);  // another sanitizer: nothing carries over
-  EXPECT_FALSE(cache.contains("host", false));
-  EXPECT_FALSE(cache.contains(long_a, false));
+  EXPECT_FALSE(cache.contains_clean("host", false));
+  EXPECT_FALSE(cache.contains_clean(long_a, false));
 }
 
 // Documents built from a small pool of keys and values, so that most strings
@@ -85,7 +97,7 @@ Value random_document(std::mt19937& rng) {
   return Value(std::move(top));
 }
 
-TEST(CleanStringCache, AWarmCacheChangesNoDocument) {
+TEST(ScannedStringCache, AWarmCacheChangesNoDocument) {
   for (const char* email_action : {"redact", "pseudonymize", "drop"}) {
     auto config = keyed_config();
     config.actions["email"] = email_action;
@@ -115,7 +127,7 @@ TEST(CleanStringCache, AWarmCacheChangesNoDocument) {
   }
 }
 
-TEST(CleanStringCache, AVerdictUnderOnePolicyDoesNotHoldUnderAnother) {
+TEST(ScannedStringCache, AVerdictUnderOnePolicyDoesNotHoldUnderAnother) {
   auto lax_config = keyed_config();
   lax_config.actions["email"] = "keep";
   const auto lax = make_sanitizer(lax_config);

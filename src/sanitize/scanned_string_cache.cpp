@@ -1,15 +1,15 @@
-#include "sanitize/clean_string_cache.h"
+#include "sanitize/scanned_string_cache.h"
 
 namespace vigil::sanitize_detail {
 
-void CleanStringCache::use_for(uint64_t owner) {
+void ScannedStringCache::use_for(uint64_t owner) {
   if (owner == owner_) return;
   owner_ = owner;
   slots_.assign(kSlots, Slot{});
   offered_.assign(kSlots, 0);
 }
 
-void CleanStringCache::insert(std::string_view s, bool is_key) {
+void ScannedStringCache::offer(std::string_view s, bool is_key, const std::string* replacement) {
   if (s.size() > kMaxLength) return;
   const Ends e = ends_of(s, is_key);
   const uint64_t h = e.hash();
@@ -27,6 +27,8 @@ void CleanStringCache::insert(std::string_view s, bool is_key) {
   } else {
     slot.text.clear();
   }
+  slot.rewritten = replacement != nullptr;
+  if (replacement != nullptr) slot.replacement.assign(*replacement);
 }
 
 }  // namespace vigil::sanitize_detail
