@@ -210,7 +210,22 @@ Value lookup_to_value(const LookupResult& r) {
 
 IntelMatcher::IntelMatcher(std::shared_ptr<const IndicatorStore> store, MatchFields fields,
                            metrics::Counter* matches)
-    : store_(std::move(store)), fields_(std::move(fields)), matches_(matches) {}
+    : store_(std::move(store)),
+      ip_(compile(fields.ip)),
+      domain_(compile(fields.domain)),
+      url_(compile(fields.url)),
+      hash_(compile(fields.hash)),
+      email_(compile(fields.email)),
+      matches_(matches) {}
+
+IntelMatcher::KindFields IntelMatcher::compile(const std::vector<FieldPath>& fields) {
+  KindFields out;
+  for (const FieldPath& f : fields) {
+    out.ids.push_back(paths_.add(f.str()));
+    out.names.push_back(f.str());
+  }
+  return out;
+}
 
 std::vector<FieldMatch> IntelMatcher::match(const Value& doc, Timestamp now) const {
   return match(store_->view(), doc, now);
@@ -218,17 +233,20 @@ std::vector<FieldMatch> IntelMatcher::match(const Value& doc, Timestamp now) con
 
 std::vector<FieldMatch> IntelMatcher::match(IndicatorStore::View view, const Value& doc,
                                             Timestamp now) const {
+  thread_local std::vector<const Value*> values;
+  paths_.resolve(doc, values);
   MatchCollector c(view, now);
-  const auto check = [&](const std::vector<FieldPath>& paths, auto method) {
-    for (const FieldPath& path : paths) {
-      for_each_string(path.find(doc), [&](std::string_view v) { (c.*method)(path.str(), v); });
+  const auto check = [&](const KindFields& kind, auto method) {
+    for (size_t i = 0; i < kind.ids.size(); ++i) {
+      for_each_string(values[kind.ids[i]],
+                      [&](std::string_view v) { (c.*method)(kind.names[i], v); });
     }
   };
-  check(fields_.ip, &MatchCollector::ip);
-  check(fields_.domain, &MatchCollector::domain);
-  check(fields_.url, &MatchCollector::url);
-  check(fields_.hash, &MatchCollector::hash);
-  check(fields_.email, &MatchCollector::email);
+  check(ip_, &MatchCollector::ip);
+  check(domain_, &MatchCollector::domain);
+  check(url_, &MatchCollector::url);
+  check(hash_, &MatchCollector::hash);
+  check(email_, &MatchCollector::email);
   return c.take();
 }
 

@@ -49,8 +49,18 @@ class IntelMatcher final : public Detector {
  private:
   std::vector<FieldMatch> match(IndicatorStore::View view, const Value& doc, Timestamp now) const;
 
+  // Each kind's fields as ids of `paths_`, which finds all of them in one
+  // walk of the event (a FieldPath::find per field scanned the event's
+  // top-level members once per field: ~2 % of a default replay).
+  struct KindFields {
+    std::vector<uint32_t> ids;
+    std::vector<std::string> names;
+  };
+  KindFields compile(const std::vector<FieldPath>& fields);
+
   std::shared_ptr<const IndicatorStore> store_;
-  MatchFields fields_;
+  FieldPathSet paths_;
+  KindFields ip_, domain_, url_, hash_, email_;
   metrics::Counter* matches_;
 };
 
