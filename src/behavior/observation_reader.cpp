@@ -12,10 +12,6 @@
 namespace vigil::behavior {
 namespace {
 
-const std::string* string_of(const Value* v) {
-  return v != nullptr && v->is_string() && !v->as_string().empty() ? &v->as_string() : nullptr;
-}
-
 std::optional<double> number_of(const Value* v) {
   if (v == nullptr) return std::nullopt;
   if (v->is_number()) return v->number();
@@ -26,16 +22,6 @@ std::optional<double> number_of(const Value* v) {
     if (end != s.c_str() && *end == '\0') return d;
   }
   return std::nullopt;
-}
-
-// The GeoIP fields live under source.geo and source.as: each subtree is
-// walked to once for all its fields, not from the root for each field.
-constexpr size_t kSubtreeDepth = 2;  // source.geo, source.as
-
-const Value* subtree(const Value& doc, const FieldPath& path) {
-  const Value* at = &doc;
-  for (size_t i = 0; i < kSubtreeDepth && at != nullptr; ++i) at = at->find(path.segments()[i]);
-  return at;
 }
 
 }  // namespace
@@ -76,20 +62,20 @@ std::string network_of(std::string_view ip) {
 
 ObservationReader::ObservationReader(const BehaviorConfig& config,
                                      std::shared_ptr<const DeviceParser> devices)
-    : entity_(canonical::entity_path(config.entity)),
-      event_type_(canonical::kEventType),
-      resource_(canonical::kResource),
-      bytes_(canonical::kBytes),
-      source_ip_(canonical::kSourceIp),
-      country_("source.geo.country_iso_code"),
-      city_("source.geo.city_name"),
-      lat_("source.geo.location.lat"),
-      lon_("source.geo.location.lon"),
-      as_number_("source.as.number"),
-      as_org_("source.as.organization.name"),
+    : entity_(paths_.add(canonical::entity_path(config.entity))),
+      event_type_(paths_.add(canonical::kEventType)),
+      resource_(paths_.add(canonical::kResource)),
+      bytes_(paths_.add(canonical::kBytes)),
+      source_ip_(paths_.add(canonical::kSourceIp)),
+      country_(paths_.add("source.geo.country_iso_code")),
+      city_(paths_.add("source.geo.city_name")),
+      lat_(paths_.add("source.geo.location.lat")),
+      lon_(paths_.add("source.geo.location.lon")),
+      as_number_(paths_.add("source.as.number")),
+      as_org_(paths_.add("source.as.organization.name")),
       devices_(std::move(devices)) {
-  for (const auto& f : config.device_fields) device_ids_.emplace_back(f);
-  for (const auto& f : config.user_agent_fields) user_agents_.emplace_back(f);
+  for (const auto& f : config.device_fields) device_ids_.push_back(paths_.add(f));
+  for (const auto& f : config.user_agent_fields) user_agents_.push_back(paths_.add(f));
 }
 
 std::optional<Observation> ObservationReader::read(const Event& event,
@@ -118,19 +104,14 @@ std::optional<Observation> ObservationReader::read(const Event& event,
 }
 
 void ObservationReader::read_place(const EventFields& fields, Observation& o) const {
-  const Value* geo = subtree(fields.doc(), country_);
-  const Value* as = subtree(fields.doc(), as_number_);
-  const auto at = [&](const Value* tree, const FieldPath& path) {
-    return fields.below(tree, path, kSubtreeDepth);
-  };
-  if (const auto* c = string_of(at(geo, country_))) o.country = *c;
-  if (const auto* city = string_of(at(geo, city_)))
+  if (const auto* c = fields.string_at(country_)) o.country = *c;
+  if (const auto* city = fields.string_at(city_))
     o.city = o.country.empty() ? *city : *city + ", " + o.country;
-  auto lat = number_of(at(geo, lat_));
-  auto lon = number_of(at(geo, lon_));
+  auto lat = number_of(fields.find(lat_));
+  auto lon = number_of(fields.find(lon_));
   if (lat && lon) o.point = GeoPoint{*lat, *lon};
-  if (auto n = number_of(at(as, as_number_))) {
-    const auto* org = string_of(at(as, as_org_));
+  if (auto n = number_of(fields.find(as_number_))) {
+    const auto* org = fields.string_at(as_org_);
     o.asn = "AS" + std::to_string(static_cast<int64_t>(*n));
     if (org) (o.asn += ' ') += *org;
   }
