@@ -1,10 +1,16 @@
 // Time and distance helpers, and what the reader takes from an event.
 #include "behavior/observation.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <random>
 
 #include "behavior/observation_reader.h"
 #include "core/timestamp.h"
+#include "enrich/ip_address.h"
 
 namespace vigil::behavior {
 namespace {
@@ -32,6 +38,34 @@ TEST(NetworkOf, KeepsTheSlash24OrSlash48) {
   EXPECT_EQ(network_of("203.0.113.77"), "203.0.113.0/24");
   EXPECT_EQ(network_of("2001:db8:1:2::5"), "2001:db8:1::/48");
   EXPECT_EQ(network_of("not-an-ip"), "");
+}
+
+// The /48 is written by hand: the same text as inet_ntop's, zero groups
+// anywhere in the first three included.
+TEST(NetworkOf, WritesTheSlash48AsInetNtop) {
+  std::mt19937 rng(48);
+  for (int round = 0; round < 20000; ++round) {
+    std::array<uint8_t, 16> bytes{};
+    for (size_t g = 0; g < 8; ++g) {
+      // Each group zero, small or any, so that runs of zero groups are common.
+      const uint32_t kind = rng() % 3, value = kind == 0 ? 0 : kind == 1 ? rng() % 16 : rng();
+      bytes[2 * g] = static_cast<uint8_t>(value >> 8);
+      bytes[2 * g + 1] = static_cast<uint8_t>(value);
+    }
+    if (bytes[0] == 0 && bytes[1] == 0 && rng() % 2 == 0) continue;  // fewer ::ffff:a.b.c.d
+    char text[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, bytes.data(), text, sizeof text), nullptr);
+    const auto parsed = IpAddress::parse(text);
+    ASSERT_TRUE(parsed) << text;
+    if (!parsed->v6) continue;  // IPv4-mapped: the /24
+    std::fill(bytes.begin() + 6, bytes.end(), 0);
+    char network[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, bytes.data(), network, sizeof network);
+    EXPECT_EQ(network_of(text), std::string(network) + "/48") << text;
+  }
+  EXPECT_EQ(network_of("::1"), "::/48");
+  EXPECT_EQ(network_of("2001::5"), "2001::/48");
+  EXPECT_EQ(network_of("0:0:1:2::"), "0:0:1::/48");
 }
 
 TEST(ObservationReader, ReadsEntityPlaceResourceVolumeAndDeviceId) {
