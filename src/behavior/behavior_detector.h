@@ -42,7 +42,6 @@ class BehaviorDetector : public Detector {
   // The same with the event already read (ml::BehaviorAndMl reads each event
   // once for both detectors).
   void on_observation(Event& event, const Observation& o, AlertSink& alerts);
-  const ObservationReader& reader() const { return reader_; }
 
   // The sanitized view of one entity's baseline and recent anomaly scores;
   // `id` is the raw key or its pseudonym. nullopt: unknown entity or type.

@@ -2,24 +2,14 @@
 
 namespace vigil::behavior {
 
-EventFields::EventFields(const Value& doc) : doc_(doc) {
-  if (!doc.is_object()) return;
-  for (const Member& member : doc.as_object()) {
-    if (member.first.find('.') == std::string::npos) continue;
-    if (count_ == kNoted) {
-      overflow_ = true;
-      return;
-    }
-    dotted_[count_++] = &member;
+EventFields::EventFields(const FieldPathSet& paths, const Value& doc) : doc_(doc) {
+  if (paths.size() <= kInline) {
+    values_ = std::span<const Value*>(inline_.data(), paths.size());
+  } else {
+    more_.resize(paths.size());
+    values_ = more_;
   }
-}
-
-const Value* EventFields::flat(std::string_view dotted) const {
-  if (overflow_) return doc_.find(dotted);
-  for (uint8_t i = 0; i < count_; ++i) {
-    if (dotted_[i]->first == dotted) return &dotted_[i]->second;
-  }
-  return nullptr;
+  paths.resolve(doc, values_);
 }
 
 }  // namespace vigil::behavior

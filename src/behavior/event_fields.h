@@ -1,53 +1,50 @@
-// FieldPath::find for the many lookups a reader makes in one event. When an
-// event lacks a nested path, FieldPath::find also scans the whole top level
-// for a flat key spelling the dotted path. Events carry few such keys (the
-// normalizer writes "host.name" flat where the sender's "host" is a
-// string), so EventFields notes them in one pass over the top level and
-// compares a missing path with those only: the same results, without a
-// top-level scan for each field the event lacks (the readers of both
-// detectors look up ~20 fields an event, many of them absent).
+// The fields the behaviour and ML readers look up in an event (~20, many of
+// them absent) are compiled into one FieldPathSet when a reader is made, and
+// found per event in one walk of the event: each key of the document (and of
+// the objects on the way to a path) is looked up once, instead of every
+// field searching the document on its own. The values are FieldPath::find's:
+// the nested form before the flat dotted key ("host.name" as the normalizer
+// writes it flat), the first of duplicate keys.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "core/field_path.h"
 #include "core/value.h"
 
 namespace vigil::behavior {
 
+// A path's id in the FieldPathSet a reader compiled.
+using FieldId = uint32_t;
+
+// One event's values of the paths of a FieldPathSet, found when it is made.
+// Not copyable (it may point into itself); one per event, shared by the
+// readers of that event that compiled their paths into the same set.
 class EventFields {
  public:
-  explicit EventFields(const Value& doc);
+  EventFields(const FieldPathSet& paths, const Value& doc);
+  EventFields(const EventFields&) = delete;
+  EventFields& operator=(const EventFields&) = delete;
 
   const Value& doc() const { return doc_; }
-
-  // What path.find(doc()) returns.
-  const Value* find(const FieldPath& path) const { return below(&doc_, path, 0); }
-  // The same for a path whose first `depth` segments led to `at` (walked
-  // from doc() without flat keys; null when they lead nowhere).
-  const Value* below(const Value* at, const FieldPath& path, size_t depth) const {
-    const auto& segments = path.segments();
-    for (size_t i = depth; i < segments.size() && at != nullptr; ++i) at = at->find(segments[i]);
-    if (at != nullptr || segments.size() <= 1) return at;
-    return flat(path.str());
-  }
-  // The value at path when it is a non-empty string.
-  const std::string* string_at(const FieldPath& path) const {
-    const Value* v = find(path);
+  // What FieldPath(path).find(doc()) returns, for the path with this id.
+  const Value* find(FieldId id) const { return values_[id]; }
+  // That value when it is a non-empty string.
+  const std::string* string_at(FieldId id) const {
+    const Value* v = find(id);
     return v != nullptr && v->is_string() && !v->as_string().empty() ? &v->as_string() : nullptr;
   }
 
  private:
-  // doc().find(dotted) for a key with a dot.
-  const Value* flat(std::string_view dotted) const;
-
-  static constexpr size_t kNoted = 8;  // more dotted keys: scan the top level
+  static constexpr size_t kInline = 32;  // more paths: a vector
   const Value& doc_;
-  std::array<const Member*, kNoted> dotted_{};  // in document order
-  uint8_t count_ = 0;
-  bool overflow_ = false;
+  std::array<const Value*, kInline> inline_;
+  std::vector<const Value*> more_;
+  std::span<const Value*> values_;
 };
 
 }  // namespace vigil::behavior

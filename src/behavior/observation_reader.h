@@ -19,13 +19,22 @@ namespace vigil::behavior {
 
 class ObservationReader {
  public:
+  // Compiles the paths it reads (config's entity, device and user-agent
+  // fields, the canonical fields) into one FieldPathSet.
   ObservationReader(const BehaviorConfig& config, std::shared_ptr<const DeviceParser> devices);
+
+  // Adds a path to the set for a reader that reads more of the same events
+  // through fields_of() (ml::FactReader); before the first read.
+  FieldId add_path(std::string_view dotted) { return paths_.add(dotted); }
+  // The event's values of every path in the set, in one walk.
+  EventFields fields_of(const Value& doc) const { return EventFields(paths_, doc); }
 
   // nullopt when the event names no entity.
   std::optional<Observation> read(const Event& event) const {
-    return read(event, EventFields(event.doc));
+    return read(event, fields_of(event.doc));
   }
-  // The same through `fields` (the event's: readers of one event share it).
+  // The same through `fields` (fields_of(event.doc): readers of one event
+  // share it).
   std::optional<Observation> read(const Event& event, const EventFields& fields) const;
   // The user-agent parser in use (null: devices from device ids only).
   const std::shared_ptr<const DeviceParser>& devices() const { return devices_; }
@@ -34,10 +43,11 @@ class ObservationReader {
   void read_place(const EventFields& fields, Observation& o) const;
   void read_device(const EventFields& fields, Observation& o) const;
 
-  FieldPath entity_;
-  FieldPath event_type_, resource_, bytes_, source_ip_;
-  FieldPath country_, city_, lat_, lon_, as_number_, as_org_;
-  std::vector<FieldPath> device_ids_, user_agents_;
+  FieldPathSet paths_;
+  FieldId entity_;
+  FieldId event_type_, resource_, bytes_, source_ip_;
+  FieldId country_, city_, lat_, lon_, as_number_, as_org_;
+  std::vector<FieldId> device_ids_, user_agents_;
   std::shared_ptr<const DeviceParser> devices_;
 };
 

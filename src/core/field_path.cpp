@@ -47,7 +47,7 @@ Value& FieldPath::set(Value& doc, Value v) const {
 struct FieldPathSet::Walk {
   std::vector<uint32_t> seen;  // by node: the walk that last met it
   uint32_t epoch = 0;
-  std::vector<const Value*>* values = nullptr;
+  const Value** values = nullptr;
   std::vector<std::pair<uint32_t, const Value*>> flat;  // path id, flat key's value
 };
 
@@ -81,14 +81,19 @@ void FieldPathSet::walk(const Value& object, uint32_t node, Walk& w) const {
     if (c == KeyTable::kAbsent || w.seen[c] == w.epoch) continue;
     w.seen[c] = w.epoch;
     const Node& n = nodes_[c];
-    if (n.field >= 0) (*w.values)[static_cast<size_t>(n.field)] = &v;
+    if (n.field >= 0) w.values[n.field] = &v;
     if (n.flat_field >= 0) w.flat.emplace_back(static_cast<uint32_t>(n.flat_field), &v);
     if (n.has_children && v.is_object()) walk(v, c, w);
   }
 }
 
 void FieldPathSet::resolve(const Value& doc, std::vector<const Value*>& values) const {
-  values.assign(size_, nullptr);
+  values.resize(size_);
+  resolve(doc, std::span<const Value*>(values));
+}
+
+void FieldPathSet::resolve(const Value& doc, std::span<const Value*> values) const {
+  std::fill_n(values.begin(), size_, nullptr);
   if (!doc.is_object() || size_ == 0) return;
   thread_local Walk w;
   if (w.seen.size() < nodes_.size()) w.seen.resize(nodes_.size(), w.epoch);
@@ -97,7 +102,7 @@ void FieldPathSet::resolve(const Value& doc, std::vector<const Value*>& values) 
     std::fill(w.seen.begin(), w.seen.end(), 0);
     w.epoch = 1;
   }
-  w.values = &values;
+  w.values = values.data();
   w.flat.clear();
   walk(doc, 0, w);
   for (const auto& [id, v] : w.flat) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,9 @@ class FieldPathSet {
   // values[id] = the path's value in `doc`, or nullptr; `values` is resized
   // to size(). Const and thread-safe: threads share one set.
   void resolve(const Value& doc, std::vector<const Value*>& values) const;
+  // The same into a buffer of the caller's (no allocation per document):
+  // `values` must hold size() pointers.
+  void resolve(const Value& doc, std::span<const Value*> values) const;
 
  private:
   // A node is a path prefix; `field` is the path ending there (-1: none),

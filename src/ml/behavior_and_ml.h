@@ -2,9 +2,11 @@
 // each event. Both read the same things (entity, time, place, device, volume:
 // behavior::ObservationReader), which is most of what either costs per event;
 // when both are on and follow the same entity, the engine runs this instead
-// of the two, so each event is read once: behaviour scores and learns first,
-// then the ML detector gets the same observation (plus what only it reads:
-// source IP, resources, outcome, query).
+// of the two, so each event is walked once: the ML detector's reader (whose
+// path set holds behavior:'s paths — same config, same user-agent parser —
+// and what only ML reads: outcome, query) finds every field, behaviour scores
+// and learns the observation first, then the ML detector gets the same
+// observation and fields.
 #pragma once
 
 #include <memory>
@@ -23,8 +25,9 @@ class BehaviorAndMl : public Detector {
 
   std::string_view name() const override { return "behavior+ml"; }
   void on_event(Event& event, AlertSink& alerts) override {
-    const behavior::EventFields fields(event.doc);
-    auto observation = behavior_->reader().read(event, fields);
+    const FactReader& reader = ml_->reader();
+    const behavior::EventFields fields = reader.fields_of(event.doc);
+    auto observation = reader.observe(event, fields);
     if (!observation) return;
     behavior_->on_observation(event, *observation, alerts);
     ml_->on_observation(event, std::move(*observation), fields, alerts);

@@ -102,15 +102,15 @@ FactReader::FactReader(const MlConfig& config,
                        std::shared_ptr<const behavior::DeviceParser> devices,
                        const BehaviorConfig& observed)
     : observations_(observation_config(config, observed), std::move(devices)),
-      resource_(canonical::kResource),
-      source_ip_(canonical::kSourceIp),
-      outcome_("event.outcome") {
-  for (const auto& f : config.query_fields) query_fields_.emplace_back(f);
+      resource_(observations_.add_path(canonical::kResource)),
+      source_ip_(observations_.add_path(canonical::kSourceIp)),
+      outcome_(observations_.add_path("event.outcome")) {
+  for (const auto& f : config.query_fields) query_fields_.push_back(observations_.add_path(f));
 }
 
 std::optional<EventFacts> FactReader::read(const Event& event) const {
-  const behavior::EventFields fields(event.doc);
-  auto observation = observations_.read(event, fields);
+  const behavior::EventFields fields = fields_of(event.doc);
+  auto observation = observe(event, fields);
   if (!observation) return std::nullopt;
   return read(std::move(*observation), fields);
 }

@@ -108,15 +108,22 @@ class FactReader {
                       const BehaviorConfig& observed = {});
   // nullopt when the event names no entity.
   std::optional<EventFacts> read(const Event& event) const;
-  // The facts of an event whose observation was read already (by the same
-  // reading as this reader's: same entity, device and user-agent fields),
-  // through `fields` (the event's, shared with that reading).
+  // The event's values of every path this reader reads (its observation's
+  // and its own), in one walk: what the two calls below read through.
+  behavior::EventFields fields_of(const Value& doc) const { return observations_.fields_of(doc); }
+  // The observation alone (what behavior:'s reader of the same config reads).
+  std::optional<behavior::Observation> observe(const Event& event,
+                                               const behavior::EventFields& fields) const {
+    return observations_.read(event, fields);
+  }
+  // The facts of an event whose observation was read through `fields`
+  // (fields_of(event.doc)).
   EventFacts read(behavior::Observation observation, const behavior::EventFields& fields) const;
 
  private:
-  behavior::ObservationReader observations_;
-  FieldPath resource_, source_ip_, outcome_;
-  std::vector<FieldPath> query_fields_;
+  behavior::ObservationReader observations_;  // its path set holds this reader's paths too
+  behavior::FieldId resource_, source_ip_, outcome_;
+  std::vector<behavior::FieldId> query_fields_;
 };
 
 // The features that depend on the event alone (time, volume, resources,

@@ -67,10 +67,13 @@ class MlDetector : public Detector {
 
   std::string_view name() const override { return "ml"; }
   void on_event(Event& event, AlertSink& alerts) override;
-  // The same with the event already read by behavior:'s reader
-  // (ml::BehaviorAndMl) through `fields`; the entity must be this detector's.
+  // The same with the event already read (ml::BehaviorAndMl) through
+  // `fields` = reader().fields_of(event.doc).
   void on_observation(Event& event, behavior::Observation o, const behavior::EventFields& fields,
                       AlertSink& alerts);
+  // Reads the paths of both detectors when its config is behavior:'s
+  // (Options::observed, the same entity and user-agent parser).
+  const FactReader& reader() const { return reader_; }
 
   // One training pass now, in the caller's thread (what the background
   // thread runs on its schedule). Returns the models swapped in.

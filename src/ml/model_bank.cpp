@@ -222,25 +222,26 @@ size_t ModelBank::save_reservoirs() const {
 }
 
 ModelSlot* ModelBank::for_event_type(std::string_view type) {
-  if (!config_.per_event_type || !valid_model_name(type) || type == kGeneralModel) return nullptr;
-  const std::string key(type);
+  if (!config_.per_event_type || type == kGeneralModel) return nullptr;
   {
     std::shared_lock lock(types_mu_);
-    if (auto it = types_.find(key); it != types_.end()) return it->second.get();
+    if (auto it = types_.find(type); it != types_.end()) return it->second.get();
     if (types_.size() >= static_cast<size_t>(config_.max_event_types)) return nullptr;
   }
+  // Checked once per new type, not per event: a name in types_ passed.
+  if (!valid_model_name(type)) return nullptr;
   std::unique_lock lock(types_mu_);
-  if (auto it = types_.find(key); it != types_.end()) return it->second.get();
+  if (auto it = types_.find(type); it != types_.end()) return it->second.get();
   if (types_.size() >= static_cast<size_t>(config_.max_event_types)) return nullptr;
-  auto& slot = types_[key];
-  slot = std::make_unique<ModelSlot>(key, config_);
+  auto& slot = types_[std::string(type)];
+  slot = std::make_unique<ModelSlot>(std::string(type), config_);
   return slot.get();
 }
 
 const ModelSlot* ModelBank::find(std::string_view name) const {
   if (name == kGeneralModel) return general_.get();
   std::shared_lock lock(types_mu_);
-  auto it = types_.find(std::string(name));
+  auto it = types_.find(name);
   return it == types_.end() ? nullptr : it->second.get();
 }
 

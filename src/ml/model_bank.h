@@ -18,6 +18,7 @@
 
 #include "anomaly/isolation_forest.h"
 #include "config/config.h"
+#include "core/strings.h"
 #include "ml/model_file.h"
 #include "ml/reservoir.h"
 #include "ml/state_files.h"
@@ -135,7 +136,9 @@ class ModelBank {
   const std::filesystem::path dir_;
   std::unique_ptr<ModelSlot> general_;
   mutable std::shared_mutex types_mu_;
-  std::unordered_map<std::string, std::unique_ptr<ModelSlot>> types_;
+  // Looked up by the event's view of its type (no copy an event). Every name
+  // in it passed valid_model_name when it was added.
+  std::unordered_map<std::string, std::unique_ptr<ModelSlot>, StringHash, std::equal_to<>> types_;
   std::mutex retrain_mu_;  // one training pass at a time
   std::atomic<uint64_t> trainings_{0};
 };

@@ -1,10 +1,16 @@
 // Time and distance helpers, and what the reader takes from an event.
 #include "behavior/observation.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <random>
 
 #include "behavior/observation_reader.h"
 #include "core/timestamp.h"
+#include "enrich/ip_address.h"
 
 namespace vigil::behavior {
 namespace {
@@ -32,6 +38,34 @@ TEST(NetworkOf, KeepsTheSlash24OrSlash48) {
   EXPECT_EQ(network_of("203.0.113.77"), "203.0.113.0/24");
   EXPECT_EQ(network_of("2001:db8:1:2::5"), "2001:db8:1::/48");
   EXPECT_EQ(network_of("not-an-ip"), "");
+}
+
+// The /48 is written by hand: the same text as inet_ntop's, zero groups
+// anywhere in the first three included.
+TEST(NetworkOf, WritesTheSlash48AsInetNtop) {
+  std::mt19937 rng(48);
+  for (int round = 0; round < 20000; ++round) {
+    std::array<uint8_t, 16> bytes{};
+    for (size_t g = 0; g < 8; ++g) {
+      // Each group zero, small or any, so that runs of zero groups are common.
+      const uint32_t kind = rng() % 3, value = kind == 0 ? 0 : kind == 1 ? rng() % 16 : rng();
+      bytes[2 * g] = static_cast<uint8_t>(value >> 8);
+      bytes[2 * g + 1] = static_cast<uint8_t>(value);
+    }
+    if (bytes[0] == 0 && bytes[1] == 0 && rng() % 2 == 0) continue;  // fewer ::ffff:a.b.c.d
+    char text[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, bytes.data(), text, sizeof text), nullptr);
+    const auto parsed = IpAddress::parse(text);
+    ASSERT_TRUE(parsed) << text;
+    if (!parsed->v6) continue;  // IPv4-mapped: the /24
+    std::fill(bytes.begin() + 6, bytes.end(), 0);
+    char network[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, bytes.data(), network, sizeof network);
+    EXPECT_EQ(network_of(text), std::string(network) + "/48") << text;
+  }
+  EXPECT_EQ(network_of("::1"), "::/48");
+  EXPECT_EQ(network_of("2001::5"), "2001::/48");
+  EXPECT_EQ(network_of("0:0:1:2::"), "0:0:1::/48");
 }
 
 TEST(ObservationReader, ReadsEntityPlaceResourceVolumeAndDeviceId) {
@@ -109,38 +143,65 @@ TEST(ObservationReader, ReadsGeoFieldsNestedFlatOrMixed) {
   EXPECT_EQ(o->network, "");
 }
 
-// EventFields skips the flat-key scan only where it cannot find anything:
-// each lookup is FieldPath::find's, on events with and without dotted keys.
+// EventFields finds the paths of a FieldPathSet in one walk: each lookup is
+// FieldPath::find's, on events with and without dotted keys, past the
+// paths it keeps inline too.
 TEST(EventFields, FindsWhatFieldPathFinds) {
   const Value nested = Object{{"user", Object{{"name", "carol"}}}, {"source", "10.0.0.1"}};
   const Value flat = Object{{"user", Object{{"id", "u7"}}},
                             {"user.name", "dave"},
                             {"device.id", "D-1"},
                             {"device", Object{{"id", "D-2"}}}};
-  const std::vector<std::pair<const Value*, const char*>> expected = {{&nested, "carol"},
-                                                                      {&flat, "dave"}};
-  const FieldPath name("user.name");
-  for (const auto& [doc, who] : expected) {
-    const EventFields fields(*doc);
-    ASSERT_NE(fields.find(name), nullptr);
-    EXPECT_EQ(fields.find(name)->as_string(), who);
-  }
-  EXPECT_EQ(EventFields(flat).find(FieldPath("device.id"))->as_string(), "D-2")
-      << "nested before flat";
-  EXPECT_EQ(EventFields(nested).find(FieldPath("source.ip")), nullptr) << "a scalar on the way";
-  // More dotted keys than EventFields notes: it scans the top level again.
   Object many{{"user", "erin"}};
   for (int i = 0; i < 12; ++i) many.emplace_back("k" + std::to_string(i) + ".x", i);
   many.emplace_back("user.name", "frank");
+  many.emplace_back("user.name", "not the first");
   const Value crowded = std::move(many);
-  EXPECT_EQ(EventFields(crowded).find(name)->as_string(), "frank");
+
+  FieldPathSet paths;
+  const FieldId name = paths.add("user.name"), device = paths.add("device.id");
+  const FieldId ip = paths.add("source.ip");
+  EXPECT_EQ(EventFields(paths, nested).find(name)->as_string(), "carol");
+  EXPECT_EQ(EventFields(paths, flat).find(name)->as_string(), "dave") << "the flat dotted key";
+  EXPECT_EQ(EventFields(paths, flat).find(device)->as_string(), "D-2") << "nested before flat";
+  EXPECT_EQ(EventFields(paths, nested).find(ip), nullptr) << "a scalar on the way";
+  EXPECT_EQ(EventFields(paths, crowded).find(name)->as_string(), "frank") << "the first key";
+  EXPECT_EQ(EventFields(paths, flat).string_at(ip), nullptr);
+  EXPECT_EQ(*EventFields(paths, flat).string_at(name), "dave");
+
+  std::vector<std::string> dotted = {"user",   "user.name", "user.id",        "device.id",
+                                     "device", "source",    "source.ip",      "nothing.here",
+                                     "k3.x",   "k11.x",     "user.name.first"};
+  // Past the 32 values EventFields holds inline.
+  for (int i = 0; i < 30; ++i)
+    dotted.push_back("k" + std::to_string(i % 14) + ".x.y" + std::to_string(i));
+  dotted.push_back("k5.x");
+  for (const auto& d : dotted) paths.add(d);
+  ASSERT_GT(paths.size(), 32u);
   for (const Value* doc : {&nested, &flat, &crowded}) {
-    const EventFields fields(*doc);
-    for (const char* path : {"user", "user.name", "user.id", "device.id", "device", "source",
-                             "source.ip", "nothing.here", "user.name.first", "k3.x", "k11.x"}) {
-      EXPECT_EQ(fields.find(FieldPath(path)), FieldPath(path).find(*doc)) << path;
+    const EventFields fields(paths, *doc);
+    for (const auto& d : dotted) {
+      EXPECT_EQ(fields.find(paths.add(d)), FieldPath(d).find(*doc)) << d;
     }
   }
+}
+
+// A reader's added paths are found in the same walk as its own.
+TEST(ObservationReader, FieldsOfHoldAddedPaths) {
+  ObservationReader reader(BehaviorConfig{}, nullptr);
+  const FieldId outcome = reader.add_path("event.outcome");
+  const FieldId ip = reader.add_path("source.ip");
+  Event e;
+  e.doc = Object{{"user", Object{{"name", "alice"}}},
+                 {"event.outcome", "failure"},
+                 {"source", Object{{"ip", "203.0.113.9"}}}};
+  const EventFields fields = reader.fields_of(e.doc);
+  EXPECT_EQ(*fields.string_at(outcome), "failure");
+  EXPECT_EQ(*fields.string_at(ip), "203.0.113.9");
+  const auto o = reader.read(e, fields);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->entity, "alice");
+  EXPECT_EQ(o->network, "203.0.113.0/24");
 }
 
 TEST(ObservationReader, EntityCanBeTheHost) {

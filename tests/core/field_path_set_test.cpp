@@ -3,7 +3,9 @@
 // duplicate keys, objects only (never into arrays).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <random>
+#include <span>
 
 #include "core/field_path.h"
 
@@ -41,6 +43,23 @@ TEST(FieldPathSet, FirstOfDuplicateKeysAndNoArrays) {
   EXPECT_EQ(values[ab], nullptr);
   EXPECT_EQ(values[lx], nullptr);
   EXPECT_EQ(values[ab], FieldPath("a.b").find(doc));
+}
+
+TEST(FieldPathSet, ResolvesIntoACallersBufferAndClearsWhatItHeld) {
+  FieldPathSet set;
+  const uint32_t name = set.add("user.name"), ip = set.add("source.ip");
+  const Value full = Object{{"user", Object{{"name", "ann"}}}, {"source.ip", "10.1.2.3"}};
+  const Value empty = Object{{"other", 1}};
+  std::array<const Value*, 3> buffer{};
+  const Value sentinel("beyond the set");
+  buffer[2] = &sentinel;
+  set.resolve(full, std::span<const Value*>(buffer.data(), set.size()));
+  EXPECT_EQ(buffer[name]->as_string(), "ann");
+  EXPECT_EQ(buffer[ip]->as_string(), "10.1.2.3");
+  set.resolve(empty, std::span<const Value*>(buffer.data(), set.size()));
+  EXPECT_EQ(buffer[name], nullptr) << "a value of the last document is not left behind";
+  EXPECT_EQ(buffer[ip], nullptr);
+  EXPECT_EQ(buffer[2], &sentinel) << "nothing written past size()";
 }
 
 // Random documents over a few colliding names (dotted and not, nested and

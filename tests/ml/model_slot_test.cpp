@@ -100,5 +100,26 @@ TEST(MlModelSlot, WhileTheReservoirFillsOnlyTheCountRetrains) {
   EXPECT_EQ(rows->rows, 1500u);
 }
 
+// A type's slot is found by the event's view of its name, made once, and
+// never made for a name unusable as a file name or past the cap.
+TEST(MlModelBank, OneSlotPerUsableTypeUnderTheCap) {
+  MlConfig c = small_config(16);
+  c.max_event_types = 2;
+  ModelBank bank(c, {});
+  ModelSlot* login = bank.for_event_type("login");
+  ASSERT_NE(login, nullptr);
+  EXPECT_EQ(login->name(), "login");
+  const std::string again = "login";
+  EXPECT_EQ(bank.for_event_type(again), login);
+  EXPECT_EQ(bank.find("login"), login);
+  EXPECT_EQ(bank.for_event_type("../etc"), nullptr);
+  EXPECT_EQ(bank.for_event_type(""), nullptr);
+  EXPECT_EQ(bank.for_event_type("general"), nullptr) << "the general model is no type";
+  EXPECT_EQ(bank.find("../etc"), nullptr);
+  ASSERT_NE(bank.for_event_type("logout"), nullptr);
+  EXPECT_EQ(bank.for_event_type("file_download"), nullptr) << "past max_event_types";
+  EXPECT_EQ(bank.for_event_type("logout"), bank.find("logout"));
+}
+
 }  // namespace
 }  // namespace vigil::ml
