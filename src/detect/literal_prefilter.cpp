@@ -56,8 +56,13 @@ void LiteralIndex::add(int field_id, const StringPattern& p) {
   if (p.cased() || literal.empty() || field_id < kEveryText) return;
   const auto slot = static_cast<size_t>(field_id + 1);
   if (pending_.size() <= slot) pending_.resize(slot + 1);
-  const bool whole_text = p.is_whole_text() && field_id != kEveryText;
-  auto& by_literal = whole_text ? pending_[slot].whole_texts : pending_[slot].anywhere;
+  PendingField& pending = pending_[slot];
+  const bool in_one_text = field_id != kEveryText;  // the keyword text is all texts joined
+  auto& by_literal = !in_one_text        ? pending.anywhere
+                     : p.is_whole_text() ? pending.whole_texts
+                     : p.is_prefix()     ? pending.prefixes
+                     : p.is_suffix()     ? pending.suffixes
+                                         : pending.anywhere;
   auto it = by_literal.find(literal);
   if (it == by_literal.end()) it = by_literal.emplace(std::string(literal), 0).first;
   it->second.push_back(p.id());
@@ -100,7 +105,8 @@ Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& lit
 Result<void> LiteralIndex::compile() {
   uint64_t lo = UINT64_MAX, hi = 0;
   for (const auto& field : pending_) {
-    for (const LiteralIds* by_literal : {&field.anywhere, &field.whole_texts}) {
+    for (const LiteralIds* by_literal :
+         {&field.anywhere, &field.whole_texts, &field.prefixes, &field.suffixes}) {
       for (const auto& [literal, ids] : *by_literal) {
         for (uint64_t id : ids) {
           lo = std::min(lo, id);
@@ -133,6 +139,14 @@ Result<void> LiteralIndex::compile() {
     for (auto& literal : pending_[f].whole_texts) {
       fd.whole_texts.emplace(literal.first, add_literal(fd, literal, on_several));
     }
+    for (auto& literal : pending_[f].prefixes) {
+      fd.prefixes.add(literal.first, add_literal(fd, literal, on_several));
+    }
+    for (auto& literal : pending_[f].suffixes) {
+      fd.suffixes.add(literal.first, add_literal(fd, literal, on_several));
+    }
+    fd.prefixes.freeze();
+    fd.suffixes.freeze();
     fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
     if (anywhere.empty()) continue;
     auto db = compile_literals(anywhere);
@@ -173,9 +187,10 @@ LiteralIndex::Stats LiteralIndex::stats() const {
   Stats s;
   for (const auto& f : fields_) {
     s.whole_texts += f.whole_texts.size();
+    s.anchored += f.prefixes.size() + f.suffixes.size();
     if (f.db == nullptr) continue;
     ++s.databases;
-    s.literals += f.first.size() - 1 - f.whole_texts.size();
+    s.literals += f.first.size() - 1 - f.whole_texts.size() - f.prefixes.size() - f.suffixes.size();
     size_t bytes = 0;
     if (hs_database_size(f.db, &bytes) == HS_SUCCESS) s.bytes += bytes;
   }
@@ -232,6 +247,9 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
       set_bits(fd, it->second);
     }
   }
+  const auto found = [&](uint32_t literal) { set_bits(fd, literal); };
+  fd.prefixes.for_each_match(text, found);
+  fd.suffixes.for_each_match(text, found);
   if (fd.db == nullptr) return;
   ScanBuffers& b = *buffers_;
   if (std::find(b.scratch_for.begin(), b.scratch_for.end(), index_.id_) == b.scratch_for.end()) {
@@ -286,7 +304,7 @@ void LiteralScan::scan_field(int field_id) {
   b.scanned[f] = 1;
   b.scanned_fields.push_back(static_cast<int>(f));
   const auto& fd = index_.fields_[f];
-  if (fd.db == nullptr && fd.whole_texts.empty()) return;
+  if (fd.empty()) return;
   if (field_id == kEveryText) {
     scan_every_text(fd);
     return;

@@ -129,6 +129,7 @@ LiteralIndex::Stats RuleSet::literal_stats() const {
     total.patterns += s.patterns;
     total.bytes += s.bytes;
     total.whole_texts += s.whole_texts;
+    total.anchored += s.anchored;
   }
   return total;
 }

@@ -60,7 +60,7 @@ BothWays one(const std::string& detection) {
 
 TEST(SigmaPrefilter, LiteralInAnotherFieldDoesNotMatch) {
   auto r = one("  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel\n");
-  EXPECT_EQ(r.with().literal_stats().databases, 1u);
+  EXPECT_EQ(r.with().literal_stats().anchored, 1u);  // a suffix: looked up, not scanned
   EXPECT_FALSE(r.fires(R"({"Image": "c:\\good.exe", "CommandLine": "c:\\evil.exe"})"));
   EXPECT_TRUE(r.fires(R"({"Image": "c:\\EVIL.exe", "CommandLine": "x"})"));
 }
@@ -111,6 +111,28 @@ TEST(SigmaPrefilter, WholeValueLiteralsAreLookedUpNotScanned) {
   EXPECT_EQ(r.fired(R"({"A": ["y", "Logoff"]})"), std::vector<std::string>{"list"});
   EXPECT_TRUE(r.fired(R"({"A": "logoff!"})").empty());
   EXPECT_TRUE(r.fired(R"({"B": "logon"})").empty());
+}
+
+// `startswith`/`endswith` literals are looked up from the text's ends (a
+// trie), not scanned for; results are those of the exact checks.
+TEST(SigmaPrefilter, AnchoredLiteralsAreLookedUpNotScanned) {
+  BothWays r(
+      rule("suffix", "  sel:\n    A|endswith: '\\cmd.exe'\n  condition: sel\n") + "---\n" +
+      rule("prefix", "  sel:\n    A|startswith: 'C:\\Windows\\'\n  condition: sel\n") + "---\n" +
+      rule("short", "  sel:\n    A|contains: '/c'\n  condition: sel\n") + "---\n" +
+      rule("both", "  sel:\n    A|endswith: '.exe'\n    B|contains: ' -x'\n  condition: sel\n"));
+  const auto stats = r.with().literal_stats();
+  EXPECT_EQ(stats.anchored, 3u);  // \cmd.exe, c:\windows\, .exe
+  EXPECT_EQ(stats.literals, 2u);  // "/c" and " -x", scanned for
+  EXPECT_EQ(r.fired(R"({"A": "C:\\windows\\system32\\CMD.exe"})"),
+            (std::vector<std::string>{"suffix", "prefix"}));
+  EXPECT_EQ(r.fired(R"({"A": "c:\\x\\cmd.exe /c"})"), std::vector<std::string>{"short"});
+  EXPECT_TRUE(r.fired(R"({"A": "d:\\cmd.exe.bak"})").empty());
+  EXPECT_TRUE(r.fired(R"({"A": "x:\\c:\\windows\\cmd.ex"})").empty());
+  EXPECT_EQ(r.fired(R"({"A": "x.EXE", "B": "run -X"})"), std::vector<std::string>{"both"});
+  EXPECT_TRUE(r.fired(R"({"A": "x.EXE", "B": "run-X"})").empty());
+  EXPECT_EQ(r.fired(R"({"A": ["c:\\windows\\a", "b\\cmd.exe"]})"),
+            (std::vector<std::string>{"suffix", "prefix"}));
 }
 
 TEST(SigmaPrefilter, PatternsWithoutLiteralStillWork) {
