@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstring>
 
 #include "detect/text_fold.h"
 
@@ -77,14 +78,15 @@ bool could_be_in_scalar_text(std::string_view literal) {
   return literal.find_first_not_of("0123456789+-.einfatrulsn") == std::string_view::npos;
 }
 
-Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals) {
+Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals,
+                                        unsigned int flag) {
   std::vector<const char*> data;
   std::vector<size_t> lengths;
   std::vector<unsigned int> flags, ids;
   for (size_t i = 0; i < literals.size(); ++i) {
     data.push_back(literals[i].data());
     lengths.push_back(literals[i].size());
-    flags.push_back(HS_FLAG_SINGLEMATCH);
+    flags.push_back(HS_FLAG_SINGLEMATCH | flag);
     ids.push_back(static_cast<unsigned int>(i));
   }
   hs_database_t* db = nullptr;
@@ -149,7 +151,8 @@ Result<void> LiteralIndex::compile() {
     fd.suffixes.freeze();
     fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
     if (anywhere.empty()) continue;
-    auto db = compile_literals(anywhere);
+    // The keyword database also scans raw ASCII text (scan_every_text).
+    auto db = compile_literals(anywhere, f == 0 ? HS_FLAG_CASELESS : 0);
     if (!db) return tl::unexpected(db.error());
     fd.db = *db;
   }
@@ -273,23 +276,59 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
   }
 }
 
+namespace {
+
+// The text of every scalar under `v`, each followed by '\n', in the order
+// of EventFields::all_texts(); only strings when `strings_only`.
+void append_texts(const Value& v, bool strings_only, std::string& out) {
+  if (v.is_string()) {
+    out += v.as_string();
+    out += '\n';
+  } else if (v.is_object()) {
+    for (const auto& [key, child] : v.as_object()) append_texts(child, strings_only, out);
+  } else if (v.is_array()) {
+    for (const auto& child : v.as_array()) append_texts(child, strings_only, out);
+  } else if (!strings_only) {
+    const Subject s(&v);
+    if (!s.has_text()) return;
+    out += s.raw();
+    out += '\n';
+  }
+}
+
+bool is_ascii(std::string_view s) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, 8);
+    high |= word;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 // Keyword searches test every text of the event: one scan over all texts
 // joined. A literal found across two texts only makes its patterns
 // candidates (the exact check decides), and keyword bits are never taken as
-// the answer, so the join loses nothing. Joined first and folded once:
-// folding is per character, and the separator is ASCII, so this is the join
-// of the folded texts at the cost of one call instead of one per text.
-// Numbers and booleans are left out when no keyword literal could be in
-// their text (most Windows event values are numbers).
+// the answer, so the join loses nothing. The texts are read from the
+// document itself (the Subjects of all_texts() are only made when a keyword
+// rule is evaluated). Numbers and booleans are left out when no keyword
+// literal could be in their text (most Windows event values are numbers).
+// The keyword database is caseless: on ASCII text (nearly every event) that
+// is exactly a scan of the folded text, without folding it; other text is
+// folded first (folding is per character and the separator is ASCII, so
+// that is the join of the folded texts).
 void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd) {
   ScanBuffers& b = *buffers_;
   std::string& raw = b.joined_raw;
   raw.clear();
-  for (const auto& s : fields_.all_texts()) {
-    if (!s.has_text()) continue;
-    if (index_.keywords_need_only_strings_ && !s.value()->is_string()) continue;
-    raw += s.raw();
-    raw += '\n';
+  append_texts(fields_.doc(), index_.keywords_need_only_strings_, raw);
+  if (is_ascii(raw)) {
+    scan_text(fd, raw);
+    return;
   }
   fold_case_into(raw, b.joined_texts);
   scan_text(fd, b.joined_texts);

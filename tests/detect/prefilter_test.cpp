@@ -240,6 +240,19 @@ TEST(SigmaPrefilter, KeywordScanSkipsNumbersOnlyWhenNoLiteralCouldBeOne) {
   EXPECT_FALSE(digits.fires(R"({"a": 468, "b": false})"));
 }
 
+// The keyword scan reads ASCII events raw through a caseless database and
+// folds the others first: upper-case ASCII, non-ASCII letters that fold to
+// the keyword, and a keyword of non-ASCII letters all meet.
+TEST(SigmaPrefilter, KeywordsMeetUpperCaseAsciiAndFoldedUnicode) {
+  BothWays r(
+      rule("k", "  keywords:\n    - 'sekurlsa::'\n    - 'école\\привет'\n  condition: keywords\n"));
+  EXPECT_TRUE(r.fires(R"({"a": 1, "b": "run SEKURLSA::LogonPasswords"})"));
+  EXPECT_TRUE(r.fires(R"({"a": "é", "b": "run SeKuRlSa::x"})"));
+  EXPECT_TRUE(r.fires(R"({"b": "c:\\ÉCOLE\\ПРИВЕТ\\x"})"));
+  EXPECT_TRUE(r.fires(R"({"a": "ascii", "b": ["x", "École\\Привет"]})"));
+  EXPECT_FALSE(r.fires(R"({"b": "c:\\ECOLE\\ПРИВЕТ", "c": "sekurlsa:"})"));
+}
+
 TEST(SigmaPrefilter, KeywordAcrossTwoTextsDoesNotMatch) {
   auto r = one("  keywords:\n    - 'abcdef'\n  condition: keywords\n");
   EXPECT_FALSE(r.fires(R"({"A": "xxabc", "B": "defxx"})"));
