@@ -114,10 +114,28 @@ class LiteralIndex {
 struct SlotLiteral {
   int slot;
   const StringPattern* pattern;
+  size_t weight = 1;  // LiteralWeights::weight of its literal
 };
 inline constexpr size_t kMaxGateClauses = 2;
 
-std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule);
+// How often a literal is expected to open gates, relative to the others:
+// the number of screened patterns of the whole rule set that require it.
+// Rules are written about common things, so a literal many patterns share
+// (`\powershell.exe`: 181 of SigmaHQ's process_creation Image patterns) is
+// common in events too, and each time it occurs it sets all their bits and
+// opens all their gates. Gates are built from the lightest clauses.
+class LiteralWeights {
+ public:
+  void add(const Rule& rule);
+  // At least 1 (a literal no rule added weighs 1).
+  size_t weight(std::string_view literal) const;
+
+ private:
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> counts_;
+};
+
+std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule,
+                                                               const LiteralWeights& weights);
 
 // One event's scan results. Not thread-safe; one per event being matched.
 class LiteralScan {

@@ -389,5 +389,46 @@ TEST(SigmaPrefilter, OnlyTheOpenedBindingsAreWalkedAndNoneIsMissed) {
   }
 }
 
+// Gate clauses are ordered by the weight of their literals (how many
+// patterns of the rule set require each), not by their count: `\cmd.exe`,
+// which three other rules also test, weighs more than two literals no other
+// rule has, so the command-line clause comes first (the one whose opening
+// makes match() visit the rule). Results are the same either way.
+TEST(SigmaPrefilter, GateClausesAreOrderedByLiteralWeight) {
+  std::string yaml = rule("r",
+                          "  a:\n    Image|endswith: '\\cmd.exe'\n"
+                          "  b:\n    CommandLine|contains: ['xyzzy', 'plugh']\n"
+                          "  condition: a and b\n");
+  for (int i = 0; i < 3; ++i) {
+    yaml += "---\n" + rule("other" + std::to_string(i),
+                           "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n");
+  }
+  auto loaded = load_rules_from_text(yaml, "inline.yml", {});
+  ASSERT_EQ(loaded.rules.size(), 4u);
+  LiteralWeights weights;
+  for (const auto& r : loaded.rules) weights.add(*r);
+  EXPECT_EQ(weights.weight("\\cmd.exe"), 4u);
+  EXPECT_EQ(weights.weight("xyzzy"), 1u);
+  EXPECT_EQ(weights.weight("never seen"), 1u);
+  const auto literals = [](const std::vector<SlotLiteral>& clause) {
+    std::vector<std::string> out;
+    for (const auto& l : clause) out.emplace_back(l.pattern->required_literal());
+    return out;
+  };
+  const auto weighted = rule_gate(*loaded.rules[0], weights);
+  ASSERT_TRUE(weighted.has_value());
+  ASSERT_EQ(weighted->size(), 2u);
+  EXPECT_EQ(literals((*weighted)[0]), (std::vector<std::string>{"xyzzy", "plugh"}));
+  EXPECT_EQ(literals((*weighted)[1]), std::vector<std::string>{"\\cmd.exe"});
+  const auto uniform = rule_gate(*loaded.rules[0], LiteralWeights{});
+  ASSERT_TRUE(uniform.has_value());
+  EXPECT_EQ(literals((*uniform)[0]), std::vector<std::string>{"\\cmd.exe"});
+  BothWays r(yaml);
+  EXPECT_EQ(r.fired(R"({"Image": "c:\\CMD.exe", "CommandLine": "say PLUGH"})"),
+            (std::vector<std::string>{"r", "other0", "other1", "other2"}));
+  EXPECT_EQ(r.fired(R"({"Image": "c:\\x.exe", "CommandLine": "say PLUGH"})"),
+            std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace vigil::sigma::testing
