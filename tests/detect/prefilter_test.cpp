@@ -162,7 +162,7 @@ TEST(SigmaPrefilter, RuleSetWithZeroLiterals) {
              rule("re", "  sel:\n    F|re: '^x+$'\n  condition: sel\n") + "---\n" +
              rule("cased", "  sel:\n    F|cased: 'X'\n  condition: sel\n"));
   EXPECT_EQ(r.with().literal_stats().databases, 0u);
-  EXPECT_EQ(r.with().gated_rules().first, 0u);
+  EXPECT_EQ(r.with().gated_rules().first, 1u);  // the event id, looked up as a whole text
   EXPECT_EQ(r.fired(R"({"EventID": 4688, "F": "xxx"})"), (std::vector<std::string>{"num", "re"}));
   EXPECT_EQ(r.fired(R"({"EventID": "4688", "F": "X"})"),
             (std::vector<std::string>{"num", "cased"}));
@@ -171,7 +171,7 @@ TEST(SigmaPrefilter, RuleSetWithZeroLiterals) {
 
 TEST(SigmaPrefilter, NegatedLiteralsAreNotGates) {
   auto r =
-      one("  sel:\n    EventID: 1\n  filter:\n    Image|endswith: '\\good.exe'\n"
+      one("  sel:\n    EventID|gte: 1\n  filter:\n    Image|endswith: '\\good.exe'\n"
           "  condition: sel and not filter\n");
   EXPECT_EQ(r.with().gated_rules().first, 0u);
   EXPECT_TRUE(r.fires(R"({"EventID": 1, "Image": "c:\\bad.exe"})"));
@@ -206,9 +206,9 @@ TEST(SigmaPrefilter, GatesFollowAndOrOneOfAllOf) {
   EXPECT_FALSE(r.fires(R"({"F": "alpha", "G": "gamma"})"));
   EXPECT_TRUE(r.fires(R"({"H": "gamma"})"));
   EXPECT_FALSE(r.fires(R"({"H": "gam"})"));
-  auto any = one("  a:\n    F: 'x'\n  b:\n    G: 1\n  condition: a or b\n");
+  auto any = one("  a:\n    F: 'x'\n  b:\n    G|gt: 1\n  condition: a or b\n");
   EXPECT_EQ(any.with().gated_rules().first, 0u);  // b needs no literal
-  EXPECT_TRUE(any.fires(R"({"G": 1})"));
+  EXPECT_TRUE(any.fires(R"({"G": 2})"));
 }
 
 // Keywords are screened over every text of the event at once, so a rule
@@ -251,6 +251,29 @@ TEST(SigmaPrefilter, KeywordsMeetUpperCaseAsciiAndFoldedUnicode) {
   EXPECT_TRUE(r.fires(R"({"b": "c:\\ÉCOLE\\ПРИВЕТ\\x"})"));
   EXPECT_TRUE(r.fires(R"({"a": "ascii", "b": ["x", "École\\Привет"]})"));
   EXPECT_FALSE(r.fires(R"({"b": "c:\\ECOLE\\ПРИВЕТ", "c": "sekurlsa:"})"));
+}
+
+// `EventID: 4688` is screened as the whole text "4688": the rule gets a
+// gate, and integers, doubles, numeric strings and arrays still meet it
+// exactly as without the prefilter. 0 is not screened (-0.0 equals it but
+// is written "-0").
+TEST(SigmaPrefilter, IntegerValuesAreScreenedAsWholeTexts) {
+  BothWays r(rule("id", "  sel:\n    EventID: 4688\n  condition: sel\n") + "---\n" +
+             rule("zero", "  sel:\n    EventID: 0\n  condition: sel\n"));
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_EQ(r.with().literal_stats().whole_texts, 1u);
+  for (const char* hit :
+       {R"({"EventID": 4688})", R"({"EventID": "4688"})", R"({"EventID": 4688.0})",
+        R"({"EventID": 4.688e3})", R"({"EventID": [1, 4688]})"}) {
+    EXPECT_EQ(r.fired(hit), std::vector<std::string>{"id"}) << hit;
+  }
+  for (const char* miss :
+       {R"({"EventID": 4689})", R"({"EventID": "4688 "})", R"({"EventID": "04688"})",
+        R"({"EventID": 4688.5})", R"({"Other": 4688})"}) {
+    EXPECT_TRUE(r.fired(miss).empty()) << miss;
+  }
+  EXPECT_EQ(r.fired(R"({"EventID": -0.0})"), std::vector<std::string>{"zero"});
+  EXPECT_EQ(r.fired(R"({"EventID": 0})"), std::vector<std::string>{"zero"});
 }
 
 TEST(SigmaPrefilter, KeywordAcrossTwoTextsDoesNotMatch) {
