@@ -2,10 +2,13 @@
 // set of screened literals at least one of which must occur for the rule to
 // match. nullopt means no such clause: the rule is always evaluated. Every
 // step only ever keeps necessary conditions, so a gate never hides a match:
-//   a AND b      -> the clauses of both (the smallest kMaxGateClauses kept)
-//   a OR b       -> one clause: the union of each side's smallest clause
+//   a AND b      -> the clauses of both (the lightest kMaxGateClauses kept)
+//   a OR b       -> one clause: the union of each side's lightest clause
 //                   (none if either side has none)
 //   NOT a        -> none (a literal's absence can make it true)
+// A clause weighs the sum of its literals' weights (LiteralWeights): the
+// lightest is the one expected to open least often, and it comes first
+// (the clause whose opening makes match() visit the rule).
 #include <algorithm>
 
 #include "detect/literal_prefilter.h"
@@ -16,27 +19,35 @@ namespace {
 using Clause = std::vector<SlotLiteral>;
 using Gate = std::optional<std::vector<Clause>>;
 
+size_t weight(const Clause& c) {
+  size_t w = 0;
+  for (const auto& l : c) w += l.weight;
+  return w;
+}
+
+bool lighter(const Clause& x, const Clause& y) {
+  return weight(x) < weight(y);
+}
+
 // Both sides must hold: every clause of either is necessary.
 Gate both(Gate a, Gate b) {
   if (!a) return b;
   if (!b) return a;
   for (auto& c : *b) a->push_back(std::move(c));
-  std::stable_sort(a->begin(), a->end(),
-                   [](const Clause& x, const Clause& y) { return x.size() < y.size(); });
+  std::stable_sort(a->begin(), a->end(), lighter);
   if (a->size() > kMaxGateClauses) a->resize(kMaxGateClauses);
   return a;
 }
 
-const Clause& smallest(const std::vector<Clause>& g) {
-  return *std::min_element(g.begin(), g.end(),
-                           [](const Clause& x, const Clause& y) { return x.size() < y.size(); });
+const Clause& lightest(const std::vector<Clause>& g) {
+  return *std::min_element(g.begin(), g.end(), lighter);
 }
 
 // One side must hold: the union of one necessary clause of each.
 Gate either(Gate a, const Gate& b) {
   if (!a || !b || b->empty()) return std::nullopt;
-  Clause c = a->empty() ? Clause{} : smallest(*a);
-  const Clause& other = smallest(*b);
+  Clause c = a->empty() ? Clause{} : lightest(*a);
+  const Clause& other = lightest(*b);
   c.insert(c.end(), other.begin(), other.end());
   return std::vector<Clause>{std::move(c)};
 }
@@ -46,46 +57,48 @@ Gate nothing() {
   return std::vector<Clause>{};
 }
 
-Gate value_gate(int slot, const ValueMatcher& m) {
+Gate value_gate(int slot, const ValueMatcher& m, const LiteralWeights& weights) {
   std::vector<const StringPattern*> patterns;
   if (!m.screened_patterns(patterns) || patterns.empty()) return std::nullopt;
   Clause out;
-  for (const auto* p : patterns) out.push_back({slot, p});
+  for (const auto* p : patterns) out.push_back({slot, p, weights.weight(p->required_literal())});
   return std::vector<Clause>{std::move(out)};
 }
 
 // A keyword search (slot -1) keeps slot -1: its literals are looked for in
 // every text of the event.
-Gate test_gate(const FieldTest& t) {
+Gate test_gate(const FieldTest& t, const LiteralWeights& w) {
   if (t.values.empty()) return std::nullopt;
-  Gate g = value_gate(t.slot, *t.values.front());
+  Gate g = value_gate(t.slot, *t.values.front(), w);
   for (size_t i = 1; i < t.values.size(); ++i) {
-    const Gate next = value_gate(t.slot, *t.values[i]);
+    const Gate next = value_gate(t.slot, *t.values[i], w);
     g = t.all ? both(std::move(g), next) : either(std::move(g), next);
   }
   return g;
 }
 
-Gate conjunction_gate(const Conjunction& c) {
+Gate conjunction_gate(const Conjunction& c, const LiteralWeights& w) {
   Gate g;
-  for (const auto& t : c.tests) g = both(std::move(g), test_gate(t));
+  for (const auto& t : c.tests) g = both(std::move(g), test_gate(t, w));
   return g;
 }
 
-Gate identifier_gate(const SearchIdentifier& id) {
+Gate identifier_gate(const SearchIdentifier& id, const LiteralWeights& w) {
   if (id.alternatives.empty()) return std::nullopt;
-  if (id.alternatives.size() == 1) return conjunction_gate(id.alternatives.front());
+  if (id.alternatives.size() == 1) return conjunction_gate(id.alternatives.front(), w);
   Gate out = nothing();
   for (const auto& alt : id.alternatives) {
-    out = either(std::move(out), conjunction_gate(alt));
+    out = either(std::move(out), conjunction_gate(alt, w));
     if (!out) return out;
   }
   return out;
 }
 
-Gate node_gate(const ConditionNode& node, const Rule& rule) {
+Gate node_gate(const ConditionNode& node, const Rule& rule, const LiteralWeights& w) {
   using Op = ConditionNode::Op;
-  const auto ref = [&](int r) { return identifier_gate(rule.identifiers[static_cast<size_t>(r)]); };
+  const auto ref = [&](int r) {
+    return identifier_gate(rule.identifiers[static_cast<size_t>(r)], w);
+  };
   Gate g;
   switch (node.op) {
     case Op::kRef:
@@ -93,16 +106,16 @@ Gate node_gate(const ConditionNode& node, const Rule& rule) {
     case Op::kNot:
       return std::nullopt;
     case Op::kAnd:
-      for (const auto& c : node.children) g = both(std::move(g), node_gate(c, rule));
+      for (const auto& c : node.children) g = both(std::move(g), node_gate(c, rule, w));
       return g;
     case Op::kAllOf:
       for (int r : node.refs) g = both(std::move(g), ref(r));
       return g;
     case Op::kOr:
-      if (node.children.size() == 1) return node_gate(node.children.front(), rule);
+      if (node.children.size() == 1) return node_gate(node.children.front(), rule, w);
       if (node.children.empty()) return std::nullopt;
       g = nothing();
-      for (const auto& c : node.children) g = either(std::move(g), node_gate(c, rule));
+      for (const auto& c : node.children) g = either(std::move(g), node_gate(c, rule, w));
       return g;
     case Op::kOneOf:
       if (node.refs.size() == 1) return ref(node.refs.front());
@@ -116,8 +129,32 @@ Gate node_gate(const ConditionNode& node, const Rule& rule) {
 
 }  // namespace
 
-std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule) {
-  auto g = node_gate(rule.condition, rule);
+void LiteralWeights::add(const Rule& rule) {
+  std::vector<const StringPattern*> patterns;
+  for (const auto& id : rule.identifiers) {
+    for (const auto& alt : id.alternatives) {
+      for (const auto& t : alt.tests) {
+        patterns.clear();
+        for (const auto& m : t.values) m->screened_patterns(patterns);
+        for (const auto* p : patterns) {
+          const auto literal = p->required_literal();
+          auto it = counts_.find(literal);
+          if (it == counts_.end()) it = counts_.emplace(std::string(literal), 0).first;
+          ++it->second;
+        }
+      }
+    }
+  }
+}
+
+size_t LiteralWeights::weight(std::string_view literal) const {
+  const auto it = counts_.find(literal);
+  return it == counts_.end() ? 1 : it->second;
+}
+
+std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule,
+                                                               const LiteralWeights& weights) {
+  auto g = node_gate(rule.condition, rule, weights);
   if (!g) return g;
   std::erase_if(*g, [](const Clause& c) { return c.empty(); });
   if (g->empty()) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstring>
 
 #include "detect/text_fold.h"
 
@@ -56,8 +57,13 @@ void LiteralIndex::add(int field_id, const StringPattern& p) {
   if (p.cased() || literal.empty() || field_id < kEveryText) return;
   const auto slot = static_cast<size_t>(field_id + 1);
   if (pending_.size() <= slot) pending_.resize(slot + 1);
-  const bool whole_text = p.is_whole_text() && field_id != kEveryText;
-  auto& by_literal = whole_text ? pending_[slot].whole_texts : pending_[slot].anywhere;
+  PendingField& pending = pending_[slot];
+  const bool in_one_text = field_id != kEveryText;  // the keyword text is all texts joined
+  auto& by_literal = !in_one_text        ? pending.anywhere
+                     : p.is_whole_text() ? pending.whole_texts
+                     : p.is_prefix()     ? pending.prefixes
+                     : p.is_suffix()     ? pending.suffixes
+                                         : pending.anywhere;
   auto it = by_literal.find(literal);
   if (it == by_literal.end()) it = by_literal.emplace(std::string(literal), 0).first;
   it->second.push_back(p.id());
@@ -72,14 +78,15 @@ bool could_be_in_scalar_text(std::string_view literal) {
   return literal.find_first_not_of("0123456789+-.einfatrulsn") == std::string_view::npos;
 }
 
-Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals) {
+Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals,
+                                        unsigned int flag) {
   std::vector<const char*> data;
   std::vector<size_t> lengths;
   std::vector<unsigned int> flags, ids;
   for (size_t i = 0; i < literals.size(); ++i) {
     data.push_back(literals[i].data());
     lengths.push_back(literals[i].size());
-    flags.push_back(HS_FLAG_SINGLEMATCH);
+    flags.push_back(HS_FLAG_SINGLEMATCH | flag);
     ids.push_back(static_cast<unsigned int>(i));
   }
   hs_database_t* db = nullptr;
@@ -100,7 +107,8 @@ Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& lit
 Result<void> LiteralIndex::compile() {
   uint64_t lo = UINT64_MAX, hi = 0;
   for (const auto& field : pending_) {
-    for (const LiteralIds* by_literal : {&field.anywhere, &field.whole_texts}) {
+    for (const LiteralIds* by_literal :
+         {&field.anywhere, &field.whole_texts, &field.prefixes, &field.suffixes}) {
       for (const auto& [literal, ids] : *by_literal) {
         for (uint64_t id : ids) {
           lo = std::min(lo, id);
@@ -133,9 +141,18 @@ Result<void> LiteralIndex::compile() {
     for (auto& literal : pending_[f].whole_texts) {
       fd.whole_texts.emplace(literal.first, add_literal(fd, literal, on_several));
     }
+    for (auto& literal : pending_[f].prefixes) {
+      fd.prefixes.add(literal.first, add_literal(fd, literal, on_several));
+    }
+    for (auto& literal : pending_[f].suffixes) {
+      fd.suffixes.add(literal.first, add_literal(fd, literal, on_several));
+    }
+    fd.prefixes.freeze();
+    fd.suffixes.freeze();
     fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
     if (anywhere.empty()) continue;
-    auto db = compile_literals(anywhere);
+    // The keyword database also scans raw ASCII text (scan_every_text).
+    auto db = compile_literals(anywhere, f == 0 ? HS_FLAG_CASELESS : 0);
     if (!db) return tl::unexpected(db.error());
     fd.db = *db;
   }
@@ -173,9 +190,10 @@ LiteralIndex::Stats LiteralIndex::stats() const {
   Stats s;
   for (const auto& f : fields_) {
     s.whole_texts += f.whole_texts.size();
+    s.anchored += f.prefixes.size() + f.suffixes.size();
     if (f.db == nullptr) continue;
     ++s.databases;
-    s.literals += f.first.size() - 1 - f.whole_texts.size();
+    s.literals += f.first.size() - 1 - f.whole_texts.size() - f.prefixes.size() - f.suffixes.size();
     size_t bytes = 0;
     if (hs_database_size(f.db, &bytes) == HS_SUCCESS) s.bytes += bytes;
   }
@@ -232,6 +250,9 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
       set_bits(fd, it->second);
     }
   }
+  const auto found = [&](uint32_t literal) { set_bits(fd, literal); };
+  fd.prefixes.for_each_match(text, found);
+  fd.suffixes.for_each_match(text, found);
   if (fd.db == nullptr) return;
   ScanBuffers& b = *buffers_;
   if (std::find(b.scratch_for.begin(), b.scratch_for.end(), index_.id_) == b.scratch_for.end()) {
@@ -255,23 +276,59 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
   }
 }
 
+namespace {
+
+// The text of every scalar under `v`, each followed by '\n', in the order
+// of EventFields::all_texts(); only strings when `strings_only`.
+void append_texts(const Value& v, bool strings_only, std::string& out) {
+  if (v.is_string()) {
+    out += v.as_string();
+    out += '\n';
+  } else if (v.is_object()) {
+    for (const auto& [key, child] : v.as_object()) append_texts(child, strings_only, out);
+  } else if (v.is_array()) {
+    for (const auto& child : v.as_array()) append_texts(child, strings_only, out);
+  } else if (!strings_only) {
+    const Subject s(&v);
+    if (!s.has_text()) return;
+    out += s.raw();
+    out += '\n';
+  }
+}
+
+bool is_ascii(std::string_view s) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, 8);
+    high |= word;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 // Keyword searches test every text of the event: one scan over all texts
 // joined. A literal found across two texts only makes its patterns
 // candidates (the exact check decides), and keyword bits are never taken as
-// the answer, so the join loses nothing. Joined first and folded once:
-// folding is per character, and the separator is ASCII, so this is the join
-// of the folded texts at the cost of one call instead of one per text.
-// Numbers and booleans are left out when no keyword literal could be in
-// their text (most Windows event values are numbers).
+// the answer, so the join loses nothing. The texts are read from the
+// document itself (the Subjects of all_texts() are only made when a keyword
+// rule is evaluated). Numbers and booleans are left out when no keyword
+// literal could be in their text (most Windows event values are numbers).
+// The keyword database is caseless: on ASCII text (nearly every event) that
+// is exactly a scan of the folded text, without folding it; other text is
+// folded first (folding is per character and the separator is ASCII, so
+// that is the join of the folded texts).
 void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd) {
   ScanBuffers& b = *buffers_;
   std::string& raw = b.joined_raw;
   raw.clear();
-  for (const auto& s : fields_.all_texts()) {
-    if (!s.has_text()) continue;
-    if (index_.keywords_need_only_strings_ && !s.value()->is_string()) continue;
-    raw += s.raw();
-    raw += '\n';
+  append_texts(fields_.doc(), index_.keywords_need_only_strings_, raw);
+  if (is_ascii(raw)) {
+    scan_text(fd, raw);
+    return;
   }
   fold_case_into(raw, b.joined_texts);
   scan_text(fd, b.joined_texts);
@@ -286,7 +343,7 @@ void LiteralScan::scan_field(int field_id) {
   b.scanned[f] = 1;
   b.scanned_fields.push_back(static_cast<int>(f));
   const auto& fd = index_.fields_[f];
-  if (fd.db == nullptr && fd.whole_texts.empty()) return;
+  if (fd.empty()) return;
   if (field_id == kEveryText) {
     scan_every_text(fd);
     return;

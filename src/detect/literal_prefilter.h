@@ -8,7 +8,9 @@
 // candidate, and the exact check (wildcards, anchoring, `?`) decides. A
 // pattern that is a whole value (`field: value`, the most common test) is not
 // scanned for: the field's folded text is looked up once in a hash table of
-// such values, which costs a fraction of a Hyperscan call on short texts. Rules
+// such values, which costs a fraction of a Hyperscan call on short texts; nor
+// is one that must start or end the text (`startswith`, `endswith`): those
+// are found by walking a trie from that end (anchored_literals.h). Rules
 // get a gate: up to two clauses, each of literals at least one of which must
 // occur for the condition to be true; a rule with a clause that did not fire
 // is not evaluated at all.
@@ -29,6 +31,7 @@
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "detect/anchored_literals.h"
 #include "detect/rule.h"
 #include "detect/string_pattern.h"
 
@@ -63,6 +66,7 @@ class LiteralIndex {
   struct Stats {
     size_t databases = 0, literals = 0, patterns = 0, bytes = 0;
     size_t whole_texts = 0;  // values looked up instead of scanned for
+    size_t anchored = 0;     // prefixes and suffixes looked up in tries
   };
   Stats stats() const;
 
@@ -70,16 +74,22 @@ class LiteralIndex {
   friend class LiteralScan;
   // Literal i sets bits[first[i] .. first[i+1]). The Hyperscan database
   // holds the literals that may occur anywhere in the text (ids 0..n-1),
-  // `whole_texts` the rest, by the text they must equal.
+  // `whole_texts` those the text must equal, `prefixes` and `suffixes`
+  // those it must start or end with.
   struct FieldDatabase {
     hs_database* db = nullptr;
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> whole_texts;
+    AnchoredLiterals prefixes{AnchoredLiterals::Anchor::kStart};
+    AnchoredLiterals suffixes{AnchoredLiterals::Anchor::kEnd};
     std::vector<uint32_t> first, bits;
+    bool empty() const {
+      return db == nullptr && whole_texts.empty() && prefixes.empty() && suffixes.empty();
+    }
   };
   // Compile-time: literal -> the ids of the patterns requiring it.
   using LiteralIds = std::map<std::string, std::vector<uint64_t>, std::less<>>;
   struct PendingField {
-    LiteralIds anywhere, whole_texts;
+    LiteralIds anywhere, whole_texts, prefixes, suffixes;
   };
   uint32_t add_literal(FieldDatabase& fd, LiteralIds::value_type& literal,
                        std::vector<uint64_t>& on_several);
@@ -104,9 +114,28 @@ class LiteralIndex {
 struct SlotLiteral {
   int slot;
   const StringPattern* pattern;
+  size_t weight = 1;  // LiteralWeights::weight of its literal
 };
 inline constexpr size_t kMaxGateClauses = 2;
-std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule);
+
+// How often a literal is expected to open gates, relative to the others:
+// the number of screened patterns of the whole rule set that require it.
+// Rules are written about common things, so a literal many patterns share
+// (`\powershell.exe`: 181 of SigmaHQ's process_creation Image patterns) is
+// common in events too, and each time it occurs it sets all their bits and
+// opens all their gates. Gates are built from the lightest clauses.
+class LiteralWeights {
+ public:
+  void add(const Rule& rule);
+  // At least 1 (a literal no rule added weighs 1).
+  size_t weight(std::string_view literal) const;
+
+ private:
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> counts_;
+};
+
+std::optional<std::vector<std::vector<SlotLiteral>>> rule_gate(const Rule& rule,
+                                                               const LiteralWeights& weights);
 
 // One event's scan results. Not thread-safe; one per event being matched.
 class LiteralScan {

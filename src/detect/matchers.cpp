@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "detect/cidr.h"
 #include "detect/literal_prefilter.h"
@@ -150,17 +151,37 @@ bool subject_number(const Subject& s, double& out) {
 // A plain YAML number: equal to the event's number, or to its decimal text.
 class NumberMatcher final : public ValueMatcher {
  public:
-  NumberMatcher(double n, std::string text) : n_(n), text_(std::move(text)) {}
+  NumberMatcher(double n, std::string text) : n_(n), text_(std::move(text)) {
+    if (is_canonical_integer()) as_text_.emplace(SigmaString::literal(text_), false);
+  }
   bool matches(const Subject& s, const EvalContext&) const override {
     const Value* v = s.value();
     if (v == nullptr) return false;
     if (v->is_number()) return v->number() == n_;
     return v->is_string() && v->as_string() == text_;
   }
+  // `EventID: 4688` is screened as the whole text "4688" (a hash lookup),
+  // so the many rules whose only test is an event id (nearly all of them
+  // on Security and Sysmon channels) get a gate and are not evaluated on
+  // every event of their channel. Exact only where the event's text of every
+  // value that equals n_ is text_: a nonzero integer below 10^15 written in
+  // plain decimal (Subject writes such a number, even a double, the same
+  // way; "-0", "1e3" or "04688" would not be).
+  bool screened_patterns(std::vector<const StringPattern*>& out) const override {
+    if (!as_text_) return false;
+    out.push_back(&*as_text_);
+    return true;
+  }
 
  private:
+  bool is_canonical_integer() const {
+    if (n_ == 0 || std::abs(n_) >= 1e15 || std::trunc(n_) != n_) return false;
+    return text_ == std::to_string(static_cast<long long>(n_));
+  }
+
   double n_;
   std::string text_;
+  std::optional<StringPattern> as_text_;
 };
 
 class CompareMatcher final : public ValueMatcher {

@@ -19,7 +19,9 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
   for (auto& schema : schemas_) index_channels(schema);
   if (!options.literal_prefilter) return;
   std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>> gates;
-  for (const auto& r : rules_) gates.push_back(rule_gate(*r));
+  LiteralWeights weights;
+  for (const auto& r : rules_) weights.add(*r);
+  for (const auto& r : rules_) gates.push_back(rule_gate(*r, weights));
   for (auto& schema : schemas_) build_prefilter(schema, gates);
 }
 
@@ -44,9 +46,10 @@ void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<
 // has no bit (then the clause is dropped).
 bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids,
                const LiteralIndex& index, std::vector<std::pair<int, uint32_t>>& out) {
-  for (const auto& [slot, pattern] : gate) {
+  for (const auto& literal : gate) {
+    const int slot = literal.slot;
     const int field = slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(slot)];
-    const auto bit = index.bit_of(*pattern);
+    const auto bit = index.bit_of(*literal.pattern);
     if ((slot >= 0 && field < 0) || !bit) return false;
     out.emplace_back(field, *bit);
   }
@@ -129,6 +132,7 @@ LiteralIndex::Stats RuleSet::literal_stats() const {
     total.patterns += s.patterns;
     total.bytes += s.bytes;
     total.whole_texts += s.whole_texts;
+    total.anchored += s.anchored;
   }
   return total;
 }

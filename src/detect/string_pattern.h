@@ -32,6 +32,9 @@ class StringPattern {
   bool is_substring() const { return shape_ == Shape::kContains; }
   // Matches exactly the text equal to required_literal() (`field: value`).
   bool is_whole_text() const { return shape_ == Shape::kEquals; }
+  // Matches exactly the texts that start (end) with required_literal().
+  bool is_prefix() const { return shape_ == Shape::kPrefix; }
+  bool is_suffix() const { return shape_ == Shape::kSuffix; }
 
  private:
   enum class Shape { kEquals, kPrefix, kSuffix, kContains, kGlob };

@@ -60,7 +60,7 @@ BothWays one(const std::string& detection) {
 
 TEST(SigmaPrefilter, LiteralInAnotherFieldDoesNotMatch) {
   auto r = one("  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel\n");
-  EXPECT_EQ(r.with().literal_stats().databases, 1u);
+  EXPECT_EQ(r.with().literal_stats().anchored, 1u);  // a suffix: looked up, not scanned
   EXPECT_FALSE(r.fires(R"({"Image": "c:\\good.exe", "CommandLine": "c:\\evil.exe"})"));
   EXPECT_TRUE(r.fires(R"({"Image": "c:\\EVIL.exe", "CommandLine": "x"})"));
 }
@@ -113,6 +113,28 @@ TEST(SigmaPrefilter, WholeValueLiteralsAreLookedUpNotScanned) {
   EXPECT_TRUE(r.fired(R"({"B": "logon"})").empty());
 }
 
+// `startswith`/`endswith` literals are looked up from the text's ends (a
+// trie), not scanned for; results are those of the exact checks.
+TEST(SigmaPrefilter, AnchoredLiteralsAreLookedUpNotScanned) {
+  BothWays r(
+      rule("suffix", "  sel:\n    A|endswith: '\\cmd.exe'\n  condition: sel\n") + "---\n" +
+      rule("prefix", "  sel:\n    A|startswith: 'C:\\Windows\\'\n  condition: sel\n") + "---\n" +
+      rule("short", "  sel:\n    A|contains: '/c'\n  condition: sel\n") + "---\n" +
+      rule("both", "  sel:\n    A|endswith: '.exe'\n    B|contains: ' -x'\n  condition: sel\n"));
+  const auto stats = r.with().literal_stats();
+  EXPECT_EQ(stats.anchored, 3u);  // \cmd.exe, c:\windows\, .exe
+  EXPECT_EQ(stats.literals, 2u);  // "/c" and " -x", scanned for
+  EXPECT_EQ(r.fired(R"({"A": "C:\\windows\\system32\\CMD.exe"})"),
+            (std::vector<std::string>{"suffix", "prefix"}));
+  EXPECT_EQ(r.fired(R"({"A": "c:\\x\\cmd.exe /c"})"), std::vector<std::string>{"short"});
+  EXPECT_TRUE(r.fired(R"({"A": "d:\\cmd.exe.bak"})").empty());
+  EXPECT_TRUE(r.fired(R"({"A": "x:\\c:\\windows\\cmd.ex"})").empty());
+  EXPECT_EQ(r.fired(R"({"A": "x.EXE", "B": "run -X"})"), std::vector<std::string>{"both"});
+  EXPECT_TRUE(r.fired(R"({"A": "x.EXE", "B": "run-X"})").empty());
+  EXPECT_EQ(r.fired(R"({"A": ["c:\\windows\\a", "b\\cmd.exe"]})"),
+            (std::vector<std::string>{"suffix", "prefix"}));
+}
+
 TEST(SigmaPrefilter, PatternsWithoutLiteralStillWork) {
   auto star = one("  sel:\n    F: '*'\n  condition: sel\n");
   EXPECT_TRUE(star.fires(R"({"F": "anything"})"));
@@ -140,7 +162,7 @@ TEST(SigmaPrefilter, RuleSetWithZeroLiterals) {
              rule("re", "  sel:\n    F|re: '^x+$'\n  condition: sel\n") + "---\n" +
              rule("cased", "  sel:\n    F|cased: 'X'\n  condition: sel\n"));
   EXPECT_EQ(r.with().literal_stats().databases, 0u);
-  EXPECT_EQ(r.with().gated_rules().first, 0u);
+  EXPECT_EQ(r.with().gated_rules().first, 1u);  // the event id, looked up as a whole text
   EXPECT_EQ(r.fired(R"({"EventID": 4688, "F": "xxx"})"), (std::vector<std::string>{"num", "re"}));
   EXPECT_EQ(r.fired(R"({"EventID": "4688", "F": "X"})"),
             (std::vector<std::string>{"num", "cased"}));
@@ -149,7 +171,7 @@ TEST(SigmaPrefilter, RuleSetWithZeroLiterals) {
 
 TEST(SigmaPrefilter, NegatedLiteralsAreNotGates) {
   auto r =
-      one("  sel:\n    EventID: 1\n  filter:\n    Image|endswith: '\\good.exe'\n"
+      one("  sel:\n    EventID|gte: 1\n  filter:\n    Image|endswith: '\\good.exe'\n"
           "  condition: sel and not filter\n");
   EXPECT_EQ(r.with().gated_rules().first, 0u);
   EXPECT_TRUE(r.fires(R"({"EventID": 1, "Image": "c:\\bad.exe"})"));
@@ -184,9 +206,9 @@ TEST(SigmaPrefilter, GatesFollowAndOrOneOfAllOf) {
   EXPECT_FALSE(r.fires(R"({"F": "alpha", "G": "gamma"})"));
   EXPECT_TRUE(r.fires(R"({"H": "gamma"})"));
   EXPECT_FALSE(r.fires(R"({"H": "gam"})"));
-  auto any = one("  a:\n    F: 'x'\n  b:\n    G: 1\n  condition: a or b\n");
+  auto any = one("  a:\n    F: 'x'\n  b:\n    G|gt: 1\n  condition: a or b\n");
   EXPECT_EQ(any.with().gated_rules().first, 0u);  // b needs no literal
-  EXPECT_TRUE(any.fires(R"({"G": 1})"));
+  EXPECT_TRUE(any.fires(R"({"G": 2})"));
 }
 
 // Keywords are screened over every text of the event at once, so a rule
@@ -216,6 +238,42 @@ TEST(SigmaPrefilter, KeywordScanSkipsNumbersOnlyWhenNoLiteralCouldBeOne) {
   EXPECT_TRUE(digits.fires(R"({"a": 4688, "b": "x"})"));
   EXPECT_TRUE(digits.fires(R"({"a": 1, "b": true})"));
   EXPECT_FALSE(digits.fires(R"({"a": 468, "b": false})"));
+}
+
+// The keyword scan reads ASCII events raw through a caseless database and
+// folds the others first: upper-case ASCII, non-ASCII letters that fold to
+// the keyword, and a keyword of non-ASCII letters all meet.
+TEST(SigmaPrefilter, KeywordsMeetUpperCaseAsciiAndFoldedUnicode) {
+  BothWays r(
+      rule("k", "  keywords:\n    - 'sekurlsa::'\n    - 'école\\привет'\n  condition: keywords\n"));
+  EXPECT_TRUE(r.fires(R"({"a": 1, "b": "run SEKURLSA::LogonPasswords"})"));
+  EXPECT_TRUE(r.fires(R"({"a": "é", "b": "run SeKuRlSa::x"})"));
+  EXPECT_TRUE(r.fires(R"({"b": "c:\\ÉCOLE\\ПРИВЕТ\\x"})"));
+  EXPECT_TRUE(r.fires(R"({"a": "ascii", "b": ["x", "École\\Привет"]})"));
+  EXPECT_FALSE(r.fires(R"({"b": "c:\\ECOLE\\ПРИВЕТ", "c": "sekurlsa:"})"));
+}
+
+// `EventID: 4688` is screened as the whole text "4688": the rule gets a
+// gate, and integers, doubles, numeric strings and arrays still meet it
+// exactly as without the prefilter. 0 is not screened (-0.0 equals it but
+// is written "-0").
+TEST(SigmaPrefilter, IntegerValuesAreScreenedAsWholeTexts) {
+  BothWays r(rule("id", "  sel:\n    EventID: 4688\n  condition: sel\n") + "---\n" +
+             rule("zero", "  sel:\n    EventID: 0\n  condition: sel\n"));
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_EQ(r.with().literal_stats().whole_texts, 1u);
+  for (const char* hit :
+       {R"({"EventID": 4688})", R"({"EventID": "4688"})", R"({"EventID": 4688.0})",
+        R"({"EventID": 4.688e3})", R"({"EventID": [1, 4688]})"}) {
+    EXPECT_EQ(r.fired(hit), std::vector<std::string>{"id"}) << hit;
+  }
+  for (const char* miss :
+       {R"({"EventID": 4689})", R"({"EventID": "4688 "})", R"({"EventID": "04688"})",
+        R"({"EventID": 4688.5})", R"({"Other": 4688})"}) {
+    EXPECT_TRUE(r.fired(miss).empty()) << miss;
+  }
+  EXPECT_EQ(r.fired(R"({"EventID": -0.0})"), std::vector<std::string>{"zero"});
+  EXPECT_EQ(r.fired(R"({"EventID": 0})"), std::vector<std::string>{"zero"});
 }
 
 TEST(SigmaPrefilter, KeywordAcrossTwoTextsDoesNotMatch) {
@@ -352,6 +410,47 @@ TEST(SigmaPrefilter, OnlyTheOpenedBindingsAreWalkedAndNoneIsMissed) {
     if (!c_is_x) expected.push_back("r9999");
     EXPECT_EQ(set.fired(json), expected) << json;
   }
+}
+
+// Gate clauses are ordered by the weight of their literals (how many
+// patterns of the rule set require each), not by their count: `\cmd.exe`,
+// which three other rules also test, weighs more than two literals no other
+// rule has, so the command-line clause comes first (the one whose opening
+// makes match() visit the rule). Results are the same either way.
+TEST(SigmaPrefilter, GateClausesAreOrderedByLiteralWeight) {
+  std::string yaml = rule("r",
+                          "  a:\n    Image|endswith: '\\cmd.exe'\n"
+                          "  b:\n    CommandLine|contains: ['xyzzy', 'plugh']\n"
+                          "  condition: a and b\n");
+  for (int i = 0; i < 3; ++i) {
+    yaml += "---\n" + rule("other" + std::to_string(i),
+                           "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n");
+  }
+  auto loaded = load_rules_from_text(yaml, "inline.yml", {});
+  ASSERT_EQ(loaded.rules.size(), 4u);
+  LiteralWeights weights;
+  for (const auto& r : loaded.rules) weights.add(*r);
+  EXPECT_EQ(weights.weight("\\cmd.exe"), 4u);
+  EXPECT_EQ(weights.weight("xyzzy"), 1u);
+  EXPECT_EQ(weights.weight("never seen"), 1u);
+  const auto literals = [](const std::vector<SlotLiteral>& clause) {
+    std::vector<std::string> out;
+    for (const auto& l : clause) out.emplace_back(l.pattern->required_literal());
+    return out;
+  };
+  const auto weighted = rule_gate(*loaded.rules[0], weights);
+  ASSERT_TRUE(weighted.has_value());
+  ASSERT_EQ(weighted->size(), 2u);
+  EXPECT_EQ(literals((*weighted)[0]), (std::vector<std::string>{"xyzzy", "plugh"}));
+  EXPECT_EQ(literals((*weighted)[1]), std::vector<std::string>{"\\cmd.exe"});
+  const auto uniform = rule_gate(*loaded.rules[0], LiteralWeights{});
+  ASSERT_TRUE(uniform.has_value());
+  EXPECT_EQ(literals((*uniform)[0]), std::vector<std::string>{"\\cmd.exe"});
+  BothWays r(yaml);
+  EXPECT_EQ(r.fired(R"({"Image": "c:\\CMD.exe", "CommandLine": "say PLUGH"})"),
+            (std::vector<std::string>{"r", "other0", "other1", "other2"}));
+  EXPECT_EQ(r.fired(R"({"Image": "c:\\x.exe", "CommandLine": "say PLUGH"})"),
+            std::vector<std::string>{});
 }
 
 }  // namespace
