@@ -172,14 +172,17 @@ void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
       finisher.finish(batch->events[i]);
       if (store_) p.events.push_back(finisher.stored(batch->events[i]));
     }
-    const bool last = lane_part_done(*p.chunk, sink.take_ordered());
+    // Before the push: the writer, woken by it, must already see that this
+    // chunk is no longer on its way, or it would wait out its whole delay.
+    if (lane_part_done(*p.chunk, sink.take_ordered())) {
+      chunks_upstream_.fetch_sub(1, std::memory_order_acq_rel);
+    }
     if (!store_) {
       part_done(*p.chunk, nullptr);
-    } else {
-      const size_t weight = std::max<size_t>(1, p.events.size());
-      if (!written_.push(std::move(p), weight)) break;
+      continue;
     }
-    if (last) chunks_upstream_.fetch_sub(1, std::memory_order_acq_rel);
+    const size_t weight = std::max<size_t>(1, p.events.size());
+    if (!written_.push(std::move(p), weight)) break;
   }
 }
 
