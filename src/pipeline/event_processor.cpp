@@ -68,17 +68,21 @@ void EventPreparer::count_rejections(const DecodeResult& decoded) {
 EventFinisher::EventFinisher(const Stages& stages, AlertSink& alerts)
     : stages_(stages), alerts_(alerts) {}
 
-void EventFinisher::finish(Event& event) {
+void EventFinisher::finish(Event& event, StoredEvent* stored) {
   for (const auto& detector : stages_.detectors) detector->on_event(event, alerts_);
   // The process boundary: from here on only the sanitized document exists.
   stages_.sanitizer->sanitize(event.doc);
-  if (stages_.metrics) {
+  if (stored != nullptr) *stored = to_stored(event);
+  if (stages_.metrics == nullptr) return;
+  if (stored != nullptr) {
+    stages_.metrics->record_processed(stored->event_type, event.severity, event.received);
+  } else {
     stages_.metrics->record_processed(string_or_empty(event_type_.find(event.doc)), event.severity,
                                       event.received);
   }
 }
 
-StoredEvent EventFinisher::stored(const Event& event) {
+StoredEvent EventFinisher::to_stored(const Event& event) {
   StoredEvent s;
   s.time = event.time;
   s.received = event.received;

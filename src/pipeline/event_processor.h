@@ -53,12 +53,12 @@ class EventFinisher {
   EventFinisher(const Stages& stages, AlertSink& alerts);
 
   // Detects, then sanitizes: from here on the event holds only what may leave.
-  void finish(Event& event);
-  // The finished event as the store keeps it (the document serialized). Only
-  // made when a store takes it: nothing else reads the serialized form.
-  StoredEvent stored(const Event& event);
+  // `stored` (when a store takes the event) receives it as the store keeps
+  // it, the document serialized; nothing else reads the serialized form.
+  void finish(Event& event, StoredEvent* stored);
 
  private:
+  StoredEvent to_stored(const Event& event);
   void write_document(const Event& event, std::string_view received);
   const std::string& received_text(Timestamp received);
 

@@ -169,8 +169,7 @@ void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
     if (store_) p.events.reserve(batch->events.size());
     for (size_t i = 0; i < batch->events.size(); ++i) {
       sink.set_position(batch->positions[i]);
-      finisher.finish(batch->events[i]);
-      if (store_) p.events.push_back(finisher.stored(batch->events[i]));
+      finisher.finish(batch->events[i], store_ ? &p.events.emplace_back() : nullptr);
     }
     // Before the push: the writer, woken by it, must already see that this
     // chunk is no longer on its way, or it would wait out its whole delay.
