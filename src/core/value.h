@@ -72,4 +72,17 @@ class Value {
   std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string, Array, Object> v_;
 };
 
+// Calls f(scalar) for every non-null scalar under `v` (strings, numbers,
+// booleans; object members and array items in document order).
+template <typename F>
+void for_each_scalar(const Value& v, F&& f) {
+  if (v.is_object()) {
+    for (const auto& member : v.as_object()) for_each_scalar(member.second, f);
+  } else if (v.is_array()) {
+    for (const auto& item : v.as_array()) for_each_scalar(item, f);
+  } else if (!v.is_null()) {
+    f(v);
+  }
+}
+
 }  // namespace vigil

@@ -128,26 +128,14 @@ Subject& EventFields::subject(int field_id) const {
   return subject;
 }
 
-namespace {
-
-void collect_texts(const Value& v, FieldsStorage& s) {
-  if (v.is_object()) {
-    for (const auto& [key, child] : v.as_object()) collect_texts(child, s);
-  } else if (v.is_array()) {
-    for (const auto& child : v.as_array()) collect_texts(child, s);
-  } else if (!v.is_null()) {
-    if (s.text_count == s.texts.size()) s.texts.emplace_back();
-    s.texts[s.text_count++].reset(&v, -1);
-  }
-}
-
-}  // namespace
-
 std::span<const Subject> EventFields::all_texts() const {
   FieldsStorage& s = *storage_;
   if (!s.texts_ready) {
     s.texts_ready = true;
-    collect_texts(doc_, s);
+    for_each_scalar(doc_, [&s](const Value& v) {
+      if (s.text_count == s.texts.size()) s.texts.emplace_back();
+      s.texts[s.text_count++].reset(&v, -1);
+    });
   }
   return {s.texts.data(), s.text_count};
 }

@@ -279,21 +279,20 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
 namespace {
 
 // The text of every scalar under `v`, each followed by '\n', in the order
-// of EventFields::all_texts(); only strings when `strings_only`.
+// of EventFields::all_texts() (the same walk); only strings when `strings_only`.
 void append_texts(const Value& v, bool strings_only, std::string& out) {
-  if (v.is_string()) {
-    out += v.as_string();
-    out += '\n';
-  } else if (v.is_object()) {
-    for (const auto& [key, child] : v.as_object()) append_texts(child, strings_only, out);
-  } else if (v.is_array()) {
-    for (const auto& child : v.as_array()) append_texts(child, strings_only, out);
-  } else if (!strings_only) {
-    const Subject s(&v);
+  for_each_scalar(v, [&](const Value& scalar) {
+    if (scalar.is_string()) {
+      out += scalar.as_string();
+      out += '\n';
+      return;
+    }
+    if (strings_only) return;
+    const Subject s(&scalar);
     if (!s.has_text()) return;
     out += s.raw();
     out += '\n';
-  }
+  });
 }
 
 bool is_ascii(std::string_view s) {
