@@ -2,7 +2,7 @@
 
 namespace vigil::behavior {
 
-EventFields::EventFields(const FieldPathSet& paths, const Value& doc) : doc_(doc) {
+EventFields::EventFields(const FieldPathSet& paths, const Value& doc) {
   if (paths.size() <= kInline) {
     values_ = std::span<const Value*>(inline_.data(), paths.size());
   } else {

@@ -30,8 +30,7 @@ class EventFields {
   EventFields(const EventFields&) = delete;
   EventFields& operator=(const EventFields&) = delete;
 
-  const Value& doc() const { return doc_; }
-  // What FieldPath(path).find(doc()) returns, for the path with this id.
+  // What FieldPath(path).find(doc) returns, for the path with this id.
   const Value* find(FieldId id) const { return values_[id]; }
   // That value when it is a non-empty string.
   const std::string* string_at(FieldId id) const {
@@ -41,7 +40,6 @@ class EventFields {
 
  private:
   static constexpr size_t kInline = 32;  // more paths: a vector
-  const Value& doc_;
   std::array<const Value*, kInline> inline_;
   std::vector<const Value*> more_;
   std::span<const Value*> values_;

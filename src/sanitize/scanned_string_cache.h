@@ -22,8 +22,6 @@ class ScannedStringCache {
   static constexpr size_t kSlots = 4096;
   // Longer strings are rarely repeated and would hold memory for nothing.
   static constexpr size_t kMaxLength = 256;
-  // A string is kept the second time it is offered: one-off strings (time
-  // stamps, messages) then neither cost a copy nor push out repeated ones.
 
   enum class Known : uint8_t { kNo, kClean, kRewritten };
 
@@ -48,7 +46,9 @@ class ScannedStringCache {
     const std::string* unused = nullptr;
     return find(s, is_key, &unused) == Known::kClean;
   }
-  // `s` scanned and found clean (replacement null), or rewritten to *replacement.
+  // `s` scanned and found clean (replacement null), or rewritten to
+  // *replacement. Kept the second time it is offered: one-off strings (time
+  // stamps, messages) then neither cost a copy nor push out repeated ones.
   void offer(std::string_view s, bool is_key, const std::string* replacement);
 
  private:
