@@ -34,13 +34,14 @@ CREATE TABLE blocks(
   first_id INTEGER PRIMARY KEY,
   last_id INTEGER NOT NULL,
   min_time INTEGER NOT NULL,
-  max_time INTEGER NOT NULL);
+  max_time INTEGER NOT NULL,
+  buckets INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE postings(
   block INTEGER NOT NULL,
   term INTEGER NOT NULL,
   entries BLOB NOT NULL,
   PRIMARY KEY(block, term)) WITHOUT ROWID;
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 COMMIT;
 PRAGMA journal_mode = WAL;
 )sql";
@@ -153,18 +154,33 @@ Result<void> ensure_day_file(const std::filesystem::path& dir, int64_t day) {
   return sync_dir(dir);
 }
 
-Result<void> check_schema(Database& db) {
+Result<int> schema_version(Database& db) {
   auto stmt = db.prepare("PRAGMA user_version");
   if (!stmt) return tl::unexpected(stmt.error());
   const int rc = stmt->step();
   if (rc != SQLITE_ROW) return tl::unexpected(db.error(rc, "reading the schema version"));
-  if (stmt->int64(0) != kSchemaVersion) {
+  const int64_t version = stmt->int64(0);
+  if (version < kOldestReadableSchema || version > kSchemaVersion) {
     return tl::unexpected(
-        Error{ErrorCode::kStorage,
-              fmt::format("{}: schema version {} (expected {})",
-                          sqlite3_db_filename(db.get(), "main"), stmt->int64(0), kSchemaVersion)});
+        Error{ErrorCode::kStorage, fmt::format("{}: schema version {} (this vigil reads {} to {})",
+                                               sqlite3_db_filename(db.get(), "main"), version,
+                                               kOldestReadableSchema, kSchemaVersion)});
   }
-  return {};
+  return static_cast<int>(version);
+}
+
+Result<void> upgrade_schema(Database& db) {
+  auto version = schema_version(db);
+  if (!version) return tl::unexpected(version.error());
+  if (*version == kSchemaVersion) return {};
+  // 1 -> 2: blocks written from now on keep their lists in buckets; the blocks already
+  // written keep one row per term and say so with buckets = 0. ADD COLUMN with a
+  // default rewrites nothing.
+  auto r = db.exec(
+      "BEGIN IMMEDIATE; ALTER TABLE blocks ADD COLUMN buckets INTEGER NOT NULL DEFAULT 0; "
+      "PRAGMA user_version = 2; COMMIT;");
+  if (!r && sqlite3_get_autocommit(db.get()) == 0) (void)db.exec("ROLLBACK");
+  return r;
 }
 
 Result<bool> remove_day_file(const std::filesystem::path& dir, int64_t day) {

@@ -1,12 +1,15 @@
 // Day files: one SQLite database per UTC day, `security-events-YYYY.MM.DD.db` (the seed's
 // daily indices). Names sort chronologically; retention deletes whole files.
 //
-// Schema (version 1), in every day file:
+// Schema (version 2), in every day file:
 //   events(id INTEGER PRIMARY KEY, time, received, time_from_receive, severity,
 //          event_type, user, source_ip, doc)          -- append-only, id = arrival order
-//   blocks(first_id INTEGER PRIMARY KEY, last_id, min_time, max_time)
+//   blocks(first_id INTEGER PRIMARY KEY, last_id, min_time, max_time, buckets)
 //   postings(block, term, entries BLOB, PRIMARY KEY(block, term)) WITHOUT ROWID
 // Rows with id > max(blocks.last_id) are the "tail": not in any posting list yet.
+// A block with buckets > 0 keeps its lists in that many rows, `term` holding the bucket
+// number and `entries` an encoded bucket (posting_codec.h); with buckets = 0 (every
+// block of version 1, which had no such column) a row per term holds that term's list.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +26,9 @@
 namespace vigil::store {
 
 inline constexpr int64_t kMicrosPerDay = 86'400'000'000;
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
+// Files of older versions are still read; a writer opening one upgrades it.
+inline constexpr int kOldestReadableSchema = 1;
 
 // Days since 1970-01-01 (UTC) of the day containing t.
 int64_t day_number(Timestamp t);
@@ -39,8 +44,10 @@ Result<std::vector<int64_t>> list_day_files(const std::filesystem::path& dir);
 // temporary name and renamed into place, so readers never see a file without schema.
 Result<void> ensure_day_file(const std::filesystem::path& dir, int64_t day);
 
-// kStorage unless the open file carries our schema version.
-Result<void> check_schema(Database& db);
+// The open file's schema version; kStorage unless it is one this vigil reads.
+Result<int> schema_version(Database& db);
+// Brings a readable file to kSchemaVersion (a writer's first step).
+Result<void> upgrade_schema(Database& db);
 
 // Removes the file and its -wal/-shm companions; true if the main file existed.
 Result<bool> remove_day_file(const std::filesystem::path& dir, int64_t day);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <iterator>
 #include <queue>
 
@@ -17,7 +19,7 @@ Result<DayReader> DayReader::open(const std::filesystem::path& dir, int64_t day)
   if (!std::filesystem::exists(path, ec)) return missing();
   auto db = Database::open(path, SQLITE_OPEN_READONLY);
   if (!db) return std::filesystem::exists(path, ec) ? tl::unexpected(db.error()) : missing();
-  if (auto r = check_schema(*db); !r) return tl::unexpected(r.error());
+  if (auto r = schema_version(*db); !r) return tl::unexpected(r.error());
   if (auto r = db->exec("PRAGMA temp_store = MEMORY;"); !r) {
     return tl::unexpected(r.error());
   }
@@ -43,7 +45,10 @@ Result<void> DayReader::search(const QueryFilter& filter, const Range& range, si
   if (!posted) return tl::unexpected(posted.error());
   auto tail = tail_candidates(filter, range, *posted);
   if (!tail) return tl::unexpected(tail.error());
-  auto blocks = blocks_in(range);
+  // Read again inside the snapshot: a writer may have upgraded the file since open().
+  auto schema = schema_version(db_);
+  if (!schema) return tl::unexpected(schema.error());
+  auto blocks = blocks_in(range, *schema);
   if (!blocks) return tl::unexpected(blocks.error());
   auto list = db_.prepare("SELECT entries FROM postings WHERE block = ? AND term = ?");
   auto row = db_.prepare(
@@ -131,18 +136,30 @@ Result<std::vector<Posting>> DayReader::tail_candidates(const QueryFilter& f, co
   return found;
 }
 
-Result<std::vector<DayReader::Block>> DayReader::blocks_in(const Range& range) {
+Result<std::vector<DayReader::Block>> DayReader::blocks_in(const Range& range, int schema) {
   const int64_t hi = range.before ? std::min(range.hi, range.before->time + 1) : range.hi;
   auto stmt = db_.prepare(
-      "SELECT first_id, last_id, min_time, max_time FROM blocks WHERE max_time >= ? AND "
-      "min_time < ? ORDER BY max_time DESC, first_id DESC");
+      schema >= 2 ? "SELECT first_id, last_id, min_time, max_time, buckets FROM blocks WHERE "
+                    "max_time >= ? AND min_time < ? ORDER BY max_time DESC, first_id DESC"
+                  : "SELECT first_id, last_id, min_time, max_time, 0 FROM blocks WHERE "
+                    "max_time >= ? AND min_time < ? ORDER BY max_time DESC, first_id DESC");
   if (!stmt) return tl::unexpected(stmt.error());
   stmt->bind(1, range.lo);
   stmt->bind(2, hi);
   std::vector<Block> blocks;
   int rc;
   while ((rc = stmt->step()) == SQLITE_ROW) {
-    blocks.push_back({stmt->int64(0), stmt->int64(1), stmt->int64(2), stmt->int64(3)});
+    const int64_t buckets = stmt->int64(4);
+    // 0 (a row per term) or a power of two: anything else is not a block vigil wrote.
+    const bool valid = buckets == 0 || (buckets > 0 && buckets <= UINT32_MAX &&
+                                        std::has_single_bit(static_cast<uint64_t>(buckets)));
+    if (!valid) {
+      return make_error(ErrorCode::kStorage,
+                        fmt::format("{}: block {} has {} posting buckets", day_file_name(day_),
+                                    stmt->int64(0), buckets));
+    }
+    blocks.push_back({stmt->int64(0), stmt->int64(1), stmt->int64(2), stmt->int64(3),
+                      static_cast<uint32_t>(buckets)});
   }
   if (rc != SQLITE_DONE) return tl::unexpected(db_.error(rc, "reading blocks"));
   return blocks;
@@ -157,7 +174,7 @@ Result<std::vector<Posting>> DayReader::block_candidates(const QueryFilter& f, c
   for (size_t g = 0; g < groups.size(); ++g) {
     group_list.clear();
     for (int64_t term : groups[g]) {
-      auto r = read_list(b.first_id, term, group_list);
+      auto r = read_list(b, term, group_list);
       if (!r) return tl::unexpected(r.error());
     }
     // Lists of one group are disjoint (an event has one severity): sort is a merge.
@@ -176,21 +193,25 @@ Result<std::vector<Posting>> DayReader::block_candidates(const QueryFilter& f, c
   return result;
 }
 
-Result<bool> DayReader::read_list(int64_t block, int64_t term, std::vector<Posting>& out) {
-  list_stmt_.bind(1, block);
-  list_stmt_.bind(2, term);
+Result<void> DayReader::read_list(const Block& b, int64_t term, std::vector<Posting>& out) {
+  list_stmt_.bind(1, b.first_id);
+  list_stmt_.bind(2, b.buckets == 0 ? term : int64_t{bucket_of(term, b.buckets)});
   const int rc = list_stmt_.step();
   bool ok = true;
-  if (rc == SQLITE_ROW) ok = decode_postings(list_stmt_.blob(0), out);
+  if (rc == SQLITE_ROW) {
+    std::optional<std::string_view> list = list_stmt_.blob(0);
+    if (b.buckets != 0) list = find_in_bucket(*list, term);
+    ok = list && decode_postings(*list, out);
+  }
   list_stmt_.reset();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return tl::unexpected(db_.error(rc, "reading postings"));
   if (!ok) {
     return make_error(ErrorCode::kStorage,
                       fmt::format("{}: corrupt posting list (block {}, term {})",
-                                  day_file_name(day_), block, term));
+                                  day_file_name(day_), b.first_id, term));
   }
-  return rc == SQLITE_ROW;
+  return {};
 }
 
 }  // namespace vigil::store

@@ -41,6 +41,7 @@ class DayReader {
  private:
   struct Block {
     int64_t first_id, last_id, min_time, max_time;
+    uint32_t buckets;  // 0: a posting row per term (day_file.h)
   };
   // Candidates ascending, within [lo, hi) and below `before`.
   struct Range {
@@ -57,10 +58,10 @@ class DayReader {
   Result<int64_t> last_posted_id();
   Result<std::vector<Posting>> tail_candidates(const QueryFilter& f, const Range& range,
                                                int64_t posted);
-  Result<std::vector<Block>> blocks_in(const Range& range);
+  Result<std::vector<Block>> blocks_in(const Range& range, int schema);
   Result<std::vector<Posting>> block_candidates(const QueryFilter& f, const Range& range,
                                                 const Block& b);
-  Result<bool> read_list(int64_t block, int64_t term, std::vector<Posting>& out);
+  Result<void> read_list(const Block& b, int64_t term, std::vector<Posting>& out);
 
   Database db_;
   int64_t day_;

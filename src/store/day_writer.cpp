@@ -18,7 +18,7 @@ Result<std::unique_ptr<DayWriter>> DayWriter::open(const std::filesystem::path& 
   if (auto r = ensure_day_file(dir, day); !r) return tl::unexpected(r.error());
   auto db = Database::open(day_file_path(dir, day), SQLITE_OPEN_READWRITE);
   if (!db) return tl::unexpected(db.error());
-  if (auto r = check_schema(*db); !r) return tl::unexpected(r.error());
+  if (auto r = upgrade_schema(*db); !r) return tl::unexpected(r.error());
   std::unique_ptr<DayWriter> w(new DayWriter(std::move(*db), day, settings));
   if (auto r = w->configure(); !r) return tl::unexpected(r.error());
   if (auto r = w->load_state(); !r) return tl::unexpected(r.error());
@@ -39,16 +39,22 @@ Result<void> DayWriter::configure() {
     const std::string limit = fmt::format("PRAGMA max_page_count = {}", settings_.max_page_count);
     if (auto r = db_.exec(limit.c_str()); !r) return r;
   }
+  const std::string insert_sql =
+      "INSERT OR ROLLBACK INTO events(id, time, received, time_from_receive, severity, "
+      "event_type, user, "
+      "source_ip, doc) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  std::string insert_many_sql = insert_sql;
+  for (int row = 1; row < kRowsPerInsert; ++row) insert_many_sql += ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   struct {
     Statement* stmt;
     const char* sql;
   } const statements[] = {
-      {&insert_,
-       "INSERT INTO events(id, time, received, time_from_receive, severity, event_type, user, "
-       "source_ip, doc) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&insert_, insert_sql.c_str()},
+      {&insert_many_, insert_many_sql.c_str()},
       {&insert_posting_, "INSERT INTO postings(block, term, entries) VALUES(?, ?, ?)"},
       {&insert_block_,
-       "INSERT INTO blocks(first_id, last_id, min_time, max_time) VALUES(?, ?, ?, ?)"},
+       "INSERT INTO blocks(first_id, last_id, min_time, max_time, buckets) "
+       "VALUES(?, ?, ?, ?, ?)"},
       {&begin_, "BEGIN"},
       {&commit_, "COMMIT"},
       {&rollback_, "ROLLBACK"},
@@ -114,21 +120,34 @@ Result<void> DayWriter::begin() {
   return run(begin_, "BEGIN");
 }
 
-Result<void> DayWriter::insert(const StoredEvent& e) {
-  const int64_t id = next_id_;
-  insert_.bind(1, id);
-  insert_.bind(2, e.time.micros);
-  insert_.bind(3, e.received.micros);
-  insert_.bind(4, int64_t{e.time_from_receive});
-  insert_.bind(5, static_cast<int64_t>(e.severity));
-  insert_.bind(6, e.event_type);
-  insert_.bind(7, e.user);
-  insert_.bind(8, e.source_ip);
-  insert_.bind(9, e.json);
-  if (auto r = run(insert_, "inserting an event"); !r) return r;
-  block_.add(id, e.time.micros, e.severity, e.event_type, e.user, e.source_ip);
-  ++next_id_;
-  tx_bytes_ += e.json.size() + e.event_type.size() + e.user.size() + e.source_ip.size() + 48;
+void DayWriter::bind_row(Statement& stmt, int row, const StoredEvent& e) {
+  const int at = 9 * row;
+  stmt.bind(at + 1, next_id_ + row);
+  stmt.bind(at + 2, e.time.micros);
+  stmt.bind(at + 3, e.received.micros);
+  stmt.bind(at + 4, int64_t{e.time_from_receive});
+  stmt.bind(at + 5, static_cast<int64_t>(e.severity));
+  stmt.bind(at + 6, e.event_type);
+  stmt.bind(at + 7, e.user);
+  stmt.bind(at + 8, e.source_ip);
+  stmt.bind(at + 9, e.json);
+}
+
+Result<void> DayWriter::insert(std::span<const StoredEvent* const> events) {
+  while (!events.empty()) {
+    const bool many = events.size() >= kRowsPerInsert;
+    const size_t rows = many ? kRowsPerInsert : 1;
+    Statement& stmt = many ? insert_many_ : insert_;
+    for (size_t row = 0; row < rows; ++row) bind_row(stmt, static_cast<int>(row), *events[row]);
+    if (auto r = run(stmt, "inserting events"); !r) return r;
+    for (const StoredEvent* e : events.first(rows)) {
+      block_.add(next_id_, e->time.micros, e->severity, e->event_type, e->user, e->source_ip);
+      ++next_id_;
+      tx_bytes_ +=
+          e->json.size() + e->event_type.size() + e->user.size() + e->source_ip.size() + 48;
+    }
+    events = events.subspan(rows);
+  }
   return {};
 }
 
@@ -175,18 +194,19 @@ Result<void> DayWriter::reserve_for_undo() {
 
 Result<void> DayWriter::write_block() {
   const int64_t block = block_.first_id();
-  auto written = block_.write_lists([&](int64_t term, std::string_view list) {
+  auto buckets = block_.write_buckets([&](int64_t bucket, std::string_view row) {
     insert_posting_.bind(1, block);
-    insert_posting_.bind(2, term);
-    insert_posting_.bind_blob(3, list);
-    tx_bytes_ += list.size() + 24;
-    return run(insert_posting_, "writing a posting list");
+    insert_posting_.bind(2, bucket);
+    insert_posting_.bind_blob(3, row);
+    tx_bytes_ += row.size() + 24;
+    return run(insert_posting_, "writing a posting bucket");
   });
-  if (!written) return written;
+  if (!buckets) return tl::unexpected(buckets.error());
   insert_block_.bind(1, block);
   insert_block_.bind(2, block_.last_id());
   insert_block_.bind(3, block_.min_time());
   insert_block_.bind(4, block_.max_time());
+  insert_block_.bind(5, int64_t{*buckets});
   if (auto r = run(insert_block_, "writing a posting block"); !r) return r;
   block_written_ = true;
   return {};

@@ -59,21 +59,40 @@ void PostingBlock::grow() {
   }
 }
 
-Result<void> PostingBlock::write_lists(const Sink& sink) {
+Result<uint32_t> PostingBlock::write_buckets(const Sink& sink) {
+  const uint32_t buckets = bucket_count_for(used_lists_);
+  auto bucket = [&](uint32_t k) { return bucket_of(list_terms_[k], buckets); };
   std::vector<uint32_t> order(used_lists_);
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return list_terms_[a] < list_terms_[b]; });
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const uint32_t ba = bucket(a), bb = bucket(b);
+    return ba != bb ? ba < bb : list_terms_[a] < list_terms_[b];
+  });
+  // All lists are encoded before any is viewed: the buffer moves while it grows.
   std::string encoded;
-  for (uint32_t k : order) {
-    std::vector<Posting>& list = lists_[k];
+  std::vector<size_t> ends(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    std::vector<Posting>& list = lists_[order[i]];
     // Ids only grow, so a list is out of time order only where events came late.
     if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
-    encoded.clear();
     encode_postings(list, encoded);
-    if (auto r = sink(list_terms_[k], encoded); !r) return r;
+    ends[i] = encoded.size();
   }
-  return {};
+  std::vector<TermList> row_lists;
+  std::string row;
+  for (size_t i = 0; i < order.size();) {
+    const uint32_t b = bucket(order[i]);
+    row_lists.clear();
+    for (; i < order.size() && bucket(order[i]) == b; ++i) {
+      const size_t begin = i == 0 ? 0 : ends[i - 1];
+      row_lists.push_back(
+          {list_terms_[order[i]], std::string_view(encoded).substr(begin, ends[i] - begin)});
+    }
+    row.clear();
+    encode_bucket(row_lists, row);
+    if (auto r = sink(b, row); !r) return tl::unexpected(r.error());
+  }
+  return buckets;
 }
 
 void PostingBlock::clear() {

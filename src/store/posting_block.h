@@ -27,10 +27,11 @@ class PostingBlock {
   int64_t min_time() const { return min_time_; }
   int64_t max_time() const { return max_time_; }
 
-  // Calls sink once per term with the encoded posting list, in term order (which is the
-  // postings table's key order: appends stay sequential). Stops at the first error.
-  using Sink = std::function<Result<void>(int64_t term, std::string_view list)>;
-  Result<void> write_lists(const Sink& sink);
+  // Calls sink once per bucket (posting_codec.h) with its number and encoded row, in
+  // bucket order, which is the postings table's key order: appends stay sequential.
+  // Returns the block's bucket count; stops at the first error.
+  using Sink = std::function<Result<void>(int64_t bucket, std::string_view row)>;
+  Result<uint32_t> write_buckets(const Sink& sink);
   void clear();
 
  private:

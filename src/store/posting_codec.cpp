@@ -2,6 +2,9 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+#include <bit>
+
 namespace vigil::store {
 namespace {
 
@@ -41,6 +44,26 @@ int64_t wrap_add(int64_t a, uint64_t b) {
 uint64_t wrap_sub(int64_t a, int64_t b) {
   return static_cast<uint64_t>(a) - static_cast<uint64_t>(b);
 }
+
+// Terms are stored in a fixed 8 bytes: hashes take all 64 bits, a varint would take 10.
+void put_term(std::string& out, int64_t term) {
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(static_cast<uint64_t>(term) >> (8 * i));
+  out.append(bytes, 8);
+}
+
+bool get_term(std::string_view& in, int64_t& term) {
+  if (in.size() < 8) return false;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(in[i])) << (8 * i);
+  in.remove_prefix(8);
+  term = static_cast<int64_t>(v);
+  return true;
+}
+
+// About this many terms share a row: a reader reads a few hundred bytes to a few KiB
+// for one list, the writer inserts a row per this many terms.
+constexpr size_t kTermsPerBucket = 16;
 
 }  // namespace
 
@@ -88,6 +111,45 @@ bool decode_postings(std::string_view blob, std::vector<Posting>& out) {
     first = false;
   }
   return true;
+}
+
+uint32_t bucket_count_for(size_t terms) {
+  return static_cast<uint32_t>(std::bit_floor(std::max<size_t>(1, terms / kTermsPerBucket)));
+}
+
+void encode_bucket(std::span<const TermList> sorted, std::string& out) {
+  put_varint(out, sorted.size());
+  for (const TermList& t : sorted) {
+    put_term(out, t.term);
+    put_varint(out, t.list.size());
+  }
+  for (const TermList& t : sorted) out.append(t.list);
+}
+
+std::optional<std::string_view> find_in_bucket(std::string_view bucket, int64_t term) {
+  uint64_t count = 0;
+  if (!get_varint(bucket, count) || count > bucket.size() / 9) return std::nullopt;
+  uint64_t offset = 0;  // of the current term's list, after the directory
+  std::optional<uint64_t> found_at;
+  uint64_t found_size = 0;
+  int64_t prev = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    int64_t t = 0;
+    uint64_t size = 0;
+    if (!get_term(bucket, t) || !get_varint(bucket, size)) return std::nullopt;
+    if (i > 0 && !(prev < t)) return std::nullopt;
+    if (t == term) {
+      found_at = offset;
+      found_size = size;
+    }
+    offset += size;
+    if (offset > bucket.size()) return std::nullopt;
+    prev = t;
+  }
+  // `bucket` now holds the lists only.
+  if (offset != bucket.size()) return std::nullopt;
+  if (!found_at) return std::string_view();
+  return bucket.substr(*found_at, found_size);
 }
 
 }  // namespace vigil::store

@@ -9,11 +9,12 @@
 // Why not one SQLite index per column: each indexed row costs a B-tree insert at a random
 // position per index, and every commit rewrites all index pages it touched (write
 // amplification grows with the file). Postings are written once per block, appended at the
-// end of the postings table, and cost one row per distinct value per block.
+// end of the postings table, a row per bucket of terms (below) per block.
 #pragma once
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,5 +49,30 @@ struct Posting {
 void encode_postings(std::span<const Posting> sorted, std::string& out);
 // Appends the decoded list to out; false if the blob is corrupt.
 bool decode_postings(std::string_view blob, std::vector<Posting>& out);
+
+// Posting buckets (schema version 2): a block's lists are stored in rows of a few dozen
+// terms each, the terms whose hash falls in one bucket, instead of one row per term. A
+// block holds a few thousand distinct terms (users, addresses) for a few thousand
+// events, and each row insert cost the writer more than the event's own row
+// (docs in store/README.md). Readers read one bucket row and pick the term's list.
+//
+// A bucket count is a power of two; a term's bucket is its low bits (terms are hashes).
+uint32_t bucket_count_for(size_t terms);
+inline uint32_t bucket_of(int64_t term, uint32_t buckets) {
+  return static_cast<uint32_t>(static_cast<uint64_t>(term) & (buckets - 1));
+}
+
+// One term's encoded list, as a bucket holds it.
+struct TermList {
+  int64_t term;
+  std::string_view list;
+};
+// Layout: varint count; per term in ascending order, the term (8 bytes, little-endian)
+// and the varint byte length of its list; then the lists, in the same order.
+// `sorted` must be sorted by term, without duplicates. Appends to out.
+void encode_bucket(std::span<const TermList> sorted, std::string& out);
+// The encoded list of `term` in a bucket: empty when the bucket has none; nullopt when
+// the bucket is corrupt (truncated, terms out of order, lengths past its end).
+std::optional<std::string_view> find_in_bucket(std::string_view bucket, int64_t term);
 
 }  // namespace vigil::store

@@ -118,9 +118,9 @@ Result<void> SqliteEventStore::write_groups(std::span<const StoredEvent> batch,
   for (size_t i = 0; i < groups.size(); ++i) {
     first_ids.push_back(writers[i]->next_id());
     if (auto r = writers[i]->begin(); !r) return fail(r.error());
-    for (size_t k = groups[i].begin; k < groups[i].end; ++k) {
-      if (auto r = writers[i]->insert(batch[order_[k]]); !r) return fail(r.error());
-    }
+    rows_.clear();
+    for (size_t k = groups[i].begin; k < groups[i].end; ++k) rows_.push_back(&batch[order_[k]]);
+    if (auto r = writers[i]->insert(rows_); !r) return fail(r.error());
     if (auto r = writers[i]->index_block_if_full(); !r) return fail(r.error());
     // The batch's last commit never needs undoing: single-day batches reserve nothing.
     if (!(last_chunk && i + 1 == groups.size())) {

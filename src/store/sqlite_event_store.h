@@ -65,7 +65,8 @@ class SqliteEventStore final : public EventStore {
 
   std::mutex writer_mutex_;  // guards everything below
   std::map<int64_t, std::unique_ptr<DayWriter>> writers_;
-  std::vector<uint32_t> order_;  // reused across batches
+  std::vector<uint32_t> order_;           // reused across batches
+  std::vector<const StoredEvent*> rows_;  // one day's events of the batch, in order_
 };
 
 }  // namespace vigil::store

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <string>
 
 #include "store/day_file.h"
 #include "store/posting_block.h"
@@ -61,16 +63,96 @@ TEST(StorePostingBlock, GroupsTermsIntoSortedLists) {
   EXPECT_EQ(block.last_id(), 3);
   EXPECT_EQ(block.min_time(), 100);
   EXPECT_EQ(block.max_time(), 300);
-  std::map<int64_t, std::vector<Posting>> lists;
-  ASSERT_TRUE(block.write_lists([&](int64_t term, std::string_view blob) -> Result<void> {
-    EXPECT_TRUE(decode_postings(blob, lists[term]));
+  std::map<int64_t, std::string> rows;
+  auto buckets = block.write_buckets([&](int64_t bucket, std::string_view row) -> Result<void> {
+    rows.emplace(bucket, row);
     return {};
-  }));
-  EXPECT_EQ(lists.size(), 6u);  // all, login, alice, bob, 10.0.0.0, high; no info, no ""
-  EXPECT_EQ(lists[all_term()], (std::vector<Posting>{{100, 2}, {200, 3}, {300, 1}}));
-  EXPECT_EQ(lists[term_of(TermField::kUser, "alice")], (std::vector<Posting>{{200, 3}, {300, 1}}));
-  EXPECT_EQ(lists[severity_term(Severity::kHigh)], (std::vector<Posting>{{100, 2}, {200, 3}}));
-  EXPECT_EQ(lists.count(term_of(TermField::kEventType, "")), 0u);
+  });
+  ASSERT_TRUE(buckets);
+  EXPECT_EQ(*buckets, 1u);  // six terms share one row
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows.begin()->second[0], 6);  // all, login, alice, bob, 10.0.0.0, high; no info, no ""
+  auto list = [&](int64_t term) {
+    std::vector<Posting> out;
+    auto found = find_in_bucket(rows[bucket_of(term, *buckets)], term);
+    EXPECT_TRUE(found && decode_postings(*found, out));
+    return out;
+  };
+  EXPECT_EQ(list(all_term()), (std::vector<Posting>{{100, 2}, {200, 3}, {300, 1}}));
+  EXPECT_EQ(list(term_of(TermField::kUser, "alice")), (std::vector<Posting>{{200, 3}, {300, 1}}));
+  EXPECT_EQ(list(severity_term(Severity::kHigh)), (std::vector<Posting>{{100, 2}, {200, 3}}));
+  EXPECT_TRUE(list(term_of(TermField::kEventType, "")).empty());
+}
+
+// A block of many users spreads its terms over buckets; every term's list comes back from
+// its bucket's row exactly as the events gave it, and a term no event had finds nothing.
+TEST(StorePostingBlock, SpreadsManyTermsOverBucketsAndFindsEachList) {
+  PostingBlock block;
+  std::map<int64_t, std::vector<Posting>> expected;
+  for (int id = 1; id <= 3000; ++id) {
+    const int64_t time = 1'000'000 + (id * 7919) % 5000;  // out of order: late events
+    const std::string user = "user" + std::to_string((id * 31) % 997);
+    const std::string ip = "10.0." + std::to_string(id % 61) + ".0";
+    block.add(id, time, Severity::kInfo, "login", user, ip);
+    for (int64_t term : {all_term(), term_of(TermField::kEventType, "login"),
+                         term_of(TermField::kUser, user), term_of(TermField::kSourceIp, ip)}) {
+      expected[term].push_back({time, id});
+    }
+  }
+  for (auto& [term, list] : expected) std::sort(list.begin(), list.end());
+  std::map<int64_t, std::string> rows;
+  auto buckets = block.write_buckets([&](int64_t bucket, std::string_view row) -> Result<void> {
+    EXPECT_TRUE(rows.empty() || rows.rbegin()->first < bucket) << "buckets in key order";
+    rows.emplace(bucket, row);
+    return {};
+  });
+  ASSERT_TRUE(buckets);
+  EXPECT_EQ(*buckets, bucket_count_for(expected.size()));
+  EXPECT_GE(*buckets, 32u);  // 1,059 terms, about 16 a row
+  EXPECT_LE(rows.size(), *buckets);
+  EXPECT_LE(rows.rbegin()->first, int64_t{*buckets} - 1);
+  for (const auto& [term, want] : expected) {
+    auto found = find_in_bucket(rows[bucket_of(term, *buckets)], term);
+    ASSERT_TRUE(found && !found->empty()) << term;
+    std::vector<Posting> got;
+    ASSERT_TRUE(decode_postings(*found, got));
+    EXPECT_EQ(got, want) << term;
+  }
+  const int64_t absent = term_of(TermField::kUser, "nobody");
+  auto none = find_in_bucket(rows[bucket_of(absent, *buckets)], absent);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(StorePostingCodec, RejectsCorruptBuckets) {
+  std::string a, b;
+  encode_postings(std::vector<Posting>{{10, 1}}, a);
+  encode_postings(std::vector<Posting>{{20, 2}, {30, 3}}, b);
+  std::string bucket;
+  const std::vector<TermList> lists = {{-5, a}, {7, b}};
+  encode_bucket(lists, bucket);
+  ASSERT_EQ(find_in_bucket(bucket, 7), std::optional<std::string_view>(b));
+  ASSERT_EQ(find_in_bucket(bucket, -5), std::optional<std::string_view>(a));
+  EXPECT_EQ(find_in_bucket(bucket.substr(0, bucket.size() - 1), 7), std::nullopt);  // truncated
+  EXPECT_EQ(find_in_bucket(bucket + "x", 7), std::nullopt);         // bytes past the lists
+  EXPECT_EQ(find_in_bucket(bucket.substr(0, 5), 7), std::nullopt);  // directory cut short
+  std::string unordered;
+  const std::vector<TermList> backwards = {{7, b}, {-5, a}};
+  encode_bucket(backwards, unordered);
+  EXPECT_EQ(find_in_bucket(unordered, -5), std::nullopt);
+  std::string too_many = bucket;
+  too_many[0] = 100;  // more terms than the bytes could hold
+  EXPECT_EQ(find_in_bucket(too_many, 7), std::nullopt);
+  EXPECT_EQ(find_in_bucket("", 7), std::nullopt);
+}
+
+TEST(StorePostingCodec, BucketCountsArePowersOfTwoNearSixteenTermsEach) {
+  EXPECT_EQ(bucket_count_for(0), 1u);
+  EXPECT_EQ(bucket_count_for(31), 1u);
+  EXPECT_EQ(bucket_count_for(32), 2u);
+  EXPECT_EQ(bucket_count_for(5000), 256u);
+  EXPECT_EQ(bucket_of(-1, 256), 255u);
+  EXPECT_EQ(bucket_of(0x1234, 1), 0u);
 }
 
 TEST(StoreCursor, RoundTripsAndRejectsInconsistentDays) {

@@ -1,10 +1,13 @@
 // Day files: names, schema, retention, and the factory.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "store/day_file.h"
+#include "store/posting_codec.h"
 #include "store_test_util.h"
 
 namespace vigil::store {
@@ -57,7 +60,7 @@ TEST(StoreFiles, OneFilePerUtcDayWithTheSchema) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir.path() / "security-events-2024.03.01.db").c_str(), &db), SQLITE_OK);
   EXPECT_EQ(pragma_text(db, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(pragma_text(db, "PRAGMA user_version"), "1");
+  EXPECT_EQ(pragma_text(db, "PRAGMA user_version"), "2");
   EXPECT_EQ(pragma_text(db, "PRAGMA page_size"), "16384");
   EXPECT_EQ(pragma_text(db, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"),
             "blocks,events,postings");
@@ -67,6 +70,128 @@ TEST(StoreFiles, OneFilePerUtcDayWithTheSchema) {
   EXPECT_EQ(pragma_text(db, "SELECT time FROM events"),
             std::to_string(at(2024, 3, 1, 23, 59, 59, 999'999).micros));
   sqlite3_close(db);
+}
+
+// Version 1 as vigil wrote it up to session 12: no `buckets` column, a posting row per term.
+void write_version_1_file(const std::filesystem::path& path,
+                          const std::vector<StoredEvent>& events) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* schema = R"sql(
+PRAGMA page_size = 16384;
+CREATE TABLE events(id INTEGER PRIMARY KEY, time INTEGER NOT NULL, received INTEGER NOT NULL,
+  time_from_receive INTEGER NOT NULL, severity INTEGER NOT NULL, event_type TEXT NOT NULL,
+  user TEXT NOT NULL, source_ip TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE blocks(first_id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL,
+  min_time INTEGER NOT NULL, max_time INTEGER NOT NULL);
+CREATE TABLE postings(block INTEGER NOT NULL, term INTEGER NOT NULL, entries BLOB NOT NULL,
+  PRIMARY KEY(block, term)) WITHOUT ROWID;
+PRAGMA user_version = 1;
+PRAGMA journal_mode = WAL;
+)sql";
+  ASSERT_EQ(sqlite3_exec(db, schema, nullptr, nullptr, nullptr), SQLITE_OK);
+  std::map<int64_t, std::vector<Posting>> lists;
+  int64_t id = 0;
+  for (const StoredEvent& e : events) {
+    ++id;
+    const std::string row = fmt::format(
+        "INSERT INTO events VALUES({}, {}, {}, 0, {}, '{}', '{}', '{}', '{}')", id, e.time.micros,
+        e.received.micros, static_cast<int>(e.severity), e.event_type, e.user, e.source_ip, e.json);
+    ASSERT_EQ(sqlite3_exec(db, row.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << row;
+    for (int64_t term :
+         {all_term(), term_of(TermField::kEventType, e.event_type),
+          term_of(TermField::kUser, e.user), term_of(TermField::kSourceIp, e.source_ip)}) {
+      lists[term].push_back({e.time.micros, id});
+    }
+  }
+  sqlite3_stmt* insert = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO postings VALUES(1, ?, ?)", -1, &insert, nullptr),
+            SQLITE_OK);
+  for (auto& [term, list] : lists) {
+    std::sort(list.begin(), list.end());
+    std::string blob;
+    encode_postings(list, blob);
+    sqlite3_bind_int64(insert, 1, term);
+    sqlite3_bind_blob(insert, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
+    sqlite3_reset(insert);
+  }
+  sqlite3_finalize(insert);
+  const auto [lo, hi] = std::minmax_element(
+      events.begin(), events.end(), [](auto& a, auto& b) { return a.time.micros < b.time.micros; });
+  const std::string block =
+      fmt::format("INSERT INTO blocks VALUES(1, {}, {}, {})", id, lo->time.micros, hi->time.micros);
+  ASSERT_EQ(sqlite3_exec(db, block.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+std::vector<int> seqs_of_user(EventStore& store, const std::string& user) {
+  EventQuery q;
+  q.user = user;
+  return testing::query_all(store, q);
+}
+
+// A day file written by an older vigil: read as it is, then upgraded by the first write to
+// that day, after which its old block (a row per term) and the new ones (buckets) are
+// searched together.
+TEST(StoreFiles, ReadsAndUpgradesAVersion1File) {
+  TempDir dir;
+  const std::vector<StoredEvent> old_events = {
+      make_event(1, at(2024, 3, 1, 8), "login", "alice", "10.0.0.0"),
+      make_event(2, at(2024, 3, 1, 9), "login", "bob", "10.0.1.0"),
+      make_event(3, at(2024, 3, 1, 10), "logout", "alice", "10.0.1.0"),
+  };
+  const std::filesystem::path path = dir.path() / "security-events-2024.03.01.db";
+  write_version_1_file(path, old_events);
+  {
+    auto store = open_store(dir.path());
+    ASSERT_TRUE(store);
+    EXPECT_EQ(seqs_of_user(*store, "alice"), (std::vector<int>{3, 1}));  // newest first
+    // 40 more users make the new block's 44 terms spread over two buckets.
+    std::vector<StoredEvent> batch;
+    for (int i = 0; i < 80; ++i) {
+      batch.push_back(make_event(10 + i, at(2024, 3, 1, 11, i), "login",
+                                 i % 2 == 0 ? "alice" : fmt::format("user{}", i), "10.0.2.0"));
+    }
+    ASSERT_TRUE(store->write(batch));
+  }  // closing writes the open block
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  std::vector<int> alice = {3, 1};
+  for (int i = 0; i < 80; i += 2) alice.insert(alice.begin(), 10 + i);
+  EXPECT_EQ(seqs_of_user(*store, "alice"), alice);
+  EXPECT_EQ(seqs_of_user(*store, "bob"), (std::vector<int>{2}));
+  EXPECT_EQ(seqs_of_user(*store, "user39"), (std::vector<int>{49}));
+  EXPECT_TRUE(seqs_of_user(*store, "nobody").empty());
+  EventQuery by_ip;
+  by_ip.source_ip = "10.0.1.0";
+  EXPECT_EQ(testing::query_all(*store, by_ip), (std::vector<int>{3, 2}));
+  store.reset();
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(pragma_text(db, "PRAGMA user_version"), "2");
+  EXPECT_EQ(pragma_text(db, "SELECT buckets FROM blocks ORDER BY first_id"), "0,2");
+  sqlite3_close(db);
+}
+
+// A file newer than this vigil (or not vigil's) is refused with its name, not misread.
+TEST(StoreFiles, RefusesAnUnknownSchemaVersion) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "security-events-2024.03.01.db";
+  write_version_1_file(path, {make_event(1, at(2024, 3, 1, 8))});
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 9", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto page = store->query(EventQuery{});
+  ASSERT_FALSE(page);
+  EXPECT_NE(page.error().message.find("security-events-2024.03.01.db: schema version 9"),
+            std::string::npos)
+      << page.error().message;
+  EXPECT_FALSE(store->write(std::vector<StoredEvent>{make_event(2, at(2024, 3, 1, 9))}));
 }
 
 TEST(StoreFiles, DayFileNamesParseStrictly) {
