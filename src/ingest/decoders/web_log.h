@@ -15,8 +15,9 @@
 namespace vigil::decode {
 
 // The outcome of one access-log or error-log line, whose fields go into the
-// caller's builder: the time, and why the line is incomplete when it is (the
-// fields found so far are still kept). Lines are valid UTF-8 (for_each_line).
+// caller's AccessLine or builder: the time, and why the line is incomplete when
+// it is (the fields found so far are still kept). Lines are valid UTF-8
+// (for_each_line).
 struct WebLine {
   std::optional<Timestamp> time;
   std::string problem;    // empty = the whole line parsed
