@@ -138,27 +138,41 @@ class WebDecoder final : public Decoder {
   void decode(std::string_view chunk, size_t first_line, Timestamp received,
               DecodeResult& out) override {
     for_each_line(chunk, first_line, [&](std::string_view line, size_t) {
-      const WebLine w =
-          error_log_ ? parse_error_line(line, doc_) : parse_access_line(line, doc_, times_);
-      if (!w.anything) {
-        doc_.clear();
-        return keep_unparsed(line, w.problem, received, out);
-      }
-      if (!w.problem.empty()) {
-        put(doc_, "event.original", line);
-        put(doc_, "error.type", "parse_error");
-        put(doc_, "error.message", w.problem);
-        ++out.flagged;
-      }
-      ++out.read;
-      emit_built(doc_, w.time, received, out);
+      if (error_log_) return decode_error_line(line, received, out);
+      decode_access_line(line, received, out);
     });
   }
 
  private:
+  void decode_access_line(std::string_view line, Timestamp received, DecodeResult& out) {
+    const WebLine w = parse_access_line(line, times_, copies_, access_);
+    if (!w.anything) return keep_unparsed(line, w.problem, received, out);
+    if (!w.problem.empty()) ++out.flagged;
+    ++out.read;
+    build_access_doc(access_, w.problem, line, add_event(w.time, received, out).doc);
+  }
+
+  void decode_error_line(std::string_view line, Timestamp received, DecodeResult& out) {
+    const WebLine w = parse_error_line(line, doc_);
+    if (!w.anything) {
+      doc_.clear();
+      return keep_unparsed(line, w.problem, received, out);
+    }
+    if (!w.problem.empty()) {
+      put(doc_, "event.original", line);
+      put(doc_, "error.type", "parse_error");
+      put(doc_, "error.message", w.problem);
+      ++out.flagged;
+    }
+    ++out.read;
+    emit_built(doc_, w.time, received, out);
+  }
+
   bool error_log_;
-  DocBuilder doc_;
+  DocBuilder doc_;  // error lines
   ClfTimeReader times_;
+  AccessCopies copies_;
+  AccessLine access_;
 };
 
 enum class JsonKind { kWindows, kCloudTrail, kZeek };

@@ -223,11 +223,15 @@ Event make_event(Value doc, std::optional<Timestamp> time, Timestamp received) {
   return e;
 }
 
-void emit_built(DocBuilder& doc, std::optional<Timestamp> time, Timestamp received,
-                DecodeResult& out) {
+Event& add_event(std::optional<Timestamp> time, Timestamp received, DecodeResult& out) {
   Event& e = out.events.emplace_back();
   set_times(e, time, received);
-  doc.take_into(e.doc);
+  return e;
+}
+
+void emit_built(DocBuilder& doc, std::optional<Timestamp> time, Timestamp received,
+                DecodeResult& out) {
+  doc.take_into(add_event(time, received, out).doc);
 }
 
 void keep_unparsed(std::string_view line, std::string_view why, Timestamp received,

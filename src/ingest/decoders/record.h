@@ -135,6 +135,8 @@ int month_from_abbrev(std::string_view m);
 
 // An event from a decoded document; without a time it takes the receive time.
 Event make_event(Value doc, std::optional<Timestamp> time, Timestamp received);
+// A new event at the end of out.events, with its times; its doc is to be built.
+Event& add_event(std::optional<Timestamp> time, Timestamp received, DecodeResult& out);
 // The builder's document added to out.events as such an event, built in place.
 void emit_built(DocBuilder& doc, std::optional<Timestamp> time, Timestamp received,
                 DecodeResult& out);

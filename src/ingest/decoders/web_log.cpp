@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cstring>
+#include <tuple>
+#include <utility>
 
 #include "core/strings.h"
 #include "ingest/decoders/record.h"
@@ -30,8 +32,8 @@ Timestamp civil(int y, int mo, int d, int h, int mi, int s, int64_t micros, int 
 }
 
 // A double-quoted field with backslash escapes; advances past it. The text
-// is a view of the line, or of its unescaped copy kept by `doc`.
-std::optional<std::string_view> quoted_field(TextCursor& c, DocBuilder& doc) {
+// is a view of the line, or of its unescaped copy in `unescaped`.
+std::optional<std::string_view> quoted_field(TextCursor& c, std::string& unescaped) {
   c.skip_spaces();
   const std::string_view s = c.rest();
   if (s.empty() || s.front() != '"') return std::nullopt;
@@ -41,7 +43,7 @@ std::optional<std::string_view> quoted_field(TextCursor& c, DocBuilder& doc) {
     c = TextCursor(s.substr(close + 1));
     return s.substr(1, close - 1);
   }
-  std::string unescaped;
+  unescaped.clear();
   size_t i = 1;
   for (; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
@@ -54,7 +56,7 @@ std::optional<std::string_view> quoted_field(TextCursor& c, DocBuilder& doc) {
   }
   if (i >= s.size()) return std::nullopt;  // no closing quote: truncated
   c = TextCursor(s.substr(i + 1));
-  return doc.keep(std::move(unescaped));
+  return std::string_view(unescaped);
 }
 
 std::string decode_once(std::string_view s, bool plus) {
@@ -76,39 +78,15 @@ std::string decode_once(std::string_view s, bool plus) {
 
 void put_request(DocBuilder& doc, std::string_view request) {
   put(doc, "http.request.original", request);
-  TextCursor r(request);
-  const std::string_view method = r.word();
-  const std::string_view target = r.word();
-  const std::string_view version = r.word();
-  bool token = !method.empty() && method.size() <= 20;
-  for (char ch : method) token = token && ((ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '-');
-  if (!token || target.empty()) return;  // "-", TLS bytes sent to a plain port, ...
-  put(doc, "http.request.method", method);
-  put(doc, "url.original", target);
-  std::string_view path = target, query;
-  if (const size_t q = target.find('?'); q != std::string_view::npos) {
-    path = target.substr(0, q);
-    query = target.substr(q + 1);
-  }
-  if (const size_t hash = query.find('#'); hash != std::string_view::npos)
-    query = query.substr(0, hash);
-  put(doc, "url.path", path);
-  if (!query.empty()) put(doc, "url.query", query);
-  const bool plain = path.find('%') == std::string_view::npos &&
-                     query.find('%') == std::string_view::npos &&
-                     query.find('+') == std::string_view::npos;
-  if (plain) {  // nothing to decode, and the line is valid UTF-8: "path[?query]" as written
-    put(doc, "url.decoded", target.substr(0, path.size() + (query.empty() ? 0 : 1 + query.size())));
-  } else {
-    std::string decoded = decode_url_text(path, false);
-    if (!query.empty()) {
-      decoded += '?';
-      decoded += decode_url_text(query, true);
-    }
-    if (!valid_utf8_line(decoded)) decoded = repair_utf8(decoded);
-    put(doc, "url.decoded", std::move(decoded));
-  }
-  if (version.substr(0, 5) == "HTTP/") put(doc, "http.version", version.substr(5));
+  std::string decoded;
+  const RequestParts r = split_request(request, decoded);
+  if (!r.split) return;
+  put(doc, "http.request.method", r.method);
+  put(doc, "url.original", r.target);
+  put(doc, "url.path", r.path);
+  if (!r.query.empty()) put(doc, "url.query", r.query);
+  put(doc, "url.decoded", std::string(r.decoded));
+  if (r.version) put(doc, "http.version", *r.version);
 }
 
 void put_client(DocBuilder& doc, std::string_view host) {
@@ -186,14 +164,52 @@ std::string decode_url_text(std::string_view s, bool plus) {
   return cur;
 }
 
-WebLine parse_access_line(std::string_view line, DocBuilder& doc, ClfTimeReader& times) {
+RequestParts split_request(std::string_view request, std::string& decoded) {
+  RequestParts r;
+  TextCursor c(request);
+  const std::string_view method = c.word();
+  const std::string_view target = c.word();
+  const std::string_view version = c.word();
+  bool token = !method.empty() && method.size() <= 20;
+  for (char ch : method) token = token && ((ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '-');
+  if (!token || target.empty()) return r;
+  r.split = true;
+  r.method = method;
+  r.target = r.path = target;
+  if (const size_t q = target.find('?'); q != std::string_view::npos) {
+    r.path = target.substr(0, q);
+    r.query = target.substr(q + 1);
+  }
+  if (const size_t hash = r.query.find('#'); hash != std::string_view::npos)
+    r.query = r.query.substr(0, hash);
+  const bool plain = r.path.find('%') == std::string_view::npos &&
+                     r.query.find('%') == std::string_view::npos &&
+                     r.query.find('+') == std::string_view::npos;
+  if (plain) {  // nothing to decode, and the line is valid UTF-8: "path[?query]" as written
+    r.decoded = target.substr(0, r.path.size() + (r.query.empty() ? 0 : 1 + r.query.size()));
+  } else {
+    decoded = decode_url_text(r.path, false);
+    if (!r.query.empty()) {
+      decoded += '?';
+      decoded += decode_url_text(r.query, true);
+    }
+    if (!valid_utf8_line(decoded)) decoded = repair_utf8(decoded);
+    r.decoded = decoded;
+  }
+  if (version.substr(0, 5) == "HTTP/") r.version = version.substr(5);
+  return r;
+}
+
+WebLine parse_access_line(std::string_view line, ClfTimeReader& times, AccessCopies& copies,
+                          AccessLine& fields) {
   WebLine w;
+  AccessLine& a = fields = AccessLine{};
   TextCursor c(line);
-  const std::string_view host = c.word();
+  a.client = c.word();
   const std::string_view ident = c.word();
   const std::string_view user = c.word();
   c.skip_spaces();
-  if (host.empty() || ident.empty() || user.empty() || !c.eat("[")) {
+  if (a.client.empty() || ident.empty() || user.empty() || !c.eat("[")) {
     w.problem = "not an access log line (client ident user [time] expected)";
     return w;
   }
@@ -204,48 +220,116 @@ WebLine parse_access_line(std::string_view line, DocBuilder& doc, ClfTimeReader&
     return w;
   }
   w.anything = true;
-  put(doc, "event.category", "web");
-  put(doc, "event.type", "access");
-  put(doc, "event.action", "http_request");
-  put_client(doc, host);
-  if (user != "-") put(doc, "user.name", user);
-  const auto request = quoted_field(c, doc);
-  if (!request) {
+  if (user != "-") a.user = user;
+  a.request = quoted_field(c, copies.request);
+  if (!a.request) {
     w.problem = "request line not closed by a quote";
     return w;
   }
-  put_request(doc, *request);
+  a.request_parts = split_request(*a.request, copies.decoded_url);
   const auto status = number(c.word());
   if (!status || *status < 100 || *status > 999) {
     w.problem = "status code missing or not a number";
     return w;
   }
-  put(doc, "http.response.status_code", *status);
-  put(doc, "event.outcome", *status < 400 ? "success" : "failure");
+  a.status = status;
   const std::string_view bytes = c.word();
-  if (auto b = number(bytes)) {
-    put(doc, "http.response.body.bytes", *b);
-  } else if (bytes != "-") {
+  a.bytes = number(bytes);
+  if (!a.bytes && bytes != "-") {
     w.problem = bytes.empty() ? "response size missing" : "response size is not a number";
     return w;
   }
   c.skip_spaces();
   if (c.done()) return w;  // common log format ends here
-  const auto referrer = quoted_field(c, doc);
+  const auto referrer = quoted_field(c, copies.referrer);
   if (!referrer) {
     w.problem = "referrer not closed by a quote";
     return w;
   }
-  if (*referrer != "-") put(doc, "http.request.referrer", *referrer);
+  if (*referrer != "-") a.referrer = referrer;
   c.skip_spaces();
   if (c.done()) return w;
-  const auto agent = quoted_field(c, doc);
+  const auto agent = quoted_field(c, copies.agent);
   if (!agent) {
     w.problem = "user agent not closed by a quote (truncated line?)";
     return w;
   }
-  if (*agent != "-") put(doc, "user_agent.original", *agent);
+  if (*agent != "-") a.agent = agent;
   return w;  // trailing extra fields (nginx $request_time, ...) are not decoded
+}
+
+namespace {
+
+// An object member of `parent`, with room for `members`. The keys are
+// literals, so their length is known where the member is made (see below).
+template <size_t N>
+Object& object_member(Object& parent, const char (&key)[N], size_t members) {
+  Value& v = parent
+                 .emplace_back(std::piecewise_construct, std::forward_as_tuple(key, N - 1),
+                               std::forward_as_tuple(Object{}))
+                 .second;
+  v.as_object().reserve(members);
+  return v.as_object();
+}
+
+template <size_t N, typename V>
+void member(Object& parent, const char (&key)[N], V&& v) {
+  parent.emplace_back(std::piecewise_construct, std::forward_as_tuple(key, N - 1),
+                      std::forward_as_tuple(std::forward<V>(v)));
+}
+
+}  // namespace
+
+// flatten: every call made here is inlined, the strings' and vectors'
+// constructors included, so each key is copied at its known length instead of
+// through an out-of-line string constructor and a memcpy call (callgrind:
+// 8.05 k -> 6.23 k instructions per line of the Elastic sample).
+[[gnu::flatten]] void build_access_doc(const AccessLine& a, std::string_view problem,
+                                       std::string_view line, Value& doc) {
+  const RequestParts& r = a.request_parts;
+  const bool flagged = !problem.empty();
+  doc = Value(Object{});
+  Object& top = doc.as_object();
+  top.reserve(2 + a.user.has_value() + a.request.has_value() + r.split + a.agent.has_value() +
+              flagged);
+  Object& event = object_member(top, "event", 3 + a.status.has_value() + flagged);
+  member(event, "category", "web");
+  member(event, "type", "access");
+  member(event, "action", "http_request");
+  if (a.status) member(event, "outcome", *a.status < 400 ? "success" : "failure");
+  if (flagged) member(event, "original", line);
+  if (looks_like_ip(a.client)) {
+    member(object_member(top, "source", 1), "ip", a.client);
+  } else {
+    member(object_member(top, "source", 1), "domain", a.client);
+  }
+  if (a.user) member(object_member(top, "user", 1), "name", *a.user);
+  if (a.request) {
+    Object& http = object_member(top, "http", 1 + r.version.has_value() + a.status.has_value());
+    Object& request = object_member(http, "request", 1 + r.split + a.referrer.has_value());
+    member(request, "original", *a.request);
+    if (r.split) member(request, "method", r.method);
+    if (a.referrer) member(request, "referrer", *a.referrer);
+    if (r.version) member(http, "version", *r.version);
+    if (a.status) {
+      Object& response = object_member(http, "response", 1 + a.bytes.has_value());
+      member(response, "status_code", int64_t{*a.status});
+      if (a.bytes) member(object_member(response, "body", 1), "bytes", int64_t{*a.bytes});
+    }
+  }
+  if (r.split) {
+    Object& url = object_member(top, "url", 3 + !r.query.empty());
+    member(url, "original", r.target);
+    member(url, "path", r.path);
+    if (!r.query.empty()) member(url, "query", r.query);
+    member(url, "decoded", r.decoded);
+  }
+  if (a.agent) member(object_member(top, "user_agent", 1), "original", *a.agent);
+  if (flagged) {
+    Object& error = object_member(top, "error", 2);
+    member(error, "type", "parse_error");
+    member(error, "message", problem);
+  }
 }
 
 namespace {

@@ -15,8 +15,9 @@
 namespace vigil::decode {
 
 // The outcome of one access-log or error-log line, whose fields go into the
-// caller's builder: the time, and why the line is incomplete when it is (the
-// fields found so far are still kept). Lines are valid UTF-8 (for_each_line).
+// caller's AccessLine or builder: the time, and why the line is incomplete when
+// it is (the fields found so far are still kept). Lines are valid UTF-8
+// (for_each_line).
 struct WebLine {
   std::optional<Timestamp> time;
   std::string problem;    // empty = the whole line parsed
@@ -41,7 +42,47 @@ class ClfTimeReader {
   Timestamp base_{0};    // that day's midnight in that zone
 };
 
-WebLine parse_access_line(std::string_view line, DocBuilder& doc, ClfTimeReader& times);
+// A request line ("GET /a?b=1 HTTP/1.1") split into the ECS fields.
+struct RequestParts {
+  bool split = false;  // false: no method token or no target ("-", TLS bytes on a plain port)
+  std::string_view method, target, path;
+  std::string_view query;    // empty: absent
+  std::string_view decoded;  // url.decoded: a view of the target, or of the decoded copy
+  std::optional<std::string_view> version;  // what follows "HTTP/"
+};
+
+// `decoded` holds url.decoded when the target has something to decode.
+RequestParts split_request(std::string_view request, std::string& decoded);
+
+// An access-log line taken apart, as far as it parsed: views of the line or
+// of an AccessCopies. An absent field is absent from the document ("-" too).
+struct AccessLine {
+  std::string_view client;
+  std::optional<std::string_view> user;
+  std::optional<std::string_view> request;  // unescaped
+  RequestParts request_parts;
+  std::optional<int> status, bytes;
+  std::optional<std::string_view> referrer, agent;  // unescaped
+};
+
+// Text an AccessLine's views may point into instead of the line: quoted
+// fields with escapes, unescaped, and the decoded URL. One per decoder, reused
+// line after line, so their room is allocated once.
+struct AccessCopies {
+  std::string request, referrer, agent, decoded_url;
+};
+
+WebLine parse_access_line(std::string_view line, ClfTimeReader& times, AccessCopies& copies,
+                          AccessLine& fields);
+
+// The line's document, built in place: each object allocated once at its
+// final size, keys of known length. The members are in the order in which
+// the fields come in the line (what put() of their dotted paths in that order
+// gives): event, source, user, http, url, user_agent, and for a flagged line
+// (`problem` not empty) event.original and error.type/message.
+void build_access_doc(const AccessLine& fields, std::string_view problem, std::string_view line,
+                      Value& doc);
+
 WebLine parse_error_line(std::string_view line, DocBuilder& doc);
 
 // Percent-decoding until the text stops changing (at most 3 rounds); `plus`
