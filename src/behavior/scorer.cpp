@@ -55,8 +55,9 @@ Finding novelty(const char* type, const DecayedCounts& seen, const std::string& 
                 std::string_view shown = {}) {
   Finding f;
   f.type = type;
-  if (seen.seen(value)) {
-    f.probability = seen.weight(value) / std::max(1.0, seen.total());
+  // One lookup: seen() is weight() against a floor.
+  if (const double weight = seen.weight(value); weight >= DecayedCounts::kSeenWeight) {
+    f.probability = weight / std::max(1.0, seen.total());
     return f;
   }
   f.probability = seen.novelty_probability();
