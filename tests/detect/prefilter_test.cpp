@@ -211,6 +211,37 @@ TEST(SigmaPrefilter, GatesFollowAndOrOneOfAllOf) {
   EXPECT_TRUE(any.fires(R"({"G": 2})"));
 }
 
+// An OR keeps two clauses, each the union of a clause of either side: for
+// `(a and b) or c` both a|c and b|c must open, so an event with alpha and
+// delta but no beta is rejected by the gate (the old single clause a|c let
+// it through to evaluation). The results are those of the rule either way.
+TEST(SigmaPrefilter, OrKeepsTwoUnionClauses) {
+  const std::string yaml = rule("r",
+                                "  a:\n    F|contains: 'alpha'\n  b:\n    G|contains: 'beta'\n"
+                                "  c:\n    H|contains: 'delta'\n"
+                                "  condition: (a and b) or c\n");
+  auto loaded = load_rules_from_text(yaml, "inline.yml", {});
+  ASSERT_EQ(loaded.rules.size(), 1u);
+  const auto gate = rule_gate(*loaded.rules[0], LiteralWeights{});
+  ASSERT_TRUE(gate.has_value());
+  std::vector<std::vector<std::string>> clauses;
+  for (const auto& clause : *gate) {
+    std::vector<std::string> literals;
+    for (const auto& l : clause) literals.emplace_back(l.pattern->required_literal());
+    std::sort(literals.begin(), literals.end());
+    clauses.push_back(literals);
+  }
+  std::sort(clauses.begin(), clauses.end());
+  EXPECT_EQ(clauses,
+            (std::vector<std::vector<std::string>>{{"alpha", "delta"}, {"beta", "delta"}}));
+  BothWays r(yaml);
+  EXPECT_TRUE(r.fires(R"({"F": "alpha", "G": "beta"})"));
+  EXPECT_TRUE(r.fires(R"({"H": "delta"})"));
+  EXPECT_TRUE(r.fires(R"({"F": "alpha", "H": "delta"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "alpha", "G": "gamma"})"));
+  EXPECT_FALSE(r.fires(R"({"G": "beta", "H": "epsilon"})"));
+}
+
 // Keywords are screened over every text of the event at once, so a rule
 // of keywords has a gate; each text is still checked on its own.
 TEST(SigmaPrefilter, KeywordsAreScreenedOverEveryText) {
