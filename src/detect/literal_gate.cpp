@@ -137,21 +137,12 @@ Gate node_gate(const ConditionNode& node, const Rule& rule, const LiteralWeights
 }  // namespace
 
 void LiteralWeights::add(const Rule& rule) {
-  std::vector<const StringPattern*> patterns;
-  for (const auto& id : rule.identifiers) {
-    for (const auto& alt : id.alternatives) {
-      for (const auto& t : alt.tests) {
-        patterns.clear();
-        for (const auto& m : t.values) m->screened_patterns(patterns);
-        for (const auto* p : patterns) {
-          const auto literal = p->required_literal();
-          auto it = counts_.find(literal);
-          if (it == counts_.end()) it = counts_.emplace(std::string(literal), 0).first;
-          ++it->second;
-        }
-      }
-    }
-  }
+  for_each_screened(rule, [&](const FieldTest&, const StringPattern& p) {
+    const auto literal = p.required_literal();
+    auto it = counts_.find(literal);
+    if (it == counts_.end()) it = counts_.emplace(std::string(literal), 0).first;
+    ++it->second;
+  });
 }
 
 size_t LiteralWeights::weight(std::string_view literal) const {

@@ -108,6 +108,22 @@ class LiteralIndex {
   uint64_t id_;  // unique per index, never reused: keys the per-thread scratch
 };
 
+// Calls f(test, pattern) for each string pattern of the rule's field tests
+// that the prefilter can screen (ValueMatcher::screened_patterns).
+template <typename F>
+void for_each_screened(const Rule& rule, F&& f) {
+  std::vector<const StringPattern*> patterns;
+  for (const auto& id : rule.identifiers) {
+    for (const auto& alt : id.alternatives) {
+      for (const auto& t : alt.tests) {
+        patterns.clear();
+        for (const auto& m : t.values) m->screened_patterns(patterns);
+        for (const auto* p : patterns) f(t, *p);
+      }
+    }
+  }
+}
+
 // Schema-independent form: clauses of (rule slot, pattern) pairs, or nullopt
 // when the rule can match without any screened literal (e.g. `not`, regexes,
 // numbers).

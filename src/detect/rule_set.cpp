@@ -28,18 +28,10 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
 namespace {
 
 void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<int>& slot_ids) {
-  std::vector<const StringPattern*> patterns;
-  for (const auto& id : rule.identifiers) {
-    for (const auto& alt : id.alternatives) {
-      for (const auto& t : alt.tests) {
-        const int field = t.slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(t.slot)];
-        if (t.slot >= 0 && field < 0) continue;
-        patterns.clear();
-        for (const auto& m : t.values) m->screened_patterns(patterns);
-        for (const auto* p : patterns) index.add(field, *p);
-      }
-    }
-  }
+  for_each_screened(rule, [&](const FieldTest& t, const StringPattern& p) {
+    const int field = t.slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(t.slot)];
+    if (t.slot < 0 || field >= 0) index.add(field, p);
+  });
 }
 
 // A gate clause in this schema's field ids and bits; false when a literal
