@@ -105,6 +105,45 @@ TEST(WindowsMapping, ThorTableMergesIntoTheMapping) {
   EXPECT_EQ(variants.size(), 1u);  // only in thor.yml
 }
 
+// An event meets the variants of its channel through an index on the value
+// their conditions test most (EventID here), plus those without such a
+// condition (the service rule); a second condition (EventType) is still
+// checked, and an array of event ids is checked against every variant.
+TEST(WindowsMapping, VariantsFoundByEventIdAndTheirOtherConditions) {
+  const std::string rules = R"(title: registry
+id: r-event
+logsource: {category: registry_event, product: windows}
+detection: {sel: {TargetObject|contains: 'run'}, condition: sel}
+---
+title: added
+id: r-add
+logsource: {category: registry_add, product: windows}
+detection: {sel: {TargetObject|contains: 'run'}, condition: sel}
+---
+title: any sysmon
+id: r-sysmon
+logsource: {product: windows, service: sysmon}
+detection: {sel: {TargetObject|contains: 'run'}, condition: sel}
+)";
+  auto set = windows_rules(rules);
+  const auto fired = [&](const std::string& event_id, const std::string& event_type) {
+    const std::string json = R"({"Event": {"System": {"EventID": )" + event_id +
+                             R"(, "Channel": "Microsoft-Windows-Sysmon/Operational"},
+      "EventData": {"TargetObject": "HKLM\\Run\\x", "EventType": ")" +
+                             event_type + R"("}}})";
+    std::vector<std::string> ids;
+    for (const auto& m : set->match(event(json))) ids.push_back(m.rule->meta.id);
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(fired("12", "CreateKey"), (Ids{"r-event", "r-add", "r-sysmon"}));
+  EXPECT_EQ(fired("12", "SetValue"), (Ids{"r-event", "r-sysmon"}));
+  EXPECT_EQ(fired("\"13\"", "CreateKey"), (Ids{"r-event", "r-sysmon"}));
+  EXPECT_EQ(fired("99", "CreateKey"), (Ids{"r-sysmon"}));
+  EXPECT_EQ(fired("[99, 12]", "CreateKey"), (Ids{"r-event", "r-add", "r-sysmon"}));
+  EXPECT_EQ(fired("null", "CreateKey"), (Ids{"r-sysmon"}));
+}
+
 TEST(EcsMapping, CategoryFromEcsArrayAndDottedFields) {
   auto m = FieldMapping::load(::vigil::testing::source_dir() / "rules/mappings/ecs.yml");
   ASSERT_TRUE(m.has_value()) << m.error().message;
