@@ -65,11 +65,16 @@ Gate nothing() {
 }
 
 Gate value_gate(int slot, const ValueMatcher& m, const LiteralWeights& weights) {
-  std::vector<const StringPattern*> patterns;
-  if (!m.screened_patterns(patterns) || patterns.empty()) return std::nullopt;
-  Clause out;
-  for (const auto* p : patterns) out.push_back({slot, p, weights.weight(p->required_literal())});
-  return std::vector<Clause>{std::move(out)};
+  std::vector<Clause> clauses;
+  for (const auto& patterns : m.gate_clauses()) {
+    Clause c;
+    for (const auto* p : patterns) c.push_back({slot, p, weights.weight(p->required_literal())});
+    clauses.push_back(std::move(c));
+  }
+  if (clauses.empty()) return std::nullopt;
+  std::stable_sort(clauses.begin(), clauses.end(), lighter);
+  if (clauses.size() > kMaxGateClauses) clauses.resize(kMaxGateClauses);
+  return clauses;
 }
 
 // A keyword search (slot -1) keeps slot -1: its literals are looked for in
