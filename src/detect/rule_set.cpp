@@ -27,20 +27,22 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
 
 namespace {
 
-void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<int>& slot_ids) {
+// `keywords`: the keyword field of the binding's variant.
+void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<int>& slot_ids,
+                       int keywords) {
   for_each_screened(rule, [&](const FieldTest& t, const StringPattern& p) {
-    const int field = t.slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(t.slot)];
+    const int field = t.slot < 0 ? keywords : slot_ids[static_cast<size_t>(t.slot)];
     if (t.slot < 0 || field >= 0) index.add(field, p);
   });
 }
 
 // A gate clause in this schema's field ids and bits; false when a literal
 // has no bit (then the clause is dropped).
-bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids,
+bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids, int keywords,
                const LiteralIndex& index, std::vector<std::pair<int, uint32_t>>& out) {
   for (const auto& literal : gate) {
     const int slot = literal.slot;
-    const int field = slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(slot)];
+    const int field = slot < 0 ? keywords : slot_ids[static_cast<size_t>(slot)];
     const auto bit = index.bit_of(*literal.pattern);
     if ((slot >= 0 && field < 0) || !bit) return false;
     out.emplace_back(field, *bit);
@@ -62,8 +64,9 @@ void RuleSet::build_prefilter(
     Schema& schema,
     const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates) {
   auto index = std::make_unique<LiteralIndex>();
-  for (const auto& bounds : schema.by_variant) {
-    for (const auto& b : bounds) add_rule_literals(*index, *b.rule, b.slot_ids);
+  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
+    for (const auto& b : schema.by_variant[v])
+      add_rule_literals(*index, *b.rule, b.slot_ids, keyword_field(v));
   }
   if (!index->compile()) return;
   std::vector<std::vector<uint32_t>> opened_by(index->bit_count());
@@ -76,7 +79,9 @@ void RuleSet::build_prefilter(
       size_t k = 0;
       for (const auto& clause : *gate) {
         literals.clear();
-        if (k == b.gates.size() || !bind_gate(clause, b.slot_ids, *index, literals)) continue;
+        if (k == b.gates.size() ||
+            !bind_gate(clause, b.slot_ids, keyword_field(v), *index, literals))
+          continue;
         b.gates[k] = static_cast<int>(schema.gate_count++);
         for (const auto& [field, bit] : literals) {
           opened_by[bit].push_back(static_cast<uint32_t>(b.gates[k]));
