@@ -1,13 +1,16 @@
 // sigma_tree_bench: RuleSet::match with a whole Sigma rule tree (SigmaHQ's
 // rules/) over Windows events, one thread, for profiling and for the
 // throughput figures of docs/benchmarks.md.
-//   sigma_tree_bench --rules DIR --thor FILE [--passes N] [--per-rule FILE] EVENTS...
+//   sigma_tree_bench --rules DIR --thor FILE [--passes N] [--per-rule FILE] [--per-event FILE]
+//                    EVENTS...
 // EVENTS are files (NDJSON, arrays or concatenated objects; `.gz` through
 // gzip -dc) or directories (their `.json` files, recursively). Prints one
 // JSON line: rules, build time and memory, events per CPU second (best
 // pass), and matches per pass (which must not change when the engine is
 // made faster); --per-rule writes each rule's matches of one pass (id,
-// count, title) to FILE, for comparing two builds rule by rule.
+// count, title) to FILE, for comparing two builds rule by rule; --per-event
+// writes every match of one pass (event number, rule id, the matched fields
+// as JSON), for comparing them event by event.
 #include <malloc.h>
 
 #include <chrono>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "core/allocator_tuning.h"
+#include "core/json_writer.h"
 #include "detect/sigma.h"
 #include "detector_bench.h"
 
@@ -65,11 +69,25 @@ void write_per_rule(const vigil::sigma::RuleSet& set, const std::vector<vigil::V
   std::fclose(out);
 }
 
+// One pass, untimed: each match as "event rule-id {matched fields}".
+void write_per_event(const vigil::sigma::RuleSet& set, const std::vector<vigil::Value>& events,
+                     const fs::path& file) {
+  std::FILE* out = std::fopen(file.c_str(), "w");
+  if (out == nullptr) return;
+  for (size_t i = 0; i < events.size(); ++i) {
+    for (const auto& m : set.match(events[i])) {
+      std::fprintf(out, "%zu %s %s\n", i, m.rule->meta.id.c_str(),
+                   vigil::to_json(m.fields).c_str());
+    }
+  }
+  std::fclose(out);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   vigil::tune_allocator();  // as vigil runs
-  fs::path rules, thor, per_rule;
+  fs::path rules, thor, per_rule, per_event;
   int passes = 3;
   std::vector<fs::path> inputs;
   for (int i = 1; i < argc; ++i) {
@@ -80,6 +98,8 @@ int main(int argc, char** argv) {
       thor = argv[++i];
     } else if (a == "--per-rule" && i + 1 < argc) {
       per_rule = argv[++i];
+    } else if (a == "--per-event" && i + 1 < argc) {
+      per_event = argv[++i];
     } else if (a == "--passes" && i + 1 < argc) {
       passes = std::atoi(argv[++i]);
     } else {
@@ -89,7 +109,7 @@ int main(int argc, char** argv) {
   if (rules.empty() || inputs.empty()) {
     std::fprintf(stderr,
                  "usage: sigma_tree_bench --rules DIR [--thor FILE] [--passes N] [--per-rule FILE] "
-                 "EVENTS...\n");
+                 "[--per-event FILE] EVENTS...\n");
     return 2;
   }
   std::vector<vigil::Value> events;
@@ -128,6 +148,7 @@ int main(int argc, char** argv) {
     best = std::min(best, vigil::bench::thread_cpu_s() - t0);
   }
   if (!per_rule.empty()) write_per_rule(set, events, per_rule);
+  if (!per_event.empty()) write_per_event(set, events, per_event);
   constexpr double kMiB = 1024.0 * 1024.0;
   std::printf(
       "{\"rules\":%zu,\"events\":%zu,\"load_cpu_s\":%.2f,\"build_cpu_s\":%.2f,"

@@ -3,8 +3,8 @@
 // match. nullopt means no such clause: the rule is always evaluated. Every
 // step only ever keeps necessary conditions, so a gate never hides a match:
 //   a AND b      -> the clauses of both (the lightest kMaxGateClauses kept)
-//   a OR b       -> one clause: the union of each side's lightest clause
-//                   (none if either side has none)
+//   a OR b       -> unions of a clause of each side, the lightest
+//                   kMaxGateClauses of them (none if either side has none)
 //   NOT a        -> none (a literal's absence can make it true)
 // A clause weighs the sum of its literals' weights (LiteralWeights): the
 // lightest is the one expected to open least often, and it comes first
@@ -39,17 +39,24 @@ Gate both(Gate a, Gate b) {
   return a;
 }
 
-const Clause& lightest(const std::vector<Clause>& g) {
-  return *std::min_element(g.begin(), g.end(), lighter);
-}
-
-// One side must hold: the union of one necessary clause of each.
+// One side must hold: the union of a clause of each side is necessary. Of
+// those unions the lightest kMaxGateClauses are kept: each is necessary, so
+// together they are, and two of them reject what one lets through (with
+// `(a1 and a2) or b`, both a1|b and a2|b must open, not only a1|b).
 Gate either(Gate a, const Gate& b) {
   if (!a || !b || b->empty()) return std::nullopt;
-  Clause c = a->empty() ? Clause{} : lightest(*a);
-  const Clause& other = lightest(*b);
-  c.insert(c.end(), other.begin(), other.end());
-  return std::vector<Clause>{std::move(c)};
+  if (a->empty()) return b;
+  std::vector<Clause> unions;
+  for (const auto& x : *a) {
+    for (const auto& y : *b) {
+      Clause c = x;
+      c.insert(c.end(), y.begin(), y.end());
+      unions.push_back(std::move(c));
+    }
+  }
+  std::stable_sort(unions.begin(), unions.end(), lighter);
+  if (unions.size() > kMaxGateClauses) unions.resize(kMaxGateClauses);
+  return unions;
 }
 
 // The neutral start of a union (an empty clause list, never returned as is).
@@ -58,11 +65,16 @@ Gate nothing() {
 }
 
 Gate value_gate(int slot, const ValueMatcher& m, const LiteralWeights& weights) {
-  std::vector<const StringPattern*> patterns;
-  if (!m.screened_patterns(patterns) || patterns.empty()) return std::nullopt;
-  Clause out;
-  for (const auto* p : patterns) out.push_back({slot, p, weights.weight(p->required_literal())});
-  return std::vector<Clause>{std::move(out)};
+  std::vector<Clause> clauses;
+  for (const auto& patterns : m.gate_clauses()) {
+    Clause c;
+    for (const auto* p : patterns) c.push_back({slot, p, weights.weight(p->required_literal())});
+    clauses.push_back(std::move(c));
+  }
+  if (clauses.empty()) return std::nullopt;
+  std::stable_sort(clauses.begin(), clauses.end(), lighter);
+  if (clauses.size() > kMaxGateClauses) clauses.resize(kMaxGateClauses);
+  return clauses;
 }
 
 // A keyword search (slot -1) keeps slot -1: its literals are looked for in
@@ -130,21 +142,12 @@ Gate node_gate(const ConditionNode& node, const Rule& rule, const LiteralWeights
 }  // namespace
 
 void LiteralWeights::add(const Rule& rule) {
-  std::vector<const StringPattern*> patterns;
-  for (const auto& id : rule.identifiers) {
-    for (const auto& alt : id.alternatives) {
-      for (const auto& t : alt.tests) {
-        patterns.clear();
-        for (const auto& m : t.values) m->screened_patterns(patterns);
-        for (const auto* p : patterns) {
-          const auto literal = p->required_literal();
-          auto it = counts_.find(literal);
-          if (it == counts_.end()) it = counts_.emplace(std::string(literal), 0).first;
-          ++it->second;
-        }
-      }
-    }
-  }
+  for_each_screened(rule, [&](const FieldTest&, const StringPattern& p) {
+    const auto literal = p.required_literal();
+    auto it = counts_.find(literal);
+    if (it == counts_.end()) it = counts_.emplace(std::string(literal), 0).first;
+    ++it->second;
+  });
 }
 
 size_t LiteralWeights::weight(std::string_view literal) const {

@@ -54,11 +54,13 @@ LiteralIndex::~LiteralIndex() {
 
 void LiteralIndex::add(int field_id, const StringPattern& p) {
   const std::string_view literal = p.required_literal();
-  if (p.cased() || literal.empty() || field_id < kEveryText) return;
-  const auto slot = static_cast<size_t>(field_id + 1);
-  if (pending_.size() <= slot) pending_.resize(slot + 1);
-  PendingField& pending = pending_[slot];
-  const bool in_one_text = field_id != kEveryText;  // the keyword text is all texts joined
+  if (p.cased() || literal.empty()) return;
+  const bool in_one_text = field_id >= 0;  // a keyword text is all texts joined
+  auto& pending_list = in_one_text ? pending_fields_ : pending_keywords_;
+  const auto i = static_cast<size_t>(in_one_text ? field_id : kEveryText - field_id);
+  if (pending_list.size() <= i) pending_list.resize(i + 1);
+  PendingField& pending = pending_list[i];
+  if (!in_one_text) pending_keyword_field_.emplace(p.id(), field_id);
   auto& by_literal = !in_one_text        ? pending.anywhere
                      : p.is_whole_text() ? pending.whole_texts
                      : p.is_prefix()     ? pending.prefixes
@@ -105,8 +107,12 @@ Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& lit
 }  // namespace
 
 Result<void> LiteralIndex::compile() {
+  keyword_groups_ = pending_keywords_.size();
+  std::vector<PendingField> pending = std::move(pending_keywords_);
+  for (auto& field : pending_fields_) pending.push_back(std::move(field));
+  pending_fields_.clear();
   uint64_t lo = UINT64_MAX, hi = 0;
-  for (const auto& field : pending_) {
+  for (const auto& field : pending) {
     for (const LiteralIds* by_literal :
          {&field.anywhere, &field.whole_texts, &field.prefixes, &field.suffixes}) {
       for (const auto& [literal, ids] : *by_literal) {
@@ -117,7 +123,7 @@ Result<void> LiteralIndex::compile() {
       }
     }
   }
-  fields_.resize(pending_.size());
+  fields_.resize(pending.size());
   if (lo > hi) return {};  // nothing to screen
   if (hi - lo >= UINT32_MAX) {
     return make_error(ErrorCode::kConfig, "sigma: pattern ids too sparse for the prefilter");
@@ -126,25 +132,30 @@ Result<void> LiteralIndex::compile() {
   bit_count_ = static_cast<uint32_t>(hi - lo + 1);
   screened_.assign((bit_count_ + 63) / 64, 0);
   std::vector<uint64_t> on_several((bit_count_ + 63) / 64, 0);
-  if (!pending_.empty()) {
-    keywords_need_only_strings_ =
-        std::all_of(pending_[0].anywhere.begin(), pending_[0].anywhere.end(),
-                    [](const auto& literal) { return !could_be_in_scalar_text(literal.first); });
-  }
-  for (size_t f = 0; f < pending_.size(); ++f) {
+  keywords_need_only_strings_ = std::all_of(
+      pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(keyword_groups_),
+      [](const PendingField& group) {
+        return std::none_of(group.anywhere.begin(), group.anywhere.end(), [](const auto& literal) {
+          return could_be_in_scalar_text(literal.first);
+        });
+      });
+  for (const auto& [id, field] : pending_keyword_field_)
+    keyword_field_of_.emplace(static_cast<uint32_t>(id - base_), field);
+  pending_keyword_field_.clear();
+  for (size_t f = 0; f < pending.size(); ++f) {
     FieldDatabase& fd = fields_[f];
     std::vector<std::string_view> anywhere;
-    for (auto& literal : pending_[f].anywhere) {
+    for (auto& literal : pending[f].anywhere) {
       add_literal(fd, literal, on_several);
       anywhere.push_back(literal.first);
     }
-    for (auto& literal : pending_[f].whole_texts) {
+    for (auto& literal : pending[f].whole_texts) {
       fd.whole_texts.emplace(literal.first, add_literal(fd, literal, on_several));
     }
-    for (auto& literal : pending_[f].prefixes) {
+    for (auto& literal : pending[f].prefixes) {
       fd.prefixes.add(literal.first, add_literal(fd, literal, on_several));
     }
-    for (auto& literal : pending_[f].suffixes) {
+    for (auto& literal : pending[f].suffixes) {
       fd.suffixes.add(literal.first, add_literal(fd, literal, on_several));
     }
     fd.prefixes.freeze();
@@ -152,11 +163,10 @@ Result<void> LiteralIndex::compile() {
     fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
     if (anywhere.empty()) continue;
     // The keyword database also scans raw ASCII text (scan_every_text).
-    auto db = compile_literals(anywhere, f == 0 ? HS_FLAG_CASELESS : 0);
+    auto db = compile_literals(anywhere, f < keyword_groups_ ? HS_FLAG_CASELESS : 0);
     if (!db) return tl::unexpected(db.error());
     fd.db = *db;
   }
-  pending_.clear();
   one_field_.resize(screened_.size());
   for (size_t w = 0; w < screened_.size(); ++w) one_field_[w] = screened_[w] & ~on_several[w];
   return {};
@@ -177,6 +187,18 @@ uint32_t LiteralIndex::add_literal(FieldDatabase& fd, LiteralIds::value_type& li
     screened_[bit >> 6] |= mask;
   }
   return index;
+}
+
+size_t LiteralIndex::slot(int field_id) const {
+  if (field_id >= 0) return keyword_groups_ + static_cast<size_t>(field_id);
+  const auto group = static_cast<size_t>(kEveryText - field_id);
+  return group < keyword_groups_ ? group : SIZE_MAX;
+}
+
+std::optional<int> LiteralIndex::keyword_field_of(uint32_t bit) const {
+  const auto it = keyword_field_of_.find(bit);
+  if (it == keyword_field_of_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<uint32_t> LiteralIndex::bit_of(const StringPattern& p) const {
@@ -321,29 +343,33 @@ bool is_ascii(std::string_view s) {
 // folded first (folding is per character and the separator is ASCII, so
 // that is the join of the folded texts).
 void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd) {
+  scan_text(fd, joined_texts());
+}
+
+// The event's texts joined once, for every keyword group it scans.
+std::string_view LiteralScan::joined_texts() {
   ScanBuffers& b = *buffers_;
-  std::string& raw = b.joined_raw;
-  raw.clear();
-  append_texts(fields_.doc(), index_.keywords_need_only_strings_, raw);
-  if (is_ascii(raw)) {
-    scan_text(fd, raw);
-    return;
+  if (!joined_) {
+    b.joined_raw.clear();
+    append_texts(fields_.doc(), index_.keywords_need_only_strings_, b.joined_raw);
+    joined_ascii_ = is_ascii(b.joined_raw);
+    if (!joined_ascii_) fold_case_into(b.joined_raw, b.joined_texts);
+    joined_ = true;
   }
-  fold_case_into(raw, b.joined_texts);
-  scan_text(fd, b.joined_texts);
+  return joined_ascii_ ? b.joined_raw : b.joined_texts;
 }
 
 // An array field is scanned element by element: each scalar element is a
 // value a pattern may match (Sigma matches an array when one element does).
 void LiteralScan::scan_field(int field_id) {
   ScanBuffers& b = *buffers_;
-  const auto f = static_cast<size_t>(field_id + 1);
+  const size_t f = index_.slot(field_id);
   if (failed_ || f >= index_.fields_.size() || b.scanned[f] != 0) return;
   b.scanned[f] = 1;
   b.scanned_fields.push_back(static_cast<int>(f));
   const auto& fd = index_.fields_[f];
   if (fd.empty()) return;
-  if (field_id == kEveryText) {
+  if (field_id < 0) {
     scan_every_text(fd);
     return;
   }
@@ -364,7 +390,10 @@ LiteralScan::Screen LiteralScan::screen(const Subject& s, const StringPattern& p
   if (failed_ || s.field_id() < kEveryText) return Screen::kMaybe;
   const auto b = index_.bit_of(p);
   if (!b) return Screen::kMaybe;
-  scan_field(s.field_id());
+  // A keyword's bit is set by the scan of a group that holds it.
+  const auto field = s.field_id() == kEveryText ? index_.keyword_field_of(*b) : s.field_id();
+  if (!field) return Screen::kMaybe;
+  scan_field(*field);
   if (failed_) return Screen::kMaybe;
   if (!bit(*b)) return Screen::kAbsent;
   const bool one_field = ((index_.one_field_[*b >> 6] >> (*b & 63)) & 1) != 0;

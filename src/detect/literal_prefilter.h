@@ -15,8 +15,8 @@
 // occur for the condition to be true; a rule with a clause that did not fire
 // is not evaluated at all.
 //
-// Keyword searches are screened over every text of the event at once (the
-// field id kEveryText). Patterns without a literal (`*`, `?`), cased
+// Keyword searches are screened over every text of the event at once, in
+// one database per log-source variant (keyword_field). Patterns without a literal (`*`, `?`), cased
 // patterns (the database is over folded text) and non-string tests are never
 // screened.
 #pragma once
@@ -44,6 +44,13 @@ struct ScanBuffers;
 // The pseudo-field of keyword searches: every text of the event (the field
 // id of Subjects from EventFields::all_texts()).
 inline constexpr int kEveryText = -1;
+// Keyword literals are kept in one database per group (the keyword tests of
+// one log-source variant's rules): group g is the pseudo-field
+// kEveryText - g, scanned over every text of the event. An event scans the
+// keywords of its candidate variants only, not every keyword of the set.
+inline constexpr int keyword_field(size_t group) {
+  return kEveryText - static_cast<int>(group);
+}
 
 class LiteralIndex {
  public:
@@ -52,8 +59,8 @@ class LiteralIndex {
   LiteralIndex(const LiteralIndex&) = delete;
   LiteralIndex& operator=(const LiteralIndex&) = delete;
 
-  // Compile time (single-threaded): `p` is tested on `field_id` (or on
-  // kEveryText).
+  // Compile time (single-threaded): `p` is tested on `field_id` (or, as a
+  // keyword, on the texts of keyword_field(group)).
   void add(int field_id, const StringPattern& p);
   // Builds the databases. On error the index must not be used (the rule set
   // then matches without prefilter: slower, same results).
@@ -94,19 +101,43 @@ class LiteralIndex {
   uint32_t add_literal(FieldDatabase& fd, LiteralIds::value_type& literal,
                        std::vector<uint64_t>& on_several);
 
-  std::vector<PendingField> pending_;  // as fields_
+  // fields_'s index of a field id (SIZE_MAX: none): keyword groups first.
+  size_t slot(int field_id) const;
+  // A keyword field whose database holds the pattern of `bit` (nullopt: none).
+  std::optional<int> keyword_field_of(uint32_t bit) const;
+
+  std::vector<PendingField> pending_keywords_, pending_fields_;  // by group, by field id
+  std::unordered_map<uint64_t, int> pending_keyword_field_;      // pattern id -> a group's field
   // No keyword literal can occur in the text of a number or a boolean (each
   // has a character no such text has): keyword scans skip those values.
   bool keywords_need_only_strings_ = false;
-  std::vector<FieldDatabase> fields_;  // by field id + 1 (0: kEveryText)
-  uint64_t base_ = 0;                  // pattern id of bit 0
-  uint32_t bit_count_ = 0;             // range of pattern ids
+  size_t keyword_groups_ = 0;
+  std::vector<FieldDatabase> fields_;                   // the keyword groups, then the fields by id
+  std::unordered_map<uint32_t, int> keyword_field_of_;  // bit -> a keyword field holding it
+  uint64_t base_ = 0;                                   // pattern id of bit 0
+  uint32_t bit_count_ = 0;                              // range of pattern ids
   std::vector<uint64_t> screened_;
   // Patterns screened on one field only: their bit says the literal is in
   // that field's text, not merely in some field's.
   std::vector<uint64_t> one_field_;
   uint64_t id_;  // unique per index, never reused: keys the per-thread scratch
 };
+
+// Calls f(test, pattern) for each string pattern of the rule's field tests
+// that the prefilter can screen (ValueMatcher::screened_patterns).
+template <typename F>
+void for_each_screened(const Rule& rule, F&& f) {
+  std::vector<const StringPattern*> patterns;
+  for (const auto& id : rule.identifiers) {
+    for (const auto& alt : id.alternatives) {
+      for (const auto& t : alt.tests) {
+        patterns.clear();
+        for (const auto& m : t.values) m->screened_patterns(patterns);
+        for (const auto* p : patterns) f(t, *p);
+      }
+    }
+  }
+}
 
 // Schema-independent form: clauses of (rule slot, pattern) pairs, or nullopt
 // when the rule can match without any screened literal (e.g. `not`, regexes,
@@ -161,6 +192,7 @@ class LiteralScan {
  private:
   void scan_field(int field_id);
   void scan_every_text(const LiteralIndex::FieldDatabase& fdb);
+  std::string_view joined_texts();
   void scan_text(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
   void set_bits(const LiteralIndex::FieldDatabase& fdb, uint32_t literal);
   bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
@@ -174,6 +206,8 @@ class LiteralScan {
   uint64_t* bits_ = nullptr;
   const LiteralIndex::FieldDatabase* scanning_ = nullptr;
   bool failed_ = false;  // Hyperscan could not scan: every pattern stays a candidate
+  bool joined_ = false;  // the event's texts are joined (for every keyword group)
+  bool joined_ascii_ = false;
 };
 
 template <typename F>

@@ -84,6 +84,19 @@ class RegexMatcher final : public ValueMatcher {
     for (const auto& a : atoms_) out.push_back(&a);
     return true;
   }
+  // The longest atom the filter cannot pass without (for
+  // `\.exe.*werfaultsecure\.exe` the second, where the union of both opens
+  // on every `.exe`); with none such, the union. One clause, as other tests
+  // give: more than one (each required atom) would crowd out another test's
+  // clause that weighs more in the rule set but opens less in events.
+  std::vector<std::vector<const StringPattern*>> gate_clauses() const override {
+    if (required_atoms_.empty()) return ValueMatcher::gate_clauses();
+    const auto longest =
+        std::max_element(required_atoms_.begin(), required_atoms_.end(), [&](size_t a, size_t b) {
+          return atoms_[a].required_literal().size() < atoms_[b].required_literal().size();
+        });
+    return {{&atoms_[*longest]}};
+  }
 
  private:
   // The filter compiles its own copy of the regex (the same pattern and
@@ -110,6 +123,20 @@ class RegexMatcher final : public ValueMatcher {
       contains.append_star();
       atoms_.emplace_back(contains, false);
     }
+    find_required_atoms();
+  }
+  // The filter's AND/OR tree over atoms is monotone: when it fails with
+  // every atom but one found, it fails whenever that one is absent.
+  void find_required_atoms() {
+    std::vector<int> others, potential;
+    for (size_t i = 0; i < atoms_.size(); ++i) {
+      others.clear();
+      for (size_t j = 0; j < atoms_.size(); ++j) {
+        if (j != i) others.push_back(static_cast<int>(j));
+      }
+      filter_.AllPotentials(others, &potential);
+      if (potential.empty()) required_atoms_.push_back(i);
+    }
   }
   bool passes_prefilter(const Subject& s, LiteralScan& literals) const {
     thread_local std::vector<int> found, potential;
@@ -127,6 +154,7 @@ class RegexMatcher final : public ValueMatcher {
   size_t min_length_;        // no shorter text can match
   re2::FilteredRE2 filter_{3};
   std::vector<StringPattern> atoms_;
+  std::vector<size_t> required_atoms_;  // indices into atoms_
 };
 
 bool parse_number(std::string_view text, double& out) {

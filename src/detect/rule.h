@@ -30,6 +30,14 @@ class ValueMatcher {
   // Appends the string patterns the literal prefilter can screen; true when
   // the matcher cannot match unless one of them does.
   virtual bool screened_patterns(std::vector<const StringPattern*>& /*out*/) const { return false; }
+  // Clauses of screened patterns, each holding one that must occur for the
+  // matcher to match (none: no such clause). By default the one clause of
+  // screened_patterns; a regex may know tighter ones.
+  virtual std::vector<std::vector<const StringPattern*>> gate_clauses() const {
+    std::vector<const StringPattern*> patterns;
+    if (!screened_patterns(patterns) || patterns.empty()) return {};
+    return {std::move(patterns)};
+  }
 };
 
 // `field|modifiers: values` — one field condition of a selection.

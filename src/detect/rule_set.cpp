@@ -27,28 +27,22 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
 
 namespace {
 
-void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<int>& slot_ids) {
-  std::vector<const StringPattern*> patterns;
-  for (const auto& id : rule.identifiers) {
-    for (const auto& alt : id.alternatives) {
-      for (const auto& t : alt.tests) {
-        const int field = t.slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(t.slot)];
-        if (t.slot >= 0 && field < 0) continue;
-        patterns.clear();
-        for (const auto& m : t.values) m->screened_patterns(patterns);
-        for (const auto* p : patterns) index.add(field, *p);
-      }
-    }
-  }
+// `keywords`: the keyword field of the binding's variant.
+void add_rule_literals(LiteralIndex& index, const Rule& rule, const std::vector<int>& slot_ids,
+                       int keywords) {
+  for_each_screened(rule, [&](const FieldTest& t, const StringPattern& p) {
+    const int field = t.slot < 0 ? keywords : slot_ids[static_cast<size_t>(t.slot)];
+    if (t.slot < 0 || field >= 0) index.add(field, p);
+  });
 }
 
 // A gate clause in this schema's field ids and bits; false when a literal
 // has no bit (then the clause is dropped).
-bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids,
+bool bind_gate(const std::vector<SlotLiteral>& gate, const std::vector<int>& slot_ids, int keywords,
                const LiteralIndex& index, std::vector<std::pair<int, uint32_t>>& out) {
   for (const auto& literal : gate) {
     const int slot = literal.slot;
-    const int field = slot < 0 ? kEveryText : slot_ids[static_cast<size_t>(slot)];
+    const int field = slot < 0 ? keywords : slot_ids[static_cast<size_t>(slot)];
     const auto bit = index.bit_of(*literal.pattern);
     if ((slot >= 0 && field < 0) || !bit) return false;
     out.emplace_back(field, *bit);
@@ -70,8 +64,9 @@ void RuleSet::build_prefilter(
     Schema& schema,
     const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates) {
   auto index = std::make_unique<LiteralIndex>();
-  for (const auto& bounds : schema.by_variant) {
-    for (const auto& b : bounds) add_rule_literals(*index, *b.rule, b.slot_ids);
+  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
+    for (const auto& b : schema.by_variant[v])
+      add_rule_literals(*index, *b.rule, b.slot_ids, keyword_field(v));
   }
   if (!index->compile()) return;
   std::vector<std::vector<uint32_t>> opened_by(index->bit_count());
@@ -84,7 +79,9 @@ void RuleSet::build_prefilter(
       size_t k = 0;
       for (const auto& clause : *gate) {
         literals.clear();
-        if (k == b.gates.size() || !bind_gate(clause, b.slot_ids, *index, literals)) continue;
+        if (k == b.gates.size() ||
+            !bind_gate(clause, b.slot_ids, keyword_field(v), *index, literals))
+          continue;
         b.gates[k] = static_cast<int>(schema.gate_count++);
         for (const auto& [field, bit] : literals) {
           opened_by[bit].push_back(static_cast<uint32_t>(b.gates[k]));
@@ -171,10 +168,49 @@ void RuleSet::index_channels(Schema& schema) {
   schema.by_variant.resize(variants.size());
   for (size_t v = 0; v < variants.size(); ++v) {
     if (variants[v].channels.empty()) {
-      schema.any_channel_variants.push_back(static_cast<int>(v));
+      schema.any_channel_variants.all.push_back(static_cast<int>(v));
     }
     for (const auto& ch : variants[v].channels) {
-      schema.variants_by_channel[ch].push_back(static_cast<int>(v));
+      schema.variants_by_channel[ch].all.push_back(static_cast<int>(v));
+    }
+  }
+  index_variants(schema.mapping, schema.any_channel_variants);
+  for (auto& [channel, index] : schema.variants_by_channel) index_variants(schema.mapping, index);
+}
+
+namespace {
+
+const std::vector<std::string>* condition_on(const LogsourceVariant& v, int field) {
+  for (const auto& [id, values] : v.conditions) {
+    if (id == field) return &values;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void RuleSet::index_variants(const FieldMapping& mapping, VariantIndex& index) {
+  std::unordered_map<int, size_t> tested;
+  for (int v : index.all) {
+    for (const auto& [id, values] : mapping.variants()[static_cast<size_t>(v)].conditions)
+      ++tested[id];
+  }
+  size_t most = 0;
+  for (const auto& [id, count] : tested) {
+    if (count > most || (count == most && id < index.key_field)) {
+      index.key_field = id;
+      most = count;
+    }
+  }
+  for (int v : index.all) {
+    const auto* values = condition_on(mapping.variants()[static_cast<size_t>(v)], index.key_field);
+    if (values == nullptr) {
+      index.unkeyed.push_back(v);
+      continue;
+    }
+    for (const auto& value : *values) {
+      auto& keyed = index.by_value[value];
+      if (keyed.empty() || keyed.back() != v) keyed.push_back(v);
     }
   }
 }
@@ -232,20 +268,39 @@ Value matched_fields(const Rule& rule, const std::vector<int>& slot_ids, const E
 
 }  // namespace
 
-void RuleSet::candidate_variants(const Schema& schema, const EventFields& fields,
-                                 std::vector<int>& out) const {
-  out.clear();
+// The variants of `index` whose conditions the event meets, in ascending
+// order (the order match() reports a rule bound to several through).
+void RuleSet::candidate_variants(const Schema& schema, const VariantIndex& index,
+                                 const EventFields& fields, std::vector<int>& out) const {
   const auto consider = [&](int v) {
     if (conditions_hold(schema.mapping.variants()[static_cast<size_t>(v)], fields))
       out.push_back(v);
   };
-  for (int v : schema.any_channel_variants) consider(v);
+  const Value* key = index.key_field < 0 ? nullptr : fields.value(index.key_field);
+  if (key != nullptr && key->is_array()) {  // several values: each variant checked
+    for (int v : index.all) consider(v);
+    return;
+  }
+  const size_t first = out.size();
+  for (int v : index.unkeyed) consider(v);
+  const Subject* s = key == nullptr ? nullptr : &fields.subject(index.key_field);
+  if (s == nullptr || !s->has_text()) return;  // no keyed variant can hold
+  const auto it = index.by_value.find(s->folded());
+  if (it == index.by_value.end()) return;
+  const size_t unkeyed_end = out.size();
+  for (int v : it->second) consider(v);
+  std::inplace_merge(out.begin() + static_cast<std::ptrdiff_t>(first),
+                     out.begin() + static_cast<std::ptrdiff_t>(unkeyed_end), out.end());
+}
+
+void RuleSet::candidate_variants(const Schema& schema, const EventFields& fields,
+                                 std::vector<int>& out) const {
+  out.clear();
+  candidate_variants(schema, schema.any_channel_variants, fields, out);
   const int channel_id = schema.mapping.channel_field();
   if (channel_id >= 0 && fields.value(channel_id) != nullptr) {
     const auto it = schema.variants_by_channel.find(fields.subject(channel_id).folded());
-    if (it != schema.variants_by_channel.end()) {
-      for (int v : it->second) consider(v);
-    }
+    if (it != schema.variants_by_channel.end()) candidate_variants(schema, it->second, fields, out);
   }
 }
 

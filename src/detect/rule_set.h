@@ -54,12 +54,20 @@ class RuleSet {
     // Gate clauses (-1: none); skipped unless each clause had a literal fire.
     std::array<int, kMaxGateClauses> gates{-1, -1};
   };
+  // Variants (ascending ids) indexed by the value one of their conditions
+  // requires (the field most of them test, e.g. EventID), so an event meets
+  // the few whose condition its value can satisfy, not all of a channel's.
+  struct VariantIndex {
+    int key_field = -1;
+    std::unordered_map<std::string, std::vector<int>, StringHash, std::equal_to<>> by_value;
+    std::vector<int> unkeyed;  // no condition on key_field
+    std::vector<int> all;
+  };
   struct Schema {
     FieldMapping mapping;
     std::vector<std::vector<Bound>> by_variant;
-    std::unordered_map<std::string, std::vector<int>, StringHash, std::equal_to<>>
-        variants_by_channel;
-    std::vector<int> any_channel_variants;
+    std::unordered_map<std::string, VariantIndex, StringHash, std::equal_to<>> variants_by_channel;
+    VariantIndex any_channel_variants;
     std::unique_ptr<LiteralIndex> literals;
     std::vector<std::vector<int>> gate_fields;  // by variant: fields its gates look at
     // The gate clauses each literal bit opens: gates[first[bit] .. first[bit+1]).
@@ -82,8 +90,11 @@ class RuleSet {
       const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates);
   void candidate_variants(const Schema& schema, const EventFields& fields,
                           std::vector<int>& out) const;
+  void candidate_variants(const Schema& schema, const VariantIndex& index,
+                          const EventFields& fields, std::vector<int>& out) const;
   static void index_gates(Schema& schema);
   void index_channels(Schema& schema);
+  static void index_variants(const FieldMapping& mapping, VariantIndex& index);
   const Schema* schema_for(const Value& doc) const;
 
   std::vector<std::shared_ptr<const Rule>> rules_;

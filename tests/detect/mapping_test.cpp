@@ -14,12 +14,12 @@ FieldMapping windows_mapping() {
   return std::move(*m);
 }
 
-std::unique_ptr<RuleSet> windows_rules(const std::string& yaml) {
+std::unique_ptr<RuleSet> windows_rules(const std::string& yaml, RuleSetOptions options = {}) {
   auto loaded = load_rules_from_text(yaml, "w.yml");
   EXPECT_TRUE(loaded.errors.empty()) << (loaded.errors.empty() ? "" : loaded.errors[0].reason);
   std::vector<FieldMapping> m;
   m.push_back(windows_mapping());
-  return std::make_unique<RuleSet>(std::move(loaded.rules), std::move(m));
+  return std::make_unique<RuleSet>(std::move(loaded.rules), std::move(m), options);
 }
 
 const char* kProcRule = R"(title: cmd whoami
@@ -103,6 +103,94 @@ TEST(WindowsMapping, ThorTableMergesIntoTheMapping) {
   ASSERT_TRUE(m.has_value()) << m.error().message;
   const auto variants = m->variants_for(Logsource{"windows", "antivirus", ""});
   EXPECT_EQ(variants.size(), 1u);  // only in thor.yml
+}
+
+// An event meets the variants of its channel through an index on the value
+// their conditions test most (EventID here), plus those without such a
+// condition (the service rule); a second condition (EventType) is still
+// checked, and an array of event ids is checked against every variant.
+TEST(WindowsMapping, VariantsFoundByEventIdAndTheirOtherConditions) {
+  const std::string rules = R"(title: registry
+id: r-event
+logsource: {category: registry_event, product: windows}
+detection: {sel: {TargetObject|contains: 'run'}, condition: sel}
+---
+title: added
+id: r-add
+logsource: {category: registry_add, product: windows}
+detection: {sel: {TargetObject|contains: 'run'}, condition: sel}
+---
+title: any sysmon
+id: r-sysmon
+logsource: {product: windows, service: sysmon}
+detection: {sel: {TargetObject|contains: 'run'}, condition: sel}
+)";
+  auto set = windows_rules(rules);
+  const auto fired = [&](const std::string& event_id, const std::string& event_type) {
+    const std::string json = R"({"Event": {"System": {"EventID": )" + event_id +
+                             R"(, "Channel": "Microsoft-Windows-Sysmon/Operational"},
+      "EventData": {"TargetObject": "HKLM\\Run\\x", "EventType": ")" +
+                             event_type + R"("}}})";
+    std::vector<std::string> ids;
+    for (const auto& m : set->match(event(json))) ids.push_back(m.rule->meta.id);
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(fired("12", "CreateKey"), (Ids{"r-event", "r-add", "r-sysmon"}));
+  EXPECT_EQ(fired("12", "SetValue"), (Ids{"r-event", "r-sysmon"}));
+  EXPECT_EQ(fired("\"13\"", "CreateKey"), (Ids{"r-event", "r-sysmon"}));
+  EXPECT_EQ(fired("99", "CreateKey"), (Ids{"r-sysmon"}));
+  EXPECT_EQ(fired("[99, 12]", "CreateKey"), (Ids{"r-event", "r-add", "r-sysmon"}));
+  EXPECT_EQ(fired("null", "CreateKey"), (Ids{"r-sysmon"}));
+}
+
+// Keyword literals live in one database per log-source variant: a Sysmon
+// event scans the keywords of the any-channel and Sysmon rules, a Security
+// event those of the any-channel and Security rules. A keyword screened
+// lazily (`not keywords`, no gate) is looked up in a group that holds it,
+// also when the rule is bound to several variants (process_creation: Sysmon
+// 1 and Security 4688). Results equal those without the prefilter.
+TEST(WindowsMapping, KeywordsPerVariantGroup) {
+  const std::string rules = R"(title: any
+id: k-any
+logsource: {product: windows}
+detection: {keywords: ['alpha-kw'], condition: keywords}
+---
+title: sysmon
+id: k-sysmon
+logsource: {product: windows, service: sysmon}
+detection: {keywords: ['beta-kw'], condition: keywords}
+---
+title: security
+id: k-security
+logsource: {product: windows, service: security}
+detection: {keywords: ['gamma-kw'], condition: keywords}
+---
+title: process without delta
+id: k-not
+logsource: {product: windows, category: process_creation}
+detection: {keywords: ['delta-kw'], condition: not keywords}
+)";
+  auto with = windows_rules(rules);
+  auto without = windows_rules(rules, RuleSetOptions{.literal_prefilter = false});
+  const auto fired = [&](const std::string& system, const std::string& text) {
+    const std::string json = R"({"Event": {"System": {)" + system +
+                             R"(}, "EventData": {"CommandLine": ")" + text + R"("}}})";
+    const Value doc = event(json);
+    std::vector<std::string> ids, reference;
+    for (const auto& m : with->match(doc)) ids.push_back(m.rule->meta.id);
+    for (const auto& m : without->match(doc)) reference.push_back(m.rule->meta.id);
+    EXPECT_EQ(ids, reference) << json;
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  const std::string sysmon1 = R"("EventID": 1, "Channel": "Microsoft-Windows-Sysmon/Operational")";
+  const std::string security = R"("EventID": 4688, "Channel": "Security")";
+  EXPECT_EQ(fired(sysmon1, "x alpha-kw beta-kw gamma-kw"), (Ids{"k-any", "k-sysmon", "k-not"}));
+  EXPECT_EQ(fired(sysmon1, "x BETA-KW delta-kw"), (Ids{"k-sysmon"}));
+  EXPECT_EQ(fired(security, "x alpha-kw beta-kw gamma-kw"), (Ids{"k-any", "k-security", "k-not"}));
+  EXPECT_EQ(fired(security, "x delta-kw"), Ids{});
+  EXPECT_EQ(fired(security, "x Delta-Kw gamma-kw"), (Ids{"k-security"}));
 }
 
 TEST(EcsMapping, CategoryFromEcsArrayAndDottedFields) {

@@ -211,6 +211,66 @@ TEST(SigmaPrefilter, GatesFollowAndOrOneOfAllOf) {
   EXPECT_TRUE(any.fires(R"({"G": 2})"));
 }
 
+// The literals of each clause of a one-rule YAML's gate (uniform weights), sorted.
+std::vector<std::vector<std::string>> gate_literals(const std::string& yaml) {
+  auto loaded = load_rules_from_text(yaml, "inline.yml", {});
+  EXPECT_EQ(loaded.rules.size(), 1u);
+  std::vector<std::vector<std::string>> clauses;
+  if (loaded.rules.empty()) return clauses;
+  const auto gate = rule_gate(*loaded.rules[0], LiteralWeights{});
+  if (!gate) return clauses;
+  for (const auto& clause : *gate) {
+    std::vector<std::string> literals;
+    for (const auto& l : clause) literals.emplace_back(l.pattern->required_literal());
+    std::sort(literals.begin(), literals.end());
+    clauses.push_back(literals);
+  }
+  std::sort(clauses.begin(), clauses.end());
+  return clauses;
+}
+
+// A regex's gate is the longest atom it cannot match without, not the
+// union of its atoms: `\.exe.*werfaultsecure\.exe` opens on
+// "werfaultsecure.exe", not on every ".exe". When no atom is required
+// (an alternation) the clause is the union.
+TEST(SigmaPrefilter, RegexGateIsItsLongestRequiredAtom) {
+  const std::string required = rule(
+      "r", "  sel:\n    CommandLine|re: '\\.exe\\s.*werfaultsecure\\.exe'\n  condition: sel\n");
+  using Clauses = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(gate_literals(required), (Clauses{{"werfaultsecure.exe"}}));
+  BothWays r(required);
+  EXPECT_TRUE(r.fires(R"({"CommandLine": "wsass.exe c:\\werfaultsecure.exe 123"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "wsass.exe c:\\other.exe 123"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "werfaultsecure.exe 123"})"));
+  const std::string either =
+      rule("r", "  sel:\n    CommandLine|re: '(alphaxx|betaxx)yy'\n  condition: sel\n");
+  const auto clauses = gate_literals(either);
+  ASSERT_EQ(clauses.size(), 1u);
+  EXPECT_EQ(clauses[0].size(), 2u);
+  BothWays e(either);
+  EXPECT_TRUE(e.fires(R"({"CommandLine": "x betaxxyy"})"));
+  EXPECT_FALSE(e.fires(R"({"CommandLine": "x betaxx yy"})"));
+}
+
+// An OR keeps two clauses, each the union of a clause of either side: for
+// `(a and b) or c` both a|c and b|c must open, so an event with alpha and
+// delta but no beta is rejected by the gate (the old single clause a|c let
+// it through to evaluation). The results are those of the rule either way.
+TEST(SigmaPrefilter, OrKeepsTwoUnionClauses) {
+  const std::string yaml = rule("r",
+                                "  a:\n    F|contains: 'alpha'\n  b:\n    G|contains: 'beta'\n"
+                                "  c:\n    H|contains: 'delta'\n"
+                                "  condition: (a and b) or c\n");
+  EXPECT_EQ(gate_literals(yaml),
+            (std::vector<std::vector<std::string>>{{"alpha", "delta"}, {"beta", "delta"}}));
+  BothWays r(yaml);
+  EXPECT_TRUE(r.fires(R"({"F": "alpha", "G": "beta"})"));
+  EXPECT_TRUE(r.fires(R"({"H": "delta"})"));
+  EXPECT_TRUE(r.fires(R"({"F": "alpha", "H": "delta"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "alpha", "G": "gamma"})"));
+  EXPECT_FALSE(r.fires(R"({"G": "beta", "H": "epsilon"})"));
+}
+
 // Keywords are screened over every text of the event at once, so a rule
 // of keywords has a gate; each text is still checked on its own.
 TEST(SigmaPrefilter, KeywordsAreScreenedOverEveryText) {
