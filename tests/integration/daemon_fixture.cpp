@@ -50,6 +50,13 @@ nlohmann::json Daemon::get_json(const std::string& path, int* status) const {
   return nlohmann::json::parse(res->body, nullptr, false);
 }
 
+std::unique_ptr<VigilProcess> start_daemon_in(const std::filesystem::path& dir) {
+  return std::make_unique<VigilProcess>(
+      std::vector<std::string>{"run", "--listen", "127.0.0.1:0", "--data-dir",
+                               (dir / "data").string(), "--config", (dir / "vigil.yaml").string()},
+      dir);
+}
+
 size_t count_stored_events(const std::filesystem::path& data_dir) {
   size_t total = 0;
   for (const auto& entry : std::filesystem::directory_iterator(data_dir)) {

@@ -38,6 +38,10 @@ class Daemon {
   int port_ = 0;
 };
 
+// `vigil run` on an ephemeral loopback port with DIR/data and the config DIR/vigil.yaml,
+// for tests that prepare the directory first or restart the daemon on it.
+std::unique_ptr<VigilProcess> start_daemon_in(const std::filesystem::path& dir);
+
 // Counts rows in every day file of a data dir with the sqlite3 library.
 size_t count_stored_events(const std::filesystem::path& data_dir);
 

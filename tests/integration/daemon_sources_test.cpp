@@ -44,11 +44,7 @@ class DaemonWithAFileSource : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   bool start() {
-    process_ = std::make_unique<VigilProcess>(
-        std::vector<std::string>{"run", "--listen", "127.0.0.1:0", "--data-dir",
-                                 (dir_ / "data").string(), "--config",
-                                 (dir_ / "vigil.yaml").string()},
-        dir_);
+    process_ = start_daemon_in(dir_);
     port_ = process_->wait_for_port();
     return port_ > 0;
   }

@@ -56,11 +56,7 @@ class TinyDisk : public ::testing::Test {
     for (int i = 0; i < 24; ++i) ballast << chunk;  // 1.5 MiB
     ballast.close();
     std::ofstream(dir_ / "vigil.yaml") << "storage:\n  min_free_bytes: 65536\n";
-    process_ = std::make_unique<VigilProcess>(
-        std::vector<std::string>{"run", "--listen", "127.0.0.1:0", "--data-dir",
-                                 (dir_ / "data").string(), "--config",
-                                 (dir_ / "vigil.yaml").string()},
-        dir_);
+    process_ = start_daemon_in(dir_);
     port_ = process_->wait_for_port();
     return port_ > 0;
   }
