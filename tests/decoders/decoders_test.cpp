@@ -92,6 +92,21 @@ TEST(SyslogHeader, BsdVariantsWithoutHostnameOrPid) {
   EXPECT_EQ(field(r.events[2], "process.command_line"), "/bin/sh -c 'id ; ls'");
 }
 
+// RFC 3164 4.3.2: a relay that finds a PRI but no timestamp keeps the message and adds
+// the time of receipt; a line with neither is not syslog and is kept, flagged.
+TEST(SyslogHeader, PriorityAloneKeepsTheMessageANoHeaderLineIsFlagged) {
+  const auto r = run("syslog", "<13>disk almost full\nno header at all\n");
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.flagged, 1u);
+  EXPECT_EQ(field(r.events[0], "message"), "disk almost full");
+  EXPECT_EQ(field(r.events[0], "log.syslog.priority"), "13");
+  EXPECT_EQ(field(r.events[0], "log.syslog.severity.name"), "notice");
+  EXPECT_TRUE(r.events[0].time_from_receive);
+  EXPECT_EQ(field(r.events[0], "error.type"), "<absent>");
+  EXPECT_EQ(field(r.events[1], "event.original"), "no header at all");
+  EXPECT_EQ(field(r.events[1], "error.type"), "parse_error");
+}
+
 TEST(AuthMessages, SshdGrammar) {
   const auto r = run("sshd",
                      "Jan  1 00:00:01 h sshd[1]: message repeated 3 times: [ Failed password for "
