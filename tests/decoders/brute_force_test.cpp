@@ -13,11 +13,10 @@
 
 #include "core/field_path.h"
 #include "decoders/loghub_structure.h"
+#include "decoders/rule_runner.h"
 #include "detect/sigma.h"
-#include "detect/sigma_detector.h"
 #include "ingest/decoders/decoder.h"
 #include "normalize/normalizer.h"
-#include "state/memory_state_store.h"
 #include "support/test_data.h"
 #include "support/vigil_process.h"
 
@@ -26,10 +25,7 @@ namespace {
 
 constexpr int kYear = 2015;
 
-struct Collect final : AlertSink {
-  void emit(Alert a) override { alerts.push_back(std::move(a)); }
-  std::vector<Alert> alerts;
-};
+using testing::CollectAlerts;
 
 int64_t bsd_seconds(const std::string& line) {
   static const std::string kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -78,16 +74,8 @@ TEST(BuiltinRulesOnRealLogs, BruteForceAlertsExactlyTheSourcesThatMadeFiveFailur
   ASSERT_FALSE(expected.empty());
 
   const auto rules_dir = testing::source_dir() / "rules" / "vigil";
-  auto loaded = sigma::load_rules({rules_dir / "excessive_failed_logins_by_source.yml",
-                                   rules_dir / "invalid_user_enumeration.yml"});
-  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors.front().reason;
-  auto mappings = sigma::default_mappings({});
-  ASSERT_TRUE(mappings.has_value());
-  sigma::SigmaDetector detector(
-      std::make_shared<const sigma::RuleSet>(loaded.rules, std::move(*mappings)),
-      std::make_shared<const sigma::CorrelationSet>(loaded.rules, loaded.correlations),
-      std::make_shared<sigma::CorrelationEngine>(std::make_shared<state::MemoryStateStore>(),
-                                                 sigma::CorrelationOptions{}));
+  const auto detector = testing::detector_for({rules_dir / "excessive_failed_logins_by_source.yml",
+                                               rules_dir / "invalid_user_enumeration.yml"});
 
   DecoderCatalog catalog;
   catalog.year = kYear;
@@ -96,10 +84,10 @@ TEST(BuiltinRulesOnRealLogs, BruteForceAlertsExactlyTheSourcesThatMadeFiveFailur
   DecodeResult decoded;
   (*decoder)->decode(testing::read_file(dir / "OpenSSH_2k.log"), 1, Timestamp::now(), decoded);
   const Normalizer normalizer(default_config().normalize);
-  Collect sink;
+  CollectAlerts sink;
   for (Event& e : decoded.events) {
     normalizer.normalize(e);
-    detector.on_event(e, sink);
+    detector->on_event(e, sink);
   }
   std::set<std::string> alerted, enumerators;
   const FieldPath source_ip("source.ip");

@@ -5,6 +5,8 @@
 // vigil's output.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -494,6 +496,125 @@ TEST(RealSamples, ZeekJsonAndTsvLogs) {
   EXPECT_EQ(rows, 112u);  // the README's count
   EXPECT_EQ(tsv.events.size(), rows);
   EXPECT_EQ(tsv.flagged, 0u);
+}
+
+// The rows of a Zeek TSV log, each as field name -> text, named by the file's
+// own #fields header.
+std::vector<std::map<std::string, std::string>> zeek_tsv_rows(const std::filesystem::path& file) {
+  std::vector<std::string> names;
+  std::vector<std::map<std::string, std::string>> rows;
+  for (const auto& line : read_lines(file)) {
+    std::vector<std::string> cols;
+    std::istringstream cs(line);
+    for (std::string c; std::getline(cs, c, '\t');) cols.push_back(c);
+    if (!cols.empty() && cols[0] == "#fields") names.assign(cols.begin() + 1, cols.end());
+    if (line.empty() || line[0] == '#') continue;
+    auto& row = rows.emplace_back();
+    for (size_t i = 0; i < cols.size() && i < names.size(); ++i) row[names[i]] = cols[i];
+  }
+  return rows;
+}
+
+// "1692161622.036086" -> microseconds, digit by digit (no double rounding).
+int64_t zeek_tsv_micros(const std::string& ts) {
+  const size_t dot = ts.find('.');
+  std::string fraction = dot == std::string::npos ? "" : ts.substr(dot + 1);
+  fraction.resize(6, '0');
+  return std::stoll(ts.substr(0, dot)) * 1'000'000 + std::stoll(fraction);
+}
+
+// A TSV value as the ECS field should hold it: Zeek's unset "-" is no field.
+std::string unless_unset(const std::string& v) {
+  return v == "-" ? "<absent>" : v;
+}
+
+using ZeekRow = std::map<std::string, std::string>;
+
+// Decodes a Zeek TSV log; every row must become one unflagged event carrying
+// the fields all Zeek logs share, then `check` looks at the log's own ones.
+void check_zeek_tsv(const std::filesystem::path& file, size_t expected_rows,
+                    const std::string& dataset, const std::string& category,
+                    const std::function<void(const Event&, const ZeekRow&)>& check) {
+  const auto rows = zeek_tsv_rows(file);
+  ASSERT_EQ(rows.size(), expected_rows);
+  const auto r = decode_text(testing::read_file(file), "zeek");
+  ASSERT_EQ(r.events.size(), rows.size());
+  EXPECT_EQ(r.flagged, 0u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Event& e = r.events[i];
+    const ZeekRow& row = rows[i];
+    SCOPED_TRACE("row " + std::to_string(i));
+    EXPECT_EQ(str(e, "event.dataset"), dataset);
+    EXPECT_EQ(str(e, "event.category"), category);
+    EXPECT_EQ(str(e, "source.ip"), row.at("id.orig_h"));
+    EXPECT_EQ(str(e, "source.port"), row.at("id.orig_p"));
+    EXPECT_EQ(str(e, "destination.ip"), row.at("id.resp_h"));
+    EXPECT_EQ(str(e, "destination.port"), row.at("id.resp_p"));
+    EXPECT_EQ(str(e, "zeek.session_id"), row.at("uid"));
+    EXPECT_LE(std::abs(e.time.micros - zeek_tsv_micros(row.at("ts"))), 1);
+    check(e, row);
+  }
+}
+
+TEST(RealSamples, ZeekDnsTsvLog) {
+  VIGIL_REQUIRE_DATA(file, "logs/otrf/zeek/LSASS_campaign_01/dns.log");
+  size_t named = 0;
+  // 96: the file's lines less its 8 header lines and #close.
+  check_zeek_tsv(file, 96, "zeek.dns", "network", [&](const Event& e, const ZeekRow& row) {
+    EXPECT_EQ(str(e, "network.transport"), row.at("proto"));
+    EXPECT_EQ(str(e, "dns.question.name"), unless_unset(row.at("query")));
+    named += row.at("query") != "-";
+  });
+  EXPECT_EQ(named, 28u);  // the rest are SERVFAIL/NXDOMAIN answers with the query unset
+}
+
+TEST(RealSamples, ZeekHttpTsvLog) {
+  VIGIL_REQUIRE_DATA(file, "logs/otrf/zeek/LSASS_campaign_01/http.log");
+  // The payload download: 200, 404, 200 (a PE); Zeek left method and uri unset.
+  check_zeek_tsv(file, 3, "zeek.http", "web", [](const Event& e, const ZeekRow& row) {
+    EXPECT_EQ(str(e, "http.response.status_code"), row.at("status_code"));
+    EXPECT_EQ(str(e, "http.request.method"), unless_unset(row.at("method")));
+    EXPECT_EQ(str(e, "url.original"), unless_unset(row.at("uri")));
+    EXPECT_EQ(str(e, "url.domain"), unless_unset(row.at("host")));
+    EXPECT_EQ(str(e, "user_agent.original"), unless_unset(row.at("user_agent")));
+  });
+}
+
+// Each non-empty NDJSON line, parsed, with the event decoded from it, in
+// order; returns how many lines there were.
+size_t check_json_lines(const std::vector<std::string>& lines, const DecodeResult& r,
+                        const std::function<void(const Event&, const nlohmann::json&)>& check) {
+  size_t n = 0;
+  for (const auto& line : lines) {
+    if (line.empty()) continue;
+    if (n >= r.events.size()) {
+      ADD_FAILURE() << "no event for line " << n;
+      break;
+    }
+    check(r.events[n++], nlohmann::json::parse(line));
+  }
+  return n;
+}
+
+TEST(RealSamples, ZeekNoticeJsonLog) {
+  VIGIL_REQUIRE_DATA(file, "logs/wrccdc-zeek/notice.json.gz");
+  const auto r = decode_text(read_maybe_gz(file), "zeek");
+  const size_t n =
+      check_json_lines(read_lines(file), r, [](const Event& e, const nlohmann::json& j) {
+        EXPECT_EQ(str(e, "event.dataset"), "zeek.notice");
+        EXPECT_EQ(str(e, "event.category"), "intrusion_detection");
+        EXPECT_EQ(str(e, "rule.name"), j["note"].get<std::string>());
+        EXPECT_EQ(str(e, "message"), j["msg"].get<std::string>());
+        EXPECT_EQ(str(e, "source.ip"), j["id.orig_h"].get<std::string>());
+        EXPECT_EQ(str(e, "source.port"), std::to_string(j["id.orig_p"].get<int>()));
+        EXPECT_EQ(str(e, "destination.ip"), j["id.resp_h"].get<std::string>());
+        EXPECT_EQ(str(e, "destination.port"), std::to_string(j["id.resp_p"].get<int>()));
+        EXPECT_EQ(str(e, "network.transport"), j["proto"].get<std::string>());
+        EXPECT_EQ(e.time, *parse_iso8601(j["ts"].get<std::string>()));
+      });
+  EXPECT_EQ(n, 207u);  // zcat notice.json.gz | wc -l
+  EXPECT_EQ(r.events.size(), n);
+  EXPECT_EQ(r.flagged, 0u);
 }
 
 TEST(RealSamples, AuditdRecords) {

@@ -16,20 +16,16 @@
 #include "core/field_path.h"
 #include "core/timestamp.h"
 #include "decoders/loghub_structure.h"
+#include "decoders/rule_runner.h"
 #include "detect/sigma.h"
-#include "detect/sigma_detector.h"
 #include "ingest/decoders/decoder.h"
 #include "normalize/normalizer.h"
-#include "state/memory_state_store.h"
 #include "support/test_data.h"
 
 namespace vigil {
 namespace {
 
-struct Collect final : AlertSink {
-  void emit(Alert a) override { alerts.push_back(std::move(a)); }
-  std::vector<Alert> alerts;
-};
+using testing::CollectAlerts;
 
 struct ClientError {
   int64_t seconds;
@@ -105,20 +101,12 @@ std::filesystem::path rule_file(size_t threshold) {
 
 std::set<std::string> alerted_sources(const std::filesystem::path& rules,
                                       std::vector<Event> events) {
-  auto loaded = sigma::load_rules({rules});
-  EXPECT_TRUE(loaded.errors.empty()) << loaded.errors.front().reason;
-  auto mappings = sigma::default_mappings({});
-  EXPECT_TRUE(mappings.has_value());
-  sigma::SigmaDetector detector(
-      std::make_shared<const sigma::RuleSet>(loaded.rules, std::move(*mappings)),
-      std::make_shared<const sigma::CorrelationSet>(loaded.rules, loaded.correlations),
-      std::make_shared<sigma::CorrelationEngine>(std::make_shared<state::MemoryStateStore>(),
-                                                 sigma::CorrelationOptions{}));
+  const auto detector = testing::detector_for({rules});
   const Normalizer normalizer(default_config().normalize);
-  Collect sink;
+  CollectAlerts sink;
   for (Event& e : events) {
     normalizer.normalize(e);
-    detector.on_event(e, sink);
+    detector->on_event(e, sink);
   }
   std::set<std::string> out;
   const FieldPath source_ip("source.ip");
