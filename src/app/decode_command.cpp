@@ -16,9 +16,8 @@
 namespace vigil {
 
 int run_decode(const Overrides& overrides, const DecodeArgs& args) {
-  auto config = load_effective_config(overrides);
+  auto config = load_decoding_config(overrides, args.year);
   if (!config) return kExitUsage;
-  if (args.year != 0) config->ingest.syslog_year = args.year;
   auto decoded = decode_log_file(args.input, args.decoder, decoder_catalog(*config));
   if (!decoded) {
     fmt::print(stderr, "vigil: {}\n", decoded.error().message);

@@ -114,10 +114,9 @@ void print_summary(const Totals& t, double seconds) {
 
 int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   const std::string& input = args.input;
-  auto config = load_effective_config(overrides);
+  auto config = load_decoding_config(overrides, args.year);
   if (!config) return kExitUsage;
   init_logging(config->logging);
-  if (args.year != 0) config->ingest.syslog_year = args.year;
   const std::string format = args.format.empty() ? "json" : args.format;
   if (!decoder_exists(decoder_catalog(*config), format)) {
     spdlog::error("{}", make_decoder(format, decoder_catalog(*config)).error().message);

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/commands.h"
+#include "app/config_loading.h"
 #include "app/log_decoding.h"
 #include "config/config.h"
 #include "core/json_writer.h"
@@ -40,10 +41,11 @@ Result<std::vector<FieldMapping>> mappings_for(const RulesArgs& args) {
   return out;
 }
 
-// Rules load with the default placeholders (the pack's sensitive_resources).
-LoadOptions load_options() {
+// Rules load with the config's placeholders (by default the pack's
+// sensitive_resources).
+LoadOptions load_options(const Config& config) {
   LoadOptions o;
-  o.placeholders = default_config().detect.placeholders;
+  o.placeholders = config.detect.placeholders;
   return o;
 }
 
@@ -95,10 +97,10 @@ void print_hit(const Hit& h, bool json) {
 
 // --events as events: decoded with --format (the decoder sets each event's
 // time), or vigil's JSON with the time read from the document.
-Result<std::vector<Event>> test_events(const RulesArgs& args) {
+Result<std::vector<Event>> test_events(const RulesArgs& args, const Config& config) {
   std::vector<Event> events;
   if (!args.format.empty()) {
-    auto decoded = decode_log_file(args.events, args.format, decoder_catalog(default_config()));
+    auto decoded = decode_log_file(args.events, args.format, decoder_catalog(config));
     if (!decoded) return tl::unexpected(decoded.error());
     return std::move(decoded->events);
   }
@@ -138,7 +140,7 @@ class PrintingSink final : public AlertSink {
 }  // namespace
 
 int run_rules_validate(const RulesArgs& args) {
-  const auto loaded = load_rules(to_paths(args.paths), load_options());
+  const auto loaded = load_rules(to_paths(args.paths), load_options(default_config()));
   print_load_errors(loaded, stdout);
   auto mappings = mappings_for(args);
   if (!mappings) {
@@ -154,15 +156,17 @@ int run_rules_validate(const RulesArgs& args) {
   return loaded.errors.empty() ? kExitOk : kExitRuntime;
 }
 
-int run_rules_test(const RulesArgs& args) {
-  const auto loaded = load_rules(to_paths(args.paths), load_options());
+int run_rules_test(const Overrides& overrides, const RulesArgs& args) {
+  const auto config = load_decoding_config(overrides, args.year);
+  if (!config) return kExitUsage;
+  const auto loaded = load_rules(to_paths(args.paths), load_options(*config));
   print_load_errors(loaded, stderr);
   auto mappings = mappings_for(args);
   if (!mappings) {
     fmt::print(stderr, "vigil: {}\n", mappings.error().message);
     return kExitUsage;
   }
-  auto events = test_events(args);
+  auto events = test_events(args, *config);
   if (!events) {
     fmt::print(stderr, "vigil: {}: {}\n", args.events, events.error().message);
     return kExitUsage;
@@ -174,7 +178,7 @@ int run_rules_test(const RulesArgs& args) {
   PrintingSink sink(correlations, args.json, matches);
   // Events get the canonical fields `vigil run` gives them (the pack's rules
   // are written for those), nothing else.
-  const Normalizer normalizer(default_config().normalize);
+  const Normalizer normalizer(config->normalize);
   for (size_t i = 0; i < events->size(); ++i) {
     Event& event = (*events)[i];
     normalizer.normalize(event);
