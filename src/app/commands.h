@@ -67,11 +67,14 @@ struct RulesArgs {
   std::vector<std::string> paths;             // rule files or directories
   std::string events;                         // test: NDJSON, JSON array or concatenated objects
   std::string format;                         // test: decode --events with this decoder
+  int year = 0;                               // test: year of syslog timestamps (0 = infer)
   bool json = false;                          // test: JSON lines instead of TSV
   std::vector<std::string> mappings;          // field-mapping files (default: the shipped ones)
   std::vector<std::string> logsource_tables;  // thor.yml-style tables merged into the mappings
 };
 int run_rules_validate(const RulesArgs& args);
-int run_rules_test(const RulesArgs& args);
+// `overrides.config_file`: the config whose decoders, normalization and
+// placeholders `rules test` uses (the embedded defaults without it).
+int run_rules_test(const Overrides& overrides, const RulesArgs& args);
 
 }  // namespace vigil

@@ -22,6 +22,12 @@ std::optional<Config> load_effective_config(const Overrides& o) {
   return c;
 }
 
+std::optional<Config> load_decoding_config(const Overrides& overrides, int year) {
+  auto config = load_effective_config(overrides);
+  if (config && year != 0) config->ingest.syslog_year = year;
+  return config;
+}
+
 void init_logging(const LoggingConfig& config) {
   auto logger = spdlog::stderr_logger_mt("vigil");
   logger->set_level(spdlog::level::from_str(config.level));

@@ -16,9 +16,8 @@
 namespace vigil {
 
 int run_decode(const Overrides& overrides, const DecodeArgs& args) {
-  auto config = load_effective_config(overrides);
+  auto config = load_decoding_config(overrides, args.year);
   if (!config) return kExitUsage;
-  if (args.year != 0) config->ingest.syslog_year = args.year;
   auto decoded = decode_log_file(args.input, args.decoder, decoder_catalog(*config));
   if (!decoded) {
     fmt::print(stderr, "vigil: {}\n", decoded.error().message);
@@ -26,19 +25,23 @@ int run_decode(const Overrides& overrides, const DecodeArgs& args) {
   }
   const Normalizer normalizer(config->normalize);
   fmt::memory_buffer out;
-  for (Event& e : decoded->events) {
+  for (Event& e : decoded->decoded.events) {
     normalizer.normalize(e);
     out.clear();
     append_json(out, e.doc);
     out.push_back('\n');
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
-  for (const auto& e : decoded->errors) {
+  const DecodeResult& result = decoded->decoded;
+  for (const auto& e : result.errors) {
     fmt::print(stderr, "{}:{}: {}\n", args.input, e.line, e.error);
   }
   fmt::print(stderr, "{} events ({} flagged with a parse error), {} rejected\n",
-             decoded->events.size(), decoded->flagged, decoded->errors.size());
-  return kExitOk;
+             result.events.size(), result.flagged, result.errors.size());
+  if (!decoded->read_error) return kExitOk;
+  // The events above are what was read before the cut, as replay keeps them.
+  fmt::print(stderr, "vigil: {}\n", decoded->read_error->message);
+  return kExitRuntime;
 }
 
 }  // namespace vigil

@@ -64,7 +64,12 @@ int main(int argc, char** argv) {
       ->required();
   rules_test->add_flag("--json", rules_args.json, "JSON lines instead of tab-separated lines");
   rules_test->add_option("--format", rules_args.format,
-                         "Decode --events with this decoder (syslog, sshd, access, ...)");
+                         "Decode --events with this decoder (syslog, sshd, access, ..., or one "
+                         "declared in the config)");
+  rules_test->add_option("--config", o.config_file,
+                         "YAML config file (declared decoders, normalization, placeholders)");
+  rules_test->add_option("--year", rules_args.year,
+                         "Year of syslog timestamps that have none (default: inferred)");
   for (auto* sub : {validate, rules_test}) {
     sub->add_option("--mapping", rules_args.mappings,
                     "Field-mapping YAML (repeatable; default: the shipped Windows and ECS ones)");
@@ -121,7 +126,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  if (*rules) return *validate ? run_rules_validate(rules_args) : run_rules_test(rules_args);
+  if (*rules) return *validate ? run_rules_validate(rules_args) : run_rules_test(o, rules_args);
   if (*run) return run_daemon(o);
   if (*replay) return run_replay(o, replay_args);
   if (*decode) return run_decode(o, decode_args);

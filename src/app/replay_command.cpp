@@ -14,6 +14,7 @@
 #include "app/commands.h"
 #include "app/config_loading.h"
 #include "app/engine.h"
+#include "app/log_decoding.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "ingest/decoders/decoder.h"
@@ -57,7 +58,8 @@ void account(const BatchOutcome& o, Totals& t) {
 class ChunkReader {
  public:
   // `whole` reads the input as one chunk (formats whose records span lines).
-  ChunkReader(gzFile in, bool whole) : in_(in), chunk_bytes_(whole ? SIZE_MAX : kChunkBytes) {}
+  ChunkReader(gzFile in, std::string path, bool whole)
+      : in_(in), path_(std::move(path)), chunk_bytes_(whole ? SIZE_MAX : kChunkBytes) {}
   // False at end of input.
   bool next(std::string& chunk, size_t& first_line) {
     chunk = std::move(carry_);
@@ -66,10 +68,11 @@ class ChunkReader {
       const size_t old = chunk.size();
       chunk.resize(old + kChunkBytes);
       const int n = gzread(in_, chunk.data() + old, static_cast<unsigned>(kChunkBytes));
-      if (n < 0) failed_ = true;
       chunk.resize(old + static_cast<size_t>(std::max(n, 0)));
-      if (n <= 0) eof_ = true;
-      if (n > 0 && gzeof(in_)) eof_ = true;
+      if (n <= 0 || gzeof(in_)) {
+        eof_ = true;
+        failure_ = log_read_error(in_, path_);
+      }
       if (chunk.size() < chunk_bytes_) continue;
       const size_t nl = chunk.rfind('\n');
       if (nl != std::string::npos) {
@@ -83,13 +86,14 @@ class ChunkReader {
     if (!chunk.empty() && chunk.back() != '\n') ++next_line_;
     return !chunk.empty();
   }
-  // A read error or a truncated gzip stream.
-  bool failed() const { return failed_; }
+  // A read error or a truncated gzip stream, once the input has ended.
+  const std::optional<Error>& failure() const { return failure_; }
 
  private:
   gzFile in_;
+  std::string path_;
   size_t chunk_bytes_;
-  bool failed_ = false;
+  std::optional<Error> failure_;
   std::string carry_;
   bool eof_ = false;
   size_t next_line_ = 1;
@@ -114,17 +118,16 @@ void print_summary(const Totals& t, double seconds) {
 
 int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   const std::string& input = args.input;
-  auto config = load_effective_config(overrides);
+  auto config = load_decoding_config(overrides, args.year);
   if (!config) return kExitUsage;
   init_logging(config->logging);
-  if (args.year != 0) config->ingest.syslog_year = args.year;
   const std::string format = args.format.empty() ? "json" : args.format;
   if (!decoder_exists(decoder_catalog(*config), format)) {
     spdlog::error("{}", make_decoder(format, decoder_catalog(*config)).error().message);
     return kExitUsage;
   }
   // gzip or plain, told apart by content; stdin too.
-  gzFile in = input == "-" ? gzdopen(dup(STDIN_FILENO), "rb") : gzopen(input.c_str(), "rb");
+  gzFile in = open_log(input);
   if (in == nullptr) {
     spdlog::error("cannot open {}", input);
     return kExitRuntime;
@@ -153,7 +156,7 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   auto last_progress = start;
   Totals totals;
   std::deque<std::shared_ptr<BatchTicket>> pending;
-  ChunkReader reader(in, format == "cloudtrail" || format == "zeek");
+  ChunkReader reader(in, input, format == "cloudtrail" || format == "zeek");
   WorkItem item;
   while (reader.next(item.body, item.first_line)) {
     item.format = BodyFormat::kNdjson;
@@ -184,10 +187,11 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (progress) fmt::print(stderr, "\r");
-  if (reader.failed()) spdlog::error("read error on {} (truncated gzip?)", input);
+  // What was read before the error went through like the rest (and is counted).
+  if (reader.failure()) spdlog::error("{}", reader.failure()->message);
   if (totals.failure) spdlog::error("not everything was stored: {}", totals.failure->message);
   print_summary(totals, seconds);
-  return totals.failure || reader.failed() ? kExitRuntime : kExitOk;
+  return totals.failure || reader.failure() ? kExitRuntime : kExitOk;
 }
 
 }  // namespace vigil

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/commands.h"
+#include "app/config_loading.h"
 #include "app/log_decoding.h"
 #include "config/config.h"
 #include "core/json_writer.h"
@@ -40,10 +41,11 @@ Result<std::vector<FieldMapping>> mappings_for(const RulesArgs& args) {
   return out;
 }
 
-// Rules load with the default placeholders (the pack's sensitive_resources).
-LoadOptions load_options() {
+// Rules load with the config's placeholders (by default the pack's
+// sensitive_resources).
+LoadOptions load_options(const Config& config) {
   LoadOptions o;
-  o.placeholders = default_config().detect.placeholders;
+  o.placeholders = config.detect.placeholders;
   return o;
 }
 
@@ -94,23 +96,31 @@ void print_hit(const Hit& h, bool json) {
 }
 
 // --events as events: decoded with --format (the decoder sets each event's
-// time), or vigil's JSON with the time read from the document.
-Result<std::vector<Event>> test_events(const RulesArgs& args) {
+// time), or vigil's JSON with the time read from the document. A log cut
+// short (truncated gzip) keeps the events read before the cut.
+struct TestEvents {
   std::vector<Event> events;
+  std::optional<Error> read_error;
+};
+
+Result<TestEvents> test_events(const RulesArgs& args, const Config& config) {
+  TestEvents out;
   if (!args.format.empty()) {
-    auto decoded = decode_log_file(args.events, args.format, decoder_catalog(default_config()));
+    auto decoded = decode_log_file(args.events, args.format, decoder_catalog(config));
     if (!decoded) return tl::unexpected(decoded.error());
-    return std::move(decoded->events);
+    out.events = std::move(decoded->decoded.events);
+    out.read_error = std::move(decoded->read_error);
+    return out;
   }
   auto docs = read_events(args.events);
   if (!docs) return tl::unexpected(docs.error());
-  events.reserve(docs->size());
+  out.events.reserve(docs->size());
   for (Value& doc : *docs) {
-    Event& event = events.emplace_back();
+    Event& event = out.events.emplace_back();
     event.time = event_time(doc);
     event.doc = std::move(doc);
   }
-  return events;
+  return out;
 }
 
 // Correlation alerts of `rules test`, printed like rule matches.
@@ -138,7 +148,7 @@ class PrintingSink final : public AlertSink {
 }  // namespace
 
 int run_rules_validate(const RulesArgs& args) {
-  const auto loaded = load_rules(to_paths(args.paths), load_options());
+  const auto loaded = load_rules(to_paths(args.paths), load_options(default_config()));
   print_load_errors(loaded, stdout);
   auto mappings = mappings_for(args);
   if (!mappings) {
@@ -154,19 +164,22 @@ int run_rules_validate(const RulesArgs& args) {
   return loaded.errors.empty() ? kExitOk : kExitRuntime;
 }
 
-int run_rules_test(const RulesArgs& args) {
-  const auto loaded = load_rules(to_paths(args.paths), load_options());
+int run_rules_test(const Overrides& overrides, const RulesArgs& args) {
+  const auto config = load_decoding_config(overrides, args.year);
+  if (!config) return kExitUsage;
+  const auto loaded = load_rules(to_paths(args.paths), load_options(*config));
   print_load_errors(loaded, stderr);
   auto mappings = mappings_for(args);
   if (!mappings) {
     fmt::print(stderr, "vigil: {}\n", mappings.error().message);
     return kExitUsage;
   }
-  auto events = test_events(args);
-  if (!events) {
-    fmt::print(stderr, "vigil: {}: {}\n", args.events, events.error().message);
+  auto loaded_events = test_events(args, *config);
+  if (!loaded_events) {
+    fmt::print(stderr, "vigil: {}: {}\n", args.events, loaded_events.error().message);
     return kExitUsage;
   }
+  std::vector<Event>& events = loaded_events->events;
   const RuleSet set(loaded.rules, std::move(*mappings));
   const CorrelationSet correlations(loaded.rules, loaded.correlations);
   CorrelationEngine engine(std::make_shared<state::MemoryStateStore>(), CorrelationOptions{});
@@ -174,9 +187,9 @@ int run_rules_test(const RulesArgs& args) {
   PrintingSink sink(correlations, args.json, matches);
   // Events get the canonical fields `vigil run` gives them (the pack's rules
   // are written for those), nothing else.
-  const Normalizer normalizer(default_config().normalize);
-  for (size_t i = 0; i < events->size(); ++i) {
-    Event& event = (*events)[i];
+  const Normalizer normalizer(config->normalize);
+  for (size_t i = 0; i < events.size(); ++i) {
+    Event& event = events[i];
     normalizer.normalize(event);
     const auto found = set.match(event.doc);
     for (const auto& m : found) {
@@ -187,9 +200,11 @@ int run_rules_test(const RulesArgs& args) {
     sink.set_event(i + 1);
     engine.process(correlations, event, found, sink);
   }
-  fmt::print(stderr, "{} events, {} rules, {} correlations, {} matches\n", events->size(),
+  fmt::print(stderr, "{} events, {} rules, {} correlations, {} matches\n", events.size(),
              loaded.rules.size(), loaded.correlations.size(), matches);
-  return kExitOk;
+  if (!loaded_events->read_error) return kExitOk;
+  fmt::print(stderr, "vigil: {}\n", loaded_events->read_error->message);
+  return kExitRuntime;
 }
 
 }  // namespace vigil

@@ -1,6 +1,7 @@
 // Decoder behaviour on hand-written lines: the syslog header variants, year
 // inference, each auth program's grammar, web log edge cases, declared
-// decoders, and hostile input (binary, invalid UTF-8, 1 MiB lines).
+// decoders, the Windows JSON shapes, and hostile input (binary, invalid
+// UTF-8, 1 MiB lines).
 #include <gtest/gtest.h>
 
 #include "core/field_path.h"
@@ -348,6 +349,96 @@ TEST(Declared, BadPatternIsAConfigError) {
   EXPECT_EQ(d.error().code, ErrorCode::kConfig);
   EXPECT_NE(d.error().message.find("bad"), std::string::npos);
   EXPECT_FALSE(make_decoder("nope", catalog).has_value());
+}
+
+// The same two events (Sysmon 1, Security 4624) in each JSON shape the
+// `windows` decoder reads: XML turned JSON (Event.System with attributes as
+// "@Name", EventData's Data a list of {"@Name", "#text"}) and Winlogbeat's
+// (winlog.*, winlog.event_data). Expected values are the events' own.
+const char* kSysmon1Nested =
+    R"({"Event":{"@xmlns":"http://schemas.microsoft.com/win/2004/08/events/event","System":)"
+    R"({"Provider":{"@Name":"Microsoft-Windows-Sysmon","@Guid":"{5770385f-c22a-43e0-bf4c-06f5698ffbd9}"},)"
+    R"("EventID":"1","Version":"5","Level":"4","Task":"1",)"
+    R"("TimeCreated":{"@SystemTime":"2024-05-06T07:08:09.1234567Z"},"EventRecordID":"4711",)"
+    R"("Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"WS01.corp.example"},)"
+    R"("EventData":{"Data":[{"@Name":"UtcTime","#text":"2024-05-06 07:08:09.123"},)"
+    R"({"@Name":"Image","#text":"C:\\Windows\\System32\\cmd.exe"},)"
+    R"({"@Name":"CommandLine","#text":"cmd.exe /c whoami"},)"
+    R"({"@Name":"User","#text":"CORP\\alice"},)"
+    R"({"@Name":"ParentImage","#text":"C:\\Windows\\explorer.exe"}]}}})";
+const char* kSysmon1Winlogbeat =
+    R"({"@timestamp":"2024-05-06T07:08:09.123Z","winlog":{"channel":"Microsoft-Windows-Sysmon/Operational",)"
+    R"("event_id":"1","provider_name":"Microsoft-Windows-Sysmon","computer_name":"WS01.corp.example",)"
+    R"("record_id":4711,"event_data":{"UtcTime":"2024-05-06 07:08:09.123",)"
+    R"("Image":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd.exe /c whoami",)"
+    R"("User":"CORP\\alice","ParentImage":"C:\\Windows\\explorer.exe"}}})";
+const char* kLogon4624Nested =
+    R"({"Event":{"System":{"Provider":{"@Name":"Microsoft-Windows-Security-Auditing",)"
+    R"("@Guid":"{54849625-5478-4994-a5ba-3e3b0328c30d}"},"EventID":{"#text":"4624"},)"
+    R"("TimeCreated":{"@SystemTime":"2024-05-06T08:00:00.500000Z"},"Channel":"Security",)"
+    R"("Computer":"DC01.corp.example"},"EventData":{"Data":[)"
+    R"({"@Name":"SubjectUserName","#text":"DC01$"},{"@Name":"TargetUserName","#text":"bob"},)"
+    R"({"@Name":"TargetDomainName","#text":"CORP"},{"@Name":"LogonType","#text":"3"},)"
+    R"({"@Name":"IpAddress","#text":"192.0.2.10"},{"@Name":"IpPort","#text":"51515"}]}}})";
+const char* kLogon4624Winlogbeat =
+    R"({"@timestamp":"2024-05-06T08:00:00.500Z","winlog":{"channel":"Security","event_id":4624,)"
+    R"("provider_name":"Microsoft-Windows-Security-Auditing","computer_name":"DC01.corp.example",)"
+    R"("event_data":{"SubjectUserName":"DC01$","TargetUserName":"bob","TargetDomainName":"CORP",)"
+    R"("LogonType":"3","IpAddress":"192.0.2.10","IpPort":"51515"}}})";
+
+// Each field path of `want` holds its value in `e`.
+void expect_fields(const Event& e,
+                   std::initializer_list<std::pair<std::string, std::string>> want) {
+  for (const auto& [path, value] : want) EXPECT_EQ(field(e, path), value) << path;
+}
+
+void expect_sysmon1(const Event& e, const std::string& data) {
+  expect_fields(e, {{"winlog.channel", "Microsoft-Windows-Sysmon/Operational"},
+                    {"event.code", "1"},
+                    {"event.provider", "Microsoft-Windows-Sysmon"},
+                    {"host.name", "WS01.corp.example"},
+                    {data + ".CommandLine", "cmd.exe /c whoami"},
+                    {data + ".ParentImage", "C:\\Windows\\explorer.exe"},
+                    {"process.command_line", "cmd.exe /c whoami"},
+                    {"process.executable", "C:\\Windows\\System32\\cmd.exe"},
+                    {"user.name", "CORP\\alice"}});
+}
+
+void expect_logon4624(const Event& e, const std::string& data) {
+  EXPECT_EQ(format_rfc3339(e.time), "2024-05-06T08:00:00.500000Z");
+  expect_fields(e, {{"winlog.channel", "Security"},
+                    {"event.code", "4624"},
+                    {"event.provider", "Microsoft-Windows-Security-Auditing"},
+                    {"host.name", "DC01.corp.example"},
+                    {data + ".LogonType", "3"},
+                    {data + ".TargetUserName", "bob"},
+                    {"user.name", "bob"},  // the target, not the subject DC01$
+                    {"user.domain", "CORP"},
+                    {"source.ip", "192.0.2.10"},
+                    {"source.port", "51515"},
+                    {"winlog.logon.type", "3"},
+                    {"event.action", "logged-in"},
+                    {"event.outcome", "success"}});
+}
+
+TEST(Windows, NestedEventSystemAndEventDataDataList) {
+  const auto r = run("windows", std::string(kSysmon1Nested) + "\n" + kLogon4624Nested + "\n");
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.flagged, 0u);
+  // 100 ns ticks kept to the microsecond.
+  EXPECT_EQ(format_rfc3339(r.events[0].time), "2024-05-06T07:08:09.123456Z");
+  expect_sysmon1(r.events[0], "Event.EventData");
+  expect_logon4624(r.events[1], "Event.EventData");
+}
+
+TEST(Windows, WinlogbeatEventData) {
+  const auto r =
+      run("windows", std::string(kSysmon1Winlogbeat) + "\n" + kLogon4624Winlogbeat + "\n");
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.flagged, 0u);
+  EXPECT_EQ(format_rfc3339(r.events[0].time), "2024-05-06T07:08:09.123000Z");
+  expect_sysmon1(r.events[0], "winlog.event_data");
+  expect_logon4624(r.events[1], "winlog.event_data");
 }
 
 }  // namespace

@@ -191,5 +191,92 @@ TEST(RulesCli, TestExitCodes) {
             2);
 }
 
+// A decoder declared in --config works with `rules test --format` as it does
+// with replay and decode; without the config the name is unknown (exit 2),
+// and a config that does not load is exit 2 naming its file and line.
+TEST(RulesCli, TestFormatUsesDecodersDeclaredInTheConfig) {
+  RuleDir d;
+  std::ofstream(d.dir / "vigil.yaml") << R"(decoders:
+  - name: fw
+    type: regex
+    pattern: '^(?P<ts>\S+) (?P<verdict>ALLOW|DENY) src=(?P<src>[0-9.]+):(?P<sport>\d+)'
+    fields: {src: source.ip, sport: source.port, verdict: event.action}
+    timestamp: ts
+)";
+  std::ofstream(d.dir / "bad.yaml") << "decoders:\n  - name: fw\n    type: nonsense\n";
+  std::ofstream(d.dir / "denied.yml") << R"(title: Denied from 10.0.0.9
+id: 11111111-2222-4333-8444-555555555510
+level: low
+logsource: {product: vigil}
+detection:
+  sel: {event.action: DENY, source.ip: 10.0.0.9, source.port: 6000}
+  condition: sel
+)";
+  // Lines 2 and 4 are denials, only line 2 from 10.0.0.9:6000.
+  std::ofstream(d.dir / "fw.log") << "2025-03-01T10:00:00Z ALLOW src=10.0.0.9:6000\n"
+                                  << "2025-03-01T10:00:01Z DENY src=10.0.0.9:6000\n"
+                                  << "2025-03-01T10:00:02Z ALLOW src=10.0.0.1:5000\n"
+                                  << "2025-03-01T10:00:03Z DENY src=10.0.0.1:6000\n";
+  const std::vector<std::string> base{vigil_binary().string(),
+                                      "rules",
+                                      "test",
+                                      "--rules",
+                                      (d.dir / "denied.yml").string(),
+                                      "--events",
+                                      (d.dir / "fw.log").string(),
+                                      "--format",
+                                      "fw"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  std::string out;
+  ASSERT_EQ(run_capture(with({"--config", (d.dir / "vigil.yaml").string()}), out), 0);
+  EXPECT_EQ(lines_of(out),
+            std::vector<std::string>{
+                "2\t11111111-2222-4333-8444-555555555510\tDenied from 10.0.0.9\tlow"});
+  out.clear();
+  EXPECT_EQ(run_capture_merged(base, out), 2);
+  EXPECT_NE(out.find("unknown decoder 'fw'"), std::string::npos) << out;
+  out.clear();
+  EXPECT_EQ(run_capture_merged(with({"--config", (d.dir / "bad.yaml").string()}), out), 2);
+  EXPECT_NE(out.find((d.dir / "bad.yaml").string() + ":2:"), std::string::npos) << out;
+}
+
+// --year gives syslog lines without one their year, as on replay and decode.
+TEST(RulesCli, TestYearDatesSyslogLines) {
+  RuleDir d;
+  std::ofstream(d.dir / "auth.log")
+      << "Mar  1 10:00:00 host sshd[42]: Failed password for root from 10.0.0.9 port 4000 ssh2\n";
+  std::ofstream(d.dir / "in2019.yml") << R"(title: Failure in 2019
+level: low
+logsource: {product: vigil}
+detection:
+  sel: {'@timestamp|startswith': '2019-03-01T10:00:00'}
+  condition: sel
+)";
+  const std::vector<std::string> args{vigil_binary().string(),
+                                      "rules",
+                                      "test",
+                                      "--rules",
+                                      (d.dir / "in2019.yml").string(),
+                                      "--events",
+                                      (d.dir / "auth.log").string(),
+                                      "--format",
+                                      "sshd",
+                                      "--year"};
+  std::string out;
+  auto in_year = args;
+  in_year.push_back("2019");
+  ASSERT_EQ(run_capture(in_year, out), 0);
+  EXPECT_EQ(lines_of(out).size(), 1u) << out;
+  out.clear();
+  auto other_year = args;
+  other_year.push_back("2020");
+  ASSERT_EQ(run_capture(other_year, out), 0);
+  EXPECT_TRUE(out.empty()) << out;
+}
+
 }  // namespace
 }  // namespace vigil::testing

@@ -142,4 +142,10 @@ int run_capture(const std::vector<std::string>& args_in, std::string& out,
   return decode_status(status);
 }
 
+int run_capture_merged(const std::vector<std::string>& args, std::string& out) {
+  std::vector<std::string> shell{"/bin/sh", "-c", "exec \"$@\" 2>&1", "sh"};
+  shell.insert(shell.end(), args.begin(), args.end());
+  return run_capture(shell, out);
+}
+
 }  // namespace vigil::testing

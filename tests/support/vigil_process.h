@@ -36,5 +36,7 @@ class VigilProcess {
 // Runs a command to completion, capturing stdout; returns the exit code.
 int run_capture(const std::vector<std::string>& args, std::string& out,
                 const std::string& stdin_data = "");
+// The same with stderr merged into `out`, for tests of error messages.
+int run_capture_merged(const std::vector<std::string>& args, std::string& out);
 
 }  // namespace vigil::testing
