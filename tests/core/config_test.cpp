@@ -144,6 +144,18 @@ TEST(Config, SourcesAndDeclaredDecoders) {
   bad = load_config_string("decoders:\n  - name: x\n    type: csv\n", "v.yaml");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("columns"), std::string::npos) << bad.error().message;
+  // A regex that does not compile, or takes no field, is named with its file and line.
+  bad = load_config_string(
+      "decoders:\n  - name: fw\n    type: regex\n    pattern: '(?P<src>\\S+'\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("v.yaml:4"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("decoders[0].pattern does not compile"), std::string::npos)
+      << bad.error().message;
+  bad = load_config_string("decoders:\n  - name: fw\n    type: regex\n    pattern: '(\\S+)'\n",
+                           "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("has no named group"), std::string::npos)
+      << bad.error().message;
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // UTF-8, 1 MiB lines).
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "core/field_path.h"
 #include "ingest/decoders/decoder.h"
 #include "ingest/decoders/record.h"
@@ -171,6 +173,40 @@ TEST(AuthMessages, AccountToolsAndSu) {
   EXPECT_EQ(field(r.events[4], "event.action"), "sudo_failure");
   EXPECT_EQ(field(r.events[4], "event.outcome"), "failure");
   EXPECT_EQ(field(r.events[4], "event.reason"), "3 incorrect password attempts");
+}
+
+// The rest of the account tools and login, in the forms shadow-utils and util-linux log.
+TEST(AuthMessages, MoreAccountToolsAndLogin) {
+  const auto r = run("auth",
+                     "Mar  1 10:00:05 h userdel[9]: delete user 'eve'\n"
+                     "Mar  1 10:00:06 h groupadd[10]: new group: name=ops, GID=1002\n"
+                     "Mar  1 10:00:07 h groupdel[11]: removed group 'ops' owned by 'root'\n"
+                     "Mar  1 10:00:08 h usermod[12]: lock user 'eve' password\n"
+                     "Mar  1 10:00:09 h chpasswd[13]: pam_unix(chpasswd:chauthtok): password "
+                     "changed for eve\n"
+                     "Mar  1 10:00:10 h gpasswd[14]: user eve added by root to group ops\n"
+                     "Mar  1 10:00:11 h login[15]: FAILED LOGIN 1 FROM tty1 FOR eve, "
+                     "Authentication failure\n"
+                     "Mar  1 10:00:12 h login[16]: ROOT LOGIN ON tty2\n",
+                     {}, 2026);
+  ASSERT_EQ(r.events.size(), 8u);
+  EXPECT_EQ(r.flagged, 0u);
+  const std::vector<std::array<const char*, 3>> want = {
+      {"user_deleted", "iam", "eve"},       {"group_created", "iam", "<absent>"},
+      {"group_deleted", "iam", "<absent>"}, {"user_changed", "iam", "eve"},
+      {"password_changed", "iam", "eve"},   {"user_added_to_group", "iam", "eve"},
+      {"login", "authentication", "eve"},   {"login", "authentication", "root"}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(field(r.events[i], "event.action"), want[i][0]) << i;
+    EXPECT_EQ(field(r.events[i], "event.category"), want[i][1]) << i;
+    EXPECT_EQ(field(r.events[i], "user.name"), want[i][2]) << i;
+  }
+  EXPECT_EQ(field(r.events[1], "group.name"), "ops");
+  EXPECT_EQ(field(r.events[2], "group.name"), "ops");
+  EXPECT_EQ(field(r.events[5], "group.name"), "ops");
+  EXPECT_EQ(field(r.events[6], "event.outcome"), "failure");
+  EXPECT_EQ(field(r.events[7], "event.outcome"), "success");
+  EXPECT_EQ(field(r.events[7], "process.tty.name"), "tty2");
 }
 
 TEST(HostileInput, GarbageInvalidUtf8AndHugeLinesAreKeptFlagged) {

@@ -392,6 +392,18 @@ bool account_message(std::string_view program, std::string_view message, DocBuil
     put(doc, "group.name", quoted(message, after));
     return true;
   }
+  if (c.eat("user ")) {  // gpasswd -a: "user bob added by root to group sudo"
+    const std::string_view user = c.word();
+    c.skip_spaces();
+    if (!c.eat("added by ")) return false;
+    c.word();  // who added
+    c.skip_spaces();
+    if (!c.eat("to group ")) return false;
+    classify(doc, "iam", "change", "user_added_to_group", "success");
+    put(doc, "user.name", user);
+    put(doc, "group.name", c.word());
+    return true;
+  }
   if (c.eat("change user ") || c.eat("lock user ") || c.eat("unlock user ")) {
     classify(doc, "iam", "change", "user_changed", "success");
     put(doc, "user.name", quoted(message));
