@@ -621,7 +621,7 @@ TEST(RealSamples, AuditdRecords) {
   VIGIL_REQUIRE_DATA(file, "logs/otrf/linux/sh_arp_cache_2020-11-10074812.log");
   const auto lines = read_lines(file);
   const auto r = decode_text(testing::read_file(file), "auditd");
-  size_t n = 0;
+  size_t n = 0, proctitles = 0;
   for (const auto& line : lines) {
     if (line.empty()) continue;
     ASSERT_LT(n, r.events.size());
@@ -644,7 +644,20 @@ TEST(RealSamples, AuditdRecords) {
       EXPECT_EQ(str(e, "process.executable"), quoted("exe"));
       EXPECT_EQ(str(e, "process.name"), quoted("comm"));
     }
+    if (type == "PROCTITLE") {  // the command line in hex, its arguments NUL-separated
+      const size_t at = line.find("proctitle=") + 10;
+      const std::string hex = line.substr(at, line.find(' ', at) - at);
+      std::string text;
+      for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+        const char c = static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+        text += c == '\0' ? ' ' : c;
+      }
+      ++proctitles;
+      EXPECT_EQ(str(e, "auditd.data.proctitle"), text);
+      EXPECT_EQ(str(e, "process.command_line"), text);
+    }
   }
+  EXPECT_EQ(proctitles, 2u);
   EXPECT_EQ(n, 12u);
   EXPECT_EQ(r.events.size(), n);
   EXPECT_EQ(r.flagged, 0u);
