@@ -223,10 +223,12 @@ class FileSource final : public Source {
     while ((n = gzread(gz, buf.data(), static_cast<unsigned>(buf.size()))) > 0) {
       consume(key, t, std::string_view(buf.data(), static_cast<size_t>(n)));
     }
-    if (n < 0) {
-      int code = 0;
+    // A cut stream ends like a whole one (gzread returns 0); only gzerror tells.
+    int code = Z_OK;
+    const char* why = gzerror(gz, &code);
+    if (n < 0 || code != Z_OK) {
       spdlog::warn("source {}: {}: {} (the lines before it are kept)", config_.name, t.path,
-                   gzerror(gz, &code));
+                   code == Z_BUF_ERROR ? "truncated gzip stream" : why);
     }
     gzclose(gz);
     if (!t.partial.empty()) emit(t, t.partial);
