@@ -176,7 +176,7 @@ int run_rules_test(const Overrides& overrides, const RulesArgs& args) {
   }
   auto loaded_events = test_events(args, *config);
   if (!loaded_events) {
-    fmt::print(stderr, "vigil: {}: {}\n", args.events, loaded_events.error().message);
+    fmt::print(stderr, "vigil: {}\n", loaded_events.error().message);  // it names the file
     return kExitUsage;
   }
   std::vector<Event>& events = loaded_events->events;

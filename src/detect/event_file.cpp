@@ -101,10 +101,13 @@ Result<std::vector<Value>> parse_events(std::string_view text) {
 
 Result<std::vector<Value>> read_events(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kIo, "cannot read " + file.string());
+  if (!in) return make_error(ErrorCode::kIo, file.string() + ": cannot read");
   std::stringstream text;
   text << in.rdbuf();
-  return parse_events(text.str());
+  auto events = parse_events(text.str());
+  if (!events)
+    return make_error(events.error().code, file.string() + ": " + events.error().message);
+  return events;
 }
 
 }  // namespace vigil::sigma

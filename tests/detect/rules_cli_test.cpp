@@ -181,14 +181,21 @@ TEST(RulesCli, TestExitCodes) {
                         out),
             0);
   EXPECT_TRUE(out.empty()) << out;
-  EXPECT_EQ(run_capture({vigil_binary().string(), "rules", "test", "--rules", rules, "--events",
-                         (d.dir / "bad.ndjson").string()},
-                        out),
+  // Each error names the events file once.
+  const std::string bad = (d.dir / "bad.ndjson").string();
+  out.clear();
+  EXPECT_EQ(run_capture_merged(
+                {vigil_binary().string(), "rules", "test", "--rules", rules, "--events", bad}, out),
             2);
-  EXPECT_EQ(run_capture({vigil_binary().string(), "rules", "test", "--rules", rules, "--events",
-                         (d.dir / "missing.ndjson").string()},
-                        out),
-            2);
+  EXPECT_NE(out.find("vigil: " + bad + ": truncated JSON"), std::string::npos) << out;
+  const std::string missing = (d.dir / "missing.ndjson").string();
+  out.clear();
+  EXPECT_EQ(
+      run_capture_merged(
+          {vigil_binary().string(), "rules", "test", "--rules", rules, "--events", missing}, out),
+      2);
+  EXPECT_NE(out.find("vigil: " + missing + ": cannot read"), std::string::npos) << out;
+  EXPECT_EQ(out.find(missing + ": " + missing), std::string::npos) << out;
 }
 
 // A decoder declared in --config works with `rules test --format` as it does
