@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
     senders.emplace_back([&] {
       httplib::Client client(options.url);
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);  // as shippers do (Go's net package sets it by default)
       client.set_read_timeout(120, 0);
       client.set_write_timeout(120, 0);
       if (!options.token.empty()) client.set_bearer_token_auth(options.token);
