@@ -138,11 +138,11 @@ Result<std::vector<Posting>> DayReader::tail_candidates(const QueryFilter& f, co
 
 Result<std::vector<DayReader::Block>> DayReader::blocks_in(const Range& range, int schema) {
   const int64_t hi = range.before ? std::min(range.hi, range.before->time + 1) : range.hi;
-  auto stmt = db_.prepare(
-      schema >= 2 ? "SELECT first_id, last_id, min_time, max_time, buckets FROM blocks WHERE "
-                    "max_time >= ? AND min_time < ? ORDER BY max_time DESC, first_id DESC"
-                  : "SELECT first_id, last_id, min_time, max_time, 0 FROM blocks WHERE "
-                    "max_time >= ? AND min_time < ? ORDER BY max_time DESC, first_id DESC");
+  // Version 1 has no buckets column: its blocks hold a row per term (buckets = 0).
+  auto stmt = db_.prepare(fmt::format(
+      "SELECT first_id, last_id, min_time, max_time, {} FROM blocks WHERE max_time >= ? AND "
+      "min_time < ? ORDER BY max_time DESC, first_id DESC",
+      schema >= 2 ? "buckets" : "0"));
   if (!stmt) return tl::unexpected(stmt.error());
   stmt->bind(1, range.lo);
   stmt->bind(2, hi);
