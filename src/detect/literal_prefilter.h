@@ -10,7 +10,10 @@
 // scanned for: the field's folded text is looked up once in a hash table of
 // such values, which costs a fraction of a Hyperscan call on short texts; nor
 // is one that must start or end the text (`startswith`, `endswith`): those
-// are found by walking a trie from that end (anchored_literals.h). Rules
+// are found by walking a trie from that end (anchored_literals.h). Of the
+// patterns that may occur anywhere in a field's text, only those of a rule's
+// gate are scanned for (the rest are checked exactly when their rule is
+// evaluated): a field's database is costly per literal. Rules
 // get a gate: up to two clauses, each of literals at least one of which must
 // occur for the condition to be true; a rule with a clause that did not fire
 // is not evaluated at all.
@@ -27,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.h"
@@ -59,6 +63,10 @@ class LiteralIndex {
   LiteralIndex(const LiteralIndex&) = delete;
   LiteralIndex& operator=(const LiteralIndex&) = delete;
 
+  // Compile time (single-threaded), before add(): `p` is a literal of a
+  // rule's gate. Only such patterns are scanned for anywhere in a field's
+  // text (see add()).
+  void add_gate_pattern(const StringPattern& p) { gate_patterns_.insert(p.id()); }
   // Compile time (single-threaded): `p` is tested on `field_id` (or, as a
   // keyword, on the texts of keyword_field(group)).
   void add(int field_id, const StringPattern& p);
@@ -108,6 +116,7 @@ class LiteralIndex {
 
   std::vector<PendingField> pending_keywords_, pending_fields_;  // by group, by field id
   std::unordered_map<uint64_t, int> pending_keyword_field_;      // pattern id -> a group's field
+  std::unordered_set<uint64_t> gate_patterns_;                   // ids, from add_gate_pattern
   // No keyword literal can occur in the text of a number or a boolean (each
   // has a character no such text has): keyword scans skip those values.
   bool keywords_need_only_strings_ = false;

@@ -64,6 +64,14 @@ void RuleSet::build_prefilter(
     Schema& schema,
     const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates) {
   auto index = std::make_unique<LiteralIndex>();
+  for (const auto& bounds : schema.by_variant) {
+    for (const auto& b : bounds) {
+      if (!gates[b.order]) continue;
+      for (const auto& clause : *gates[b.order]) {
+        for (const auto& literal : clause) index->add_gate_pattern(*literal.pattern);
+      }
+    }
+  }
   for (size_t v = 0; v < schema.by_variant.size(); ++v) {
     for (const auto& b : schema.by_variant[v])
       add_rule_literals(*index, *b.rule, b.slot_ids, keyword_field(v));
