@@ -61,16 +61,17 @@ void LiteralIndex::add(int field_id, const StringPattern& p) {
   if (pending_list.size() <= i) pending_list.resize(i + 1);
   PendingField& pending = pending_list[i];
   if (!in_one_text) pending_keyword_field_.emplace(p.id(), field_id);
-  const bool anywhere = !in_one_text || !(p.is_whole_text() || p.is_prefix() || p.is_suffix());
-  // A field's Hyperscan database costs per literal (its tables grow out of
-  // cache: SigmaHQ's CommandLine one had 10,838), and a literal that opens
-  // no gate only spares an exact check of its pattern in a rule whose gate
-  // opened anyway. Such patterns stay unscreened: checked exactly.
-  if (in_one_text && anywhere && !gate_patterns_.contains(p.id())) return;
-  auto& by_literal = anywhere            ? pending.anywhere
+  // Only a gate's patterns are screened on a field: a field's Hyperscan
+  // database costs per literal (its tables grow out of cache: SigmaHQ's
+  // CommandLine one had 10,838), every literal found sets the bits of all
+  // patterns requiring it (`\powershell.exe`: 181), and a pattern that opens
+  // no gate only spares its own exact check, in a rule whose gate opened.
+  if (in_one_text && !gate_patterns_.contains(p.id())) return;
+  auto& by_literal = !in_one_text        ? pending.anywhere
                      : p.is_whole_text() ? pending.whole_texts
                      : p.is_prefix()     ? pending.prefixes
-                                         : pending.suffixes;
+                     : p.is_suffix()     ? pending.suffixes
+                                         : pending.anywhere;
   auto it = by_literal.find(literal);
   if (it == by_literal.end()) it = by_literal.emplace(std::string(literal), 0).first;
   it->second.push_back(p.id());

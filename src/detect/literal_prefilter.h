@@ -10,13 +10,12 @@
 // scanned for: the field's folded text is looked up once in a hash table of
 // such values, which costs a fraction of a Hyperscan call on short texts; nor
 // is one that must start or end the text (`startswith`, `endswith`): those
-// are found by walking a trie from that end (anchored_literals.h). Of the
-// patterns that may occur anywhere in a field's text, only those of a rule's
-// gate are scanned for (the rest are checked exactly when their rule is
-// evaluated): a field's database is costly per literal. Rules
-// get a gate: up to two clauses, each of literals at least one of which must
-// occur for the condition to be true; a rule with a clause that did not fire
-// is not evaluated at all.
+// are found by walking a trie from that end (anchored_literals.h). Only
+// the patterns of rules' gates are screened on fields (the rest are checked
+// exactly when their rule is evaluated, which its gate decides): a field's
+// database is costly per literal. Rules get a gate: up to two clauses, each of literals at least
+// one of which must occur for the condition to be true; a rule with a clause that did not fire is
+// not evaluated at all.
 //
 // Keyword searches are screened over every text of the event at once, in
 // one database per log-source variant (keyword_field). Patterns without a literal (`*`, `?`), cased
@@ -64,8 +63,7 @@ class LiteralIndex {
   LiteralIndex& operator=(const LiteralIndex&) = delete;
 
   // Compile time (single-threaded), before add(): `p` is a literal of a
-  // rule's gate. Only such patterns are scanned for anywhere in a field's
-  // text (see add()).
+  // rule's gate. Only such patterns are screened on a field (see add()).
   void add_gate_pattern(const StringPattern& p) { gate_patterns_.insert(p.id()); }
   // Compile time (single-threaded): `p` is tested on `field_id` (or, as a
   // keyword, on the texts of keyword_field(group)).

@@ -135,19 +135,25 @@ TEST(SigmaPrefilter, AnchoredLiteralsAreLookedUpNotScanned) {
             (std::vector<std::string>{"suffix", "prefix"}));
 }
 
-// Only a gate's literals are scanned for anywhere in a field's text: a
-// filter's `contains` (never a gate: its absence can make the rule true) is
+// Only a gate's patterns are screened on a field: a filter's `contains`,
+// `endswith` or value (never a gate: its absence can make the rule true) is
 // checked exactly when its rule is evaluated. The same literal gating another
-// rule is scanned, and the filter still reads the right field.
-TEST(SigmaPrefilter, OnlyGateLiteralsAreScannedForAnywhere) {
+// rule is screened, and the filter still reads its own field.
+TEST(SigmaPrefilter, OnlyGatePatternsAreScreened) {
   BothWays r(rule("filtered",
                   "  sel:\n    A|contains: 'evil'\n  filter:\n    B|contains: 'benign'\n"
-                  "  condition: sel and not filter\n") +
+                  "  filter_end:\n    B|endswith: '.ok'\n  filter_eq:\n    B: 'fine'\n"
+                  "  condition: sel and not 1 of filter*\n") +
              "---\n" + rule("other", "  sel:\n    C|contains: 'benign'\n  condition: sel\n"));
   const auto stats = r.with().literal_stats();
   EXPECT_EQ(stats.literals, 2u);  // evil on A, benign on C; not benign on B
+  EXPECT_EQ(stats.anchored, 0u);
+  EXPECT_EQ(stats.whole_texts, 0u);
   EXPECT_EQ(r.fired(R"({"A": "an EVIL one"})"), std::vector<std::string>{"filtered"});
   EXPECT_TRUE(r.fired(R"({"A": "evil", "B": "quite Benign"})").empty());
+  EXPECT_TRUE(r.fired(R"({"A": "evil", "B": "x.OK"})").empty());
+  EXPECT_TRUE(r.fired(R"({"A": "evil", "B": "Fine"})").empty());
+  EXPECT_EQ(r.fired(R"({"A": "evil", "B": "fine.ok!"})"), std::vector<std::string>{"filtered"});
   EXPECT_EQ(r.fired(R"({"A": "evil", "B": "x", "C": "benign"})"),
             (std::vector<std::string>{"filtered", "other"}));
   EXPECT_EQ(r.fired(R"({"A": "evil", "B": "benign", "C": "benign"})"),
