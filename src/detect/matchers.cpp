@@ -102,14 +102,25 @@ class RegexMatcher final : public ValueMatcher {
   // The filter compiles its own copy of the regex (the same pattern and
   // options); matching uses that copy and ours goes, which halves what the
   // compiled regexes hold (13 MB of a default replay's peak heap).
-  const RE2& regex() const { return re_ ? *re_ : filter_.GetRE2(0); }
+  const RE2& regex() const { return re_ ? *re_ : filter_->GetRE2(0); }
 
+  // Atoms of 3 bytes or more screen best; a regex with none may still
+  // require a short one no common text has (`\w+`\w+`: a backquote), and
+  // a gate on it beats running the regex on every event of its log source.
   void compile_prefilter() {
-    int id = 0;
-    if (filter_.Add(re_->pattern(), re_->options(), &id) != RE2::NoError) return;
-    re_.reset();
+    const std::string pattern = re_->pattern();
+    const RE2::Options options = re_->options();
     std::vector<std::string> atoms;
-    filter_.Compile(&atoms);
+    for (const int min_atom_length : {3, 1}) {
+      auto filter = std::make_unique<re2::FilteredRE2>(min_atom_length);
+      int id = 0;
+      if (filter->Add(pattern, options, &id) != RE2::NoError) return;
+      atoms.clear();
+      filter->Compile(&atoms);
+      filter_ = std::move(filter);
+      re_.reset();
+      if (!atoms.empty()) break;
+    }
     // The atoms are lower-cased by RE2's rules; the scanned text is folded
     // by vigil's. They agree on ASCII only.
     for (const auto& a : atoms) {
@@ -134,7 +145,7 @@ class RegexMatcher final : public ValueMatcher {
       for (size_t j = 0; j < atoms_.size(); ++j) {
         if (j != i) others.push_back(static_cast<int>(j));
       }
-      filter_.AllPotentials(others, &potential);
+      filter_->AllPotentials(others, &potential);
       if (potential.empty()) required_atoms_.push_back(i);
     }
   }
@@ -146,13 +157,13 @@ class RegexMatcher final : public ValueMatcher {
         found.push_back(static_cast<int>(i));
     }
     if (found.empty()) return false;
-    filter_.AllPotentials(found, &potential);
+    filter_->AllPotentials(found, &potential);
     return !potential.empty();
   }
 
-  std::unique_ptr<RE2> re_;  // only when the filter refused it
-  size_t min_length_;        // no shorter text can match
-  re2::FilteredRE2 filter_{3};
+  std::unique_ptr<RE2> re_;                   // only when the filter refused it
+  size_t min_length_;                         // no shorter text can match
+  std::unique_ptr<re2::FilteredRE2> filter_;  // holds the regex matched with
   std::vector<StringPattern> atoms_;
   std::vector<size_t> required_atoms_;  // indices into atoms_
 };

@@ -185,7 +185,7 @@ TEST(SigmaPrefilter, PatternsWithoutLiteralStillWork) {
 // regexes are evaluated on every event.
 TEST(SigmaPrefilter, RuleSetWithZeroLiterals) {
   BothWays r(rule("num", "  sel:\n    EventID: 4688\n  condition: sel\n") + "---\n" +
-             rule("re", "  sel:\n    F|re: '^x+$'\n  condition: sel\n") + "---\n" +
+             rule("re", "  sel:\n    F|re: '^[a-z]{3}$'\n  condition: sel\n") + "---\n" +
              rule("cased", "  sel:\n    F|cased: 'X'\n  condition: sel\n"));
   EXPECT_EQ(r.with().literal_stats().databases, 0u);
   EXPECT_EQ(r.with().gated_rules().first, 1u);  // the event id, looked up as a whole text
@@ -386,10 +386,25 @@ TEST(SigmaPrefilter, RegexesAreScreenedByTheirAtoms) {
   EXPECT_TRUE(i.fires(R"j({"CommandLine": "[Convert]::FromBase64String('QQ==')"})j"));
   EXPECT_FALSE(i.fires(R"({"CommandLine": "[Convert]::FromBase64String"})"));
   // No literal to require: the regex runs on every event (no gate).
-  auto bare = one("  sel:\n    CommandLine|re: '^[a-z]{3}\\d+$'\n  condition: sel\n");
+  auto bare = one("  sel:\n    CommandLine|re: '^[a-z]{3}.+$'\n  condition: sel\n");
   EXPECT_EQ(bare.with().gated_rules().first, 0u);
   EXPECT_TRUE(bare.fires(R"({"CommandLine": "abc123"})"));
   EXPECT_FALSE(bare.fires(R"({"CommandLine": "ABC123"})"));
+}
+
+// A regex without atoms of 3 bytes is gated by shorter ones it requires
+// (SigmaHQ's token obfuscation rule: a backquote), not run on every event.
+TEST(SigmaPrefilter, RegexWithOnlyShortAtomsIsGated) {
+  auto r = one("  sel:\n    CommandLine|re: '\\w+`\\w+'\n  condition: sel\n");
+  EXPECT_EQ(r.with().gated_rules().first, 1u);
+  EXPECT_TRUE(r.fires(R"({"CommandLine": "IN`V`o`Ke-eXp`ResSIOn"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "Invoke-Expression"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "x ` y"})"));
+  auto digits = one("  sel:\n    CommandLine|re: '^[a-z]{3}\\d+$'\n  condition: sel\n");
+  EXPECT_EQ(digits.with().gated_rules().first, 1u);  // one of the ten digits
+  EXPECT_TRUE(digits.fires(R"({"CommandLine": "abc123"})"));
+  EXPECT_FALSE(digits.fires(R"({"CommandLine": "abcdef"})"));
+  EXPECT_FALSE(digits.fires(R"({"CommandLine": "ab123"})"));
 }
 
 TEST(SigmaPrefilter, FieldValueLongerThanAnyLiteral) {
