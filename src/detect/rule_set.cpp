@@ -10,7 +10,7 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
                  RuleSetOptions options)
     : rules_(std::move(rules)) {
   for (auto& m : mappings)
-    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, {}, {}, 0, {}, {}});
+    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, {}, {}, 0, {}, {}, {}});
   for (size_t i = 0; i < rules_.size(); ++i) {
     bool mapped = false;
     for (auto& schema : schemas_) bind(schema, *rules_[i], i, mapped);
@@ -77,54 +77,69 @@ void RuleSet::build_prefilter(
       add_rule_literals(*index, *b.rule, b.slot_ids, keyword_field(v));
   }
   if (!index->compile()) return;
-  std::vector<std::vector<uint32_t>> opened_by(index->bit_count());
-  schema.gate_fields.assign(schema.by_variant.size(), {});
-  std::vector<std::pair<int, uint32_t>> literals;
+  // Each binding's gate clauses, bound to this schema's fields and bits.
+  BoundGates clauses(schema.by_variant.size());
   for (size_t v = 0; v < schema.by_variant.size(); ++v) {
-    for (auto& b : schema.by_variant[v]) {
-      const auto& gate = gates[b.order];
-      if (!gate) continue;
-      size_t k = 0;
-      for (const auto& clause : *gate) {
-        literals.clear();
-        if (k == b.gates.size() ||
-            !bind_gate(clause, b.slot_ids, keyword_field(v), *index, literals))
-          continue;
-        b.gates[k] = static_cast<int>(schema.gate_count++);
-        for (const auto& [field, bit] : literals) {
-          opened_by[bit].push_back(static_cast<uint32_t>(b.gates[k]));
-          schema.gate_fields[v].push_back(field);
-        }
-        ++k;
+    for (const auto& b : schema.by_variant[v]) {
+      auto& mine = clauses[v].emplace_back();
+      if (!gates[b.order]) continue;
+      for (const auto& clause : *gates[b.order]) {
+        std::vector<std::pair<int, uint32_t>> literals;
+        if (mine.size() < kMaxGateClauses &&
+            bind_gate(clause, b.slot_ids, keyword_field(v), *index, literals))
+          mine.push_back(std::move(literals));
       }
+    }
+  }
+  number_gates(schema, clauses, index->bit_count());
+  schema.literals = std::move(index);
+}
+
+// Gate ids: first clauses first, by variant (a variant's are the range
+// first_gates[v] .. first_gates[v + 1]), then second clauses. match() then
+// walks only the first clauses of the event's candidate variants.
+void RuleSet::number_gates(Schema& schema, const BoundGates& clauses, uint32_t bit_count) {
+  std::vector<std::vector<uint32_t>> opened_by(bit_count);
+  schema.gate_fields.assign(schema.by_variant.size(), {});
+  schema.first_gates.assign(1, 0);
+  schema.first_clause_binding.clear();
+  schema.ungated.assign(schema.by_variant.size(), {});
+  uint32_t next = 0;
+  const auto number = [&](size_t v, size_t i, size_t k) {
+    auto& b = schema.by_variant[v][i];
+    b.gates[k] = static_cast<int>(next);
+    for (const auto& [field, bit] : clauses[v][i][k]) {
+      opened_by[bit].push_back(next);
+      schema.gate_fields[v].push_back(field);
+    }
+    ++next;
+  };
+  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
+    for (size_t i = 0; i < clauses[v].size(); ++i) {
+      if (clauses[v][i].empty()) {
+        schema.ungated[v].push_back(static_cast<uint32_t>(i));
+        continue;
+      }
+      schema.first_clause_binding.push_back(static_cast<uint32_t>(i));
+      number(v, i, 0);
+    }
+    schema.first_gates.push_back(next);
+  }
+  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
+    for (size_t i = 0; i < clauses[v].size(); ++i) {
+      for (size_t k = 1; k < clauses[v][i].size(); ++k) number(v, i, k);
     }
     sort_unique(schema.gate_fields[v]);
   }
+  schema.gate_count = next;
+  schema.gates_first.clear();
+  schema.gates.clear();
   for (auto& g : opened_by) {
     sort_unique(g);
     schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
     schema.gates.insert(schema.gates.end(), g.begin(), g.end());
   }
   schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
-  schema.literals = std::move(index);
-  index_gates(schema);
-}
-
-void RuleSet::index_gates(Schema& schema) {
-  schema.first_clause_of.assign(schema.gate_count, {});
-  schema.ungated.assign(schema.by_variant.size(), {});
-  for (size_t v = 0; v < schema.by_variant.size(); ++v) {
-    const auto& bounds = schema.by_variant[v];
-    for (size_t i = 0; i < bounds.size(); ++i) {
-      const int first = bounds[i].gates[0];
-      if (first < 0) {
-        schema.ungated[v].push_back(static_cast<uint32_t>(i));
-      } else {
-        schema.first_clause_of[static_cast<size_t>(first)] = {static_cast<uint32_t>(v),
-                                                              static_cast<uint32_t>(i)};
-      }
-    }
-  }
 }
 
 LiteralIndex::Stats RuleSet::literal_stats() const {
@@ -334,9 +349,21 @@ void open_gates(LiteralScan& scan, const std::vector<int>& variants,
   });
 }
 
+// Calls f(g) for each open gate g in [begin, end).
+template <typename F>
+void for_each_open(const std::vector<uint64_t>& open, uint32_t begin, uint32_t end, F&& f) {
+  if (begin >= end) return;
+  const uint32_t last = (end - 1) >> 6;
+  for (uint32_t w = begin >> 6; w <= last; ++w) {
+    uint64_t bits = open[w];
+    if (w == begin >> 6) bits &= ~uint64_t{0} << (begin & 63);
+    if (w == last && (end & 63) != 0) bits &= ~uint64_t{0} >> (64 - (end & 63));
+    for (; bits != 0; bits &= bits - 1) f(w * 64 + static_cast<uint32_t>(std::countr_zero(bits)));
+  }
+}
+
 // Per-thread buffers of match(), reused from event to event.
 struct MatchScratch {
-  std::vector<uint32_t> candidate_pos;  // by variant: 1 + its place in `variants`, 0: none
   std::vector<int> variants;
   std::vector<uint64_t> open;
   struct Hit {
@@ -383,23 +410,16 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
     }
   };
   if (literals != nullptr && literals->ok()) {
-    // The ungated bindings of the candidate variants, then the gated ones
-    // whose first clause opened (the only way all their clauses are open).
-    s.candidate_pos.assign(schema->by_variant.size(), 0);
+    // Per candidate variant, its ungated bindings, then the gated ones whose
+    // first clause opened (the only way all their clauses are open).
     for (size_t pos = 0; pos < s.variants.size(); ++pos) {
       const auto v = static_cast<size_t>(s.variants[pos]);
-      s.candidate_pos[v] = static_cast<uint32_t>(pos + 1);
-      for (uint32_t i : schema->ungated[v])
-        evaluate(schema->by_variant[v][i], static_cast<uint32_t>(pos));
-    }
-    for (size_t w = 0; w < s.open.size(); ++w) {
-      for (uint64_t bits = s.open[w]; bits != 0; bits &= bits - 1) {
-        const size_t g = w * 64 + static_cast<size_t>(std::countr_zero(bits));
-        const auto ref = schema->first_clause_of[g];
-        if (ref.variant == Schema::kNoBinding || s.candidate_pos[ref.variant] == 0) continue;
-        const Bound& b = schema->by_variant[ref.variant][ref.index];
-        if (all_open(b.gates, s.open)) evaluate(b, s.candidate_pos[ref.variant] - 1);
-      }
+      const auto& bounds = schema->by_variant[v];
+      for (uint32_t i : schema->ungated[v]) evaluate(bounds[i], static_cast<uint32_t>(pos));
+      for_each_open(s.open, schema->first_gates[v], schema->first_gates[v + 1], [&](uint32_t g) {
+        const Bound& b = bounds[schema->first_clause_binding[g]];
+        if (all_open(b.gates, s.open)) evaluate(b, static_cast<uint32_t>(pos));
+      });
     }
   } else {
     for (size_t pos = 0; pos < s.variants.size(); ++pos) {

@@ -74,14 +74,11 @@ class RuleSet {
     std::vector<uint32_t> gates_first, gates;
     size_t gate_count = 0;
     // So an event walks only the bindings its literals opened, not every
-    // binding of its variants: the binding whose first clause each gate is
-    // (kNoBinding for second clauses), and per variant the ungated ones.
-    struct BindingRef {
-      uint32_t variant = kNoBinding;
-      uint32_t index = 0;
-    };
-    static constexpr uint32_t kNoBinding = UINT32_MAX;
-    std::vector<BindingRef> first_clause_of;
+    // binding of its variants: first clauses are numbered by variant
+    // (variant v's are first_gates[v] .. first_gates[v + 1]), each the
+    // first clause of binding first_clause_binding[g] of its variant;
+    // second clauses come after them. Per variant, the ungated bindings.
+    std::vector<uint32_t> first_gates, first_clause_binding;
     std::vector<std::vector<uint32_t>> ungated;
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
@@ -92,7 +89,9 @@ class RuleSet {
                           std::vector<int>& out) const;
   void candidate_variants(const Schema& schema, const VariantIndex& index,
                           const EventFields& fields, std::vector<int>& out) const;
-  static void index_gates(Schema& schema);
+  // By variant, binding and clause: the (field, bit) of each literal.
+  using BoundGates = std::vector<std::vector<std::vector<std::vector<std::pair<int, uint32_t>>>>>;
+  static void number_gates(Schema& schema, const BoundGates& clauses, uint32_t bit_count);
   void index_channels(Schema& schema);
   static void index_variants(const FieldMapping& mapping, VariantIndex& index);
   const Schema* schema_for(const Value& doc) const;
