@@ -18,7 +18,7 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
   }
   for (auto& schema : schemas_) index_channels(schema);
   if (!options.literal_prefilter) return;
-  std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>> gates;
+  RuleGates gates;
   LiteralWeights weights;
   for (const auto& r : rules_) weights.add(*r);
   for (const auto& r : rules_) gates.push_back(rule_gate(*r, weights));
@@ -60,24 +60,33 @@ void sort_unique(std::vector<T>& v) {
 
 // A Hyperscan failure leaves the schema without prefilter: slower, same
 // results.
-void RuleSet::build_prefilter(
-    Schema& schema,
-    const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates) {
+void RuleSet::build_prefilter(Schema& schema, const RuleGates& gates) {
   auto index = std::make_unique<LiteralIndex>();
-  for (const auto& bounds : schema.by_variant) {
-    for (const auto& b : bounds) {
-      if (!gates[b.order]) continue;
-      for (const auto& clause : *gates[b.order]) {
-        for (const auto& literal : clause) index->add_gate_pattern(*literal.pattern);
-      }
-    }
-  }
+  add_gate_patterns(schema, gates, *index);
   for (size_t v = 0; v < schema.by_variant.size(); ++v) {
     for (const auto& b : schema.by_variant[v])
       add_rule_literals(*index, *b.rule, b.slot_ids, keyword_field(v));
   }
   if (!index->compile()) return;
-  // Each binding's gate clauses, bound to this schema's fields and bits.
+  number_gates(schema, bind_gates(schema, gates, *index), index->bit_count());
+  schema.literals = std::move(index);
+}
+
+void RuleSet::add_gate_patterns(const Schema& schema, const RuleGates& gates, LiteralIndex& index) {
+  for (const auto& bounds : schema.by_variant) {
+    for (const auto& b : bounds) {
+      if (!gates[b.order]) continue;
+      for (const auto& clause : *gates[b.order]) {
+        for (const auto& literal : clause) index.add_gate_pattern(*literal.pattern);
+      }
+    }
+  }
+}
+
+// Each binding's gate clauses in this schema's fields and bits (a clause
+// with a literal the index does not screen is dropped).
+RuleSet::BoundGates RuleSet::bind_gates(const Schema& schema, const RuleGates& gates,
+                                        const LiteralIndex& index) {
   BoundGates clauses(schema.by_variant.size());
   for (size_t v = 0; v < schema.by_variant.size(); ++v) {
     for (const auto& b : schema.by_variant[v]) {
@@ -86,13 +95,12 @@ void RuleSet::build_prefilter(
       for (const auto& clause : *gates[b.order]) {
         std::vector<std::pair<int, uint32_t>> literals;
         if (mine.size() < kMaxGateClauses &&
-            bind_gate(clause, b.slot_ids, keyword_field(v), *index, literals))
+            bind_gate(clause, b.slot_ids, keyword_field(v), index, literals))
           mine.push_back(std::move(literals));
       }
     }
   }
-  number_gates(schema, clauses, index->bit_count());
-  schema.literals = std::move(index);
+  return clauses;
 }
 
 // Gate ids: first clauses first, by variant (a variant's are the range
@@ -132,6 +140,10 @@ void RuleSet::number_gates(Schema& schema, const BoundGates& clauses, uint32_t b
     sort_unique(schema.gate_fields[v]);
   }
   schema.gate_count = next;
+  index_opened_gates(schema, opened_by);
+}
+
+void RuleSet::index_opened_gates(Schema& schema, std::vector<std::vector<uint32_t>>& opened_by) {
   schema.gates_first.clear();
   schema.gates.clear();
   for (auto& g : opened_by) {

@@ -82,16 +82,20 @@ class RuleSet {
     std::vector<std::vector<uint32_t>> ungated;
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
-  void build_prefilter(
-      Schema& schema,
-      const std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>& gates);
+  // By rule (load order): its gate clauses, as rule_gate() gives them.
+  using RuleGates = std::vector<std::optional<std::vector<std::vector<SlotLiteral>>>>;
+  void build_prefilter(Schema& schema, const RuleGates& gates);
   void candidate_variants(const Schema& schema, const EventFields& fields,
                           std::vector<int>& out) const;
   void candidate_variants(const Schema& schema, const VariantIndex& index,
                           const EventFields& fields, std::vector<int>& out) const;
   // By variant, binding and clause: the (field, bit) of each literal.
   using BoundGates = std::vector<std::vector<std::vector<std::vector<std::pair<int, uint32_t>>>>>;
+  static void add_gate_patterns(const Schema& schema, const RuleGates& gates, LiteralIndex& index);
+  static BoundGates bind_gates(const Schema& schema, const RuleGates& gates,
+                               const LiteralIndex& index);
   static void number_gates(Schema& schema, const BoundGates& clauses, uint32_t bit_count);
+  static void index_opened_gates(Schema& schema, std::vector<std::vector<uint32_t>>& opened_by);
   void index_channels(Schema& schema);
   static void index_variants(const FieldMapping& mapping, VariantIndex& index);
   const Schema* schema_for(const Value& doc) const;
