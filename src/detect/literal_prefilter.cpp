@@ -156,7 +156,7 @@ Result<void> LiteralIndex::compile() {
       anywhere.push_back(literal.first);
     }
     for (auto& literal : pending[f].whole_texts) {
-      fd.whole_texts.emplace(literal.first, add_literal(fd, literal, on_several));
+      fd.whole_texts.insert(0, literal.first, add_literal(fd, literal, on_several));
     }
     for (auto& literal : pending[f].prefixes) {
       fd.prefixes.add(literal.first, add_literal(fd, literal, on_several));
@@ -273,10 +273,8 @@ int on_literal(unsigned int id, unsigned long long /*from*/, unsigned long long 
 }
 
 void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_view text) {
-  if (!fd.whole_texts.empty()) {
-    if (const auto it = fd.whole_texts.find(text); it != fd.whole_texts.end()) {
-      set_bits(fd, it->second);
-    }
+  if (const uint32_t literal = fd.whole_texts.find(0, text); literal != KeyTable::kAbsent) {
+    set_bits(fd, literal);
   }
   const auto found = [&](uint32_t literal) { set_bits(fd, literal); };
   fd.prefixes.for_each_match(text, found);

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/key_table.h"
 #include "core/strings.h"
 #include "detect/anchored_literals.h"
 #include "detect/rule.h"
@@ -91,12 +92,13 @@ class LiteralIndex {
   // those it must start or end with.
   struct FieldDatabase {
     hs_database* db = nullptr;
-    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> whole_texts;
+    // Most texts equal none: its filter turns those away before hashing.
+    KeyTable whole_texts;
     AnchoredLiterals prefixes{AnchoredLiterals::Anchor::kStart};
     AnchoredLiterals suffixes{AnchoredLiterals::Anchor::kEnd};
     std::vector<uint32_t> first, bits;
     bool empty() const {
-      return db == nullptr && whole_texts.empty() && prefixes.empty() && suffixes.empty();
+      return db == nullptr && whole_texts.size() == 0 && prefixes.empty() && suffixes.empty();
     }
   };
   // Compile-time: literal -> the ids of the patterns requiring it.
