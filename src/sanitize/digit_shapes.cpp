@@ -106,4 +106,29 @@ bool card_number(std::string_view digits) {
          card_prefix(digits.front()) && luhn_valid(digits);
 }
 
+bool is_timestamp_text(std::string_view s) {
+  // A digit where the template has 'd', the literal character elsewhere.
+  constexpr std::string_view kDateTime = "dddd-dd-ddTdd:dd:dd";
+  constexpr std::string_view kOffset = "dd:dd";
+  auto matches = [](std::string_view text, std::string_view shape) {
+    if (text.size() != shape.size()) return false;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (shape[i] == 'd' ? !is_digit(text[i]) : text[i] != shape[i]) return false;
+    }
+    return true;
+  };
+  if (s.size() < kDateTime.size() + 1 || !matches(s.substr(0, kDateTime.size()), kDateTime)) {
+    return false;
+  }
+  size_t i = kDateTime.size();
+  if (s[i] == '.') {
+    const size_t digits_begin = ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == digits_begin || i - digits_begin > 9) return false;
+  }
+  if (i == s.size()) return false;
+  if (s[i] == 'Z') return i + 1 == s.size();
+  return (s[i] == '+' || s[i] == '-') && matches(s.substr(i + 1), kOffset);
+}
+
 }  // namespace vigil::sanitize_detail

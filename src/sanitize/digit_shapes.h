@@ -37,6 +37,13 @@ void find_ipv4s(const DigitRun& run, std::vector<Finding>& out);
 // ms/us/ns start with 1 and one in ten would pass the Luhn check.
 void find_cards(const DigitRun& run, std::vector<Finding>& out);
 
+// Exactly an RFC 3339 date-time (dddd-dd-ddTdd:dd:dd, optional .fraction of 1-9
+// digits, then Z or +hh:mm / -hh:mm), by shape only. No pattern can match inside
+// one: its digit groups are 4-2-2 and 2:2:2 (no SSN, card or dotted quad), three
+// colon-joined groups and no "::" (no IPv6 address), no letters but T and Z. Every
+// event carries one or two (its own and the normalizer's @timestamp), each unique.
+bool is_timestamp_text(std::string_view s);
+
 // Luhn checksum over the digits of s (other characters are skipped).
 bool luhn_valid(std::string_view s);
 // The card rules above for a bare digit string (a JSON number's digits).

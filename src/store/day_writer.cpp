@@ -35,6 +35,10 @@ Result<void> DayWriter::configure() {
       "PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY;",
       settings_.synchronous, settings_.cache_kib);
   if (auto r = db_.exec(pragmas.c_str()); !r) return r;
+  if (settings_.checkpointer != nullptr) {
+    path_ = sqlite3_db_filename(db_.get(), "main");
+    sqlite3_wal_hook(db_.get(), &DayWriter::on_commit, this);  // replaces the automatic one
+  }
   if (settings_.max_page_count != 0) {
     const std::string limit = fmt::format("PRAGMA max_page_count = {}", settings_.max_page_count);
     if (auto r = db_.exec(limit.c_str()); !r) return r;
@@ -65,6 +69,17 @@ Result<void> DayWriter::configure() {
     *s.stmt = std::move(*stmt);
   }
   return {};
+}
+
+int DayWriter::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
+  auto& writer = *static_cast<DayWriter*>(self);
+  if (frames >= kWalBoundFrames) {
+    // Failing is harmless here as there: the frames stay in the WAL, the commit stands.
+    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (frames >= kCheckpointFrames) {
+    writer.settings_.checkpointer->request(writer.path_);
+  }
+  return SQLITE_OK;
 }
 
 Result<void> DayWriter::load_state() {

@@ -15,6 +15,7 @@
 #include "store/event_store.h"
 #include "store/posting_block.h"
 #include "store/sqlite_database.h"
+#include "store/wal_checkpointer.h"
 
 namespace vigil::store {
 
@@ -23,6 +24,8 @@ struct WriterSettings {
   int cache_kib = 16 * 1024;         // holds a whole batch: no spilling mid-transaction
   size_t block_events = 8192;        // events per posting block
   uint32_t max_page_count = 0;       // test hook: the file cannot grow beyond this; 0 = off
+  // Checkpoints the WAL off the writer's thread; null: SQLite's automatic checkpoint.
+  WalCheckpointer* checkpointer = nullptr;
 };
 
 class DayWriter {
@@ -61,6 +64,8 @@ class DayWriter {
   DayWriter(Database db, int64_t day, const WriterSettings& settings)
       : db_(std::move(db)), day_(day), settings_(settings) {}
   Result<void> configure();
+  // SQLite's WAL hook, after each commit: `frames` is the WAL's length.
+  static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
   Result<void> load_state();
   Result<void> run(Statement& stmt, const char* what);
   Result<void> write_block();
@@ -69,8 +74,14 @@ class DayWriter {
   // SQLite's work per statement (opening the cursor, seeking from the root, halting)
   // is ~40 % of a single-row insert's; a statement of this many rows pays it once.
   static constexpr int kRowsPerInsert = 32;
+  // A checkpoint is asked for at SQLite's own threshold (16 MiB of 16 KiB pages). Should
+  // the checkpointer fall behind (a slow disk, a failing checkpoint), the writer
+  // checkpoints itself at the bound, so the WAL stays within journal_size_limit's 64 MiB.
+  static constexpr int kCheckpointFrames = 1000;
+  static constexpr int kWalBoundFrames = 4096;
 
   Database db_;
+  std::filesystem::path path_;
   int64_t day_;
   WriterSettings settings_;
   Statement insert_, insert_many_, insert_posting_, insert_block_, begin_, commit_, rollback_;

@@ -44,6 +44,10 @@ SqliteEventStore::SqliteEventStore(StorageConfig config, const SqliteStoreOption
   settings_.cache_kib = options_.cache_kib;
   settings_.block_events = std::max<size_t>(options_.block_events, 1);
   settings_.max_page_count = options_.max_page_count;
+  if (options_.checkpoint_thread) {
+    checkpointer_ = std::make_unique<WalCheckpointer>();
+    settings_.checkpointer = checkpointer_.get();
+  }
 }
 
 SqliteEventStore::~SqliteEventStore() {
@@ -182,6 +186,8 @@ Result<size_t> SqliteEventStore::apply_retention(Timestamp now) {
   for (int64_t day : *days) {
     if (day >= oldest_kept) continue;
     drop_writer(day);  // never write into a file that is gone
+    // Nor checkpoint into one: only writers ask, and they wait on writer_mutex_.
+    if (checkpointer_) checkpointer_->wait_idle();
     auto r = remove_day_file(dir_, day);
     if (!r) return tl::unexpected(r.error());
     if (*r) ++removed;

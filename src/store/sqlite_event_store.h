@@ -25,6 +25,9 @@ struct SqliteStoreOptions {
   // Test hook: a day file cannot grow beyond this many 16 KiB pages, as if the disk were
   // full (SQLITE_FULL). 0 = off.
   uint32_t max_page_count = 0;
+  // Checkpoint the day files' WALs on a thread of the store's own (else SQLite's
+  // automatic checkpoint, on the writer's thread).
+  bool checkpoint_thread = true;
 };
 
 class SqliteEventStore final : public EventStore {
@@ -62,6 +65,7 @@ class SqliteEventStore final : public EventStore {
   const SqliteStoreOptions options_;
   const std::filesystem::path dir_;
   WriterSettings settings_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // outlives the writers using it
 
   std::mutex writer_mutex_;  // guards everything below
   std::map<int64_t, std::unique_ptr<DayWriter>> writers_;

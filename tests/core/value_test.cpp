@@ -1,4 +1,8 @@
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include "core/field_path.h"
 #include "core/json_writer.h"
@@ -44,6 +48,30 @@ TEST(JsonWriter, EscapesAtEveryOffsetOfLongStrings) {
   }
   const std::string utf8 = "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x94\x92 na\xc3\xafve text";
   EXPECT_EQ(to_json(Value(utf8)), "\"" + utf8 + "\"");
+}
+
+// A string's last bytes are loaded sixteen at a time, past its end when that stays
+// inside the page. Strings that end right before a page nobody may read: every length
+// of tail, with and without an escape in it, written without a fault and exactly.
+TEST(JsonWriter, StringsEndingAtAnUnreadablePage) {
+  const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(mprotect(static_cast<char*>(map) + page, page, PROT_NONE), 0);
+  char* const end = static_cast<char*>(map) + page;
+  for (size_t len = 0; len < 40; ++len) {
+    for (const bool escape : {false, true}) {
+      char* const begin = end - len;
+      std::memset(begin, 'y', len);
+      if (escape && len > 0) begin[len - 1] = '"';
+      const std::string expected =
+          std::string(escape && len > 0 ? len - 1 : len, 'y') + (escape && len > 0 ? "\\\"" : "");
+      fmt::memory_buffer out;
+      append_json_string(out, std::string_view(begin, len));
+      EXPECT_EQ(fmt::to_string(out), "\"" + expected + "\"") << "len " << len;
+    }
+  }
+  munmap(map, 2 * page);
 }
 
 TEST(Severity, IsOrderedNotAlphabetical) {
