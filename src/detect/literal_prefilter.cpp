@@ -151,10 +151,14 @@ Result<void> LiteralIndex::compile() {
   for (size_t f = 0; f < pending.size(); ++f) {
     FieldDatabase& fd = fields_[f];
     std::vector<std::string_view> anywhere;
+    for (const auto& literal : pending[f].anywhere) anywhere.push_back(literal.first);
+    // Keyword texts are every text of the event joined: too many `=`.
+    const bool pin = f >= keyword_groups_ && PinnedLiterals::can_hold(anywhere);
     for (auto& literal : pending[f].anywhere) {
-      add_literal(fd, literal, on_several);
-      anywhere.push_back(literal.first);
+      const uint32_t index = add_literal(fd, literal, on_several);
+      if (pin) fd.pinned.add(literal.first, index);
     }
+    if (pin) anywhere.clear();
     for (auto& literal : pending[f].whole_texts) {
       fd.whole_texts.insert(0, literal.first, add_literal(fd, literal, on_several));
     }
@@ -219,9 +223,11 @@ LiteralIndex::Stats LiteralIndex::stats() const {
   for (const auto& f : fields_) {
     s.whole_texts += f.whole_texts.size();
     s.anchored += f.prefixes.size() + f.suffixes.size();
+    s.pinned += f.pinned.size();
     if (f.db == nullptr) continue;
     ++s.databases;
-    s.literals += f.first.size() - 1 - f.whole_texts.size() - f.prefixes.size() - f.suffixes.size();
+    s.literals += f.first.size() - 1 - f.whole_texts.size() - f.prefixes.size() -
+                  f.suffixes.size() - f.pinned.size();
     size_t bytes = 0;
     if (hs_database_size(f.db, &bytes) == HS_SUCCESS) s.bytes += bytes;
   }
@@ -279,6 +285,7 @@ void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_v
   const auto found = [&](uint32_t literal) { set_bits(fd, literal); };
   fd.prefixes.for_each_match(text, found);
   fd.suffixes.for_each_match(text, found);
+  fd.pinned.for_each_match(text, found);
   if (fd.db == nullptr) return;
   ScanBuffers& b = *buffers_;
   if (std::find(b.scratch_for.begin(), b.scratch_for.end(), index_.id_) == b.scratch_for.end()) {

@@ -10,7 +10,9 @@
 // scanned for: the field's folded text is looked up once in a hash table of
 // such values, which costs a fraction of a Hyperscan call on short texts; nor
 // is one that must start or end the text (`startswith`, `endswith`): those
-// are found by walking a trie from that end (anchored_literals.h). Only
+// are found by walking a trie from that end (anchored_literals.h); nor are
+// the literals of a field whose literals all have a `=` (hash fields):
+// those are looked up at each `=` of the text (pinned_literals.h). Only
 // the patterns of rules' gates are screened on fields (the rest are checked
 // exactly when their rule is evaluated, which its gate decides): a field's
 // database is costly per literal. Rules get a gate: up to two clauses, each of literals at least
@@ -36,6 +38,7 @@
 #include "core/key_table.h"
 #include "core/strings.h"
 #include "detect/anchored_literals.h"
+#include "detect/pinned_literals.h"
 #include "detect/rule.h"
 #include "detect/string_pattern.h"
 
@@ -81,24 +84,27 @@ class LiteralIndex {
     size_t databases = 0, literals = 0, patterns = 0, bytes = 0;
     size_t whole_texts = 0;  // values looked up instead of scanned for
     size_t anchored = 0;     // prefixes and suffixes looked up in tries
+    size_t pinned = 0;       // literals looked up at each `=` of the text
   };
   Stats stats() const;
 
  private:
   friend class LiteralScan;
   // Literal i sets bits[first[i] .. first[i+1]). The Hyperscan database
-  // holds the literals that may occur anywhere in the text (ids 0..n-1),
-  // `whole_texts` those the text must equal, `prefixes` and `suffixes`
-  // those it must start or end with.
+  // (or, when they all have a pin, `pinned`) holds the literals that may
+  // occur anywhere in the text (ids 0..n-1), `whole_texts` those the text
+  // must equal, `prefixes` and `suffixes` those it must start or end with.
   struct FieldDatabase {
     hs_database* db = nullptr;
     // Most texts equal none: its filter turns those away before hashing.
     KeyTable whole_texts;
     AnchoredLiterals prefixes{AnchoredLiterals::Anchor::kStart};
     AnchoredLiterals suffixes{AnchoredLiterals::Anchor::kEnd};
+    PinnedLiterals pinned;
     std::vector<uint32_t> first, bits;
     bool empty() const {
-      return db == nullptr && whole_texts.size() == 0 && prefixes.empty() && suffixes.empty();
+      return db == nullptr && whole_texts.size() == 0 && prefixes.empty() && suffixes.empty() &&
+             pinned.empty();
     }
   };
   // Compile-time: literal -> the ids of the patterns requiring it.

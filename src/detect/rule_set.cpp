@@ -165,6 +165,7 @@ LiteralIndex::Stats RuleSet::literal_stats() const {
     total.bytes += s.bytes;
     total.whole_texts += s.whole_texts;
     total.anchored += s.anchored;
+    total.pinned += s.pinned;
   }
   return total;
 }

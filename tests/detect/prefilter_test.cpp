@@ -135,6 +135,29 @@ TEST(SigmaPrefilter, AnchoredLiteralsAreLookedUpNotScanned) {
             (std::vector<std::string>{"suffix", "prefix"}));
 }
 
+// A field whose screened literals all have a `=` (Sysmon's `Hashes`) is
+// looked up at each `=` of its text, not scanned; a field with one literal
+// without it keeps them all in Hyperscan.
+TEST(SigmaPrefilter, HashLiteralsArePinnedNotScanned) {
+  BothWays r(
+      rule("md5", "  sel:\n    Hashes|contains: 'MD5=AB12'\n  condition: sel\n") + "---\n" +
+      rule("imp",
+           "  sel:\n    Hashes|contains:\n      - 'IMPHASH=FF00'\n      - 'SHA1=77'\n"
+           "  condition: sel\n") +
+      "---\n" +
+      rule("mixed", "  sel:\n    B|contains:\n      - 'x=1'\n      - 'plain'\n  condition: sel\n"));
+  const auto stats = r.with().literal_stats();
+  EXPECT_EQ(stats.pinned, 3u);    // md5=ab12, imphash=ff00, sha1=77
+  EXPECT_EQ(stats.literals, 2u);  // x=1 and plain, scanned for
+  EXPECT_EQ(r.fired(R"({"Hashes": "SHA1=0077,MD5=AB12CD,IMPHASH=FF00"})"),
+            (std::vector<std::string>{"md5", "imp"}));
+  EXPECT_EQ(r.fired(R"({"Hashes": "sha1=77"})"), std::vector<std::string>{"imp"});
+  EXPECT_TRUE(r.fired(R"({"Hashes": "MD5=AB1,SHA1=7"})").empty());
+  EXPECT_TRUE(r.fired(R"({"Hashes": "XMD5=AB1"})").empty());
+  EXPECT_EQ(r.fired(R"({"Hashes": "XMD5=AB12"})"), std::vector<std::string>{"md5"});
+  EXPECT_EQ(r.fired(R"({"B": "a PLAIN text"})"), std::vector<std::string>{"mixed"});
+}
+
 // Only a gate's patterns are screened on a field: a filter's `contains`,
 // `endswith` or value (never a gate: its absence can make the rule true) is
 // checked exactly when its rule is evaluated. The same literal gating another
