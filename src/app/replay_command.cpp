@@ -34,6 +34,14 @@ constexpr size_t kChunkBytes = 256 << 10;
 // ~34 MB of raw text that a replay held for nothing). Four chunks keep both
 // workers, the lanes and the writer busy.
 constexpr size_t kReplayChunksInFlight = 4;
+// With the store, a chunk's ticket completes only once its transaction is fsynced:
+// with four in flight the workers and lanes ran dry during every commit (the reader
+// waits on the oldest chunk, which waits on the writer), and the writer then waited
+// for them. About two store batches (storage.batch_max_events, 8,192) in flight keep the
+// next ones in the pipeline while one commits: 1 M events, quiet machine, 4 / 8 / 12 / 24
+// / 32 / 48 chunks: 166-168 / 171-182 / 183-185 / 193-204 / 199-200 / 196 k events/s,
+// peak RSS 80 / 94 / 109 / 139-152 / 155-157 / 157-163 MB (docs/benchmarks.md).
+constexpr size_t kStoredReplayChunksInFlight = 24;
 
 struct Totals {
   size_t read = 0, accepted = 0, rejected = 0, flagged = 0, stored = 0, alerts = 0;
@@ -159,6 +167,7 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   auto last_progress = start;
   Totals totals;
   std::deque<std::shared_ptr<BatchTicket>> pending;
+  const size_t in_flight = args.no_store ? kReplayChunksInFlight : kStoredReplayChunksInFlight;
   ChunkReader reader(in, input, format == "cloudtrail" || format == "zeek");
   WorkItem item;
   while (reader.next(item.body, item.first_line)) {
@@ -172,8 +181,7 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
       break;
     }
     pending.push_back(std::move(*ticket));
-    while (!pending.empty() &&
-           (pending.front()->done() || pending.size() > kReplayChunksInFlight)) {
+    while (!pending.empty() && (pending.front()->done() || pending.size() > in_flight)) {
       account(pending.front()->wait(), totals);
       pending.pop_front();
     }
