@@ -54,8 +54,10 @@ class FlatForest {
   // Σ over trees, in tree order, of depth + c(n_leaf) (one float64 sum, as
   // sklearn adds them). `row` holds feature_count() values.
   double path_length_sum(const float* row) const;
-  // The same for every row of `x` (x.cols == feature_count()).
-  void path_length_sums(const FeatureMatrix& x, std::span<double> out) const;
+  // The same for every row of `x` (x.cols == feature_count()). An error, with
+  // `out` unspecified, when a value is NaN or infinite (checked while keying
+  // the rows, which reads every value anyway).
+  Result<void> path_length_sums(const FeatureMatrix& x, std::span<double> out) const;
   // The same sum when, at every node on the row's path, the row is split off
   // (isolated at the next depth) with probability `p`: what a feature the
   // training rows held constant does to a row that differs there

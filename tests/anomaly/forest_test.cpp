@@ -200,7 +200,7 @@ TEST(TreeGrowing, TrainingPathSumsFromGrowingAreWhatScoringGives) {
     auto forest = FlatForest::compile(*trees, x.cols, plan->max_samples, o.path_length);
     ASSERT_TRUE(forest.has_value());
     std::vector<double> walked(x.rows);
-    forest->path_length_sums(x, walked);
+    ASSERT_TRUE(forest->path_length_sums(x, walked).has_value());
     size_t multi_row_leaves = 0;
     for (const TreeNodes& tree : *trees) {
       for (const TreeNode& n : tree) multi_row_leaves += n.is_leaf() && n.n_samples > 1;
@@ -323,7 +323,9 @@ TEST(IsolationForest, RejectsBadOptionsAndInput) {
 
 // The finiteness check reads the float's exponent bits: every NaN and both
 // infinities are refused by each scoring entry point, in any position of a
-// wide matrix; the largest, smallest and subnormal floats and −0 are values.
+// wide matrix (the batch checks while keying: four features of four rows at a
+// time, the 37th feature alone, blocks of 16 rows, passes of 128); the
+// largest, smallest and subnormal floats and −0 are values.
 TEST(IsolationForest, EveryScoringPathRefusesNonFiniteValuesAndOnlyThose) {
   const auto x = uniform_rows(300, 37);
   auto f = IsolationForest::fit(x, seeded(0));
@@ -344,7 +346,11 @@ TEST(IsolationForest, EveryScoringPathRefusesNonFiniteValuesAndOnlyThose) {
     EXPECT_EQ(batch, with_unseen) << v << " at " << at;
     return batch;
   };
-  for (const size_t at : {size_t{0}, size_t{36}, size_t{300 * 37 - 1}}) {
+  // Row 0's first and 37th features; rows 150 (lane 6 of its block) and 128
+  // (the second pass's first) in the four-by-four keying; the last row (lane
+  // 11 of the last, short block) in both.
+  for (const size_t at : {size_t{0}, size_t{36}, size_t{150 * 37 + 17}, size_t{128 * 37 + 3},
+                          size_t{299 * 37 + 5}, size_t{300 * 37 - 1}}) {
     for (const float v : {std::nanf(""), -std::nanf(""), INFINITY, -INFINITY})
       EXPECT_FALSE(accepted(v, at)) << v << " at " << at;
     for (const float v : {FLT_MAX, -FLT_MAX, FLT_MIN, 1e-45f, -0.0f})
@@ -390,7 +396,7 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
     ASSERT_TRUE(forest.has_value());
     FeatureMatrix probe{301, x.cols, {x.values.begin(), x.values.begin() + 301 * 6}};
     std::vector<double> batch(probe.rows);
-    forest->path_length_sums(probe, batch);
+    ASSERT_TRUE(forest->path_length_sums(probe, batch).has_value());
     for (size_t i = 0; i < probe.rows; ++i) {
       const double expected = naive_path_length_sum(*trees, probe.row(i));
       ASSERT_EQ(batch[i], expected) << "psi " << psi << " row " << i;
@@ -466,8 +472,8 @@ TEST(FlatForestMemory, LeavesShareTheirPathLengthsAndMovedTreesAreFreed) {
   EXPECT_EQ(kept->memory_bytes(), freed->memory_bytes());
   FeatureMatrix probe{500, x.cols, {x.values.begin(), x.values.begin() + 500 * 4}};
   std::vector<double> a(probe.rows), b(probe.rows);
-  kept->path_length_sums(probe, a);
-  freed->path_length_sums(probe, b);
+  ASSERT_TRUE(kept->path_length_sums(probe, a).has_value());
+  ASSERT_TRUE(freed->path_length_sums(probe, b).has_value());
   EXPECT_EQ(a, b);
   for (size_t i = 0; i < probe.rows; ++i)
     ASSERT_EQ(freed->path_length_sum(probe.row_data(i)),
