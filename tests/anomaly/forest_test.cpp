@@ -405,6 +405,50 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
   }
 }
 
+// Hand-built trees whose thresholds sit at signs, zeros and the extremes,
+// walked by the batch (whose first steps compare four lanes at a time with
+// the keys' top bit flipped) and one row at a time, against the floats'
+// own comparisons: every value against every threshold, at the root, at a
+// child and below, with a leaf child and a one-leaf tree among them.
+TEST(ScoringKernels, SignsAndZerosSplitAsTheFloatsDoInTheBatchAndOneRow) {
+  const std::vector<float> values{-FLT_MAX,      -1.5f, -1.0f, -FLT_MIN,
+                                  -FLT_TRUE_MIN, -0.0f, 0.0f,  FLT_TRUE_MIN,
+                                  FLT_MIN,       1.0f,  1.5f,  FLT_MAX};
+  const std::vector<double> thresholds{-1.5, -1.0, -1e-300, -0.0, 0.0, 1e-45, 1.0, 1.5};
+  FeatureMatrix x{0, 3, {}};
+  for (const float a : values) {
+    for (const float b : values) {
+      x.values.insert(x.values.end(), {a, b, values[(x.rows * 5) % values.size()]});
+      ++x.rows;
+    }
+  }
+  const auto split = [](int32_t left, int32_t feature, double threshold, uint32_t n) {
+    return TreeNode{left, left + 1, feature, threshold, n};
+  };
+  const auto leaf = [](uint32_t n) { return TreeNode{-1, -1, -1, 0.0, n}; };
+  std::vector<TreeNodes> trees;
+  for (size_t i = 0; i < thresholds.size(); ++i) {
+    const double t = thresholds[i];
+    const double u = thresholds[(i + 3) % thresholds.size()];
+    // Depth 3 on the left, a leaf on the right.
+    trees.push_back({split(1, 0, t, 40), split(3, 1, u, 30), leaf(10), split(5, 2, t, 20), leaf(10),
+                     leaf(12), leaf(8)});
+    // A leaf on the left, depth 2 on the right.
+    trees.push_back({split(1, 1, u, 40), leaf(5), split(3, 0, -t, 35), leaf(20), leaf(15)});
+  }
+  trees.push_back({split(1, 2, 0.0, 9), leaf(4), leaf(5)});  // depth 1
+  trees.push_back({leaf(7)});                                // one leaf
+  auto forest = FlatForest::compile(trees, x.cols, 64, PathLengthFormula::kLogApproximation);
+  ASSERT_TRUE(forest.has_value()) << forest.error().message;
+  std::vector<double> batch(x.rows);
+  ASSERT_TRUE(forest->path_length_sums(x, batch).has_value());
+  for (size_t i = 0; i < x.rows; ++i) {
+    const double expected = naive_path_length_sum(trees, x.row(i));
+    ASSERT_EQ(batch[i], expected) << "row " << i;
+    ASSERT_EQ(forest->path_length_sum(x.row_data(i)), expected) << "row " << i;
+  }
+}
+
 // A step compares keys, so for every pair of row value x and threshold t the
 // keys must decide x > t as the floats do: signs, both zeros, subnormals,
 // the extremes and +inf (a row's NaN never reaches the walk).
