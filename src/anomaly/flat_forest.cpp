@@ -139,6 +139,7 @@ Result<FlatForest> FlatForest::compile(std::span<const TreeNodes> trees, size_t 
     if (release != nullptr) TreeNodes().swap((*release)[t]);
   }
   forest.share_leaf_path_lengths();
+  forest.leaf_masks_ = LeafMasks::build(forest);
   return forest;
 }
 
@@ -168,7 +169,8 @@ void FlatForest::share_leaf_path_lengths() {
 
 size_t FlatForest::memory_bytes() const {
   return words_.capacity() * sizeof(uint32_t) + leaf_path_length_.capacity() * sizeof(double) +
-         node_samples_.capacity() * sizeof(uint32_t) + trees_.capacity() * sizeof(Tree);
+         node_samples_.capacity() * sizeof(uint32_t) + trees_.capacity() * sizeof(Tree) +
+         leaf_masks_.memory_bytes();
 }
 
 void FlatForest::put_node(size_t node, uint32_t threshold, uint32_t feature, uint32_t first_child) {
@@ -412,9 +414,15 @@ Result<void> FlatForest::path_length_sums(const FeatureMatrix& x, std::span<doub
     if (!key_blocks(x, first, blocks, keys.data()))
       return make_error(ErrorCode::kInvalidInput, "features must be finite (no NaN or infinity)");
     std::fill(&sums[0][0], &sums[0][0] + blocks * kLanes, 0.0);
-    for (const Tree& tree : trees_) {
+    for (size_t t = 0; t < trees_.size(); ++t) {
+      const bool masked = leaf_masks_.covers(t);
       for (size_t b = 0; b < blocks; ++b) {
-        walk_lanes(words_.data(), tree.root, tree.depth, keys.data() + b * block_keys, at);
+        const uint32_t* block = keys.data() + b * block_keys;
+        if (masked) {
+          leaf_masks_.add_path_lengths(t, block, sums[b]);
+          continue;
+        }
+        walk_lanes(words_.data(), trees_[t].root, trees_[t].depth, block, at);
         for (size_t r = 0; r < kLanes; ++r) sums[b][r] += leaf_path_length(at[r]);  // tree order
       }
     }

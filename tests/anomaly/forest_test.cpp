@@ -13,6 +13,7 @@
 #include "anomaly/flat_forest.h"
 #include "anomaly/forest_fitting.h"
 #include "anomaly/isolation_forest.h"
+#include "anomaly/leaf_masks.h"
 #include "anomaly/random.h"
 #include "anomaly/sampling.h"
 #include "anomaly/tree_grower.h"
@@ -380,6 +381,21 @@ double naive_path_length_sum(const std::vector<TreeNodes>& trees, std::span<cons
   return sum;
 }
 
+// The batch's sums equal the naive walk's bit for bit, by leaf masks (where
+// the CPU has them) and by the lane walk alone.
+void expect_naive_sums_in_both_batch_kernels(FlatForest forest, const std::vector<TreeNodes>& trees,
+                                             const FeatureMatrix& rows) {
+  for (const bool masks : {true, false}) {
+    if (!masks) forest.drop_leaf_masks();
+    std::vector<double> batch(rows.rows);
+    ASSERT_TRUE(forest.path_length_sums(rows, batch).has_value());
+    for (size_t i = 0; i < rows.rows; ++i) {
+      ASSERT_EQ(batch[i], naive_path_length_sum(trees, rows.row(i)))
+          << "row " << i << (masks && forest.has_leaf_masks() ? ", leaf masks" : ", walked");
+    }
+  }
+}
+
 // 31 trees: an odd count leaves the last root's pair half empty (the layout
 // pairs the roots of neighbouring trees); 6 features: the batch keys four at
 // a time and the rest one by one.
@@ -395,20 +411,52 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
     auto forest = FlatForest::compile(*trees, x.cols, psi, PathLengthFormula::kLogApproximation);
     ASSERT_TRUE(forest.has_value());
     FeatureMatrix probe{301, x.cols, {x.values.begin(), x.values.begin() + 301 * 6}};
-    std::vector<double> batch(probe.rows);
-    ASSERT_TRUE(forest->path_length_sums(probe, batch).has_value());
+    expect_naive_sums_in_both_batch_kernels(*forest, *trees, probe);
     for (size_t i = 0; i < probe.rows; ++i) {
-      const double expected = naive_path_length_sum(*trees, probe.row(i));
-      ASSERT_EQ(batch[i], expected) << "psi " << psi << " row " << i;
-      ASSERT_EQ(forest->path_length_sum(probe.row_data(i)), expected) << "psi " << psi;
+      ASSERT_EQ(forest->path_length_sum(probe.row_data(i)),
+                naive_path_length_sum(*trees, probe.row(i)))
+          << "psi " << psi;
     }
   }
 }
 
+// Leaf masks hold 64 leaves a word and cover trees of up to 256 leaves; the
+// rest of a forest is walked. One forest of ψ 256 trees (some past 64
+// leaves: two words) and ψ 2,048 trees (~1,000 leaves: walked), interleaved.
+TEST(ScoringKernels, LeafMasksOfSeveralWordsAndWalkedTreesSumInTreeOrder) {
+  const auto x = uniform_rows(3000, 5);
+  std::vector<TreeNodes> trees;
+  for (const uint32_t psi : {256u, 2048u}) {
+    IsolationForestOptions o = seeded(psi + 1);
+    o.n_estimators = 12;
+    o.max_samples = MaxSamples::count(psi);
+    auto grown = grow_trees(x, *plan_fit(x, o), o);
+    ASSERT_TRUE(grown.has_value());
+    for (size_t t = 0; t < grown->size(); ++t)
+      trees.insert(
+          trees.begin() + static_cast<ptrdiff_t>(std::min(2 * t + (psi == 2048), trees.size())),
+          (*grown)[t]);
+  }
+  size_t two_words = 0, walked = 0;
+  for (const TreeNodes& tree : trees) {
+    const auto leaves =
+        std::count_if(tree.begin(), tree.end(), [](const TreeNode& n) { return n.is_leaf(); });
+    two_words += leaves > 64 && leaves <= 128;
+    walked += leaves > 256;
+  }
+  ASSERT_GT(two_words, 0u);
+  ASSERT_EQ(walked, 12u);
+  auto forest = FlatForest::compile(trees, x.cols, 256, PathLengthFormula::kLogApproximation);
+  ASSERT_TRUE(forest.has_value());
+  EXPECT_EQ(forest->has_leaf_masks(), LeafMasks::supported());
+  FeatureMatrix probe{200, x.cols, {x.values.begin(), x.values.begin() + 200 * 5}};
+  expect_naive_sums_in_both_batch_kernels(*forest, trees, probe);
+}
+
 // Hand-built trees whose thresholds sit at signs, zeros and the extremes,
-// walked by the batch (whose first steps compare four lanes at a time with
-// the keys' top bit flipped) and one row at a time, against the floats'
-// own comparisons: every value against every threshold, at the root, at a
+// scored by the batch's leaf masks, by its walk (whose first steps compare
+// four lanes at a time with the keys' top bit flipped) and one row at a time,
+// against the floats' own comparisons: every value against every threshold, at the root, at a
 // child and below, with a leaf child and a one-leaf tree among them.
 TEST(ScoringKernels, SignsAndZerosSplitAsTheFloatsDoInTheBatchAndOneRow) {
   const std::vector<float> values{-FLT_MAX,      -1.5f, -1.0f, -FLT_MIN,
@@ -440,12 +488,11 @@ TEST(ScoringKernels, SignsAndZerosSplitAsTheFloatsDoInTheBatchAndOneRow) {
   trees.push_back({leaf(7)});                                // one leaf
   auto forest = FlatForest::compile(trees, x.cols, 64, PathLengthFormula::kLogApproximation);
   ASSERT_TRUE(forest.has_value()) << forest.error().message;
-  std::vector<double> batch(x.rows);
-  ASSERT_TRUE(forest->path_length_sums(x, batch).has_value());
+  EXPECT_EQ(forest->has_leaf_masks(), LeafMasks::supported());
+  expect_naive_sums_in_both_batch_kernels(*forest, trees, x);
   for (size_t i = 0; i < x.rows; ++i) {
-    const double expected = naive_path_length_sum(trees, x.row(i));
-    ASSERT_EQ(batch[i], expected) << "row " << i;
-    ASSERT_EQ(forest->path_length_sum(x.row_data(i)), expected) << "row " << i;
+    ASSERT_EQ(forest->path_length_sum(x.row_data(i)), naive_path_length_sum(trees, x.row(i)))
+        << "row " << i;
   }
 }
 
