@@ -36,61 +36,60 @@ bool number_leaves(std::span<const uint32_t> words, uint32_t slot, std::vector<u
 }
 
 // The bits of word `word` that hold leaves [first, end), or 0.
-uint64_t leaf_bits(uint32_t first, uint32_t end, uint32_t word) {
+uint32_t leaf_bits(uint32_t first, uint32_t end, uint32_t word) {
   const uint32_t begin_bit = word * LeafMasks::kLeavesPerWord;
   const uint32_t end_bit = begin_bit + LeafMasks::kLeavesPerWord;
   if (end <= begin_bit || first >= end_bit) return 0;
   const uint32_t from = std::max(first, begin_bit) - begin_bit;
-  const uint32_t to = std::min(end, end_bit) - begin_bit;  // 1..64
-  const uint64_t below_to = to == 64 ? ~uint64_t{0} : (uint64_t{1} << to) - 1;
-  return below_to & ~((uint64_t{1} << from) - 1);
+  const uint32_t to = std::min(end, end_bit) - begin_bit;  // 1..32
+  const uint64_t below_to = (uint64_t{1} << to) - 1;
+  return static_cast<uint32_t>(below_to & ~((uint64_t{1} << from) - 1));
 }
 
 #if defined(VIGIL_LEAF_MASKS_X86)
-// Per row (a 64-bit lane), the index of the lowest leaf still kept in word
+// Per row (a 32-bit lane), the index of the lowest leaf still kept in word
 // `word`, where the word keeps one; else `leaf` unchanged.
 VIGIL_AVX512 __m512i lowest_kept(__m512i kept, uint32_t word, __m512i leaf) {
-  const __m512i lowest_bit = _mm512_and_si512(kept, _mm512_sub_epi64(_mm512_setzero_si512(), kept));
+  const __m512i lowest_bit = _mm512_and_si512(kept, _mm512_sub_epi32(_mm512_setzero_si512(), kept));
+  const auto last_bit = static_cast<int32_t>(LeafMasks::kLeavesPerWord * (word + 1) - 1);
   const __m512i index =
-      _mm512_sub_epi64(_mm512_set1_epi64(63 + int64_t{64} * word), _mm512_lzcnt_epi64(lowest_bit));
-  return _mm512_mask_mov_epi64(leaf, _mm512_test_epi64_mask(kept, kept), index);
+      _mm512_sub_epi32(_mm512_set1_epi32(last_bit), _mm512_lzcnt_epi32(lowest_bit));
+  return _mm512_mask_mov_epi32(leaf, _mm512_test_epi32_mask(kept, kept), index);
 }
 
-// leaf_lengths[leaf] per lane (the masked gather: GCC 12's unmasked one
-// reads an uninitialized source vector).
-VIGIL_AVX512 __m512d leaf_lengths_at(__m512i leaf, const double* leaf_lengths) {
-  return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xff, leaf, leaf_lengths, 8);
+// leaf_lengths[leaf] for eight 32-bit leaf indices (the masked gather: GCC
+// 12's unmasked one reads an uninitialized source vector).
+VIGIL_AVX512 __m512d leaf_lengths_at(__m256i leaf, const double* leaf_lengths) {
+  return _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xff, leaf, leaf_lengths, 8);
 }
 
-// The kernel for one tree and 16 rows: rows 0-7 in the `low` vectors, 8-15
-// in the `high` ones. Words go from the last to the first, so the lowest word
-// that keeps a leaf names the row's leaf (every row keeps one).
+// The kernel for one tree and 16 rows, a row a 32-bit lane of one vector
+// (64-bit words took two vectors and a mask shift a split: ~15 % slower).
+// Words go from the last to the first, so the lowest word that keeps a leaf
+// names the row's leaf (every row keeps one).
 template <typename Split>
 VIGIL_AVX512 void add_leaf_lengths(const Split* splits, const uint32_t* word_starts, uint32_t words,
                                    const double* leaf_lengths, const uint32_t* keys, double* sums) {
-  __m512i leaf_low = _mm512_setzero_si512();
-  __m512i leaf_high = _mm512_setzero_si512();
+  __m512i leaf = _mm512_setzero_si512();
   for (uint32_t word = words; word-- > 0;) {
-    __m512i kept_low = _mm512_set1_epi64(-1);
-    __m512i kept_high = kept_low;
+    __m512i kept = _mm512_set1_epi32(-1);
     for (uint32_t s = word_starts[word]; s < word_starts[word + 1]; ++s) {
       const Split& split = splits[s];
       const __m512i row_keys = _mm512_loadu_si512(keys + split.key_offset);
       const __mmask16 passed = _mm512_cmpgt_epu32_mask(
           row_keys, _mm512_set1_epi32(static_cast<int32_t>(split.threshold)));
-      const __m512i kept = _mm512_set1_epi64(static_cast<int64_t>(split.kept));
-      kept_low = _mm512_mask_and_epi64(kept_low, static_cast<__mmask8>(passed), kept_low, kept);
-      kept_high =
-          _mm512_mask_and_epi64(kept_high, static_cast<__mmask8>(passed >> 8), kept_high, kept);
+      kept = _mm512_mask_and_epi32(kept, passed, kept,
+                                   _mm512_set1_epi32(static_cast<int32_t>(split.kept)));
     }
-    leaf_low = lowest_kept(kept_low, word, leaf_low);
-    leaf_high = lowest_kept(kept_high, word, leaf_high);
+    leaf = lowest_kept(kept, word, leaf);
   }
   // One add a row, as the walk adds: the sums stay in tree order.
-  _mm512_storeu_pd(sums,
-                   _mm512_add_pd(_mm512_loadu_pd(sums), leaf_lengths_at(leaf_low, leaf_lengths)));
-  _mm512_storeu_pd(
-      sums + 8, _mm512_add_pd(_mm512_loadu_pd(sums + 8), leaf_lengths_at(leaf_high, leaf_lengths)));
+  // (GCC 12's unmasked extract and cast read an uninitialized vector.)
+  const __m256i low = _mm512_maskz_extracti64x4_epi64(0xf, leaf, 0);
+  const __m256i high = _mm512_maskz_extracti64x4_epi64(0xf, leaf, 1);
+  _mm512_storeu_pd(sums, _mm512_add_pd(_mm512_loadu_pd(sums), leaf_lengths_at(low, leaf_lengths)));
+  _mm512_storeu_pd(sums + 8,
+                   _mm512_add_pd(_mm512_loadu_pd(sums + 8), leaf_lengths_at(high, leaf_lengths)));
 }
 #endif
 
@@ -130,7 +129,7 @@ void LeafMasks::add_tree(const FlatForest& forest, uint32_t root) {
   for (uint32_t word = 0; word < tree.words; ++word) {
     word_starts_.push_back(static_cast<uint32_t>(splits_.size()));
     for (const LeftLeaves& split : splits) {
-      const uint64_t ruled_out = leaf_bits(split.first, split.end, word);
+      const uint32_t ruled_out = leaf_bits(split.first, split.end, word);
       if (ruled_out == 0) continue;
       splits_.push_back(
           {words[split.slot + FlatForest::kFeatureWord], words[split.slot], ~ruled_out});

@@ -9,9 +9,11 @@
 // went right there. So no compare waits for another: for each split, the 16
 // rows' keys (side by side in the batch's feature-major block) are compared
 // with its threshold in one instruction, and every row that passed ANDs the
-// split's mask into its 64 bits of leaves. The lane walk instead chains two
-// dependent loads a step (~1.9 cycles a row a step, 8 steps a tree at ψ 256);
-// here a split costs ~5 instructions for 16 rows, and a ψ 256 tree has 35–70.
+// split's mask into its 32 bits of leaves (one 32-bit lane a row, the 16 rows
+// one vector). The lane walk instead chains two dependent loads a step (~1.9
+// cycles a row a step, 8 steps a tree at ψ 256); here a split costs 4
+// instructions for 16 rows (load, compare, masked AND, loop), and a ψ 256
+// tree has 35–70 splits.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +29,7 @@ class LeafMasks {
   // Trees with more leaves are walked instead: the masks cost a split each,
   // and a ψ 4,096 tree (the ML detector's) has ~2,000 splits for ~12 steps.
   static constexpr uint32_t kMaxLeaves = 256;
-  static constexpr uint32_t kLeavesPerWord = 64;
+  static constexpr uint32_t kLeavesPerWord = 32;
 
   // True when this CPU runs the kernel (AVX-512 F and CD).
   static bool supported();
@@ -48,11 +50,11 @@ class LeafMasks {
   struct Split {
     uint32_t key_offset;  // the feature × kKeyStride, as in the walk's layout
     uint32_t threshold;   // the split's threshold key
-    uint64_t kept;        // this word's leaves that stay when a row passes
+    uint32_t kept;        // this word's leaves that stay when a row passes
   };
   struct TreeMasks {
     uint32_t first_word = 0;  // index in word_starts_
-    uint32_t words = 0;       // 64-leaf words; 0: not covered
+    uint32_t words = 0;       // 32-leaf words; 0: not covered
     uint32_t first_leaf = 0;  // index in leaf_lengths_
   };
 
