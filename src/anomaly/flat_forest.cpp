@@ -27,6 +27,7 @@ constexpr size_t kLanes = FlatForest::kKeyStride;
 // once per block: 12-15 % slower on 3-36 features), as many blocks as keep
 // the pass's keys within kPassKeyBytes (wide rows key 17.5 KB a block).
 constexpr size_t kBlocksPerPass = 8;
+static_assert(kBlocksPerPass <= LeafMasks::kMaxBlocks && kLanes == LeafMasks::kLanes);
 constexpr size_t kPassKeyBytes = 64 * 1024;
 // Trees walked together for a single row, for the same reason: deep trees
 // (ψ 4,096, the ML detector's) miss the cache at every level, and 16 walks in
@@ -415,14 +416,13 @@ Result<void> FlatForest::path_length_sums(const FeatureMatrix& x, std::span<doub
       return make_error(ErrorCode::kInvalidInput, "features must be finite (no NaN or infinity)");
     std::fill(&sums[0][0], &sums[0][0] + blocks * kLanes, 0.0);
     for (size_t t = 0; t < trees_.size(); ++t) {
-      const bool masked = leaf_masks_.covers(t);
+      if (leaf_masks_.covers(t)) {
+        leaf_masks_.add_path_lengths(t, keys.data(), block_keys, blocks, sums);
+        continue;
+      }
       for (size_t b = 0; b < blocks; ++b) {
-        const uint32_t* block = keys.data() + b * block_keys;
-        if (masked) {
-          leaf_masks_.add_path_lengths(t, block, sums[b]);
-          continue;
-        }
-        walk_lanes(words_.data(), trees_[t].root, trees_[t].depth, block, at);
+        walk_lanes(words_.data(), trees_[t].root, trees_[t].depth, keys.data() + b * block_keys,
+                   at);
         for (size_t r = 0; r < kLanes; ++r) sums[b][r] += leaf_path_length(at[r]);  // tree order
       }
     }

@@ -63,33 +63,74 @@ VIGIL_AVX512 __m512d leaf_lengths_at(__m256i leaf, const double* leaf_lengths) {
   return _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xff, leaf, leaf_lengths, 8);
 }
 
-// The kernel for one tree and 16 rows, a row a 32-bit lane of one vector
-// (64-bit words took two vectors and a mask shift a split: ~15 % slower).
-// Words go from the last to the first, so the lowest word that keeps a leaf
-// names the row's leaf (every row keeps one).
-template <typename Split>
+// The kernel for one tree and Blocks blocks of 16 rows, a row a 32-bit lane
+// of its block's vector (64-bit words took two vectors and a mask shift a
+// split: ~15 % slower). Each split is read once for all blocks (per block a
+// split then costs a load, a compare and a masked AND; one block at a time
+// paid the split's loads and the loop for each, and did no better than the
+// walk on trees of ~75 splits). Words go from the last to the first, so the
+// lowest word that keeps a leaf names the row's leaf (every row keeps one).
+template <size_t Blocks, typename Split>
 VIGIL_AVX512 void add_leaf_lengths(const Split* splits, const uint32_t* word_starts, uint32_t words,
-                                   const double* leaf_lengths, const uint32_t* keys, double* sums) {
-  __m512i leaf = _mm512_setzero_si512();
+                                   const double* leaf_lengths, const uint32_t* keys,
+                                   size_t block_keys, double (*sums)[FlatForest::kKeyStride]) {
+  __m512i leaf[Blocks];
+  for (size_t b = 0; b < Blocks; ++b) leaf[b] = _mm512_setzero_si512();
   for (uint32_t word = words; word-- > 0;) {
-    __m512i kept = _mm512_set1_epi32(-1);
+    __m512i kept[Blocks];
+    for (size_t b = 0; b < Blocks; ++b) kept[b] = _mm512_set1_epi32(-1);
     for (uint32_t s = word_starts[word]; s < word_starts[word + 1]; ++s) {
       const Split& split = splits[s];
-      const __m512i row_keys = _mm512_loadu_si512(keys + split.key_offset);
-      const __mmask16 passed = _mm512_cmpgt_epu32_mask(
-          row_keys, _mm512_set1_epi32(static_cast<int32_t>(split.threshold)));
-      kept = _mm512_mask_and_epi32(kept, passed, kept,
-                                   _mm512_set1_epi32(static_cast<int32_t>(split.kept)));
+      const __m512i threshold = _mm512_set1_epi32(static_cast<int32_t>(split.threshold));
+      const __m512i split_kept = _mm512_set1_epi32(static_cast<int32_t>(split.kept));
+      for (size_t b = 0; b < Blocks; ++b) {
+        const __m512i row_keys = _mm512_loadu_si512(keys + b * block_keys + split.key_offset);
+        const __mmask16 passed = _mm512_cmpgt_epu32_mask(row_keys, threshold);
+        kept[b] = _mm512_mask_and_epi32(kept[b], passed, kept[b], split_kept);
+      }
     }
-    leaf = lowest_kept(kept, word, leaf);
+    for (size_t b = 0; b < Blocks; ++b) leaf[b] = lowest_kept(kept[b], word, leaf[b]);
   }
   // One add a row, as the walk adds: the sums stay in tree order.
   // (GCC 12's unmasked extract and cast read an uninitialized vector.)
-  const __m256i low = _mm512_maskz_extracti64x4_epi64(0xf, leaf, 0);
-  const __m256i high = _mm512_maskz_extracti64x4_epi64(0xf, leaf, 1);
-  _mm512_storeu_pd(sums, _mm512_add_pd(_mm512_loadu_pd(sums), leaf_lengths_at(low, leaf_lengths)));
-  _mm512_storeu_pd(sums + 8,
-                   _mm512_add_pd(_mm512_loadu_pd(sums + 8), leaf_lengths_at(high, leaf_lengths)));
+  for (size_t b = 0; b < Blocks; ++b) {
+    const __m256i low = _mm512_maskz_extracti64x4_epi64(0xf, leaf[b], 0);
+    const __m256i high = _mm512_maskz_extracti64x4_epi64(0xf, leaf[b], 1);
+    double* row_sums = sums[b];
+    _mm512_storeu_pd(row_sums,
+                     _mm512_add_pd(_mm512_loadu_pd(row_sums), leaf_lengths_at(low, leaf_lengths)));
+    _mm512_storeu_pd(row_sums + 8, _mm512_add_pd(_mm512_loadu_pd(row_sums + 8),
+                                                 leaf_lengths_at(high, leaf_lengths)));
+  }
+}
+
+// add_leaf_lengths with the block count a constant, so that each block's
+// `kept` stays in a register.
+template <typename Split>
+void add_leaf_lengths_of_blocks(size_t blocks, const Split* splits, const uint32_t* word_starts,
+                                uint32_t words, const double* leaf_lengths, const uint32_t* keys,
+                                size_t block_keys, double (*sums)[FlatForest::kKeyStride]) {
+  const auto run = [&]<size_t Blocks>() {
+    add_leaf_lengths<Blocks>(splits, word_starts, words, leaf_lengths, keys, block_keys, sums);
+  };
+  switch (blocks) {
+    case 1:
+      return run.template operator()<1>();
+    case 2:
+      return run.template operator()<2>();
+    case 3:
+      return run.template operator()<3>();
+    case 4:
+      return run.template operator()<4>();
+    case 5:
+      return run.template operator()<5>();
+    case 6:
+      return run.template operator()<6>();
+    case 7:
+      return run.template operator()<7>();
+    default:
+      return run.template operator()<8>();
+  }
 }
 #endif
 
@@ -140,13 +181,15 @@ void LeafMasks::add_tree(const FlatForest& forest, uint32_t root) {
   trees_.push_back(tree);
 }
 
-void LeafMasks::add_path_lengths(size_t tree, const uint32_t* keys, double* sums) const {
+void LeafMasks::add_path_lengths(size_t tree, const uint32_t* keys, size_t block_keys,
+                                 size_t blocks, double (*sums)[FlatForest::kKeyStride]) const {
 #if defined(VIGIL_LEAF_MASKS_X86)
   const TreeMasks& masks = trees_[tree];
-  add_leaf_lengths(splits_.data(), word_starts_.data() + masks.first_word, masks.words,
-                   leaf_lengths_.data() + masks.first_leaf, keys, sums);
+  add_leaf_lengths_of_blocks(blocks, splits_.data(), word_starts_.data() + masks.first_word,
+                             masks.words, leaf_lengths_.data() + masks.first_leaf, keys, block_keys,
+                             sums);
 #else
-  (void)tree, (void)keys, (void)sums;  // build() made no masks: covers() is false
+  (void)tree, (void)keys, (void)block_keys, (void)blocks, (void)sums;  // covers() is false
 #endif
 }
 

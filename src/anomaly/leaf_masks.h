@@ -39,10 +39,14 @@ class LeafMasks {
 
   bool empty() const { return trees_.empty(); }
   bool covers(size_t tree) const { return tree < trees_.size() && trees_[tree].words != 0; }
-  // For the block's FlatForest::kKeyStride rows (keys laid out as the batch
-  // lays them: feature f of row r at f·kKeyStride + r), adds tree `tree`'s
-  // leaf path length to sums[r]. Requires covers(tree).
-  void add_path_lengths(size_t tree, const uint32_t* keys, double* sums) const;
+  // For `blocks` (1..kMaxBlocks) blocks of kLanes rows, keyed as the batch
+  // keys them (feature f of the block's row r at f·kLanes + r, block b at
+  // keys + b·block_keys), adds tree `tree`'s leaf path length to sums[b][r].
+  // Requires covers(tree).
+  static constexpr size_t kLanes = 16;  // FlatForest::kKeyStride
+  static constexpr size_t kMaxBlocks = 8;
+  void add_path_lengths(size_t tree, const uint32_t* keys, size_t block_keys, size_t blocks,
+                        double (*sums)[kLanes]) const;
   // Bytes held on the heap.
   size_t memory_bytes() const;
 

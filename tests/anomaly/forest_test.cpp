@@ -449,8 +449,12 @@ TEST(ScoringKernels, LeafMasksOfSeveralWordsAndWalkedTreesSumInTreeOrder) {
   auto forest = FlatForest::compile(trees, x.cols, 256, PathLengthFormula::kLogApproximation);
   ASSERT_TRUE(forest.has_value());
   EXPECT_EQ(forest->has_leaf_masks(), LeafMasks::supported());
-  FeatureMatrix probe{200, x.cols, {x.values.begin(), x.values.begin() + 200 * 5}};
-  expect_naive_sums_in_both_batch_kernels(*forest, trees, probe);
+  // The masks take a pass's blocks of 16 rows together: 1 to 8 blocks (the
+  // last one short), and 200 rows: passes of 8 and 5 blocks.
+  for (const size_t rows : {5, 21, 37, 53, 69, 85, 101, 128, 200}) {
+    FeatureMatrix probe{rows, x.cols, {x.values.begin(), x.values.begin() + rows * 5}};
+    expect_naive_sums_in_both_batch_kernels(*forest, trees, probe);
+  }
 }
 
 // Hand-built trees whose thresholds sit at signs, zeros and the extremes,
