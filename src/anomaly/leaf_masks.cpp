@@ -1,6 +1,9 @@
 #include "anomaly/leaf_masks.h"
 
+#include <algorithm>
+#include <array>
 #include <span>
+#include <utility>
 
 #include "anomaly/flat_forest.h"
 
@@ -104,33 +107,21 @@ VIGIL_AVX512 void add_leaf_lengths(const Split* splits, const uint32_t* word_sta
   }
 }
 
-// add_leaf_lengths with the block count a constant, so that each block's
-// `kept` stays in a register.
+// add_leaf_lengths for 1..kMaxBlocks blocks, by block count - 1: the count a
+// constant, so that each block's `kept` stays in a register.
+template <typename Split, size_t... Counts>
+constexpr auto kernels_by_block_count(std::index_sequence<Counts...>) {
+  return std::array{&add_leaf_lengths<Counts + 1, Split>...};
+}
+
 template <typename Split>
 void add_leaf_lengths_of_blocks(size_t blocks, const Split* splits, const uint32_t* word_starts,
                                 uint32_t words, const double* leaf_lengths, const uint32_t* keys,
                                 size_t block_keys, double (*sums)[FlatForest::kKeyStride]) {
-  const auto run = [&]<size_t Blocks>() {
-    add_leaf_lengths<Blocks>(splits, word_starts, words, leaf_lengths, keys, block_keys, sums);
-  };
-  switch (blocks) {
-    case 1:
-      return run.template operator()<1>();
-    case 2:
-      return run.template operator()<2>();
-    case 3:
-      return run.template operator()<3>();
-    case 4:
-      return run.template operator()<4>();
-    case 5:
-      return run.template operator()<5>();
-    case 6:
-      return run.template operator()<6>();
-    case 7:
-      return run.template operator()<7>();
-    default:
-      return run.template operator()<8>();
-  }
+  static constexpr auto kKernels =
+      kernels_by_block_count<Split>(std::make_index_sequence<LeafMasks::kMaxBlocks>());
+  kKernels[std::clamp<size_t>(blocks, 1, LeafMasks::kMaxBlocks) - 1](
+      splits, word_starts, words, leaf_lengths, keys, block_keys, sums);
 }
 #endif
 
