@@ -143,6 +143,10 @@ LeafMasks LeafMasks::build(const FlatForest& forest) {
   masks.trees_.reserve(forest.tree_count());
   for (size_t t = 0; t < forest.tree_count(); ++t) masks.add_tree(forest, forest.tree_root(t));
   if (masks.leaf_lengths_.empty()) return LeafMasks();  // no tree covered: hold nothing
+  // Grown a tree at a time: without this a third of the capacity was slack.
+  masks.splits_.shrink_to_fit();
+  masks.word_starts_.shrink_to_fit();
+  masks.leaf_lengths_.shrink_to_fit();
   return masks;
 }
 
