@@ -27,6 +27,7 @@ constexpr size_t kLanes = FlatForest::kKeyStride;
 // once per block: 12-15 % slower on 3-36 features), as many blocks as keep
 // the pass's keys within kPassKeyBytes (wide rows key 17.5 KB a block).
 constexpr size_t kBlocksPerPass = 8;
+static_assert(kBlocksPerPass <= LeafMasks::kMaxBlocks && kLanes == LeafMasks::kLanes);
 constexpr size_t kPassKeyBytes = 64 * 1024;
 // Trees walked together for a single row, for the same reason: deep trees
 // (ψ 4,096, the ML detector's) miss the cache at every level, and 16 walks in
@@ -139,6 +140,7 @@ Result<FlatForest> FlatForest::compile(std::span<const TreeNodes> trees, size_t 
     if (release != nullptr) TreeNodes().swap((*release)[t]);
   }
   forest.share_leaf_path_lengths();
+  forest.leaf_masks_ = LeafMasks::build(forest);
   return forest;
 }
 
@@ -168,7 +170,8 @@ void FlatForest::share_leaf_path_lengths() {
 
 size_t FlatForest::memory_bytes() const {
   return words_.capacity() * sizeof(uint32_t) + leaf_path_length_.capacity() * sizeof(double) +
-         node_samples_.capacity() * sizeof(uint32_t) + trees_.capacity() * sizeof(Tree);
+         node_samples_.capacity() * sizeof(uint32_t) + trees_.capacity() * sizeof(Tree) +
+         leaf_masks_.memory_bytes();
 }
 
 void FlatForest::put_node(size_t node, uint32_t threshold, uint32_t feature, uint32_t first_child) {
@@ -226,6 +229,45 @@ void FlatForest::append_tree(const TreeNodes& tree, LeafIndex& leaf_index) {
 
 namespace {
 
+#if defined(__SSE2__)
+// The tree's first two steps for all kLanes lanes (the root must be a split;
+// a leaf child keeps its lanes, as in the walk). Every lane reads the root
+// and then one of its two children, a sibling pair: three nodes for all
+// lanes, whose keys lie side by side in the feature-major block, so SSE2
+// takes four lanes at a time, ~16 instructions for their two steps where the
+// scalar walk spends ~6.6 a lane a step (~53); these are a quarter of a depth-8
+// tree's steps. Keys are unsigned: compared as signed with the top bit flipped.
+void first_two_steps(const uint32_t* words, uint32_t root, const uint32_t* keys, uint32_t* pos) {
+  constexpr uint32_t kTopBit = 0x80000000u;
+  const auto broadcast = [](uint32_t word) { return _mm_set1_epi32(static_cast<int32_t>(word)); };
+  const __m128i top_bit = broadcast(kTopBit);
+  // All ones in the lanes whose key passes `threshold` (goes right).
+  const auto passes = [&](const uint32_t* node_keys, uint32_t threshold) {
+    const __m128i key = _mm_loadu_si128(reinterpret_cast<const __m128i*>(node_keys));
+    return _mm_cmpgt_epi32(_mm_xor_si128(key, top_bit), broadcast(threshold ^ kTopBit));
+  };
+  const uint32_t left = words[root + FlatForest::kFirstChildWord];  // the pair's left slot
+  const uint32_t right = left + 1;
+  const uint32_t left_child = words[left + FlatForest::kFirstChildWord];
+  const __m128i either_child = broadcast(left_child ^ words[right + FlatForest::kFirstChildWord]);
+  for (size_t r = 0; r < kLanes; r += 4) {
+    const __m128i went_right =
+        passes(keys + words[root + FlatForest::kFeatureWord] + r, words[root]);
+    const __m128i left_passes =
+        passes(keys + words[left + FlatForest::kFeatureWord] + r, words[left]);
+    const __m128i right_passes =
+        passes(keys + words[right + FlatForest::kFeatureWord] + r, words[right]);
+    // Blends by went_right: b ^ (mask & (a ^ b)).
+    const __m128i passed = _mm_xor_si128(
+        left_passes, _mm_and_si128(went_right, _mm_xor_si128(right_passes, left_passes)));
+    const __m128i child =
+        _mm_xor_si128(broadcast(left_child), _mm_and_si128(went_right, either_child));
+    // A passed lane's mask is −1: the right child of the pair, one slot on.
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(pos + r), _mm_sub_epi32(child, passed));
+  }
+}
+#endif
+
 // Walks kLanes rows through one tree in lock-step; `keys` holds the rows'
 // keys feature-major (feature f of lane r at f·kLanes + r, which is what a
 // node's scaled feature points at). With the lane count fixed the positions
@@ -233,8 +275,18 @@ namespace {
 void walk_lanes(const uint32_t* words, uint32_t root, uint32_t depth, const uint32_t* keys,
                 uint32_t* at) {
   uint32_t pos[kLanes];
+  uint32_t steps = depth;
+#if defined(__SSE2__)
+  if (depth >= 2) {
+    first_two_steps(words, root, keys, pos);
+    steps -= 2;
+  } else {
+    for (size_t r = 0; r < kLanes; ++r) pos[r] = root;
+  }
+#else
   for (size_t r = 0; r < kLanes; ++r) pos[r] = root;
-  for (uint32_t step = 0; step < depth; ++step) {
+#endif
+  for (uint32_t step = 0; step < steps; ++step) {
 #pragma GCC unroll 16
     for (size_t r = 0; r < kLanes; ++r) {
       const uint32_t* n = words + pos[r];
@@ -248,6 +300,9 @@ void walk_lanes(const uint32_t* words, uint32_t root, uint32_t depth, const uint
 
 namespace {
 
+// A float is NaN or infinite when its exponent bits are all set.
+constexpr uint32_t kExponentBits = 0x7f800000u;
+
 #if defined(__SSE2__)
 // order_key of four floats at once.
 __m128i order_keys(__m128i bits) {
@@ -255,14 +310,36 @@ __m128i order_keys(__m128i bits) {
   return _mm_xor_si128(bits, flip);
 }
 
+// Notes the four floats' exponents in the top bytes of `exponents` (their
+// unsigned byte maximum): a float is NaN or infinite when its exponent is
+// 0xff. The bits shifted left by one hold the exponent in the top byte, and
+// doubling in place (the bits are not needed once keyed) and a byte maximum
+// take two instructions, no copy, where masking and comparing took four.
+void note_exponents(__m128i bits, __m128i& exponents) {
+  exponents = _mm_max_epu8(exponents, _mm_add_epi32(bits, bits));
+}
+
+// True when a float whose exponents note_exponents noted is NaN or infinite.
+bool any_not_finite(__m128i exponents) {
+  const int top_bytes = 0x8888;  // byte 3 of each 32-bit lane
+  return (_mm_movemask_epi8(_mm_cmpeq_epi8(exponents, _mm_set1_epi8(-1))) & top_bytes) != 0;
+}
+
 // Keys features [f, f + 4) of the four rows `rows` into lanes [lane, lane + 4)
 // of the feature-major block: four loads, twelve key operations, a 4 × 4
 // transpose and four stores, where keying feature by feature writes every key
-// alone (4.25 instructions a key in GCC's vectorized loop; ~1.75 here).
-void key_four_by_four(const float* const* rows, size_t f, size_t lane, uint32_t* keys) {
+// alone (4.25 instructions a key in GCC's vectorized loop; ~2.75 here). The
+// floats' exponents are noted on the way (see note_exponents): the values
+// are in registers here, where a separate pass over wide rows cost 2
+// instructions a value (arrhythmia's 274 features: ~550 a row, 7 % of scoring).
+void key_four_by_four(const float* const* rows, size_t f, size_t lane, uint32_t* keys,
+                      __m128i& exponents) {
   __m128i k[4];
-  for (size_t i = 0; i < 4; ++i)
-    k[i] = order_keys(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[i] + f)));
+  for (size_t i = 0; i < 4; ++i) {
+    const __m128i bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[i] + f));
+    k[i] = order_keys(bits);
+    note_exponents(bits, exponents);
+  }
   const __m128i lo01 = _mm_unpacklo_epi32(k[0], k[1]);  // r0f0 r1f0 r0f1 r1f1
   const __m128i lo23 = _mm_unpacklo_epi32(k[2], k[3]);
   const __m128i hi01 = _mm_unpackhi_epi32(k[0], k[1]);  // r0f2 r1f2 r0f3 r1f3
@@ -275,17 +352,28 @@ void key_four_by_four(const float* const* rows, size_t f, size_t lane, uint32_t*
 #endif
 
 // Keys the block's rows into the feature-major layout (feature f of lane r
-// at f·kLanes + r).
-void key_block(const float* const* rows, size_t cols, uint32_t* keys) {
-  size_t f = 0;
+// at f·kLanes + r). Four lanes at a time across all features, so that their
+// four row pointers stay in registers. False when a value is NaN or infinite.
+bool key_block(const float* const* rows, size_t cols, uint32_t* keys) {
+  size_t vector_cols = 0;
+  bool not_finite = false;
 #if defined(__SSE2__)
-  for (; f + 4 <= cols; f += 4) {
-    for (size_t lane = 0; lane < kLanes; lane += 4) key_four_by_four(rows + lane, f, lane, keys);
+  vector_cols = cols / 4 * 4;
+  __m128i exponents = _mm_setzero_si128();
+  for (size_t lane = 0; lane < kLanes; lane += 4) {
+    const float* const four[4] = {rows[lane], rows[lane + 1], rows[lane + 2], rows[lane + 3]};
+    for (size_t f = 0; f < vector_cols; f += 4) key_four_by_four(four, f, lane, keys, exponents);
   }
+  not_finite = any_not_finite(exponents);
 #endif
-  for (; f < cols; ++f) {
-    for (size_t r = 0; r < kLanes; ++r) keys[f * kLanes + r] = FlatForest::order_key(rows[r][f]);
+  for (size_t f = vector_cols; f < cols; ++f) {
+    for (size_t r = 0; r < kLanes; ++r) {
+      const float value = rows[r][f];
+      not_finite |= (std::bit_cast<uint32_t>(value) & kExponentBits) == kExponentBits;
+      keys[f * kLanes + r] = FlatForest::order_key(value);
+    }
   }
+  return !not_finite;
 }
 
 }  // namespace
@@ -297,21 +385,24 @@ void FlatForest::keyed_row(const float* values, std::vector<uint32_t>& keys) con
 
 namespace {
 
-// Keys `blocks` blocks of rows from row `first` on, block b at keys + b·cols·kLanes.
-void key_blocks(const FeatureMatrix& x, size_t first, size_t blocks, uint32_t* keys) {
+// Keys `blocks` blocks of rows from row `first` on, block b at keys +
+// b·cols·kLanes. False when a value is NaN or infinite.
+bool key_blocks(const FeatureMatrix& x, size_t first, size_t blocks, uint32_t* keys) {
   const float* rows[kLanes];
+  bool finite = true;
   for (size_t b = 0; b < blocks; ++b) {
     const size_t start = first + b * kLanes;
     const size_t count = std::min(kLanes, x.rows - start);
     // Lanes past the last row repeat it (walked, unused).
     for (size_t r = 0; r < kLanes; ++r) rows[r] = x.row_data(start + std::min(r, count - 1));
-    key_block(rows, x.cols, keys + b * x.cols * kLanes);
+    finite &= key_block(rows, x.cols, keys + b * x.cols * kLanes);
   }
+  return finite;
 }
 
 }  // namespace
 
-void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out) const {
+Result<void> FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out) const {
   uint32_t at[kLanes];
   const size_t block_keys = x.cols * kLanes;
   const size_t per_pass = std::clamp<size_t>(
@@ -320,17 +411,25 @@ void FlatForest::path_length_sums(const FeatureMatrix& x, std::span<double> out)
   double sums[kBlocksPerPass][kLanes];
   for (size_t first = 0; first < x.rows; first += kLanes * per_pass) {
     const size_t blocks = std::min(per_pass, (x.rows - first + kLanes - 1) / kLanes);
-    key_blocks(x, first, blocks, keys.data());
+    // A NaN or infinity keys past a leaf's threshold and would walk out of it.
+    if (!key_blocks(x, first, blocks, keys.data()))
+      return make_error(ErrorCode::kInvalidInput, "features must be finite (no NaN or infinity)");
     std::fill(&sums[0][0], &sums[0][0] + blocks * kLanes, 0.0);
-    for (const Tree& tree : trees_) {
+    for (size_t t = 0; t < trees_.size(); ++t) {
+      if (leaf_masks_.covers(t)) {
+        leaf_masks_.add_path_lengths(t, keys.data(), block_keys, blocks, sums);
+        continue;
+      }
       for (size_t b = 0; b < blocks; ++b) {
-        walk_lanes(words_.data(), tree.root, tree.depth, keys.data() + b * block_keys, at);
+        walk_lanes(words_.data(), trees_[t].root, trees_[t].depth, keys.data() + b * block_keys,
+                   at);
         for (size_t r = 0; r < kLanes; ++r) sums[b][r] += leaf_path_length(at[r]);  // tree order
       }
     }
     const size_t count = std::min(kLanes * per_pass, x.rows - first);
     std::copy(&sums[0][0], &sums[0][0] + count, out.begin() + static_cast<ptrdiff_t>(first));
   }
+  return {};
 }
 
 namespace {

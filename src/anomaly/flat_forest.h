@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "anomaly/feature_matrix.h"
+#include "anomaly/leaf_masks.h"
 #include "anomaly/path_length.h"
 #include "anomaly/tree_node.h"
 #include "core/error.h"
@@ -54,13 +55,21 @@ class FlatForest {
   // Σ over trees, in tree order, of depth + c(n_leaf) (one float64 sum, as
   // sklearn adds them). `row` holds feature_count() values.
   double path_length_sum(const float* row) const;
-  // The same for every row of `x` (x.cols == feature_count()).
-  void path_length_sums(const FeatureMatrix& x, std::span<double> out) const;
+  // The same for every row of `x` (x.cols == feature_count()), by leaf masks
+  // (anomaly/leaf_masks.h) for the trees they cover, by the lane walk for the
+  // rest; the same sums either way. An error, with
+  // `out` unspecified, when a value is NaN or infinite (checked while keying
+  // the rows, which reads every value anyway).
+  Result<void> path_length_sums(const FeatureMatrix& x, std::span<double> out) const;
   // The same sum when, at every node on the row's path, the row is split off
   // (isolated at the next depth) with probability `p`: what a feature the
   // training rows held constant does to a row that differs there
   // (anomaly/unseen_values.h). Equals path_length_sum when p = 0.
   double path_length_sum_splitting_off(const float* row, double p) const;
+  // From now on the batch walks every tree (tests and benchmarks compare the
+  // kernels; the masks exist only on CPUs with AVX-512).
+  void drop_leaf_masks() { leaf_masks_ = LeafMasks(); }
+  bool has_leaf_masks() const { return !leaf_masks_.empty(); }
   // −2^(−sum / (T·c(ψ))); −0.5 when c(ψ) = 0 (ψ = 1).
   double score_from_sum(double path_length_sum) const;
 
@@ -119,6 +128,8 @@ class FlatForest {
   static constexpr uint32_t kLeafKey = 0xff800000;  // order_key(+inf)
   static constexpr size_t kMaxLeaves =
       static_cast<size_t>(std::numeric_limits<uint32_t>::max() - kLeafKey) + 1;
+  std::span<const uint32_t> layout_words() const { return words_; }
+  uint32_t tree_root(size_t tree) const { return trees_[tree].root; }
   // The path length of the leaf at slot `at` (depth + c(n_leaf)).
   double leaf_path_length(uint32_t at) const { return leaf_path_length_[words_[at] - kLeafKey]; }
 
@@ -146,6 +157,7 @@ class FlatForest {
   size_t leaves_ = 0;
   std::vector<uint32_t> node_samples_;  // per node (node_of(slot)); for explanations
   std::vector<Tree> trees_;
+  LeafMasks leaf_masks_;  // the trees the batch scores by masks (none without AVX-512)
   size_t n_features_ = 0;
   uint32_t max_samples_ = 0;
   double normaliser_ = 0.0;

@@ -75,16 +75,15 @@ Result<void> IsolationForest::check_rows(const FeatureMatrix& x, size_t out_size
   if (out_size != x.rows) {
     return make_error(ErrorCode::kInvalidInput, "output size differs from the row count");
   }
-  if (!all_finite(x.values)) {
-    return make_error(ErrorCode::kInvalidInput, "features must be finite (no NaN or infinity)");
-  }
   return {};
 }
 
 Result<void> IsolationForest::score_samples(const FeatureMatrix& x, std::span<double> out) const {
   auto ok = check_rows(x, out.size());
   if (!ok) return ok;
-  forest_.path_length_sums(x, out);
+  // Non-finite values are found while the rows are keyed.
+  ok = forest_.path_length_sums(x, out);
+  if (!ok) return ok;
   for (double& v : out) v = forest_.score_from_sum(v);
   return {};
 }

@@ -157,6 +157,14 @@ void BehaviorDetector::on_event(Event& event, AlertSink& alerts) {
   if (auto observation = reader_.read(event)) on_observation(event, *observation, alerts);
 }
 
+void BehaviorDetector::prefetch(std::string_view entity, uint64_t entity_hash) const {
+  const Shard& shard = shards_[entity_hash % kShards];
+  std::unique_lock lock(shard.mu, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  const auto it = shard.nodes.find(std::string(entity));
+  if (it != shard.nodes.end()) it->second->baseline.prefetch();
+}
+
 void BehaviorDetector::on_observation(Event& event, const Observation& o, AlertSink& alerts) {
   Shard& shard = shards_[XXH3_64bits(o.entity.data(), o.entity.size()) % kShards];
   std::vector<Alert> raised;

@@ -42,6 +42,10 @@ class BehaviorDetector : public Detector {
   // The same with the event already read (ml::BehaviorAndMl reads each event
   // once for both detectors).
   void on_observation(Event& event, const Observation& o, AlertSink& alerts);
+  // Starts loading the entity's baseline (Detector's hint; the router's
+  // entity is this detector's). A baseline another lane holds locked, or not
+  // in memory, is left alone: a hint is not worth a wait.
+  void prefetch(std::string_view entity, uint64_t entity_hash) const override;
 
   // The sanitized view of one entity's baseline and recent anomaly scores;
   // `id` is the raw key or its pseudonym. nullopt: unknown entity or type.

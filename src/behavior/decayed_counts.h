@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cache_prefetch.h"
+
 namespace vigil::behavior {
 
 class DecayedCounts {
@@ -34,6 +36,8 @@ class DecayedCounts {
   void scale(double factor);
 
   size_t size() const { return counts_.size(); }
+  // Starts loading what a lookup scans (the keys and weights, not the texts).
+  void prefetch() const { prefetch_lines(counts_.data(), counts_.size() * sizeof(Count)); }
   bool empty() const { return counts_.empty(); }
   // Every slot, in the order they were added (a copy: for the store).
   std::vector<Slot> slots() const;

@@ -71,6 +71,14 @@ void EntityBaseline::learn(const Observation& o, const BaselineLimits& limits) {
   }
 }
 
+void EntityBaseline::prefetch() const {
+  prefetch_lines(this, sizeof(*this));
+  for (const DecayedCounts* counts :
+       {&countries, &cities, &asns, &networks, &resources, &devices, &event_types}) {
+    counts->prefetch();
+  }
+}
+
 void EntityBaseline::record_score(RecentScore s) {
   if (recent.size() >= kRecentScores) recent.erase(recent.begin());
   recent.push_back(std::move(s));

@@ -73,6 +73,9 @@ class EntityBaseline {
   // event seen, so a late event counts for what it is worth).
   void learn(const Observation& o, const BaselineLimits& limits);
   void record_score(RecentScore s);
+  // Starts loading what scoring and learning an event read: the baseline
+  // itself and its values' slots (Detector::prefetch).
+  void prefetch() const;
 
   // Smoothed probability of activity in this hour of the week: the hour,
   // half of its neighbours and a share of the same hour on other days, plus

@@ -32,6 +32,11 @@ class BehaviorAndMl : public Detector {
     behavior_->on_observation(event, *observation, alerts);
     ml_->on_observation(event, std::move(*observation), fields, alerts);
   }
+  // Both detectors' state of the entity (the router's entity is theirs).
+  void prefetch(std::string_view entity, uint64_t entity_hash) const override {
+    behavior_->prefetch(entity, entity_hash);
+    ml_->prefetch_entity(entity_hash);
+  }
 
  private:
   std::shared_ptr<behavior::BehaviorDetector> behavior_;

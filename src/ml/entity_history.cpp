@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <numbers>
 
+#include "core/cache_prefetch.h"
 #include "ml/model_file.h"
 #include "ml/state_files.h"
 
@@ -78,6 +79,13 @@ void EntityHistory::learn_place(behavior::GeoPoint p, const std::optional<Neares
     return;
   }
   spots_.push_back(Place{p, 1});
+}
+
+void EntityHistory::prefetch() const {
+  for (const std::vector<uint64_t>* list : {&ips_, &resources_, &places_, &devices_}) {
+    prefetch_lines(list->data(), list->size() * sizeof(uint64_t));
+  }
+  prefetch_lines(spots_.data(), spots_.size() * sizeof(Place));
 }
 
 HistoryView EntityHistory::observe(const EventFacts& facts, const Limits& limits, FeatureRow& row) {
@@ -320,6 +328,16 @@ HistoryView EntityTable::observe(const EventFacts& facts, FeatureRow& row) {
   shard.recency.touch(it->second);
   shard.recency.compact(shard.nodes.size());
   return it->second.history.observe(facts, limits_, row);
+}
+
+void EntityTable::prefetch(uint64_t key) const {
+  const Shard& shard = shards_[key % kShards];
+  std::unique_lock lock(shard.mu, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  auto it = shard.nodes.find(key);
+  if (it == shard.nodes.end()) return;
+  prefetch_lines(&it->second, sizeof(Node));
+  it->second.history.prefetch();
 }
 
 size_t EntityTable::size() const {

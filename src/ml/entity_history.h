@@ -58,6 +58,8 @@ class EntityHistory {
   HistoryView observe(const EventFacts& facts, const Limits& limits, FeatureRow& row);
 
   uint64_t events() const { return events_; }
+  // Starts loading the lists observe() scans (EntityTable::prefetch).
+  void prefetch() const;
   // The whole history as bytes (ml/byte_codec.h) and back; false when the
   // bytes are not a history of this version.
   void encode(ByteWriter& w) const;
@@ -111,6 +113,10 @@ class EntityTable {
   EntityTable(uint64_t max_entities, EntityHistory::Limits limits, Pseudonymizer pseudonymize = {});
 
   HistoryView observe(const EventFacts& facts, FeatureRow& row);
+  // Starts loading the history of the entity whose XXH3-64 is `key` (what
+  // observe() keys it by); a history another lane holds locked, or not in
+  // memory, is left alone (a hint is not worth a wait).
+  void prefetch(uint64_t key) const;
   size_t size() const;
   size_t dormant() const;
 

@@ -74,6 +74,11 @@ class MlDetector : public Detector {
   // Reads the paths of both detectors when its config is behavior:'s
   // (Options::observed, the same entity and user-agent parser).
   const FactReader& reader() const { return reader_; }
+  // Starts loading an entity's history by its XXH3-64 (EntityTable's key).
+  // Not Detector's hint: alone this detector may follow another entity
+  // (ml.entity) than the router's (behavior.entity); BehaviorAndMl, which
+  // runs only when both follow the same one, passes the hint on.
+  void prefetch_entity(uint64_t entity_hash) const { entities_.prefetch(entity_hash); }
 
   // One training pass now, in the caller's thread (what the background
   // thread runs on its schedule). Returns the models swapped in.

@@ -14,12 +14,21 @@
 
 namespace vigil {
 
+// An event's behavior.entity as text and its XXH3-64: what the router hashed,
+// passed on to the lane for Detector::prefetch. Empty when the event names none.
+struct EntityKey {
+  std::string text;
+  uint64_t hash = 0;
+};
+
 class EntityRouter {
  public:
   EntityRouter(const Config& config, size_t lanes);
 
   // Not thread-safe (round-robin state): the pipeline routes under one lock.
-  size_t lane_of(const Event& event);
+  size_t lane_of(const Event& event) { return lane_of(event, nullptr); }
+  // The same, and `entity` (when not null) receives the event's entity.
+  size_t lane_of(const Event& event, EntityKey* entity);
   size_t lanes() const { return lanes_; }
 
  private:

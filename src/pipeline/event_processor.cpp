@@ -82,6 +82,11 @@ void EventFinisher::finish(Event& event, StoredEvent* stored) {
   }
 }
 
+void EventFinisher::prefetch(const EntityKey& entity) const {
+  if (entity.text.empty()) return;
+  for (const auto& detector : stages_.detectors) detector->prefetch(entity.text, entity.hash);
+}
+
 StoredEvent EventFinisher::to_stored(const Event& event) {
   StoredEvent s;
   s.time = event.time;

@@ -14,6 +14,7 @@
 #include "ingest/decoders/decoder.h"
 #include "ingest/event_decoder.h"
 #include "pipeline/batch_ticket.h"
+#include "pipeline/entity_router.h"
 #include "pipeline/stages.h"
 #include "store/event_store.h"
 
@@ -56,6 +57,9 @@ class EventFinisher {
   // `stored` (when a store takes the event) receives it as the store keeps
   // it, the document serialized; nothing else reads the serialized form.
   void finish(Event& event, StoredEvent* stored);
+  // Passes Detector::prefetch on: call it a few events before finishing the
+  // event whose entity this is.
+  void prefetch(const EntityKey& entity) const;
 
  private:
   StoredEvent to_stored(const Event& event);

@@ -26,6 +26,12 @@ size_t estimate_events(const std::string& body) {
 // replayed events peaked at 290 MB with a 65,536-event queue, 70 MB with 8,192).
 constexpr size_t kLaneBufferEvents = 4096;
 
+// How many events before its turn a lane hints a detector at an event's
+// state (Detector::prefetch): one event's detection, sanitizing and
+// serializing take microseconds, far longer than a load from memory, so one
+// event ahead would do; two leave room when the next event is a cheap one.
+constexpr size_t kPrefetchDistance = 2;
+
 int worker_count(const PipelineConfig& c) {
   if (c.workers > 0) return c.workers;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -134,7 +140,9 @@ void Pipeline::deliver_in_order(uint64_t ordinal, Prepared prepared) {
 void Pipeline::route(Prepared prepared) {
   std::vector<LaneBatch> per_lane(lanes_.size());
   for (size_t i = 0; i < prepared.events.size(); ++i) {
-    LaneBatch& batch = per_lane[router_.lane_of(prepared.events[i])];
+    EntityKey entity;
+    LaneBatch& batch = per_lane[router_.lane_of(prepared.events[i], &entity)];
+    batch.entities.push_back(std::move(entity));
     batch.events.push_back(std::move(prepared.events[i]));
     batch.positions.push_back(static_cast<uint32_t>(i));
   }
@@ -167,10 +175,7 @@ void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
     Processed p;
     p.chunk = std::move(batch->chunk);
     if (store_) p.events.reserve(batch->events.size());
-    for (size_t i = 0; i < batch->events.size(); ++i) {
-      sink.set_position(batch->positions[i]);
-      finisher.finish(batch->events[i], store_ ? &p.events.emplace_back() : nullptr);
-    }
+    finish_batch(*batch, finisher, sink, store_ ? &p.events : nullptr);
     // Before the push: the writer, woken by it, must already see that this
     // chunk is no longer on its way, or it would wait out its whole delay.
     if (lane_part_done(*p.chunk, sink.take_ordered())) {
@@ -182,6 +187,21 @@ void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
     }
     const size_t weight = std::max<size_t>(1, p.events.size());
     if (!written_.push(std::move(p), weight)) break;
+  }
+}
+
+// In order, each event hinted to the detectors kPrefetchDistance events
+// before its turn. `stored` (with a store) receives the events as stored.
+void Pipeline::finish_batch(LaneBatch& batch, EventFinisher& finisher, LaneAlertSink& sink,
+                            std::vector<StoredEvent>* stored) {
+  const size_t count = batch.events.size();
+  for (size_t i = 0; i < std::min(count, kPrefetchDistance); ++i) {
+    finisher.prefetch(batch.entities[i]);
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kPrefetchDistance < count) finisher.prefetch(batch.entities[i + kPrefetchDistance]);
+    sink.set_position(batch.positions[i]);
+    finisher.finish(batch.events[i], stored != nullptr ? &stored->emplace_back() : nullptr);
   }
 }
 

@@ -85,6 +85,7 @@ class Pipeline {
     std::shared_ptr<ChunkProgress> chunk;
     std::vector<Event> events;
     std::vector<uint32_t> positions;  // each event's place in its chunk
+    std::vector<EntityKey> entities;  // each event's, for Detector::prefetch
   };
   struct Processed {
     std::shared_ptr<ChunkProgress> chunk;
@@ -95,6 +96,8 @@ class Pipeline {
   void deliver_in_order(uint64_t ordinal, Prepared prepared);
   void route(Prepared prepared);
   void lane_loop(BoundedQueue<LaneBatch>& lane);
+  static void finish_batch(LaneBatch& batch, EventFinisher& finisher, LaneAlertSink& sink,
+                           std::vector<StoredEvent>* stored);
   // True for the chunk's last part out of the lanes.
   bool lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered);
   void writer_loop();

@@ -13,6 +13,7 @@
 #include "anomaly/flat_forest.h"
 #include "anomaly/forest_fitting.h"
 #include "anomaly/isolation_forest.h"
+#include "anomaly/leaf_masks.h"
 #include "anomaly/random.h"
 #include "anomaly/sampling.h"
 #include "anomaly/tree_grower.h"
@@ -200,7 +201,7 @@ TEST(TreeGrowing, TrainingPathSumsFromGrowingAreWhatScoringGives) {
     auto forest = FlatForest::compile(*trees, x.cols, plan->max_samples, o.path_length);
     ASSERT_TRUE(forest.has_value());
     std::vector<double> walked(x.rows);
-    forest->path_length_sums(x, walked);
+    ASSERT_TRUE(forest->path_length_sums(x, walked).has_value());
     size_t multi_row_leaves = 0;
     for (const TreeNodes& tree : *trees) {
       for (const TreeNode& n : tree) multi_row_leaves += n.is_leaf() && n.n_samples > 1;
@@ -323,7 +324,9 @@ TEST(IsolationForest, RejectsBadOptionsAndInput) {
 
 // The finiteness check reads the float's exponent bits: every NaN and both
 // infinities are refused by each scoring entry point, in any position of a
-// wide matrix; the largest, smallest and subnormal floats and −0 are values.
+// wide matrix (the batch checks while keying: four features of four rows at a
+// time, the 37th feature alone, blocks of 16 rows, passes of 128); the
+// largest, smallest and subnormal floats and −0 are values.
 TEST(IsolationForest, EveryScoringPathRefusesNonFiniteValuesAndOnlyThose) {
   const auto x = uniform_rows(300, 37);
   auto f = IsolationForest::fit(x, seeded(0));
@@ -344,7 +347,11 @@ TEST(IsolationForest, EveryScoringPathRefusesNonFiniteValuesAndOnlyThose) {
     EXPECT_EQ(batch, with_unseen) << v << " at " << at;
     return batch;
   };
-  for (const size_t at : {size_t{0}, size_t{36}, size_t{300 * 37 - 1}}) {
+  // Row 0's first and 37th features; rows 150 (lane 6 of its block) and 128
+  // (the second pass's first) in the four-by-four keying; the last row (lane
+  // 11 of the last, short block) in both.
+  for (const size_t at : {size_t{0}, size_t{36}, size_t{150 * 37 + 17}, size_t{128 * 37 + 3},
+                          size_t{299 * 37 + 5}, size_t{300 * 37 - 1}}) {
     for (const float v : {std::nanf(""), -std::nanf(""), INFINITY, -INFINITY})
       EXPECT_FALSE(accepted(v, at)) << v << " at " << at;
     for (const float v : {FLT_MAX, -FLT_MAX, FLT_MIN, 1e-45f, -0.0f})
@@ -374,6 +381,21 @@ double naive_path_length_sum(const std::vector<TreeNodes>& trees, std::span<cons
   return sum;
 }
 
+// The batch's sums equal the naive walk's bit for bit, by leaf masks (where
+// the CPU has them) and by the lane walk alone.
+void expect_naive_sums_in_both_batch_kernels(FlatForest forest, const std::vector<TreeNodes>& trees,
+                                             const FeatureMatrix& rows) {
+  for (const bool masks : {true, false}) {
+    if (!masks) forest.drop_leaf_masks();
+    std::vector<double> batch(rows.rows);
+    ASSERT_TRUE(forest.path_length_sums(rows, batch).has_value());
+    for (size_t i = 0; i < rows.rows; ++i) {
+      ASSERT_EQ(batch[i], naive_path_length_sum(trees, rows.row(i)))
+          << "row " << i << (masks && forest.has_leaf_masks() ? ", leaf masks" : ", walked");
+    }
+  }
+}
+
 // 31 trees: an odd count leaves the last root's pair half empty (the layout
 // pairs the roots of neighbouring trees); 6 features: the batch keys four at
 // a time and the rest one by one.
@@ -389,13 +411,92 @@ TEST(ScoringKernels, BatchAndSingleRowWalksMatchANaiveWalkBitForBit) {
     auto forest = FlatForest::compile(*trees, x.cols, psi, PathLengthFormula::kLogApproximation);
     ASSERT_TRUE(forest.has_value());
     FeatureMatrix probe{301, x.cols, {x.values.begin(), x.values.begin() + 301 * 6}};
-    std::vector<double> batch(probe.rows);
-    forest->path_length_sums(probe, batch);
+    expect_naive_sums_in_both_batch_kernels(*forest, *trees, probe);
     for (size_t i = 0; i < probe.rows; ++i) {
-      const double expected = naive_path_length_sum(*trees, probe.row(i));
-      ASSERT_EQ(batch[i], expected) << "psi " << psi << " row " << i;
-      ASSERT_EQ(forest->path_length_sum(probe.row_data(i)), expected) << "psi " << psi;
+      ASSERT_EQ(forest->path_length_sum(probe.row_data(i)),
+                naive_path_length_sum(*trees, probe.row(i)))
+          << "psi " << psi;
     }
+  }
+}
+
+// Leaf masks hold 64 leaves a word and cover trees of up to 256 leaves; the
+// rest of a forest is walked. One forest of ψ 256 trees (some past 64
+// leaves: two words) and ψ 2,048 trees (~1,000 leaves: walked), interleaved.
+TEST(ScoringKernels, LeafMasksOfSeveralWordsAndWalkedTreesSumInTreeOrder) {
+  const auto x = uniform_rows(3000, 5);
+  std::vector<TreeNodes> trees;
+  for (const uint32_t psi : {256u, 2048u}) {
+    IsolationForestOptions o = seeded(psi + 1);
+    o.n_estimators = 12;
+    o.max_samples = MaxSamples::count(psi);
+    auto grown = grow_trees(x, *plan_fit(x, o), o);
+    ASSERT_TRUE(grown.has_value());
+    for (size_t t = 0; t < grown->size(); ++t)
+      trees.insert(
+          trees.begin() + static_cast<ptrdiff_t>(std::min(2 * t + (psi == 2048), trees.size())),
+          (*grown)[t]);
+  }
+  size_t two_words = 0, walked = 0;
+  for (const TreeNodes& tree : trees) {
+    const auto leaves =
+        std::count_if(tree.begin(), tree.end(), [](const TreeNode& n) { return n.is_leaf(); });
+    two_words += leaves > 64 && leaves <= 128;
+    walked += leaves > 256;
+  }
+  ASSERT_GT(two_words, 0u);
+  ASSERT_EQ(walked, 12u);
+  auto forest = FlatForest::compile(trees, x.cols, 256, PathLengthFormula::kLogApproximation);
+  ASSERT_TRUE(forest.has_value());
+  EXPECT_EQ(forest->has_leaf_masks(), LeafMasks::supported());
+  // The masks take a pass's blocks of 16 rows together: 1 to 8 blocks (the
+  // last one short), and 200 rows: passes of 8 and 5 blocks.
+  for (const size_t rows : {5, 21, 37, 53, 69, 85, 101, 128, 200}) {
+    FeatureMatrix probe{rows, x.cols, {x.values.begin(), x.values.begin() + rows * 5}};
+    expect_naive_sums_in_both_batch_kernels(*forest, trees, probe);
+  }
+}
+
+// Hand-built trees whose thresholds sit at signs, zeros and the extremes,
+// scored by the batch's leaf masks, by its walk (whose first steps compare
+// four lanes at a time with the keys' top bit flipped) and one row at a time,
+// against the floats' own comparisons: every value against every threshold, at the root, at a
+// child and below, with a leaf child and a one-leaf tree among them.
+TEST(ScoringKernels, SignsAndZerosSplitAsTheFloatsDoInTheBatchAndOneRow) {
+  const std::vector<float> values{-FLT_MAX,      -1.5f, -1.0f, -FLT_MIN,
+                                  -FLT_TRUE_MIN, -0.0f, 0.0f,  FLT_TRUE_MIN,
+                                  FLT_MIN,       1.0f,  1.5f,  FLT_MAX};
+  const std::vector<double> thresholds{-1.5, -1.0, -1e-300, -0.0, 0.0, 1e-45, 1.0, 1.5};
+  FeatureMatrix x{0, 3, {}};
+  for (const float a : values) {
+    for (const float b : values) {
+      x.values.insert(x.values.end(), {a, b, values[(x.rows * 5) % values.size()]});
+      ++x.rows;
+    }
+  }
+  const auto split = [](int32_t left, int32_t feature, double threshold, uint32_t n) {
+    return TreeNode{left, left + 1, feature, threshold, n};
+  };
+  const auto leaf = [](uint32_t n) { return TreeNode{-1, -1, -1, 0.0, n}; };
+  std::vector<TreeNodes> trees;
+  for (size_t i = 0; i < thresholds.size(); ++i) {
+    const double t = thresholds[i];
+    const double u = thresholds[(i + 3) % thresholds.size()];
+    // Depth 3 on the left, a leaf on the right.
+    trees.push_back({split(1, 0, t, 40), split(3, 1, u, 30), leaf(10), split(5, 2, t, 20), leaf(10),
+                     leaf(12), leaf(8)});
+    // A leaf on the left, depth 2 on the right.
+    trees.push_back({split(1, 1, u, 40), leaf(5), split(3, 0, -t, 35), leaf(20), leaf(15)});
+  }
+  trees.push_back({split(1, 2, 0.0, 9), leaf(4), leaf(5)});  // depth 1
+  trees.push_back({leaf(7)});                                // one leaf
+  auto forest = FlatForest::compile(trees, x.cols, 64, PathLengthFormula::kLogApproximation);
+  ASSERT_TRUE(forest.has_value()) << forest.error().message;
+  EXPECT_EQ(forest->has_leaf_masks(), LeafMasks::supported());
+  expect_naive_sums_in_both_batch_kernels(*forest, trees, x);
+  for (size_t i = 0; i < x.rows; ++i) {
+    ASSERT_EQ(forest->path_length_sum(x.row_data(i)), naive_path_length_sum(trees, x.row(i)))
+        << "row " << i;
   }
 }
 
@@ -466,8 +567,8 @@ TEST(FlatForestMemory, LeavesShareTheirPathLengthsAndMovedTreesAreFreed) {
   EXPECT_EQ(kept->memory_bytes(), freed->memory_bytes());
   FeatureMatrix probe{500, x.cols, {x.values.begin(), x.values.begin() + 500 * 4}};
   std::vector<double> a(probe.rows), b(probe.rows);
-  kept->path_length_sums(probe, a);
-  freed->path_length_sums(probe, b);
+  ASSERT_TRUE(kept->path_length_sums(probe, a).has_value());
+  ASSERT_TRUE(freed->path_length_sums(probe, b).has_value());
   EXPECT_EQ(a, b);
   for (size_t i = 0; i < probe.rows; ++i)
     ASSERT_EQ(freed->path_length_sum(probe.row_data(i)),

@@ -3,8 +3,10 @@
 // detectors in submission order, on one thread, and every ticket completes
 // with its own counts.
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -50,6 +52,37 @@ class ArrivalRecorder : public Detector {
  private:
   FieldPath seq_{"seq"};
   FieldPath user_{"user.name"};
+};
+
+// Remembers, per thread, the entities hinted (Detector::prefetch) and not
+// yet seen; when an event's turn comes, whether the oldest of them is its
+// entity (hinted first, on its lane, in order), and how many were waiting.
+class HintRecorder : public Detector {
+ public:
+  std::string_view name() const override { return "hints"; }
+  void prefetch(std::string_view entity, uint64_t entity_hash) const override {
+    std::lock_guard lock(mu_);
+    ++hints_;
+    if (entity_hash == XXH3_64bits(entity.data(), entity.size())) ++hashes_right_;
+    waiting_[std::this_thread::get_id()].emplace_back(entity);
+  }
+  void on_event(Event& event, AlertSink&) override {
+    std::lock_guard lock(mu_);
+    ++events_;
+    std::deque<std::string>& waiting = waiting_[std::this_thread::get_id()];
+    most_waiting_ = std::max(most_waiting_, waiting.size());
+    if (waiting.empty()) return;
+    if (waiting.front() == user_.find(event.doc)->as_string()) ++hinted_first_;
+    waiting.pop_front();
+  }
+
+  mutable std::mutex mu_;
+  mutable size_t hints_ = 0, hashes_right_ = 0;
+  size_t events_ = 0, hinted_first_ = 0, most_waiting_ = 0;
+
+ private:
+  FieldPath user_{"user.name"};
+  mutable std::map<std::thread::id, std::deque<std::string>> waiting_;
 };
 
 Event event_with(const std::string& json) {
@@ -184,6 +217,38 @@ TEST_F(EntityRoutingPipeline, AChunkWithNothingAcceptedStillCompletes) {
   const BatchOutcome& outcome = (*ticket)->wait();
   EXPECT_EQ(outcome.accepted, 0u);
   EXPECT_EQ(outcome.rejected, 2u);
+}
+
+// Each event's entity is hinted once, on its lane, before its turn and in
+// order, with the entity's XXH3-64; hints run ahead: when an event's turn
+// comes the next ones' entities are already hinted.
+TEST(PipelineHints, EveryEventIsHintedOnItsLaneBeforeItsTurn) {
+  Config config = default_config();
+  config.pipeline.workers = 2;
+  auto recorder = std::make_shared<HintRecorder>();
+  testing::DiscardingAlertSink alerts;
+  Pipeline pipeline(config, testing::stages_with(config, recorder, alerts), nullptr);
+  constexpr int kChunks = 20, kPerChunk = 50;
+  std::vector<std::shared_ptr<BatchTicket>> tickets;
+  for (int c = 0, seq = 0; c < kChunks; ++c) {
+    WorkItem item;
+    for (int i = 0; i < kPerChunk; ++i, ++seq) {
+      item.body +=
+          R"({"seq":)" + std::to_string(seq) + R"(,"user":"u)" + std::to_string(seq % 7) + "\"}\n";
+    }
+    item.received = Timestamp::now();
+    auto ticket = pipeline.submit(std::move(item), SubmitMode::kBlock);
+    ASSERT_TRUE(ticket.has_value());
+    tickets.push_back(*ticket);
+  }
+  for (const auto& t : tickets) t->wait();
+  pipeline.shutdown();
+  std::lock_guard lock(recorder->mu_);
+  EXPECT_EQ(recorder->events_, static_cast<size_t>(kChunks * kPerChunk));
+  EXPECT_EQ(recorder->hints_, recorder->events_);
+  EXPECT_EQ(recorder->hashes_right_, recorder->hints_);
+  EXPECT_EQ(recorder->hinted_first_, recorder->events_);
+  EXPECT_GE(recorder->most_waiting_, 2u) << "hints run ahead of the events' turns";
 }
 
 }  // namespace
