@@ -1,26 +1,16 @@
 // A whole log file through one decoder, for the commands that look at
-// decoded events directly (`vigil decode`, `vigil rules test --format`), and
-// the file reading they share with `vigil replay`.
+// decoded events directly (`vigil decode`, `vigil rules test --format`); the
+// reading itself (gzip or plain, truncation) is sources/gzip_input.h.
 #pragma once
-
-#include <zlib.h>
 
 #include <optional>
 #include <string>
 
 #include "core/error.h"
 #include "ingest/decoders/decoder.h"
+#include "sources/gzip_input.h"
 
 namespace vigil {
-
-// Opens `path` for gzread: gzip or plain, told apart by content; "-" is
-// stdin. nullptr when it cannot be opened.
-gzFile open_log(const std::string& path);
-
-// Once gzread has returned its last bytes: the read error, if any. A gzip
-// stream cut before its end is one (zlib's "unexpected end of file"), though
-// gzread then returns 0 as at a clean end.
-std::optional<Error> log_read_error(gzFile in, const std::string& path);
 
 // What was decoded, and the read error that cut the file short, if any: the
 // lines before it are kept, as `replay` keeps them.

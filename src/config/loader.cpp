@@ -1,7 +1,6 @@
 // YAML -> Config. Each section has a reader that consumes known keys; any key
 // left over is an error naming file, line and the full key path.
 #include <fmt/format.h>
-#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -9,6 +8,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "config/declared_pattern.h"
 #include "core/strings.h"
 
 namespace vigil {
@@ -209,17 +209,6 @@ void read_alerts(SectionReader r, AlertsConfig& c) {
   r.finish();
 }
 
-// A declared regex decoder's pattern is checked here, so `check-config` names its file
-// and line, rather than when the decoder is built.
-void check_pattern(const YAML::Node& node, const SectionReader& r) {
-  RE2::Options options;
-  options.set_log_errors(false);
-  const RE2 re(node.as<std::string>(), options);
-  if (!re.ok()) r.fail(node, r.full("pattern") + " does not compile: " + re.error());
-  if (re.ok() && re.NamedCapturingGroups().empty())
-    r.fail(node, r.full("pattern") + " has no named group (?P<name>...) to take a field from");
-}
-
 void read_decoders(const YAML::Node& list, const SectionReader& top, Config& c) {
   if (!list || list.IsNull()) return;
   if (!list.IsSequence()) top.fail(list, "decoders must be a list");
@@ -242,7 +231,11 @@ void read_decoders(const YAML::Node& list, const SectionReader& top, Config& c) 
       r.fail(list[i], r.full("type") + " must be regex, kv or csv");
     if (d.type == "regex" && d.pattern.empty())
       r.fail(list[i], r.full("pattern") + " is required for regex");
-    if (d.type == "regex" && !d.pattern.empty()) check_pattern(list[i]["pattern"], r);
+    if (d.type == "regex" && !d.pattern.empty()) {
+      // Checked here too, so `check-config` names the file and line.
+      if (auto problem = declared_pattern_problem(d.pattern))
+        r.fail(list[i]["pattern"], r.full("pattern") + " " + *problem);
+    }
     if (d.type == "csv" && d.columns.empty())
       r.fail(list[i], r.full("columns") + " is required for csv");
     if (d.type == "csv" && d.delimiter.size() != 1)

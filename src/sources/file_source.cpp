@@ -27,6 +27,7 @@
 #include <set>
 #include <thread>
 
+#include "sources/gzip_input.h"
 #include "sources/line_batch.h"
 #include "sources/sources.h"
 
@@ -223,12 +224,8 @@ class FileSource final : public Source {
     while ((n = gzread(gz, buf.data(), static_cast<unsigned>(buf.size()))) > 0) {
       consume(key, t, std::string_view(buf.data(), static_cast<size_t>(n)));
     }
-    // A cut stream ends like a whole one (gzread returns 0); only gzerror tells.
-    int code = Z_OK;
-    const char* why = gzerror(gz, &code);
-    if (n < 0 || code != Z_OK) {
-      spdlog::warn("source {}: {}: {} (the lines before it are kept)", config_.name, t.path,
-                   code == Z_BUF_ERROR ? "truncated gzip stream" : why);
+    if (auto error = log_read_error(gz, t.path)) {
+      spdlog::warn("source {}: {} (the lines before it are kept)", config_.name, error->message);
     }
     gzclose(gz);
     if (!t.partial.empty()) emit(t, t.partial);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "config/declared_pattern.h"
 #include "core/strings.h"
 #include "ingest/decoders/auditd.h"
 #include "ingest/decoders/record.h"
@@ -214,18 +215,13 @@ std::optional<Timestamp> parse_any_time(std::string_view s, Timestamp reference)
 Result<std::unique_ptr<Decoder>> make_declared_decoder(const DeclaredDecoderConfig& config) {
   if (config.type == "kv") return std::unique_ptr<Decoder>(new KvDecoder(config));
   if (config.type == "csv") return std::unique_ptr<Decoder>(new CsvDecoder(config));
+  if (auto problem = declared_pattern_problem(config.pattern)) {
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("decoder '{}': pattern {}", config.name, *problem));
+  }
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_shared<const RE2>(config.pattern, options);
-  if (!re->ok()) {
-    return make_error(ErrorCode::kConfig, fmt::format("decoder '{}': pattern does not compile: {}",
-                                                      config.name, re->error()));
-  }
-  if (re->CapturingGroupNames().empty()) {
-    return make_error(
-        ErrorCode::kConfig,
-        fmt::format("decoder '{}': the pattern has no named group (?P<name>...)", config.name));
-  }
   return std::unique_ptr<Decoder>(new RegexDecoder(config, std::move(re)));
 }
 
