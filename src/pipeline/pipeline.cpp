@@ -139,9 +139,11 @@ void Pipeline::deliver_in_order(uint64_t ordinal, Prepared prepared) {
 // workers and then the ingest queue: back-pressure, never a drop.
 void Pipeline::route(Prepared prepared) {
   std::vector<LaneBatch> per_lane(lanes_.size());
+  // Entities are kept for the detectors' hints only: without detectors nobody reads them.
+  const bool hint = !stages_.detectors.empty();
   for (size_t i = 0; i < prepared.events.size(); ++i) {
     EntityKey entity;
-    LaneBatch& batch = per_lane[router_.lane_of(prepared.events[i], &entity)];
+    LaneBatch& batch = per_lane[router_.lane_of(prepared.events[i], hint ? &entity : nullptr)];
     batch.entities.push_back(std::move(entity));
     batch.events.push_back(std::move(prepared.events[i]));
     batch.positions.push_back(static_cast<uint32_t>(i));
