@@ -135,37 +135,64 @@ class RegexMatcher final : public ValueMatcher {
       atoms_.emplace_back(contains, false);
     }
     find_required_atoms();
+    tabulate_prefilter();
   }
   // The filter's AND/OR tree over atoms is monotone: when it fails with
   // every atom but one found, it fails whenever that one is absent.
   void find_required_atoms() {
-    std::vector<int> others, potential;
+    std::vector<int> others;
     for (size_t i = 0; i < atoms_.size(); ++i) {
       others.clear();
       for (size_t j = 0; j < atoms_.size(); ++j) {
         if (j != i) others.push_back(static_cast<int>(j));
       }
-      filter_->AllPotentials(others, &potential);
-      if (potential.empty()) required_atoms_.push_back(i);
+      if (!filter_passes(others)) required_atoms_.push_back(i);
+    }
+  }
+  // Whether the atoms in `found` (indices into atoms_) pass the filter's tree.
+  bool filter_passes(const std::vector<int>& found) const {
+    thread_local std::vector<int> potential;
+    filter_->AllPotentials(found, &potential);
+    return !potential.empty();
+  }
+  // AllPotentials costs ~1.8 k instructions a call (it copies and walks the
+  // filter's tree): with few atoms, every answer is asked once here and
+  // looked up by the set of atoms found.
+  void tabulate_prefilter() {
+    if (atoms_.size() > kTabulatedAtoms) return;
+    std::vector<int> found;
+    for (uint32_t set = 0; set < (uint32_t{1} << atoms_.size()); ++set) {
+      found.clear();
+      for (size_t i = 0; i < atoms_.size(); ++i) {
+        if ((set >> i) & 1) found.push_back(static_cast<int>(i));
+      }
+      if (!found.empty() && filter_passes(found)) passing_sets_ |= uint64_t{1} << set;
     }
   }
   bool passes_prefilter(const Subject& s, LiteralScan& literals) const {
-    thread_local std::vector<int> found, potential;
+    thread_local std::vector<int> found;
     found.clear();
     for (size_t i = 0; i < atoms_.size(); ++i) {
       if (literals.screen(s, atoms_[i]) != LiteralScan::Screen::kAbsent)
         found.push_back(static_cast<int>(i));
     }
-    if (found.empty()) return false;
-    filter_->AllPotentials(found, &potential);
-    return !potential.empty();
+    if (atoms_.size() > kTabulatedAtoms) return !found.empty() && filter_passes(found);
+    uint32_t set = 0;
+    for (int i : found) set |= 1u << i;
+    return (passing_sets_ >> set) & 1;
   }
+
+  // Up to this many atoms the filter's answers are a table (2^6 bits).
+  static constexpr size_t kTabulatedAtoms = 6;
 
   std::unique_ptr<RE2> re_;                   // only when the filter refused it
   size_t min_length_;                         // no shorter text can match
   std::unique_ptr<re2::FilteredRE2> filter_;  // holds the regex matched with
   std::vector<StringPattern> atoms_;
   std::vector<size_t> required_atoms_;  // indices into atoms_
+  // Bit `set` is on when the atoms of `set` (bit i: atoms_[i]) pass the
+  // filter; only with at most kTabulatedAtoms atoms.
+  uint64_t passing_sets_ = 0;
 };
 
 bool parse_number(std::string_view text, double& out) {

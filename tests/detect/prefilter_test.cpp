@@ -430,6 +430,28 @@ TEST(SigmaPrefilter, RegexWithOnlyShortAtomsIsGated) {
   EXPECT_FALSE(digits.fires(R"({"CommandLine": "ab123"})"));
 }
 
+// A regex's atoms pass or fail by their AND/OR tree: with few atoms its
+// answers are a table made at compile time, with more RE2 is asked per
+// event. Both must say the same as running the regex on every event.
+TEST(SigmaPrefilter, RegexAtomTreeDecidesWithFewAndManyAtoms) {
+  auto few = one("  sel:\n    CommandLine|re: '(alpha.*beta|gamma)delta'\n  condition: sel\n");
+  EXPECT_EQ(few.with().gated_rules().first, 1u);
+  EXPECT_TRUE(few.fires(R"({"CommandLine": "alpha x betadelta"})"));
+  EXPECT_TRUE(few.fires(R"({"CommandLine": "gammadelta"})"));
+  EXPECT_FALSE(few.fires(R"({"CommandLine": "alpha xdelta"})"));    // beta missing
+  EXPECT_FALSE(few.fires(R"({"CommandLine": "alpha betadelt"})"));  // delta missing
+  EXPECT_FALSE(few.fires(R"({"CommandLine": "beta alpha delta"})"));
+  // Eight alternatives, each two atoms: more than a table holds.
+  auto many = one(
+      "  sel:\n    CommandLine|re: "
+      "'(aaa1.*bbb1|aaa2.*bbb2|aaa3.*bbb3|aaa4.*bbb4|aaa5.*bbb5|aaa6.*bbb6|aaa7.*bbb7|aaa8.*bbb8)'"
+      "\n  condition: sel\n");
+  EXPECT_EQ(many.with().gated_rules().first, 1u);
+  EXPECT_TRUE(many.fires(R"({"CommandLine": "x aaa7 y bbb7"})"));
+  EXPECT_FALSE(many.fires(R"({"CommandLine": "x aaa7 y bbb6"})"));
+  EXPECT_FALSE(many.fires(R"({"CommandLine": "x bbb8 aaa8"})"));
+}
+
 TEST(SigmaPrefilter, FieldValueLongerThanAnyLiteral) {
   auto r = one("  sel:\n    F|endswith: 'tail-marker'\n  condition: sel\n");
   std::string big(1 << 20, 'a');
