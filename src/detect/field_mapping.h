@@ -80,6 +80,8 @@ class FieldMapping {
   void flatten(const Value& doc, std::vector<const Value*>& values) const;
   void flatten_object(const Value& obj, const Root& root, std::vector<const Value*>& values) const;
   void assign(std::string_view key, const Value& v, std::vector<const Value*>& values) const;
+  void assign_without_spaces(std::string_view key, const Value& v,
+                             std::vector<const Value*>& values) const;
   std::vector<std::string> channels_of_service(const std::string& service) const;
   bool product_matches(const std::string& entry_product, const std::string& rule_product) const;
 

@@ -3,14 +3,23 @@
 
 namespace vigil::sigma {
 
+// A key with spaces, when the mapping drops them (`Process Name` is the
+// rule field ProcessName): kept out of assign(), whose string would cost
+// every key of every event its construction and destruction.
+void FieldMapping::assign_without_spaces(std::string_view key, const Value& v,
+                                         std::vector<const Value*>& values) const {
+  std::string compact;
+  for (char c : key) {
+    if (c != ' ') compact.push_back(c);
+  }
+  assign(compact, v, values);
+}
+
 void FieldMapping::assign(std::string_view key, const Value& v,
                           std::vector<const Value*>& values) const {
-  std::string compact;
   if (remove_spaces_ && key.find(' ') != std::string_view::npos) {
-    for (char c : key) {
-      if (c != ' ') compact.push_back(c);
-    }
-    key = compact;
+    assign_without_spaces(key, v, values);
+    return;
   }
   const uint32_t index = key_index_.find(0, key);
   if (index == KeyTable::kAbsent) return;
