@@ -209,7 +209,10 @@ class LiteralScan {
   void scan_every_text(const LiteralIndex::FieldDatabase& fdb);
   std::string_view joined_texts();
   void scan_text(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
+  // The Hyperscan scan of the literals that may occur anywhere in the text.
+  void scan_anywhere(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
   void set_bits(const LiteralIndex::FieldDatabase& fdb, uint32_t literal);
+  void report_literal(uint32_t literal);
   bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
   const std::vector<uint32_t>& touched_words() const;
   friend int on_literal(unsigned int, unsigned long long, unsigned long long, unsigned int, void*);

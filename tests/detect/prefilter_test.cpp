@@ -452,6 +452,19 @@ TEST(SigmaPrefilter, RegexAtomTreeDecidesWithFewAndManyAtoms) {
   EXPECT_FALSE(many.fires(R"({"CommandLine": "x bbb8 aaa8"})"));
 }
 
+// Hyperscan reports each occurrence of a literal; its bits are set once per
+// text. A literal many times in one text, in two fields (the same literal
+// index in two databases), in two array elements and in the next event is
+// found every time.
+TEST(SigmaPrefilter, RepeatedLiteralIsFoundInEveryTextItOccursIn) {
+  auto r = one("  sel:\n    F|contains: ' -x'\n    G|contains: ' -x'\n  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"F": "a -x -x -x -x -x", "G": "b -x"})"));
+  EXPECT_TRUE(r.fires(R"({"F": ["none", "c -x -x"], "G": ["d -x", "e -x"]})"));
+  EXPECT_TRUE(r.fires(R"({"F": "f -x", "G": "g -x -x"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "h -x -x", "G": "i -y"})"));
+  EXPECT_TRUE(r.fires(R"({"F": "j -x", "G": "k -x"})"));
+}
+
 TEST(SigmaPrefilter, FieldValueLongerThanAnyLiteral) {
   auto r = one("  sel:\n    F|endswith: 'tail-marker'\n  condition: sel\n");
   std::string big(1 << 20, 'a');
