@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -86,10 +87,19 @@ class RegexMatcher final : public ValueMatcher {
   }
   // The longest atom the filter cannot pass without (for
   // `\.exe.*werfaultsecure\.exe` the second, where the union of both opens
-  // on every `.exe`); with none such, the union. One clause, as other tests
-  // give: more than one (each required atom) would crowd out another test's
-  // clause that weighs more in the rule set but opens less in events.
+  // on every `.exe`); with none such, the union. With the filter's answers
+  // tabulated, the clause chosen from all of them (choose_tabulated_clause).
+  // One clause, as other tests give: more than one (each required atom)
+  // would crowd out another test's clause that weighs more in the rule set
+  // but opens less in events.
   std::vector<std::vector<const StringPattern*>> gate_clauses() const override {
+    if (tabulated_clause_ != 0) {
+      std::vector<const StringPattern*> clause;
+      for (size_t i = 0; i < atoms_.size(); ++i) {
+        if ((tabulated_clause_ >> i) & 1) clause.push_back(&atoms_[i]);
+      }
+      return {std::move(clause)};
+    }
     if (required_atoms_.empty()) return ValueMatcher::gate_clauses();
     const auto longest =
         std::max_element(required_atoms_.begin(), required_atoms_.end(), [&](size_t a, size_t b) {
@@ -168,6 +178,32 @@ class RegexMatcher final : public ValueMatcher {
       }
       if (!found.empty() && filter_passes(found)) passing_sets_ |= uint64_t{1} << set;
     }
+    choose_tabulated_clause();
+  }
+  // Any set of atoms whose absence fails the filter is a clause: for
+  // `\\\w+\.\w+\.[ "']` (SigmaHQ's Raspberry Robin rule) `\`, `.`, or one of
+  // `. `, `."`, `.'`. The one kept has the longest shortest atom (a one-byte
+  // atom is in nearly every text: the regex then ran on every command
+  // line), then the fewest atoms; the kept one is therefore minimal.
+  void choose_tabulated_clause() {
+    const uint32_t all = (uint32_t{1} << atoms_.size()) - 1;
+    for (uint32_t set = 1; set <= all; ++set) {
+      const bool blocks = ((passing_sets_ >> (all & ~set)) & 1) == 0;
+      if (blocks && (tabulated_clause_ == 0 || better_clause(set, tabulated_clause_)))
+        tabulated_clause_ = set;
+    }
+  }
+  bool better_clause(uint32_t a, uint32_t b) const {
+    const size_t shortest_a = shortest_atom(a), shortest_b = shortest_atom(b);
+    if (shortest_a != shortest_b) return shortest_a > shortest_b;
+    return std::popcount(a) < std::popcount(b);
+  }
+  size_t shortest_atom(uint32_t set) const {
+    size_t shortest = SIZE_MAX;
+    for (size_t i = 0; i < atoms_.size(); ++i) {
+      if ((set >> i) & 1) shortest = std::min(shortest, atoms_[i].required_literal().size());
+    }
+    return shortest;
   }
   bool passes_prefilter(const Subject& s, LiteralScan& literals) const {
     thread_local std::vector<int> found;
@@ -193,6 +229,7 @@ class RegexMatcher final : public ValueMatcher {
   // Bit `set` is on when the atoms of `set` (bit i: atoms_[i]) pass the
   // filter; only with at most kTabulatedAtoms atoms.
   uint64_t passing_sets_ = 0;
+  uint32_t tabulated_clause_ = 0;  // the atoms (bit i: atoms_[i]) of the gate clause
 };
 
 bool parse_number(std::string_view text, double& out) {

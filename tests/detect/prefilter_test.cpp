@@ -301,6 +301,24 @@ TEST(SigmaPrefilter, RegexGateIsItsLongestRequiredAtom) {
   EXPECT_FALSE(e.fires(R"({"CommandLine": "x betaxx yy"})"));
 }
 
+// With no long atom, a regex's gate is the clause of its filter whose
+// shortest atom is longest: for SigmaHQ's Raspberry Robin pattern the
+// dot-and-quote pairs, not the backslash or the dot every command line has.
+TEST(SigmaPrefilter, RegexGateAvoidsOneByteAtomsWhenAClauseHasLonger) {
+  const std::string yaml =
+      rule("r",
+           "  sel:\n    CommandLine|re: '\\\\[a-z0-9]{1,32}\\.[a-z0-9]{1,6}\\.[ \"]'\n"
+           "  condition: sel\n");
+  EXPECT_EQ(gate_literals(yaml), (std::vector<std::vector<std::string>>{{". ", ".\""}}));
+  BothWays r(yaml);
+  EXPECT_TRUE(r.fires(R"({"CommandLine": "odbcconf -a c:\\x\\abc.de. /s"})"));
+  EXPECT_TRUE(r.fires(R"({"CommandLine": "x \\a1.b2.\" y"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "c:\\x\\abc.de.f"})"));
+  EXPECT_TRUE(r.fires(R"({"CommandLine": "c:\\windows\\a.exe. b"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "c:\\windows\\a-b.exe. b"})"));
+  EXPECT_FALSE(r.fires(R"({"CommandLine": "abc.de. x"})"));
+}
+
 // An OR keeps two clauses, each the union of a clause of either side: for
 // `(a and b) or c` both a|c and b|c must open, so an event with alpha and
 // delta but no beta is rejected by the gate (the old single clause a|c let
