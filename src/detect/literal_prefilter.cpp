@@ -12,6 +12,25 @@
 
 namespace vigil::sigma {
 
+// Texts joined, each followed by '\n', in a buffer that keeps its size from
+// event to event: one bounds check and one copy a text (std::string's two
+// appends cost ~75 instructions a text, more than copying most texts).
+class JoinedTexts {
+ public:
+  void clear() { used_ = 0; }
+  void add(std::string_view text) {
+    if (used_ + text.size() + 1 > buffer_.size()) buffer_.resize(2 * (used_ + text.size() + 1));
+    std::memcpy(buffer_.data() + used_, text.data(), text.size());
+    used_ += text.size();
+    buffer_[used_++] = '\n';
+  }
+  std::string_view view() const { return {buffer_.data(), used_}; }
+
+ private:
+  std::string buffer_;
+  size_t used_ = 0;
+};
+
 // A thread's scan state, reused from event to event: only the words and
 // fields an event touched are cleared after it.
 struct ScanBuffers {
@@ -23,7 +42,7 @@ struct ScanBuffers {
   std::vector<uint64_t> reported;
   std::vector<uint32_t> reported_literals;
   std::vector<int> scanned_fields;
-  std::string joined_raw;    // every text of the event, for the keyword database,
+  JoinedTexts joined_raw;    // every text of the event, for the keyword database,
   std::string joined_texts;  // and the same folded
   // hs_alloc_scratch only grows a scratch, and a grown scratch stays valid
   // for every database it was allocated for: one per thread serves every
@@ -90,17 +109,23 @@ bool could_be_in_scalar_text(std::string_view literal) {
   return literal.find_first_not_of("0123456789+-.einfatrulsn") == std::string_view::npos;
 }
 
+// A database of this many literals reports every occurrence of each
+// (LiteralScan::report_literal sets a literal's bits once per text):
+// HS_FLAG_SINGLEMATCH's bookkeeping grows with the database and cost
+// SigmaHQ's CommandLine scan (8,132 literals) ~7 % of its cycles, more than
+// the repeats. Smaller databases keep the flag: on the OTRF events' long
+// PowerShell texts their repeats cost more than it.
+constexpr size_t kReportEveryOccurrence = 1000;
+
 Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals,
                                         unsigned int flag) {
+  if (literals.size() < kReportEveryOccurrence) flag |= HS_FLAG_SINGLEMATCH;
   std::vector<const char*> data;
   std::vector<size_t> lengths;
   std::vector<unsigned int> flags, ids;
   for (size_t i = 0; i < literals.size(); ++i) {
     data.push_back(literals[i].data());
     lengths.push_back(literals[i].size());
-    // Every occurrence is reported (LiteralScan::report_literal sets a
-    // literal's bits once per text): HS_FLAG_SINGLEMATCH's bookkeeping cost
-    // more than the repeats (SigmaHQ's CommandLine scan: ~7 % of its cycles).
     flags.push_back(flag);
     ids.push_back(static_cast<unsigned int>(i));
   }
@@ -337,18 +362,15 @@ namespace {
 
 // The text of every scalar under `v`, each followed by '\n', in the order
 // of EventFields::all_texts() (the same walk); only strings when `strings_only`.
-void append_texts(const Value& v, bool strings_only, std::string& out) {
+void append_texts(const Value& v, bool strings_only, JoinedTexts& out) {
   for_each_scalar(v, [&](const Value& scalar) {
     if (scalar.is_string()) {
-      out += scalar.as_string();
-      out += '\n';
+      out.add(scalar.as_string());
       return;
     }
     if (strings_only) return;
     const Subject s(&scalar);
-    if (!s.has_text()) return;
-    out += s.raw();
-    out += '\n';
+    if (s.has_text()) out.add(s.raw());
   });
 }
 
@@ -387,11 +409,11 @@ std::string_view LiteralScan::joined_texts() {
   if (!joined_) {
     b.joined_raw.clear();
     append_texts(fields_.doc(), index_.keywords_need_only_strings_, b.joined_raw);
-    joined_ascii_ = is_ascii(b.joined_raw);
-    if (!joined_ascii_) fold_case_into(b.joined_raw, b.joined_texts);
+    joined_ascii_ = is_ascii(b.joined_raw.view());
+    if (!joined_ascii_) fold_case_into(b.joined_raw.view(), b.joined_texts);
     joined_ = true;
   }
-  return joined_ascii_ ? b.joined_raw : b.joined_texts;
+  return joined_ascii_ ? b.joined_raw.view() : std::string_view(b.joined_texts);
 }
 
 // An array field is scanned element by element: each scalar element is a
@@ -421,7 +443,12 @@ void LiteralScan::scan_field(int field_id) {
   }
 }
 
+// A keyword is screened against every text of the event in turn, and its
+// answer is the same for each (its bit says whether any text holds it): an
+// absent keyword is remembered for the next texts, which then cost a
+// comparison instead of a hash lookup of its keyword field.
 LiteralScan::Screen LiteralScan::screen(const Subject& s, const StringPattern& p) {
+  if (s.field_id() == kEveryText && &p == absent_keyword_) return Screen::kAbsent;
   if (failed_ || s.field_id() < kEveryText) return Screen::kMaybe;
   const auto b = index_.bit_of(p);
   if (!b) return Screen::kMaybe;
@@ -430,7 +457,10 @@ LiteralScan::Screen LiteralScan::screen(const Subject& s, const StringPattern& p
   if (!field) return Screen::kMaybe;
   scan_field(*field);
   if (failed_) return Screen::kMaybe;
-  if (!bit(*b)) return Screen::kAbsent;
+  if (!bit(*b)) {
+    if (s.field_id() == kEveryText) absent_keyword_ = &p;
+    return Screen::kAbsent;
+  }
   const bool one_field = ((index_.one_field_[*b >> 6] >> (*b & 63)) & 1) != 0;
   const bool whole_value = s.field_id() != kEveryText && s.value() != nullptr &&
                            s.value() == fields_.value(s.field_id()) && !s.value()->is_array();

@@ -223,6 +223,7 @@ class LiteralScan {
   std::unique_ptr<ScanBuffers> owned_;
   uint64_t* bits_ = nullptr;
   const LiteralIndex::FieldDatabase* scanning_ = nullptr;
+  const StringPattern* absent_keyword_ = nullptr;  // the last keyword screened absent
   bool failed_ = false;  // Hyperscan could not scan: every pattern stays a candidate
   bool joined_ = false;  // the event's texts are joined (for every keyword group)
   bool joined_ascii_ = false;

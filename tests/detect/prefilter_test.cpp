@@ -353,6 +353,17 @@ TEST(SigmaPrefilter, KeywordsAreScreenedOverEveryText) {
   EXPECT_FALSE(all.fires(R"({"A": "ALPHA", "B": "bet"})"));
 }
 
+// A keyword absent from the event is remembered while the event's texts
+// are tested in turn; another keyword, and the next event, are screened
+// afresh.
+TEST(SigmaPrefilter, AbsentKeywordIsRememberedForOneEventOnly) {
+  auto r = one("  keywords:\n    - 'alphakw'\n    - 'betakw'\n  condition: keywords\n");
+  EXPECT_TRUE(r.fires(R"({"A": "x", "B": "y", "C": "run BETAKW"})"));
+  EXPECT_TRUE(r.fires(R"({"A": "x", "B": "alphakw", "C": "z"})"));
+  EXPECT_FALSE(r.fires(R"({"A": "alpha", "B": "kw", "C": "beta"})"));
+  EXPECT_TRUE(r.fires(R"({"A": "alphakw"})"));
+}
+
 // Keyword literals are scanned over all texts joined: a literal spanning two
 // texts only makes the rule a candidate, each text is still tested alone.
 // Keyword literals with a letter no number or boolean text has skip those
@@ -401,6 +412,19 @@ TEST(SigmaPrefilter, IntegerValuesAreScreenedAsWholeTexts) {
   }
   EXPECT_EQ(r.fired(R"({"EventID": -0.0})"), std::vector<std::string>{"zero"});
   EXPECT_EQ(r.fired(R"({"EventID": 0})"), std::vector<std::string>{"zero"});
+}
+
+// The keyword scan joins the event's texts into a buffer kept from event to
+// event: texts that outgrow it, found at either end, and a short event
+// after a long one are all read whole.
+TEST(SigmaPrefilter, KeywordScanReadsEveryTextOfLongAndShortEvents) {
+  auto r = one("  keywords:\n    - 'needlekw'\n  condition: keywords\n");
+  const std::string big(300000, 'a');
+  EXPECT_TRUE(r.fires(R"({"A": "needlekw", "B": ")" + big + R"(", "C": ")" + big + R"("})"));
+  EXPECT_TRUE(r.fires(R"({"A": ")" + big + R"(", "B": ")" + big + R"(", "C": "x NEEDLEKW"})"));
+  EXPECT_FALSE(r.fires(R"({"A": ")" + big + R"(needle", "B": "kw"})"));
+  EXPECT_FALSE(r.fires(R"({"A": "needle"})"));
+  EXPECT_TRUE(r.fires(R"({"A": "needlekw"})"));
 }
 
 TEST(SigmaPrefilter, KeywordAcrossTwoTextsDoesNotMatch) {
@@ -470,17 +494,22 @@ TEST(SigmaPrefilter, RegexAtomTreeDecidesWithFewAndManyAtoms) {
   EXPECT_FALSE(many.fires(R"({"CommandLine": "x bbb8 aaa8"})"));
 }
 
-// Hyperscan reports each occurrence of a literal; its bits are set once per
-// text. A literal many times in one text, in two fields (the same literal
-// index in two databases), in two array elements and in the next event is
-// found every time.
+// A field's literals are found once per text (a big database reports every
+// occurrence, a small one the first): a literal many times in one text, in
+// two fields (the same literal index in two databases), in two array
+// elements and in the next event is found every time, in both kinds.
 TEST(SigmaPrefilter, RepeatedLiteralIsFoundInEveryTextItOccursIn) {
-  auto r = one("  sel:\n    F|contains: ' -x'\n    G|contains: ' -x'\n  condition: sel\n");
-  EXPECT_TRUE(r.fires(R"({"F": "a -x -x -x -x -x", "G": "b -x"})"));
-  EXPECT_TRUE(r.fires(R"({"F": ["none", "c -x -x"], "G": ["d -x", "e -x"]})"));
-  EXPECT_TRUE(r.fires(R"({"F": "f -x", "G": "g -x -x"})"));
-  EXPECT_FALSE(r.fires(R"({"F": "h -x -x", "G": "i -y"})"));
-  EXPECT_TRUE(r.fires(R"({"F": "j -x", "G": "k -x"})"));
+  for (const int others : {0, 1200}) {
+    std::string values = "\n      - ' -x'";
+    for (int i = 0; i < others; ++i) values += "\n      - 'lit" + std::to_string(i) + "q'";
+    auto r = one("  sel:\n    F|contains:" + values + "\n    G|contains:" + values +
+                 "\n  condition: sel\n");
+    EXPECT_TRUE(r.fires(R"({"F": "a -x -x -x -x -x", "G": "b -x"})")) << others;
+    EXPECT_TRUE(r.fires(R"({"F": ["none", "c -x -x"], "G": ["d -x", "e -x"]})")) << others;
+    EXPECT_TRUE(r.fires(R"({"F": "f -x", "G": "g -x -x"})")) << others;
+    EXPECT_FALSE(r.fires(R"({"F": "h -x -x", "G": "i -y"})")) << others;
+    EXPECT_EQ(r.fires(R"({"F": "j lit7q lit7q", "G": "lit7q k"})"), others > 0) << others;
+  }
 }
 
 TEST(SigmaPrefilter, FieldValueLongerThanAnyLiteral) {
