@@ -163,13 +163,17 @@ struct SlotLiteral {
   size_t weight = 1;  // LiteralWeights::weight of its literal
 };
 inline constexpr size_t kMaxGateClauses = 2;
+// Literals of at most this many bytes (a space, `\`, `-c`) are in nearly
+// every text of their field.
+inline constexpr size_t kShortLiteral = 2;
 
 // How often a literal is expected to open gates, relative to the others:
 // the number of screened patterns of the whole rule set that require it.
 // Rules are written about common things, so a literal many patterns share
 // (`\powershell.exe`: 181 of SigmaHQ's process_creation Image patterns) is
 // common in events too, and each time it occurs it sets all their bits and
-// opens all their gates. Gates are built from the lightest clauses.
+// opens all their gates. A literal of one or two bytes weighs more than any
+// shared one. Gates are built from the lightest clauses.
 class LiteralWeights {
  public:
   void add(const Rule& rule);

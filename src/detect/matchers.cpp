@@ -87,25 +87,20 @@ class RegexMatcher final : public ValueMatcher {
   }
   // The longest atom the filter cannot pass without (for
   // `\.exe.*werfaultsecure\.exe` the second, where the union of both opens
-  // on every `.exe`); with none such, the union. With the filter's answers
-  // tabulated, the clause chosen from all of them (choose_tabulated_clause).
-  // One clause, as other tests give: more than one (each required atom)
-  // would crowd out another test's clause that weighs more in the rule set
-  // but opens less in events.
+  // on every `.exe`). When none is longer than kShortLiteral bytes and the
+  // filter's answers are tabulated, every minimal clause, of which the gate
+  // keeps the lightest (for the Raspberry Robin rule the dot-quote pairs,
+  // not `\`); else the union. Which of several long clauses opens least
+  // depends on the events (`invoke` or `set` in PowerShell logs): the
+  // longest required atom is kept then, as it was.
   std::vector<std::vector<const StringPattern*>> gate_clauses() const override {
-    if (tabulated_clause_ != 0) {
-      std::vector<const StringPattern*> clause;
-      for (size_t i = 0; i < atoms_.size(); ++i) {
-        if ((tabulated_clause_ >> i) & 1) clause.push_back(&atoms_[i]);
-      }
-      return {std::move(clause)};
+    const StringPattern* longest = longest_required_atom();
+    if (longest != nullptr && longest->required_literal().size() > kShortLiteral) {
+      return {{longest}};
     }
-    if (required_atoms_.empty()) return ValueMatcher::gate_clauses();
-    const auto longest =
-        std::max_element(required_atoms_.begin(), required_atoms_.end(), [&](size_t a, size_t b) {
-          return atoms_[a].required_literal().size() < atoms_[b].required_literal().size();
-        });
-    return {{&atoms_[*longest]}};
+    if (!tabulated_clauses_.empty()) return clauses_of(tabulated_clauses_);
+    if (longest != nullptr) return {{longest}};
+    return ValueMatcher::gate_clauses();
   }
 
  private:
@@ -178,32 +173,44 @@ class RegexMatcher final : public ValueMatcher {
       }
       if (!found.empty() && filter_passes(found)) passing_sets_ |= uint64_t{1} << set;
     }
-    choose_tabulated_clause();
+    find_tabulated_clauses();
+  }
+  const StringPattern* longest_required_atom() const {
+    const StringPattern* longest = nullptr;
+    for (size_t i : required_atoms_) {
+      if (longest == nullptr ||
+          atoms_[i].required_literal().size() > longest->required_literal().size())
+        longest = &atoms_[i];
+    }
+    return longest;
+  }
+  std::vector<std::vector<const StringPattern*>> clauses_of(
+      const std::vector<uint32_t>& sets) const {
+    std::vector<std::vector<const StringPattern*>> clauses;
+    for (uint32_t set : sets) {
+      auto& clause = clauses.emplace_back();
+      for (size_t i = 0; i < atoms_.size(); ++i) {
+        if ((set >> i) & 1) clause.push_back(&atoms_[i]);
+      }
+    }
+    return clauses;
   }
   // Any set of atoms whose absence fails the filter is a clause: for
   // `\\\w+\.\w+\.[ "']` (SigmaHQ's Raspberry Robin rule) `\`, `.`, or one of
-  // `. `, `."`, `.'`. The one kept has the longest shortest atom (a one-byte
-  // atom is in nearly every text: the regex then ran on every command
-  // line), then the fewest atoms; the kept one is therefore minimal.
-  void choose_tabulated_clause() {
+  // `. `, `."`, `.'`. The minimal ones (no atom can be left out) are kept,
+  // in increasing size.
+  void find_tabulated_clauses() {
     const uint32_t all = (uint32_t{1} << atoms_.size()) - 1;
-    for (uint32_t set = 1; set <= all; ++set) {
+    std::vector<uint32_t> sets(all);
+    for (uint32_t set = 1; set <= all; ++set) sets[set - 1] = set;
+    std::stable_sort(sets.begin(), sets.end(),
+                     [](uint32_t a, uint32_t b) { return std::popcount(a) < std::popcount(b); });
+    for (uint32_t set : sets) {
       const bool blocks = ((passing_sets_ >> (all & ~set)) & 1) == 0;
-      if (blocks && (tabulated_clause_ == 0 || better_clause(set, tabulated_clause_)))
-        tabulated_clause_ = set;
+      const bool minimal = std::none_of(tabulated_clauses_.begin(), tabulated_clauses_.end(),
+                                        [&](uint32_t c) { return (c & set) == c; });
+      if (blocks && minimal) tabulated_clauses_.push_back(set);
     }
-  }
-  bool better_clause(uint32_t a, uint32_t b) const {
-    const size_t shortest_a = shortest_atom(a), shortest_b = shortest_atom(b);
-    if (shortest_a != shortest_b) return shortest_a > shortest_b;
-    return std::popcount(a) < std::popcount(b);
-  }
-  size_t shortest_atom(uint32_t set) const {
-    size_t shortest = SIZE_MAX;
-    for (size_t i = 0; i < atoms_.size(); ++i) {
-      if ((set >> i) & 1) shortest = std::min(shortest, atoms_[i].required_literal().size());
-    }
-    return shortest;
   }
   bool passes_prefilter(const Subject& s, LiteralScan& literals) const {
     thread_local std::vector<int> found;
@@ -229,7 +236,7 @@ class RegexMatcher final : public ValueMatcher {
   // Bit `set` is on when the atoms of `set` (bit i: atoms_[i]) pass the
   // filter; only with at most kTabulatedAtoms atoms.
   uint64_t passing_sets_ = 0;
-  uint32_t tabulated_clause_ = 0;  // the atoms (bit i: atoms_[i]) of the gate clause
+  std::vector<uint32_t> tabulated_clauses_;  // each a set of atoms (bit i: atoms_[i])
 };
 
 bool parse_number(std::string_view text, double& out) {

@@ -319,6 +319,19 @@ TEST(SigmaPrefilter, RegexGateAvoidsOneByteAtomsWhenAClauseHasLonger) {
   EXPECT_FALSE(r.fires(R"({"CommandLine": "abc.de. x"})"));
 }
 
+// Of three necessary clauses a gate keeps two: not the one of a two-byte
+// literal, which nearly every text holds, though no other rule shares it.
+TEST(SigmaPrefilter, GateLeavesOutTheClauseOfAShortLiteral) {
+  const std::string yaml = rule("r",
+                                "  sel:\n    F|contains: ' -'\n    G|contains: 'alpha'\n"
+                                "    H|contains: 'beta'\n  condition: sel\n");
+  EXPECT_EQ(gate_literals(yaml), (std::vector<std::vector<std::string>>{{"alpha"}, {"beta"}}));
+  BothWays r(yaml);
+  EXPECT_TRUE(r.fires(R"({"F": "x -y", "G": "alpha", "H": "beta"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "x y", "G": "alpha", "H": "beta"})"));
+  EXPECT_FALSE(r.fires(R"({"F": "x -y", "G": "alpha", "H": "bet"})"));
+}
+
 // An OR keeps two clauses, each the union of a clause of either side: for
 // `(a and b) or c` both a|c and b|c must open, so an event with alpha and
 // delta but no beta is rejected by the gate (the old single clause a|c let
