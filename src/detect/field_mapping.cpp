@@ -168,6 +168,7 @@ bool FieldMapping::recognizes(const Value& doc) const {
 }
 
 FieldMapping::KeyTargets& FieldMapping::targets_of(std::string_view event_key) {
+  spaced_keys_ = spaced_keys_ || event_key.find(' ') != std::string_view::npos;
   const auto next = static_cast<uint32_t>(key_targets_.size());
   const uint32_t index = key_index_.insert(0, event_key, next);
   if (index == next) key_targets_.emplace_back();

@@ -82,6 +82,9 @@ class FieldMapping {
   void assign(std::string_view key, const Value& v, std::vector<const Value*>& values) const;
   void assign_without_spaces(std::string_view key, const Value& v,
                              std::vector<const Value*>& values) const;
+  struct KeyTargets;
+  void assign_to(const KeyTargets& targets, const Value& v,
+                 std::vector<const Value*>& values) const;
   std::vector<std::string> channels_of_service(const std::string& service) const;
   bool product_matches(const std::string& entry_product, const std::string& rule_product) const;
 
@@ -106,7 +109,8 @@ class FieldMapping {
     int direct = -1, alias = -1;
   };
   KeyTargets& targets_of(std::string_view event_key);
-  KeyTable key_index_;  // event key -> index into key_targets_
+  KeyTable key_index_;        // event key -> index into key_targets_
+  bool spaced_keys_ = false;  // a key of key_index_ has a space
   std::vector<KeyTargets> key_targets_;
   std::vector<std::string> names_;
   FieldPathSet paths_;  // paths style: field id = path id

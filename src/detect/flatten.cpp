@@ -15,17 +15,28 @@ void FieldMapping::assign_without_spaces(std::string_view key, const Value& v,
   assign(compact, v, values);
 }
 
+// Most keys have no space to remove, and while no key of the table has one
+// (spaced_keys_), a key found as it is has none: only keys not found are
+// searched for a space (a memchr call a key of every event).
 void FieldMapping::assign(std::string_view key, const Value& v,
                           std::vector<const Value*>& values) const {
-  if (remove_spaces_ && key.find(' ') != std::string_view::npos) {
+  const auto has_space = [&] { return key.find(' ') != std::string_view::npos; };
+  if (remove_spaces_ && spaced_keys_ && has_space()) {
     assign_without_spaces(key, v, values);
     return;
   }
   const uint32_t index = key_index_.find(0, key);
-  if (index == KeyTable::kAbsent) return;
-  const KeyTargets& targets = key_targets_[index];
-  // An element with attributes and text (`"EventID": {"#text": 4688, ...}`)
-  // is addressed by its text.
+  if (index != KeyTable::kAbsent) {
+    assign_to(key_targets_[index], v, values);
+  } else if (remove_spaces_ && !spaced_keys_ && has_space()) {
+    assign_without_spaces(key, v, values);
+  }
+}
+
+// An element with attributes and text (`"EventID": {"#text": 4688, ...}`)
+// is addressed by its text.
+void FieldMapping::assign_to(const KeyTargets& targets, const Value& v,
+                             std::vector<const Value*>& values) const {
   const Value* value = &v;
   if (v.is_object()) {
     if (const Value* text = v.find(text_key_)) value = text;

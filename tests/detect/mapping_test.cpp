@@ -84,6 +84,30 @@ detection:
   EXPECT_EQ(windows_rules(rule)->match(event(flat)).size(), 1u);
 }
 
+// Event keys are read without their spaces, whether or not a rule field
+// has one: a key is looked up as it is first only while no rule field has a
+// space, so a rule naming `Threat Name` meets no event key, as before.
+TEST(WindowsMapping, EventKeysAreReadWithoutSpacesEvenWhenARuleFieldHasOne) {
+  const char* rule = R"(title: spaced
+logsource: {product: windows, service: windefend}
+detection:
+  sel:
+    'Threat Name|contains': 'Mimikatz'
+  condition: sel
+)";
+  const char* ev = R"({"Event": {"System": {"EventID": 1116,
+    "Channel": "Microsoft-Windows-Windows Defender/Operational"},
+    "EventData": {"Threat Name": "HackTool:Win32/Mimikatz"}}})";
+  EXPECT_TRUE(windows_rules(rule)->match(event(ev)).empty());
+  const std::string both = std::string(rule) + "---\n" +
+                           "title: compact\nlogsource: {product: windows, service: windefend}\n"
+                           "detection:\n  sel:\n    ThreatName|contains: 'Mimikatz'\n"
+                           "  condition: sel\n";
+  const auto matched = windows_rules(both)->match(event(ev));
+  ASSERT_EQ(matched.size(), 1u);
+  EXPECT_EQ(matched[0].rule->meta.title, "compact");
+}
+
 TEST(WindowsMapping, LinuxRulesNeverMeetWindowsEvents) {
   const char* rule = R"(title: linux
 logsource: {product: linux, category: process_creation}
