@@ -103,7 +103,8 @@ detection:
                            "title: compact\nlogsource: {product: windows, service: windefend}\n"
                            "detection:\n  sel:\n    ThreatName|contains: 'Mimikatz'\n"
                            "  condition: sel\n";
-  const auto matched = windows_rules(both)->match(event(ev));
+  const auto rules = windows_rules(both);
+  const auto matched = rules->match(event(ev));
   ASSERT_EQ(matched.size(), 1u);
   EXPECT_EQ(matched[0].rule->meta.title, "compact");
 }
