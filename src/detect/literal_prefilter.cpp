@@ -374,18 +374,6 @@ void append_texts(const Value& v, bool strings_only, JoinedTexts& out) {
   });
 }
 
-bool is_ascii(std::string_view s) {
-  uint64_t high = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t word = 0;
-    std::memcpy(&word, s.data() + i, 8);
-    high |= word;
-  }
-  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-  return (high & 0x8080808080808080ULL) == 0;
-}
-
 }  // namespace
 
 // Keyword searches test every text of the event: one scan over all texts

@@ -132,6 +132,26 @@ void fold_case_into(std::string_view s, std::string& out) {
   out.resize(w);
 }
 
+bool is_ascii(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0;
+#if defined(__SSE2__)
+  const auto load = [p](size_t at) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+  };
+  __m128i high = _mm_setzero_si128();
+  for (; i + 64 <= s.size(); i += 64) {
+    high = _mm_or_si128(high, _mm_or_si128(_mm_or_si128(load(i), load(i + 16)),
+                                           _mm_or_si128(load(i + 32), load(i + 48))));
+  }
+  for (; i + 16 <= s.size(); i += 16) high = _mm_or_si128(high, load(i));
+  if (_mm_movemask_epi8(high) != 0) return false;
+#endif
+  unsigned char rest = 0;
+  for (; i < s.size(); ++i) rest |= p[i];
+  return rest < 0x80;
+}
+
 std::string fold_case(std::string_view s) {
   std::string out;
   fold_case_into(s, out);

@@ -13,6 +13,10 @@ namespace vigil::sigma {
 std::string fold_case(std::string_view s);
 void fold_case_into(std::string_view s, std::string& out);
 
+// Whether every byte is below 0x80 (64 bytes a step: the keyword scan asks
+// it of every event's texts joined, kilobytes on Windows events).
+bool is_ascii(std::string_view s);
+
 // Length in bytes of the UTF-8 sequence starting with `lead` (1 for invalid).
 inline size_t utf8_length(unsigned char lead) {
   if (lead < 0x80) return 1;

@@ -46,6 +46,23 @@ TEST(SigmaSemantics, FoldingBlocksAndTailsAgree) {
             "\u2c65\u2c65abcdefghijklmnopqrs\u2c65\xff!");
 }
 
+// The ASCII test reads 64 and 16 bytes a step, then single bytes: a high
+// byte is found at every offset of texts of every length around the steps.
+TEST(SigmaSemantics, AsciiTestFindsAHighByteAnywhere) {
+  EXPECT_TRUE(is_ascii(""));
+  for (size_t n = 1; n <= 140; ++n) {
+    std::string text(n, 'a');
+    text[n / 2] = '\x7f';
+    EXPECT_TRUE(is_ascii(text)) << n;
+    for (size_t at = 0; at < n; ++at) {
+      std::string high = text;
+      high[at] = '\x80';
+      EXPECT_FALSE(is_ascii(high)) << n << " " << at;
+    }
+  }
+  EXPECT_FALSE(is_ascii("plain text then \u00e9"));
+}
+
 // 2. Wildcards and their escaping.
 TEST(SigmaSemantics, EscapedStarIsLiteral) {
   OneRule r("  sel:\n    F|contains: ' -Filter \\*'\n  condition: sel\n");
