@@ -243,13 +243,6 @@ std::optional<int> LiteralIndex::keyword_field_of(uint32_t bit) const {
   return it->second;
 }
 
-std::optional<uint32_t> LiteralIndex::bit_of(const StringPattern& p) const {
-  if (p.id() < base_ || p.id() - base_ >= bit_count_) return std::nullopt;
-  const auto bit = static_cast<uint32_t>(p.id() - base_);
-  if (((screened_[bit >> 6] >> (bit & 63)) & 1) == 0) return std::nullopt;
-  return bit;
-}
-
 LiteralIndex::Stats LiteralIndex::stats() const {
   Stats s;
   for (const auto& f : fields_) {
@@ -433,23 +426,19 @@ void LiteralScan::scan_field(int field_id) {
 
 // A keyword is screened against every text of the event in turn, and its
 // answer is the same for each (its bit says whether any text holds it): an
-// absent keyword is remembered for the next texts, which then cost a
-// comparison instead of a hash lookup of its keyword field.
-LiteralScan::Screen LiteralScan::screen(const Subject& s, const StringPattern& p) {
-  if (s.field_id() == kEveryText && &p == absent_keyword_) return Screen::kAbsent;
-  if (failed_ || s.field_id() < kEveryText) return Screen::kMaybe;
-  const auto b = index_.bit_of(p);
-  if (!b) return Screen::kMaybe;
+// absent keyword is remembered for the next texts (screen(), inline), which
+// then cost a comparison instead of a hash lookup of its keyword field.
+LiteralScan::Screen LiteralScan::screen_bit(const Subject& s, const StringPattern& p, uint32_t b) {
   // A keyword's bit is set by the scan of a group that holds it.
-  const auto field = s.field_id() == kEveryText ? index_.keyword_field_of(*b) : s.field_id();
+  const auto field = s.field_id() == kEveryText ? index_.keyword_field_of(b) : s.field_id();
   if (!field) return Screen::kMaybe;
   scan_field(*field);
   if (failed_) return Screen::kMaybe;
-  if (!bit(*b)) {
+  if (!bit(b)) {
     if (s.field_id() == kEveryText) absent_keyword_ = &p;
     return Screen::kAbsent;
   }
-  const bool one_field = ((index_.one_field_[*b >> 6] >> (*b & 63)) & 1) != 0;
+  const bool one_field = ((index_.one_field_[b >> 6] >> (b & 63)) & 1) != 0;
   const bool whole_value = s.field_id() != kEveryText && s.value() != nullptr &&
                            s.value() == fields_.value(s.field_id()) && !s.value()->is_array();
   return one_field && whole_value ? Screen::kFound : Screen::kMaybe;
