@@ -304,6 +304,10 @@ struct LoggingConfig {
 
 struct PipelineConfig {
   int workers = 0;  // 0 = number of cores
+  // Added to the nice value of the stages that run as many threads as there
+  // are cores (decode workers, detect lanes), so that the serial ones (the
+  // store's writer, the HTTP connections, sources) never queue behind them.
+  int worker_nice = 5;
 };
 
 // A decoder declared in YAML (`decoders:`), usable by name like the built-in
