@@ -304,9 +304,9 @@ struct LoggingConfig {
 
 struct PipelineConfig {
   int workers = 0;  // 0 = number of cores
-  // Added to the nice value of the stages that run as many threads as there
-  // are cores (decode workers, detect lanes), so that the serial ones (the
-  // store's writer, the HTTP connections, sources) never queue behind them.
+  // Added to the decode workers' nice value: the stages downstream of them
+  // (detect lanes, the store's writer) and the HTTP connections and sources
+  // get a core first, so the pipeline drains before it takes in more.
   int worker_nice = 5;
 };
 

@@ -35,10 +35,13 @@ constexpr size_t kLaneBufferEvents = 4096;
 // event ahead would do; two leave room when the next event is a cheap one.
 constexpr size_t kPrefetchDistance = 2;
 
-// The stages with a thread per core (workers, lanes) give way to the serial
-// ones (pipeline.worker_nice): the store's writer is the pipeline's critical
-// path, and at equal priority it spent as long waiting for a core as running
-// (1 M events with the store: 1.8 s runnable-but-waiting, 1.9 s on a core).
+// The decode workers give way to every stage downstream of them and to the
+// threads that take events in (pipeline.worker_nice): more decoded chunks are
+// of no use while the stages after them are behind. Without detectors the
+// store's writer is the critical path, and at equal priority it spent as long
+// runnable-but-waiting for a core as running (1 M events: 1.8 s waiting, 1.9 s
+// on a core); with detectors the lanes are, and nicing them too cost 10-30 %
+// of a default replay's wall time (docs/benchmarks.md, session 15).
 // On Linux a thread's nice value is its own. Best effort: a thread that
 // cannot be reniced runs at the process's priority.
 void lower_this_threads_priority(int steps) {
@@ -218,7 +221,6 @@ void Pipeline::route(Prepared prepared) {
 }
 
 void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
-  lower_this_threads_priority(config_.pipeline.worker_nice);
   LaneAlertSink sink(stages_.alerts);
   EventFinisher finisher(stages_, sink);
   while (true) {
