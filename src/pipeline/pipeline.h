@@ -97,7 +97,8 @@ class Pipeline {
   void worker_loop();
   void deliver_in_order(uint64_t ordinal, Prepared prepared);
   void route(Prepared prepared);
-  void finish_here(Prepared prepared, EventFinisher& finisher);
+  void finish_here(const WorkItem& item, std::shared_ptr<ChunkProgress> chunk,
+                   EventPreparer& preparer, EventFinisher& finisher);
   void lane_loop(BoundedQueue<LaneBatch>& lane);
   bool hand_on(Processed p, std::vector<OrderedWork> ordered);
   static void finish_batch(LaneBatch& batch, EventFinisher& finisher, LaneAlertSink& sink,
