@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -65,6 +66,8 @@ class AlertRouter : public AlertSink {
   void queue_for_store(AlertRecord record);
   void store_loop();
   void refresh_active_threats();
+
+  static constexpr std::chrono::milliseconds kActiveThreatsRecount{1000};
 
   const AlertsConfig config_;
   std::shared_ptr<const Sanitizer> sanitizer_;

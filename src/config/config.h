@@ -304,6 +304,10 @@ struct LoggingConfig {
 
 struct PipelineConfig {
   int workers = 0;  // 0 = number of cores
+  // Added to the decode workers' nice value: the stages downstream of them
+  // (detect lanes, the store's writer) and the HTTP connections and sources
+  // get a core first, so the pipeline drains before it takes in more.
+  int worker_nice = 5;
 };
 
 // A decoder declared in YAML (`decoders:`), usable by name like the built-in

@@ -574,6 +574,9 @@ Config parse(const YAML::Node& root, const std::string& file) {
   {
     SectionReader p(top.child("pipeline"), "pipeline", file);
     p.read("workers", c.pipeline.workers);
+    p.read("worker_nice", c.pipeline.worker_nice);
+    if (c.pipeline.worker_nice < 0 || c.pipeline.worker_nice > 19)
+      p.fail(p.child("worker_nice"), "pipeline.worker_nice must be 0..19");
     p.finish();
   }
   read_alerts(SectionReader(top.child("alerts"), "alerts", file), c.alerts);

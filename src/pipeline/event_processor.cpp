@@ -1,8 +1,10 @@
 #include "pipeline/event_processor.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/json_writer.h"
+#include "core/strings.h"
 #include "core/timestamp.h"
 
 namespace vigil {
@@ -20,9 +22,10 @@ std::string string_or_empty(const Value* v) {
 EventPreparer::EventPreparer(const DecoderCatalog& catalog, const Stages& stages)
     : catalog_(catalog), stages_(stages), decoder_(catalog.ingest) {}
 
-void EventPreparer::decode(const WorkItem& item, DecodeResult& out) {
+void EventPreparer::decode(const WorkItem& item, std::string_view body, size_t first_line,
+                           DecodeResult& out) {
   if (item.decoder.empty()) {
-    decoder_.decode(item.body, item.format, item.first_line, item.received, out);
+    decoder_.decode(body, item.format, first_line, item.received, out);
     return;
   }
   auto it = decoders_.find(item.decoder);
@@ -30,18 +33,50 @@ void EventPreparer::decode(const WorkItem& item, DecodeResult& out) {
     auto made = make_decoder(item.decoder, catalog_);
     if (!made) {  // sources check their decoder at start-up; this is a caller's bug
       ++out.read;
-      out.errors.push_back({item.first_line, RejectReason::kParseError, made.error().message});
+      out.errors.push_back({first_line, RejectReason::kParseError, made.error().message});
       return;
     }
     it = decoders_.emplace(item.decoder, std::move(*made)).first;
   }
-  it->second->decode(item.body, item.first_line, item.received, out);
+  it->second->decode(body, first_line, item.received, out);
 }
 
 void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome,
                             std::vector<Event>& events) {
+  prepare(item, outcome, [&events](std::vector<Event>& slice) {
+    if (events.empty()) {
+      events = std::move(slice);
+    } else {
+      std::move(slice.begin(), slice.end(), std::back_inserter(events));
+    }
+  });
+}
+
+// Only vigil's NDJSON is cut: a line is a record there, while a decoder's
+// records or an auto-detected body (an array, a pretty-printed object) may
+// span lines.
+void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome, const SliceSink& take) {
+  const bool sliced = item.decoder.empty() && item.format == BodyFormat::kNdjson;
+  std::string_view rest = item.body;
+  size_t line = item.first_line;
+  while (!rest.empty()) {
+    size_t end = rest.size();
+    if (sliced && rest.size() > kSliceBytes) {
+      const size_t nl = rest.find('\n', kSliceBytes);
+      if (nl != std::string_view::npos) end = nl + 1;
+    }
+    const std::string_view slice = rest.substr(0, end);
+    prepare_slice(item, slice, line, outcome, take);
+    line += count_newlines(slice);
+    rest.remove_prefix(end);
+  }
+  if (item.body.empty()) prepare_slice(item, item.body, line, outcome, take);
+}
+
+void EventPreparer::prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
+                                  BatchOutcome& outcome, const SliceSink& take) {
   DecodeResult decoded;
-  decode(item, decoded);
+  decode(item, body, first_line, decoded);
   count_rejections(decoded);
   outcome.read += decoded.read;
   outcome.rejected += decoded.errors.size();
@@ -51,12 +86,11 @@ void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome,
     if (outcome.errors.size() >= kMaxReportedErrors) break;
     outcome.errors.push_back(std::move(err));
   }
-  events.reserve(events.size() + decoded.events.size());
   for (Event& event : decoded.events) {
     stages_.normalizer->normalize(event);
     if (stages_.enricher) stages_.enricher->enrich(event);
-    events.push_back(std::move(event));
   }
+  if (!decoded.events.empty()) take(decoded.events);
 }
 
 void EventPreparer::count_rejections(const DecodeResult& decoded) {

@@ -5,6 +5,7 @@
 // values; only the sanitized document comes out.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,13 +35,26 @@ class EventPreparer {
  public:
   EventPreparer(const DecoderCatalog& catalog, const Stages& stages);
 
+  // Receives prepared events a slice at a time; may take them (move from them).
+  using SliceSink = std::function<void(std::vector<Event>& slice)>;
+
   // Decodes `item` (filling `outcome`'s read/accepted/rejected/errors) and
   // appends its normalized, enriched events to `events`.
   void prepare(const WorkItem& item, BatchOutcome& outcome, std::vector<Event>& events);
+  // The same, handing the events to `take` a slice of the item at a time: an
+  // NDJSON item in slices of about kSliceBytes, anything else whole.
+  void prepare(const WorkItem& item, BatchOutcome& outcome, const SliceSink& take);
+
+  // ~30 events: their trees (~100 KB) stay in the core's cache between
+  // decoding and whatever `take` does with them, and freeing them right after
+  // gives the allocator's thread cache back what the next slice allocates.
+  static constexpr size_t kSliceBytes = 16 << 10;
 
  private:
+  void prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
+                     BatchOutcome& outcome, const SliceSink& take);
   void count_rejections(const DecodeResult& decoded);
-  void decode(const WorkItem& item, DecodeResult& out);
+  void decode(const WorkItem& item, std::string_view body, size_t first_line, DecodeResult& out);
 
   const DecoderCatalog& catalog_;
   const Stages& stages_;

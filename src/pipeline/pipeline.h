@@ -2,7 +2,9 @@
 // parallel; their events are then routed, in submission order, to detect
 // lanes by entity (EntityRouter), so every detector sees one entity's events
 // in order on one thread; the lanes detect, sanitize and serialize; one
-// writer thread group-commits their output to the store. A submitter's ticket
+// writer thread group-commits their output to the store. Without detectors
+// there are no lanes: each worker sanitizes and serializes the chunk it
+// decoded, while it is in that core's cache. A submitter's ticket
 // completes only after the store has made all its events durable, so an
 // acknowledgement is never a promise the disk did not keep.
 #pragma once
@@ -95,7 +97,10 @@ class Pipeline {
   void worker_loop();
   void deliver_in_order(uint64_t ordinal, Prepared prepared);
   void route(Prepared prepared);
+  void finish_here(const WorkItem& item, std::shared_ptr<ChunkProgress> chunk,
+                   EventPreparer& preparer, EventFinisher& finisher);
   void lane_loop(BoundedQueue<LaneBatch>& lane);
+  bool hand_on(Processed p, std::vector<OrderedWork> ordered);
   static void finish_batch(LaneBatch& batch, EventFinisher& finisher, LaneAlertSink& sink,
                            std::vector<StoredEvent>* stored);
   // True for the chunk's last part out of the lanes.
@@ -112,6 +117,8 @@ class Pipeline {
   const Config config_;
   const DecoderCatalog decoders_;
   Stages stages_;
+  // No detectors: workers finish their own chunks and there are no lanes.
+  const bool finish_on_workers_;
   std::unique_ptr<EventStore> store_;
   BoundedQueue<Job> work_;
   // Prepared chunks wait here until every earlier one has been routed.

@@ -4,8 +4,10 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/field_path.h"
 #include "support/test_data.h"
@@ -157,6 +159,23 @@ TEST_F(AlertRouterTest, ClosingAnAlertEndsItsGroupAndLowersActiveThreats) {
   router_->flush();
   EXPECT_EQ(router_->store()->query({})->size(), 2u) << "a repeat after closing is a new alert";
   EXPECT_EQ(metrics_.active_threats.value(), 1);
+}
+
+// The store thread recounts active threats at most once a second, but it
+// does recount: the gauge follows new alerts without anyone flushing.
+TEST_F(AlertRouterTest, ActiveThreatsFollowStoredAlertsWithoutAFlush) {
+  const Timestamp t0{1'700'000'000'000'000};
+  router_->emit(make_alert(t0));
+  router_->flush();
+  ASSERT_EQ(metrics_.active_threats.value(), 1);
+  auto second = make_alert(Timestamp{t0.micros + 1'000'000});
+  second.rule_id = "another-rule";  // another group: a second alert, not a repeat
+  router_->emit(second);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (metrics_.active_threats.value() != 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(metrics_.active_threats.value(), 2);
 }
 
 }  // namespace

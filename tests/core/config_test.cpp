@@ -39,6 +39,16 @@ TEST(Config, ValuesOverrideDefaults) {
   EXPECT_FALSE(c->normalize.aliases.at("source.ip").empty());
 }
 
+TEST(Config, WorkerNiceIsReadAndBounded) {
+  auto c = load_config_string("pipeline:\n  worker_nice: 0\n", "v.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->pipeline.worker_nice, 0);
+  auto bad = load_config_string("pipeline:\n  workers: 2\n  worker_nice: 25\n", "v.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("v.yaml:3"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("pipeline.worker_nice"), std::string::npos);
+}
+
 TEST(Config, CorrelationLimitsOverridesAndPlaceholdersPerName) {
   auto c = load_config_string(
       "detect:\n"

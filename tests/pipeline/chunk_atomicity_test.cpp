@@ -1,7 +1,9 @@
 // A submitted chunk (one HTTP request, one replay chunk) is stored in one
 // transaction even when its events are spread over several detect lanes: a
 // reply of "not stored" then means none of it is stored, so a client's retry
-// never duplicates events, and "stored" means all of it is.
+// never duplicates events, and "stored" means all of it is. Both ways through
+// the pipeline are checked: with a detector (detect lanes) and without one
+// (workers finish their own chunks).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -55,7 +57,8 @@ class IdleDetector final : public Detector {
   void on_event(Event&, AlertSink&) override {}
 };
 
-class ChunkAtomicity : public ::testing::Test {
+// The parameter: whether a detector is configured.
+class ChunkAtomicity : public ::testing::TestWithParam<bool> {
  protected:
   void start(uint32_t max_page_count, int max_batch_delay_ms = 0) {
     config_ = default_config();
@@ -74,8 +77,9 @@ class ChunkAtomicity : public ::testing::Test {
     ASSERT_TRUE(real.has_value()) << real.error().message;
     auto recording = std::make_unique<TransactionRecordingStore>(std::move(*real));
     store_ = recording.get();
-    pipeline_ = std::make_unique<Pipeline>(
-        config_, testing::stages_with(config_, recorder_, alerts_), std::move(recording));
+    Stages stages = testing::stages_with(config_, recorder_, alerts_);
+    if (!GetParam()) stages.detectors.clear();
+    pipeline_ = std::make_unique<Pipeline>(config_, std::move(stages), std::move(recording));
   }
 
   // Submits `chunks` chunks of kChunkEvents keyless events; returns the events acknowledged as
@@ -115,7 +119,7 @@ class ChunkAtomicity : public ::testing::Test {
   std::unique_ptr<Pipeline> pipeline_;
 };
 
-TEST_F(ChunkAtomicity, EveryTransactionHoldsWholeChunks) {
+TEST_P(ChunkAtomicity, EveryTransactionHoldsWholeChunks) {
   start(/*max_page_count=*/0);
   const size_t stored = submit(40);
   pipeline_->shutdown();
@@ -129,7 +133,7 @@ TEST_F(ChunkAtomicity, EveryTransactionHoldsWholeChunks) {
   EXPECT_EQ(committed, stored);
 }
 
-TEST_F(ChunkAtomicity, AFullStoreRefusesWholeChunksAndKeepsExactlyTheAcknowledged) {
+TEST_P(ChunkAtomicity, AFullStoreRefusesWholeChunksAndKeepsExactlyTheAcknowledged) {
   start(/*max_page_count=*/64);  // 1 MiB of 16 KiB pages: full after a few hundred events
   const size_t acknowledged = submit(60);
   pipeline_->shutdown();
@@ -142,13 +146,18 @@ TEST_F(ChunkAtomicity, AFullStoreRefusesWholeChunksAndKeepsExactlyTheAcknowledge
 
 // Group commit waits for more only while more is on its way: a lone request
 // (or a replay waiting on this very commit) must not sit out the delay.
-TEST_F(ChunkAtomicity, ALoneChunkDoesNotWaitOutTheGroupCommitDelay) {
+TEST_P(ChunkAtomicity, ALoneChunkDoesNotWaitOutTheGroupCommitDelay) {
   start(/*max_page_count=*/0, /*max_batch_delay_ms=*/60'000);
   const auto begin = std::chrono::steady_clock::now();
   EXPECT_EQ(submit(1), kChunkEvents);
   EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(30));
   pipeline_->shutdown();
 }
+
+INSTANTIATE_TEST_SUITE_P(DetectLanesAndWorkers, ChunkAtomicity, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "WithDetector" : "WithoutDetectors";
+                         });
 
 }  // namespace
 }  // namespace vigil
