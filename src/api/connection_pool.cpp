@@ -6,7 +6,11 @@ void ConnectionPool::enqueue(std::function<void()> fn) {
   std::lock_guard lock(mutex_);
   if (stopping_) return;
   jobs_.push_back(std::move(fn));
-  if (idle_ == 0 && threads_.size() < max_threads_) {
+  // A connection holds its thread for its whole life, so every queued job
+  // needs one of its own. A woken thread counts as idle until it has taken a
+  // job: with one idle thread, two connections arriving together both woke
+  // it, and the second waited for the first to close.
+  if (jobs_.size() > idle_ && threads_.size() < max_threads_) {
     threads_.emplace_back([this] { run(); });
   } else {
     cv_.notify_one();
