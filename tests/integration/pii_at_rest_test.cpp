@@ -38,8 +38,13 @@ void expect_clean(const std::string& where, const std::string& bytes) {
   }
 }
 
-TEST(PiiAtRest, NoRawSecretReachesFilesApiOrLog) {
-  Daemon d("sanitize:\n  pseudonymize_key: integration-test-key-0123456789\n");
+// With the default detectors events are sanitized on the detect lanes; with
+// none, the workers finish them (Pipeline::finish_here). Both ways are checked.
+class PiiAtRest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(PiiAtRest, NoRawSecretReachesFilesApiOrLog) {
+  Daemon d(std::string("sanitize:\n  pseudonymize_key: integration-test-key-0123456789\n") +
+           GetParam());
   ASSERT_TRUE(d.started()) << d.process().log();
   auto [status, reply] = d.post_ndjson(pii_events());
   ASSERT_EQ(status, 200) << reply.dump();
@@ -69,6 +74,15 @@ TEST(PiiAtRest, NoRawSecretReachesFilesApiOrLog) {
   }
   expect_clean("the log", d.process().log());
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    DetectLanesAndWorkers, PiiAtRest,
+    ::testing::Values("",
+                      "detect:\n  builtin_rules: false\nml:\n  enabled: false\n"
+                      "behavior:\n  enabled: false\nintel:\n  enabled: false\n"),
+    [](const ::testing::TestParamInfo<const char*>& info) {
+      return std::string(info.param).empty() ? "DefaultDetectors" : "NoDetectors";
+    });
 
 }  // namespace
 }  // namespace vigil::testing
