@@ -41,6 +41,9 @@ void EventPreparer::decode(const WorkItem& item, std::string_view body, size_t f
   it->second->decode(body, first_line, item.received, out);
 }
 
+// Sliced as well: each slice is normalized right after it is decoded, while
+// it is in the cache (a default replay measured 0-4 % faster than decoding the
+// item whole, in three of four rounds).
 void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome,
                             std::vector<Event>& events) {
   prepare(item, outcome, [&events](std::vector<Event>& slice) {
@@ -59,7 +62,7 @@ void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome, const S
   const bool sliced = item.decoder.empty() && item.format == BodyFormat::kNdjson;
   std::string_view rest = item.body;
   size_t line = item.first_line;
-  while (!rest.empty()) {
+  do {
     size_t end = rest.size();
     if (sliced && rest.size() > kSliceBytes) {
       const size_t nl = rest.find('\n', kSliceBytes);
@@ -69,8 +72,7 @@ void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome, const S
     prepare_slice(item, slice, line, outcome, take);
     line += count_newlines(slice);
     rest.remove_prefix(end);
-  }
-  if (item.body.empty()) prepare_slice(item, item.body, line, outcome, take);
+  } while (!rest.empty());
 }
 
 void EventPreparer::prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
