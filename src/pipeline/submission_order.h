@@ -1,5 +1,5 @@
 // Detector work that must see events in the order they were submitted
-// (AlertSink::in_submission_order), collected on the detect lanes and run
+// (AlertSink::in_submission_order), and the lanes' alerts, collected on the detect lanes and run
 // chunk by chunk, in chunk order, by whichever lane finishes the oldest
 // outstanding chunk. Within a chunk, work runs in the events' order.
 #pragma once
@@ -35,21 +35,27 @@ class SubmissionOrderRunner {
   uint64_t next_ = 0;
 };
 
-// The sink a lane hands the detectors: alerts go straight through; work for
-// submission order is kept, tagged with the current event's position.
+// The sink a lane hands the detectors: alerts, and work for submission
+// order, are kept, tagged with the current event's position, and reach the
+// alert path chunk by chunk in submission order. Alerts too: the router
+// groups repeats by event time in the order alerts arrive, and the entity it
+// groups by (an intel match's source address) can come from several lanes;
+// passed straight on, a replay's alerts changed from run to run with two
+// workers, and differed from one worker's.
 class LaneAlertSink final : public AlertSink {
  public:
-  explicit LaneAlertSink(AlertSink* alerts) : alerts_(alerts) {}
-
   void set_position(uint32_t position) { position_ = position; }
-  void emit(Alert alert) override { alerts_->emit(std::move(alert)); }
+  void emit(Alert alert) override {
+    ordered_.push_back({position_, [a = std::move(alert)](AlertSink& alerts) mutable {
+                          alerts.emit(std::move(a));
+                        }});
+  }
   void in_submission_order(std::function<void(AlertSink&)> work) override {
     ordered_.push_back({position_, std::move(work)});
   }
   std::vector<OrderedWork> take_ordered() { return std::exchange(ordered_, {}); }
 
  private:
-  AlertSink* alerts_;
   uint32_t position_ = 0;
   std::vector<OrderedWork> ordered_;
 };
