@@ -4,33 +4,82 @@
 #include <emmintrin.h>
 #endif
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
 #include "sanitize/char_class.h"
 
 namespace vigil::sanitize_detail {
 namespace {
 
-bool interesting(char c) {
-  return is_digit(c) || c == ':';
-}
+// The digits and colons of a scan buffer as bit masks, one 64-byte block at a
+// time: finding the next digit or ':' and the end of a digit run are a
+// count-trailing-zeros on the block's masks, not a byte loop. Text such as
+// session ids and hashes holds a short digit run every few bytes, each of
+// which cost a loop and its mispredicted exit.
+class DigitColonMasks {
+ public:
+  explicit DigitColonMasks(std::string_view buf) : buf_(buf) {}
 
-// Next digit or ':' at or after i (buf.size() when none).
-size_t next_interesting(std::string_view buf, size_t i) {
-  const char* p = buf.data();
-  const size_t n = buf.size();
-#if defined(__SSE2__)
-  const __m128i below = _mm_set1_epi8('0' - 1);
-  const __m128i above = _mm_set1_epi8('9' + 1);
-  const __m128i colon = _mm_set1_epi8(':');
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
-    const int mask = _mm_movemask_epi8(_mm_or_si128(digit, _mm_cmpeq_epi8(v, colon)));
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  // The first digit or ':' at or after i; buf.size() when none.
+  size_t next_interesting(size_t i) {
+    return next_set(i, [](const DigitColonMasks& m) { return m.digit_ | m.colon_; });
   }
+  // The first byte at or after i that is not a digit (buf.size() at the end).
+  size_t digits_end(size_t i) {
+    return next_set(i, [](const DigitColonMasks& m) { return ~m.digit_; });
+  }
+
+ private:
+  static constexpr size_t kBlock = 64;
+
+  template <typename Mask>
+  size_t next_set(size_t i, Mask mask) {
+    while (i < buf_.size()) {
+      const size_t base = i & ~(kBlock - 1);
+      if (base != base_) load(base);
+      // Bytes past the end of the buffer read as '\0': neither digit nor ':'.
+      const uint64_t m = mask(*this) & (~uint64_t{0} << (i - base));
+      if (m != 0) return std::min(buf_.size(), base + static_cast<size_t>(__builtin_ctzll(m)));
+      i = base + kBlock;
+    }
+    return buf_.size();
+  }
+
+  void load(size_t base) {
+    base_ = base;
+    const char* p = buf_.data() + base;
+    alignas(16) char tail[kBlock];
+    if (buf_.size() - base < kBlock) {
+      std::memset(tail, 0, kBlock);
+      std::memcpy(tail, p, buf_.size() - base);
+      p = tail;
+    }
+    digit_ = colon_ = 0;
+#if defined(__SSE2__)
+    const __m128i below = _mm_set1_epi8('0' - 1);
+    const __m128i above = _mm_set1_epi8('9' + 1);
+    const __m128i colon = _mm_set1_epi8(':');
+    for (size_t k = 0; k < kBlock; k += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
+      const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
+      digit_ |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(digit))} << k;
+      colon_ |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon)))} << k;
+    }
+#else
+    for (size_t k = 0; k < kBlock; ++k) {
+      digit_ |= uint64_t{is_digit(p[k])} << k;
+      colon_ |= uint64_t{p[k] == ':'} << k;
+    }
 #endif
-  while (i < n && !interesting(p[i])) ++i;
-  return i;
-}
+  }
+
+  std::string_view buf_;
+  size_t base_ = SIZE_MAX;
+  uint64_t digit_ = 0;
+  uint64_t colon_ = 0;
+};
 
 bool group_separator(char c) {
   return c == ' ' || c == '-' || c == '.';
@@ -56,13 +105,14 @@ NumericScanner::NumericScanner(const Policy& policy)
 void NumericScanner::scan(std::string_view buf, std::vector<DigitGroup>& groups,
                           std::vector<Finding>& out) const {
   if (!enabled()) return;
+  DigitColonMasks masks(buf);
   size_t ipv6_tried_until = 0;
   size_t i = 0;
-  while ((i = next_interesting(buf, i)) < buf.size()) {
+  while ((i = masks.next_interesting(i)) < buf.size()) {
     if (buf[i] != ':') {
       // Most runs are one number (a port, a count, part of an id): of all
       // shapes only an unseparated card fits in one group.
-      const size_t end = digits_end(buf, i);
+      const size_t end = masks.digits_end(i);
       const bool single = !continues(buf, end);
       i = single && (!card_ || end - i < kMinCardDigits) ? end : digit_run(buf, i, groups, out);
       continue;
