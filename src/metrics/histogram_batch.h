@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "metrics/histogram.h"
@@ -18,13 +19,14 @@ class HistogramBatch {
   HistogramBatch& operator=(const HistogramBatch&) = delete;
   ~HistogramBatch() { flush(); }
 
-  void observe(double v) {
-    if (std::isnan(v)) return;  // as Histogram::observe
+  // `n` observations of the value v.
+  void observe(double v, uint64_t n = 1) {
+    if (std::isnan(v) || n == 0) return;  // as Histogram::observe
     const auto& bounds = h_.upper_bounds();
     size_t i = 0;
     while (i < bounds.size() && v > bounds[i]) ++i;
-    ++local_[i];
-    sum_ += v;
+    local_[i] += n;
+    sum_ += v * static_cast<double>(n);
     any_ = true;
   }
   void flush() {

@@ -22,5 +22,6 @@
 #include "metrics/label_dim.h"
 #include "metrics/label_interner.h"
 #include "metrics/metric_table.h"
+#include "metrics/processed_events_batch.h"
 #include "metrics/registry.h"
 #include "metrics/vigil_metrics.h"

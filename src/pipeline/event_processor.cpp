@@ -102,20 +102,32 @@ void EventPreparer::count_rejections(const DecodeResult& decoded) {
 }
 
 EventFinisher::EventFinisher(const Stages& stages, AlertSink& alerts)
-    : stages_(stages), alerts_(alerts) {}
+    : stages_(stages), alerts_(alerts) {
+  if (stages_.metrics != nullptr) processed_.emplace(*stages_.metrics);
+}
 
 void EventFinisher::finish(Event& event, StoredEvent* stored) {
   for (const auto& detector : stages_.detectors) detector->on_event(event, alerts_);
   // The process boundary: from here on only the sanitized document exists.
   stages_.sanitizer->sanitize(event.doc);
   if (stored != nullptr) *stored = to_stored(event);
-  if (stages_.metrics == nullptr) return;
-  if (stored != nullptr) {
-    stages_.metrics->record_processed(stored->event_type, event.severity, event.received);
-  } else {
-    stages_.metrics->record_processed(string_or_empty(event_type_.find(event.doc)), event.severity,
-                                      event.received);
-  }
+  if (!processed_) return;
+  processed_->record(
+      stored != nullptr ? std::string_view(stored->event_type) : event_type_text(event),
+      event.severity, event.received);
+}
+
+void EventFinisher::flush_metrics() {
+  if (processed_) processed_->flush();
+}
+
+// string_or_empty's text without a copy: the event type of every event.
+std::string_view EventFinisher::event_type_text(const Event& event) {
+  const Value* v = event_type_.find(event.doc);
+  if (v == nullptr) return {};
+  if (v->is_string()) return v->as_string();
+  event_type_number_ = string_or_empty(v);
+  return event_type_number_;
 }
 
 void EventFinisher::prefetch(const EntityKey& entity) const {

@@ -8,12 +8,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
 #include "ingest/decoders/decoder.h"
 #include "ingest/event_decoder.h"
+#include "metrics/processed_events_batch.h"
 #include "pipeline/batch_ticket.h"
 #include "pipeline/entity_router.h"
 #include "pipeline/stages.h"
@@ -74,14 +76,21 @@ class EventFinisher {
   // Passes Detector::prefetch on: call it a few events before finishing the
   // event whose entity this is.
   void prefetch(const EntityKey& entity) const;
+  // Publishes the per-event metrics staged since the last call: once per
+  // slice or lane batch.
+  void flush_metrics();
 
  private:
   StoredEvent to_stored(const Event& event);
   void write_document(const Event& event, std::string_view received);
   const std::string& received_text(Timestamp received);
 
+  std::string_view event_type_text(const Event& event);
+
   const Stages& stages_;
   AlertSink& alerts_;
+  std::optional<metrics::ProcessedEventsBatch> processed_;  // with metrics only
+  std::string event_type_number_;                           // a numeric event type, as text
   FieldPath event_type_{canonical::kEventType};
   FieldPath user_{canonical::kUser};
   FieldPath source_ip_{canonical::kSourceIp};

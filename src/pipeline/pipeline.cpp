@@ -175,6 +175,7 @@ void Pipeline::finish_here(const WorkItem& item, std::shared_ptr<ChunkProgress> 
     for (Event& event : slice) {
       finisher.finish(event, store_ ? &p.events.emplace_back() : nullptr);
     }
+    finisher.flush_metrics();
     slice.clear();  // freed by the thread that allocated them, while they are cached
   });
   hand_on(std::move(p), {});
@@ -269,6 +270,7 @@ void Pipeline::finish_batch(LaneBatch& batch, EventFinisher& finisher, LaneAlert
     sink.set_position(batch.positions[i]);
     finisher.finish(batch.events[i], stored != nullptr ? &stored->emplace_back() : nullptr);
   }
+  finisher.flush_metrics();
 }
 
 // The chunk's last part out of the lanes hands its deferred work on, to run

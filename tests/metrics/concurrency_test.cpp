@@ -105,5 +105,37 @@ TEST(MetricConcurrency, BatchFlushesOnDestruction) {
   EXPECT_EQ(t.at(1).value(), 5u);
 }
 
+// The pipeline's per-event staging: counts by event type and severity, and
+// one processing-time observation per event, measured at the flush from each
+// event's receive time; nothing is published before the flush.
+TEST(ProcessedEventsBatch, PublishesEveryEventAtTheFlush) {
+  VigilMetrics m;
+  const Timestamp now = Timestamp::now();
+  const Timestamp an_hour_ago{now.micros - 3'600'000'000};
+  {
+    ProcessedEventsBatch batch(m);
+    for (int i = 0; i < 7; ++i) batch.record("authentication_failure", Severity::kLow, now);
+    batch.record("", Severity::kInfo, an_hour_ago);
+    batch.record("authentication_failure", Severity::kHigh, an_hour_ago);
+    batch.record("authentication_failure", Severity::kLow, now);
+    const uint32_t failure = m.event_type_index("authentication_failure");
+    EXPECT_EQ(m.event_processed(failure, Severity::kLow).value(), 0u);
+    EXPECT_EQ(m.event_processing_seconds.snapshot().count, 0u);
+    batch.flush();
+    EXPECT_EQ(m.event_processed(failure, Severity::kLow).value(), 8u);
+    EXPECT_EQ(m.event_processed(failure, Severity::kHigh).value(), 1u);
+    EXPECT_EQ(m.event_processed(m.event_type_index("unknown"), Severity::kInfo).value(), 1u);
+    const Histogram::Snapshot h = m.event_processing_seconds.snapshot();
+    EXPECT_EQ(h.count, 10u);
+    // The two events received an hour ago are past the last bound (1 s).
+    EXPECT_EQ(h.count - h.cumulative[h.cumulative.size() - 2], 2u);
+    EXPECT_GE(h.sum, 2 * 3600.0);
+    EXPECT_LT(h.sum, 2 * 3600.0 + 10 * 60.0);
+    batch.record("data_access", Severity::kMedium, now);
+  }  // destroyed: flushed
+  EXPECT_EQ(m.event_processed(m.event_type_index("data_access"), Severity::kMedium).value(), 1u);
+  EXPECT_EQ(m.event_processing_seconds.snapshot().count, 11u);
+}
+
 }  // namespace
 }  // namespace vigil::metrics
