@@ -115,9 +115,18 @@ void DocumentSanitizer::add_value(std::string& s, ScanState& st) {
       ++st.known_rewrites;
       return;
     case ScannedStringCache::Known::kNo:
-      add_string(s, SegmentKind::kValue, st);
-      return;
+      break;
   }
+  const auto segment = static_cast<uint32_t>(st.segments.size());
+  const uint32_t first = st.repeated.find_or_add(s, segment, [&st](uint32_t i) {
+    return std::string_view(st.buffer).substr(st.segments[i].begin, st.segments[i].size);
+  });
+  if (first == RepeatedValues::kNone) {
+    add_string(s, SegmentKind::kValue, st);
+    return;
+  }
+  st.segments.emplace_back(st.buffer.size(), 0, SegmentKind::kRepeat, &s, nullptr);
+  st.segments.back().first = first;
 }
 
 void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, ScanState& st) {
@@ -160,6 +169,10 @@ void DocumentSanitizer::rewrite_segments(ScanState& st) const {
       s.text->assign(*s.replacement);
       continue;
     }
+    if (s.kind == SegmentKind::kRepeat) {
+      rewrite_repeat(s, st);
+      continue;
+    }
     if (s.kind == SegmentKind::kNumber) {
       char digits[24];
       *s.number = rewriter_.replace_value(Pattern::kCreditCard, card_digits(*s.number, digits));
@@ -170,6 +183,22 @@ void DocumentSanitizer::rewrite_segments(ScanState& st) const {
     rewriter_.rewrite(*s.text, s.begin, &st.findings[s.first_finding], s.finding_count, st.out);
     s.text->assign(st.out);
   }
+}
+
+// A repeat becomes what its first occurrence became, which rewrite_segments
+// handled before it (document order): copied, or rewritten from the first's
+// findings when the first was left raw inside a sensitive member.
+void DocumentSanitizer::rewrite_repeat(Segment& s, ScanState& st) const {
+  const Segment& first = st.segments[s.first];
+  if (first.finding_count == 0) return;
+  if (!first.skipped) {
+    s.text->assign(*first.text);
+    return;
+  }
+  st.out.clear();
+  rewriter_.rewrite(*s.text, first.begin, &st.findings[first.first_finding], first.finding_count,
+                    st.out);
+  s.text->assign(st.out);
 }
 
 // Second pass, in reverse document order: removing member i of an object only
@@ -199,7 +228,8 @@ void DocumentSanitizer::replace_sensitive_members(ScanState& st) const {
 // document keeps its shape for whoever investigates).
 void DocumentSanitizer::fail_closed(ScanState& st) {
   for (Segment& s : st.segments) {
-    if (s.kind == SegmentKind::kValue || s.kind == SegmentKind::kKnown) {
+    if (s.kind == SegmentKind::kValue || s.kind == SegmentKind::kKnown ||
+        s.kind == SegmentKind::kRepeat) {
       s.text->assign(Rewriter::kRedactedValue);
     }
     if (s.kind == SegmentKind::kNumber) *s.number = Value(Rewriter::kRedactedValue);

@@ -2,7 +2,9 @@
 // copied into one buffer, scanned once, and only strings with findings are
 // rewritten. Members under sensitive keys are replaced or dropped whole.
 // Strings this thread has already scanned (ScannedStringCache) are left out of
-// the buffer: clean ones are skipped, rewritten ones get their known rewrite.
+// the buffer: clean ones are skipped, rewritten ones get their known rewrite;
+// so is a value the document already holds (RepeatedValues), which gets what
+// its first occurrence got.
 #pragma once
 
 #include "core/value.h"
@@ -32,6 +34,7 @@ class DocumentSanitizer {
   static void add_string(std::string& s, SegmentKind kind, ScanState& st);
   static void remember_scanned(ScanState& st);
   void rewrite_segments(ScanState& st) const;
+  void rewrite_repeat(Segment& s, ScanState& st) const;
   void replace_sensitive_members(ScanState& st) const;
   static void fail_closed(ScanState& st);
 

@@ -17,6 +17,7 @@ void ScanState::clear() {
   candidates.clear();
   findings.clear();
   out.clear();
+  repeated.clear();
   numbers = 0;
   known_rewrites = 0;
   sensitive_keys = 0;

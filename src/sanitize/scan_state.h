@@ -11,12 +11,15 @@
 #include "sanitize/digit_shapes.h"
 #include "sanitize/literal_matcher.h"
 #include "sanitize/pattern.h"
+#include "sanitize/repeated_values.h"
 #include "sanitize/scanned_string_cache.h"
 
 namespace vigil::sanitize_detail {
 
 // kKnown: a value the scanned-string cache knows the rewrite of (no buffer bytes).
-enum class SegmentKind : uint8_t { kValue, kKey, kNumber, kKnown };
+// kRepeat: a value with the text of an earlier kValue of the same document,
+// which was scanned for both (no buffer bytes).
+enum class SegmentKind : uint8_t { kValue, kKey, kNumber, kKnown, kRepeat };
 
 // One string of the document (a value or a key) copied into the scan buffer,
 // a value already known, or a number that looks like a card (no buffer
@@ -27,12 +30,13 @@ struct Segment {
 
   size_t begin;  // offset in the scan buffer
   size_t size;
-  std::string* text;                         // kValue, kKey, kKnown
+  std::string* text;                         // kValue, kKey, kKnown, kRepeat
   Value* number;                             // kNumber
   const std::string* replacement = nullptr;  // kKnown: what *text becomes
   Object* object = nullptr;                  // kKey: the member is (*object)[member]
   uint32_t member = 0;                       // kKey
   uint32_t subtree_end = 0;  // kKey: one past the last segment of the member's value
+  uint32_t first = 0;        // kRepeat: the earlier segment with the same text
   uint32_t first_finding = 0;
   uint32_t finding_count = 0;
   SegmentKind kind;
@@ -49,6 +53,7 @@ struct ScanState {
   std::vector<DigitGroup> groups;
   std::string out;
   ScannedStringCache known;   // kept from event to event (clear() leaves it)
+  RepeatedValues repeated;    // this document's values
   size_t numbers = 0;         // kNumber segments
   size_t known_rewrites = 0;  // kKnown segments
   size_t sensitive_keys = 0;  // keys marked sensitive by the detector

@@ -1,5 +1,8 @@
 // Whole documents: strings at any depth, keys, sensitive members, numbers.
 #include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "core/json_writer.h"
 #include "sanitize/digit_shapes.h"
@@ -205,6 +208,73 @@ TEST(SanitizeDocument, OnlyExactTimestampsSkipTheScan) {
   Value doc = Object{{"m", Value("2024-01-01T00:00:00Z 123-45-6789")}};
   testing::default_sanitizer()->sanitize(doc);
   EXPECT_EQ(doc.find("m")->as_string().find("123-45-6789"), std::string::npos);
+}
+
+// A value the document holds twice is scanned once and rewritten the same in
+// both places, including when its first occurrence sits in a sensitive member
+// (left raw there, for the member's own replacement).
+TEST(SanitizeDocument, RepeatedValuesAreRewrittenInEveryPlace) {
+  Value doc = Object{
+      {"password", "bob@example.com"},
+      {"contact", "bob@example.com"},
+      {"ip_address", "203.0.113.77"},
+      {"source", Object{{"ip", "203.0.113.77"}}},
+      {"note", "plain"},
+      {"copy", "plain"},
+      {"owner", "eve@example.org"},
+      {"secret", Object{{"mail", "eve@example.org"}}},
+  };
+  EXPECT_EQ(to_json(sanitized(doc)),
+            R"({"password":"[REDACTED]","contact":"[REDACTED_EMAIL]",)"
+            R"("ip_address":"203.0.113.0","source":{"ip":"203.0.113.0"},)"
+            R"("note":"plain","copy":"plain","owner":"[REDACTED_EMAIL]","secret":"[REDACTED]"})");
+}
+
+// The same, on random documents whose members repeat each other's values:
+// the whole document comes out as its members would, each sanitized alone.
+TEST(SanitizeDocument, RepeatedValuesComeOutAsEachWouldAlone) {
+  const std::vector<std::string> keys = {"user", "contact", "password", "note", "token", "ip"};
+  const std::vector<std::string> values = {"alice",
+                                           "bob@example.com",
+                                           "203.0.113.77",
+                                           "ssn 123-45-6789",
+                                           "password=hunter2 x",
+                                           "2001:db8::7",
+                                           "card 4111 1111 1111 1111",
+                                           "plain text, nothing to hide"};
+  for (const char* action : {"redact", "pseudonymize", "drop"}) {
+    const auto config = testing::config_with_email_action(action);
+    const auto whole = make_sanitizer(config);
+    const auto alone = make_sanitizer(config);
+    std::mt19937 rng(16);
+    std::uniform_int_distribution<size_t> key(0, keys.size() - 1), value(0, values.size() - 1),
+        members(2, 8), nested(0, 3);
+    size_t repeats = 0;
+    for (int round = 0; round < 500; ++round) {
+      Object members_in;
+      std::set<std::string> seen;
+      const size_t n = members(rng);
+      for (size_t i = 0; i < n; ++i) {
+        const std::string& v = values[value(rng)];
+        repeats += seen.insert(v).second ? 0 : 1;
+        if (nested(rng) == 0) {
+          members_in.emplace_back(keys[key(rng)], Object{{keys[key(rng)], Value(v)}});
+        } else {
+          members_in.emplace_back(keys[key(rng)], Value(v));
+        }
+      }
+      Object expected;
+      for (const Member& m : members_in) {
+        Value one(Object{m});
+        alone->sanitize(one);
+        for (Member& out : one.as_object()) expected.push_back(std::move(out));
+      }
+      Value doc(std::move(members_in));
+      whole->sanitize(doc);
+      ASSERT_EQ(to_json(doc), to_json(Value(std::move(expected)))) << action;
+    }
+    EXPECT_GT(repeats, 500u) << "the documents repeat values";
+  }
 }
 
 }  // namespace

@@ -19,6 +19,16 @@ inline SanitizeConfig keyed_config() {
   return c;
 }
 
+// keyed_config() with one action for e-mail addresses and sensitive keys:
+// the actions under which one value can come out of a document differently
+// (redacted, pseudonymized, or dropped).
+inline SanitizeConfig config_with_email_action(const char* action) {
+  SanitizeConfig c = keyed_config();
+  c.actions["email"] = action;
+  c.actions["sensitive_key"] = action;
+  return c;
+}
+
 // A sanitizer for `config`; fails the test when the config is rejected.
 inline std::shared_ptr<const Sanitizer> make_sanitizer(const SanitizeConfig& config) {
   auto s = Sanitizer::create(config);

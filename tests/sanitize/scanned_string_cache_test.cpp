@@ -99,9 +99,7 @@ Value random_document(std::mt19937& rng) {
 
 TEST(ScannedStringCache, AWarmCacheChangesNoDocument) {
   for (const char* email_action : {"redact", "pseudonymize", "drop"}) {
-    auto config = keyed_config();
-    config.actions["email"] = email_action;
-    config.actions["sensitive_key"] = email_action;
+    const auto config = testing::config_with_email_action(email_action);
     const auto warm = make_sanitizer(config);
     // Two more with the same policy, used alternately: each switch of
     // owner empties this thread's cache, so their results are cold ones.
