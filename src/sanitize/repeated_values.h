@@ -17,9 +17,13 @@ class RepeatedValues {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
+  // A new document: slots of earlier documents read as empty (a generation
+  // count, not a 1 KiB fill per event).
   void clear() {
-    slots_.fill(Slot{});
     used_ = 0;
+    if (++generation_ != 0) return;
+    slots_.fill(Slot{});  // the count wrapped: slot generations could repeat
+    generation_ = 1;
   }
 
   // The segment an earlier value with the text of `s` was copied to (its
@@ -31,10 +35,10 @@ class RepeatedValues {
     const uint64_t h = hash(s);
     for (size_t i = h & kMask;; i = (i + 1) & kMask) {
       Slot& slot = slots_[i];
-      if (slot.segment == kNone) {
+      if (slot.generation != generation_) {
         if (used_ == kMaxValues) return kNone;
         ++used_;
-        slot = Slot{h, segment};
+        slot = Slot{h, segment, generation_};
         return kNone;
       }
       if (slot.hash == h && scanned(slot.segment) == s) return slot.segment;
@@ -49,6 +53,7 @@ class RepeatedValues {
   struct Slot {
     uint64_t hash = 0;
     uint32_t segment = kNone;
+    uint32_t generation = 0;  // the document it belongs to; 0: never used
   };
 
   // The length and up to the first and last eight bytes: enough to tell
@@ -63,6 +68,7 @@ class RepeatedValues {
 
   std::array<Slot, kSlots> slots_{};
   size_t used_ = 0;
+  uint32_t generation_ = 1;
 };
 
 }  // namespace vigil::sanitize_detail
