@@ -48,6 +48,9 @@ struct Alert {
   std::vector<Value> events;  // raw triggering event documents; sanitized on output
   Value context;              // raw detector-specific details; sanitized on output
   DetectorKind detector = DetectorKind::kRule;
+  // Set by AlertSink::prepare (the router's sanitized body, after which events
+  // and context are dropped); empty until then.
+  std::string prepared_body;
 };
 
 class AlertSink {
@@ -56,6 +59,10 @@ class AlertSink {
   // Called from worker threads; implementations must be thread-safe and must
   // not block on slow destinations.
   virtual void emit(Alert alert) = 0;
+  // The part of emit() that needs no order, done ahead on the caller's thread
+  // (thread-safe) so that what runs in submission order stays short. emit()
+  // gives the same result whether or not it ran.
+  virtual void prepare(Alert& /*alert*/) const {}
 
   // Runs `work` once every event submitted before the current one has been
   // through the detectors. For state shared across entities (correlation

@@ -169,6 +169,13 @@ std::string AlertRouter::summary_line(const Alert& alert, const std::string& id)
   return line;
 }
 
+void AlertRouter::prepare(Alert& alert) const {
+  fill_entity(alert);
+  alert.prepared_body = body_json(alert);
+  alert.events.clear();
+  alert.context = Value();
+}
+
 void AlertRouter::emit(Alert alert) {
   fill_entity(alert);
   DedupeDecision d;
@@ -184,8 +191,10 @@ void AlertRouter::emit(Alert alert) {
       metrics_->record_alert(alert.rule, alert.severity);
     }
   }
-  AlertRecord record{d.alert_id,   alert.rule,  alert.rule_id, alert.severity,  AlertStatus::kOpen,
-                     d.first_seen, d.last_seen, d.count,       body_json(alert)};
+  std::string body =
+      alert.prepared_body.empty() ? body_json(alert) : std::move(alert.prepared_body);
+  AlertRecord record{d.alert_id,   alert.rule,  alert.rule_id, alert.severity, AlertStatus::kOpen,
+                     d.first_seen, d.last_seen, d.count,       std::move(body)};
   // Outputs hear of an alert once; its later count lives in the store and API.
   if (!d.repeat) {
     auto message = std::make_shared<const AlertMessage>(AlertMessage{

@@ -38,6 +38,10 @@ class AlertRouter : public AlertSink {
   Result<void> add_configured_outputs(const AlertsConfig& config);
   void add_output(std::unique_ptr<AlertOutput> output);
   void emit(Alert alert) override;
+  // The entity, the dedupe key's parts and the sanitized body (the costly
+  // part: sanitizing the events and context), then the raw events and
+  // context are dropped.
+  void prepare(Alert& alert) const override;
   // Called for each new alert (not a folded repeat) with its raw fields and
   // id, on the emitting thread: must be quick (intel queues an indicator).
   // Add before alerts flow.

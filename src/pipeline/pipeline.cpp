@@ -133,7 +133,7 @@ void Pipeline::worker_loop() {
   lower_this_threads_priority(config_.pipeline.worker_nice);
   EventPreparer preparer(decoders_, stages_);
   // Used only without detectors (finish_on_workers_): nothing raises alerts then.
-  LaneAlertSink sink;
+  LaneAlertSink sink(stages_.alerts);
   EventFinisher finisher(stages_, sink);
   while (true) {
     uint64_t ordinal = 0;
@@ -225,7 +225,7 @@ void Pipeline::route(Prepared prepared) {
 }
 
 void Pipeline::lane_loop(BoundedQueue<LaneBatch>& lane) {
-  LaneAlertSink sink;
+  LaneAlertSink sink(stages_.alerts);
   EventFinisher finisher(stages_, sink);
   while (true) {
     auto batch = lane.pop(200ms);

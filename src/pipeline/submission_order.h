@@ -44,8 +44,13 @@ class SubmissionOrderRunner {
 // workers, and differed from one worker's.
 class LaneAlertSink final : public AlertSink {
  public:
+  // `alerts` prepares each alert here, on the lane (AlertSink::prepare):
+  // only the rest of emit() runs in submission order.
+  explicit LaneAlertSink(const AlertSink* alerts) : alerts_(alerts) {}
+
   void set_position(uint32_t position) { position_ = position; }
   void emit(Alert alert) override {
+    if (alerts_ != nullptr) alerts_->prepare(alert);
     ordered_.push_back({position_, [a = std::move(alert)](AlertSink& alerts) mutable {
                           alerts.emit(std::move(a));
                         }});
@@ -56,6 +61,7 @@ class LaneAlertSink final : public AlertSink {
   std::vector<OrderedWork> take_ordered() { return std::exchange(ordered_, {}); }
 
  private:
+  const AlertSink* alerts_;
   uint32_t position_ = 0;
   std::vector<OrderedWork> ordered_;
 };

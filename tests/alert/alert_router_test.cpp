@@ -133,6 +133,41 @@ TEST_F(AlertRouterTest, TheLogOutputWritesOneSanitizedSummaryLine) {
   }
 }
 
+// The detect lanes prepare alerts (entity, sanitized body) before they are
+// emitted in submission order: a prepared alert holds nothing raw any more
+// and is stored and delivered exactly as the same alert emitted directly.
+TEST_F(AlertRouterTest, APreparedAlertComesOutAsTheSameAlertUnprepared) {
+  const Timestamp t0{1'700'000'000'000'000};
+  Alert prepared = make_alert(t0);
+  router_->prepare(prepared);
+  EXPECT_TRUE(prepared.events.empty());
+  EXPECT_TRUE(prepared.context.is_null());
+  EXPECT_EQ(prepared.entity.host, "db01");
+  router_->emit(std::move(prepared));
+  router_->flush();
+  // The same alert through a second router, unprepared.
+  std::filesystem::create_directories(dir_ / "direct");
+  auto store = AlertStore::open(dir_ / "direct");
+  ASSERT_TRUE(store);
+  AlertRouter direct(config_, sanitizer_, nullptr, std::move(*store));
+  direct.emit(make_alert(t0));
+  direct.flush();
+  auto got = router_->store()->query({});
+  auto want = direct.store()->query({});
+  ASSERT_TRUE(got && want);
+  ASSERT_EQ(got->size(), 1u);
+  ASSERT_EQ(want->size(), 1u);
+  EXPECT_EQ((*got)[0].body_json, (*want)[0].body_json);
+  EXPECT_NE((*got)[0].body_json.find(R"("events":[{)"), std::string::npos)
+      << "the sanitized event: " << (*got)[0].body_json;
+  const auto lines = output_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  for (const char* secret : kSecrets) {
+    EXPECT_EQ(lines[0].find(secret), std::string::npos) << secret << " in " << lines[0];
+  }
+  EXPECT_NE(lines[0].find(R"("host":"db01")"), std::string::npos) << lines[0];
+}
+
 TEST_F(AlertRouterTest, RepeatsAreOneAlertWithACountAndReachOutputsOnce) {
   const Timestamp t0{1'700'000'000'000'000};
   for (int i = 0; i < 4; ++i) router_->emit(make_alert(Timestamp{t0.micros + i * 1'000'000}));
