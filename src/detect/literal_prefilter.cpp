@@ -162,6 +162,7 @@ Result<void> LiteralIndex::compile() {
     }
   }
   fields_.resize(pending.size());
+  lookups_.assign(pending.size(), 0);
   if (lo > hi) return {};  // nothing to screen
   if (hi - lo >= UINT32_MAX) {
     return make_error(ErrorCode::kConfig, "sigma: pattern ids too sparse for the prefilter");
@@ -209,9 +210,17 @@ Result<void> LiteralIndex::compile() {
     if (!db) return tl::unexpected(db.error());
     fd.db = *db;
   }
+  for (size_t f = 0; f < fields_.size(); ++f) lookups_[f] = lookups_of(fields_[f]);
   one_field_.resize(screened_.size());
   for (size_t w = 0; w < screened_.size(); ++w) one_field_[w] = screened_[w] & ~on_several[w];
   return {};
+}
+
+uint8_t LiteralIndex::lookups_of(const FieldDatabase& fd) {
+  return static_cast<uint8_t>(
+      (fd.whole_texts.size() != 0 ? kWholeTexts : 0) | (fd.prefixes.empty() ? 0 : kPrefixes) |
+      (fd.suffixes.empty() ? 0 : kSuffixes) | (fd.pinned.empty() ? 0 : kPinned) |
+      (fd.db != nullptr ? kAnywhere : 0));
 }
 
 uint32_t LiteralIndex::add_literal(FieldDatabase& fd, LiteralIds::value_type& literal,
@@ -314,15 +323,19 @@ int on_literal(unsigned int id, unsigned long long /*from*/, unsigned long long 
   return 0;
 }
 
-void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_view text) {
-  if (const uint32_t literal = fd.whole_texts.find(0, text); literal != KeyTable::kAbsent) {
-    set_bits(fd, literal);
+void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, uint8_t lookups,
+                            std::string_view text) {
+  using L = LiteralIndex::Lookup;
+  if ((lookups & L::kWholeTexts) != 0) {
+    if (const uint32_t literal = fd.whole_texts.find(0, text); literal != KeyTable::kAbsent) {
+      set_bits(fd, literal);
+    }
   }
   const auto found = [&](uint32_t literal) { set_bits(fd, literal); };
-  fd.prefixes.for_each_match(text, found);
-  fd.suffixes.for_each_match(text, found);
-  fd.pinned.for_each_match(text, found);
-  if (fd.db != nullptr) scan_anywhere(fd, text);
+  if ((lookups & L::kPrefixes) != 0) fd.prefixes.for_each_match(text, found);
+  if ((lookups & L::kSuffixes) != 0) fd.suffixes.for_each_match(text, found);
+  if ((lookups & L::kPinned) != 0) fd.pinned.for_each_match(text, found);
+  if ((lookups & L::kAnywhere) != 0) scan_anywhere(fd, text);
 }
 
 void LiteralScan::scan_anywhere(const LiteralIndex::FieldDatabase& fd, std::string_view text) {
@@ -380,8 +393,8 @@ void append_texts(const Value& v, bool strings_only, JoinedTexts& out) {
 // is exactly a scan of the folded text, without folding it; other text is
 // folded first (folding is per character and the separator is ASCII, so
 // that is the join of the folded texts).
-void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd) {
-  scan_text(fd, joined_texts());
+void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd, uint8_t lookups) {
+  scan_text(fd, lookups, joined_texts());
 }
 
 // The event's texts joined once, for every keyword group it scans.
@@ -405,22 +418,23 @@ void LiteralScan::scan_field(int field_id) {
   if (failed_ || f >= index_.fields_.size() || b.scanned[f] != 0) return;
   b.scanned[f] = 1;
   b.scanned_fields.push_back(static_cast<int>(f));
+  const uint8_t lookups = index_.lookups_[f];
+  if (lookups == 0) return;
   const auto& fd = index_.fields_[f];
-  if (fd.empty()) return;
   if (field_id < 0) {
-    scan_every_text(fd);
+    scan_every_text(fd, lookups);
     return;
   }
   const Value* v = fields_.value(field_id);
   if (v == nullptr) return;
   if (!v->is_array()) {
     const Subject& s = fields_.subject(field_id);
-    if (s.has_text()) scan_text(fd, s.folded());
+    if (s.has_text()) scan_text(fd, lookups, s.folded());
     return;
   }
   for (const auto& element : v->as_array()) {
     const Subject s(&element, field_id);
-    if (s.has_text()) scan_text(fd, s.folded());
+    if (s.has_text()) scan_text(fd, lookups, s.folded());
   }
 }
 
