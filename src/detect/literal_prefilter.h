@@ -38,6 +38,7 @@
 #include "core/key_table.h"
 #include "core/strings.h"
 #include "detect/anchored_literals.h"
+#include "detect/gram_literals.h"
 #include "detect/pinned_literals.h"
 #include "detect/rule.h"
 #include "detect/string_pattern.h"
@@ -90,6 +91,7 @@ class LiteralIndex {
     size_t whole_texts = 0;  // values looked up instead of scanned for
     size_t anchored = 0;     // prefixes and suffixes looked up in tries
     size_t pinned = 0;       // literals looked up at each `=` of the text
+    size_t grams = 0;        // long literals found by their eight-byte grams
   };
   Stats stats() const;
 
@@ -106,6 +108,8 @@ class LiteralIndex {
     AnchoredLiterals prefixes{AnchoredLiterals::Anchor::kStart};
     AnchoredLiterals suffixes{AnchoredLiterals::Anchor::kEnd};
     PinnedLiterals pinned;
+    // A big field's long literals, out of its Hyperscan database.
+    GramLiterals grams;
     std::vector<uint32_t> first, bits;
   };
   // Which lookups a field's database has, by slot: a byte a field in one
@@ -119,6 +123,7 @@ class LiteralIndex {
     kSuffixes = 4,
     kPinned = 8,
     kAnywhere = 16,  // the Hyperscan database
+    kGrams = 32,
   };
   static uint8_t lookups_of(const FieldDatabase& fd);
   // Compile-time: literal -> the ids of the patterns requiring it.
@@ -237,7 +242,9 @@ class LiteralScan {
   Screen screen_bit(const Subject& s, const StringPattern& p, uint32_t b);
   void scan_text(const LiteralIndex::FieldDatabase& fdb, uint8_t lookups, std::string_view text);
   // The Hyperscan scan of the literals that may occur anywhere in the text.
-  void scan_anywhere(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
+  void scan_anywhere(const LiteralIndex::FieldDatabase& fdb, uint8_t lookups,
+                     std::string_view text);
+  bool ensure_scratch();
   void set_bits(const LiteralIndex::FieldDatabase& fdb, uint32_t literal);
   void report_literal(uint32_t literal);
   bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
