@@ -12,7 +12,10 @@
 // is one that must start or end the text (`startswith`, `endswith`): those
 // are found by walking a trie from that end (anchored_literals.h); nor are
 // the literals of a field whose literals all have a `=` (hash fields):
-// those are looked up at each `=` of the text (pinned_literals.h). Only
+// those are looked up at each `=` of the text (pinned_literals.h); nor,
+// on a field with thousands of literals (`CommandLine`), those of eight
+// bytes or more: each eight bytes of the text are looked up in a table of
+// the literals' rarest grams (gram_literals.h). Only
 // the patterns of rules' gates are screened on fields (the rest are checked
 // exactly when their rule is evaluated, which its gate decides): a field's
 // database is costly per literal. Rules get a gate: up to two clauses, each of literals at least
