@@ -13,6 +13,7 @@ void GramLiterals::add(std::string_view literal, uint32_t id) {
 // contain: the comparisons a passing position costs stay few even where
 // many literals share a start (`c:\windows\`, `powershell`).
 void GramLiterals::freeze() {
+  if (pending_.empty()) return;                           // most fields: no filter to hold
   std::unordered_map<std::string_view, uint32_t> shared;  // gram -> literals containing it
   for (const auto& [literal, id] : pending_) {
     std::vector<std::string_view> grams;

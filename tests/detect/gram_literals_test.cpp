@@ -36,6 +36,14 @@ TEST(GramLiterals, CommandLineLiterals) {
   EXPECT_EQ(found(set, ""), std::vector<uint32_t>{});
 }
 
+TEST(GramLiterals, EmptySetFindsNothing) {
+  GramLiterals set;
+  set.add("short", 0);  // under kGram bytes: not held
+  set.freeze();
+  EXPECT_TRUE(set.empty());
+  EXPECT_EQ(found(set, "short and longer text"), std::vector<uint32_t>{});
+}
+
 TEST(GramLiterals, EveryOccurrenceReported) {
   GramLiterals set;
   set.add("abcdefgh", 7);
