@@ -155,12 +155,13 @@ int main(int argc, char** argv) {
       "\"rules_rss_mib\":%.1f,\"set_rss_mib_after_trim\":%.1f,\"events_per_cpu_s\":%.0f,"
       "\"matches_per_pass\":%zu,\"gated_bindings\":%zu,\"bindings\":%zu,\"literals\":%zu,"
       "\"whole_text_literals\":%zu,\"anchored_literals\":%zu,\"pinned_literals\":%zu,"
-      "\"hs_mib\":%.1f}\n",
+      "\"gram_literals\":%zu,\"hs_mib\":%.1f}\n",
       set.rule_count(), events.size(), load_s, build_s,
       (static_cast<double>(rss1) - static_cast<double>(rss0)) / kMiB,
       (static_cast<double>(rss2) - static_cast<double>(rss1)) / kMiB,
       static_cast<double>(events.size()) / best, matches, set.gated_rules().first,
       set.gated_rules().second, set.literal_stats().literals, set.literal_stats().whole_texts,
-      set.literal_stats().anchored, set.literal_stats().pinned, set.literal_stats().bytes / kMiB);
+      set.literal_stats().anchored, set.literal_stats().pinned, set.literal_stats().grams,
+      set.literal_stats().bytes / kMiB);
   return 0;
 }

@@ -117,6 +117,11 @@ bool could_be_in_scalar_text(std::string_view literal) {
 // PowerShell texts their repeats cost more than it.
 constexpr size_t kReportEveryOccurrence = 1000;
 
+// A field with this many literals to scan anywhere finds those of
+// GramLiterals::kGram bytes or more by their grams, not with Hyperscan.
+constexpr size_t kGramLiteralsFrom = 2000;
+
+// Literal i gets id i; empty ones are left out (found another way).
 Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& literals,
                                         unsigned int flag) {
   if (literals.size() < kReportEveryOccurrence) flag |= HS_FLAG_SINGLEMATCH;
@@ -124,6 +129,7 @@ Result<hs_database_t*> compile_literals(const std::vector<std::string_view>& lit
   std::vector<size_t> lengths;
   std::vector<unsigned int> flags, ids;
   for (size_t i = 0; i < literals.size(); ++i) {
+    if (literals[i].empty()) continue;
     data.push_back(literals[i].data());
     lengths.push_back(literals[i].size());
     flags.push_back(flag);
@@ -162,6 +168,7 @@ Result<void> LiteralIndex::compile() {
     }
   }
   fields_.resize(pending.size());
+  lookups_.assign(pending.size(), 0);
   if (lo > hi) return {};  // nothing to screen
   if (hi - lo >= UINT32_MAX) {
     return make_error(ErrorCode::kConfig, "sigma: pattern ids too sparse for the prefilter");
@@ -186,11 +193,19 @@ Result<void> LiteralIndex::compile() {
     for (const auto& literal : pending[f].anywhere) anywhere.push_back(literal.first);
     // Keyword texts are every text of the event joined: too many `=`.
     const bool pin = f >= keyword_groups_ && PinnedLiterals::can_hold(anywhere);
+    const bool by_grams = f >= keyword_groups_ && !pin && anywhere.size() >= kGramLiteralsFrom;
+    size_t left = anywhere.size();
     for (auto& literal : pending[f].anywhere) {
       const uint32_t index = add_literal(fd, literal, on_several);
       if (pin) fd.pinned.add(literal.first, index);
+      if (by_grams && literal.first.size() >= GramLiterals::kGram) {
+        fd.grams.add(literal.first, index);
+        anywhere[index] = {};  // not in the Hyperscan database
+        --left;
+      }
     }
-    if (pin) anywhere.clear();
+    fd.grams.freeze();
+    if (pin || left == 0) anywhere.clear();
     for (auto& literal : pending[f].whole_texts) {
       fd.whole_texts.insert(0, literal.first, add_literal(fd, literal, on_several));
     }
@@ -209,9 +224,17 @@ Result<void> LiteralIndex::compile() {
     if (!db) return tl::unexpected(db.error());
     fd.db = *db;
   }
+  for (size_t f = 0; f < fields_.size(); ++f) lookups_[f] = lookups_of(fields_[f]);
   one_field_.resize(screened_.size());
   for (size_t w = 0; w < screened_.size(); ++w) one_field_[w] = screened_[w] & ~on_several[w];
   return {};
+}
+
+uint8_t LiteralIndex::lookups_of(const FieldDatabase& fd) {
+  return static_cast<uint8_t>(
+      (fd.whole_texts.size() != 0 ? kWholeTexts : 0) | (fd.prefixes.empty() ? 0 : kPrefixes) |
+      (fd.suffixes.empty() ? 0 : kSuffixes) | (fd.pinned.empty() ? 0 : kPinned) |
+      (fd.grams.empty() ? 0 : kGrams) | (fd.db != nullptr ? kAnywhere : 0));
 }
 
 uint32_t LiteralIndex::add_literal(FieldDatabase& fd, LiteralIds::value_type& literal,
@@ -249,10 +272,11 @@ LiteralIndex::Stats LiteralIndex::stats() const {
     s.whole_texts += f.whole_texts.size();
     s.anchored += f.prefixes.size() + f.suffixes.size();
     s.pinned += f.pinned.size();
+    s.grams += f.grams.size();
     if (f.db == nullptr) continue;
     ++s.databases;
     s.literals += f.first.size() - 1 - f.whole_texts.size() - f.prefixes.size() -
-                  f.suffixes.size() - f.pinned.size();
+                  f.suffixes.size() - f.pinned.size() - f.grams.size();
     size_t bytes = 0;
     if (hs_database_size(f.db, &bytes) == HS_SUCCESS) s.bytes += bytes;
   }
@@ -314,37 +338,48 @@ int on_literal(unsigned int id, unsigned long long /*from*/, unsigned long long 
   return 0;
 }
 
-void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, std::string_view text) {
-  if (const uint32_t literal = fd.whole_texts.find(0, text); literal != KeyTable::kAbsent) {
-    set_bits(fd, literal);
+void LiteralScan::scan_text(const LiteralIndex::FieldDatabase& fd, uint8_t lookups,
+                            std::string_view text) {
+  using L = LiteralIndex::Lookup;
+  if ((lookups & L::kWholeTexts) != 0) {
+    if (const uint32_t literal = fd.whole_texts.find(0, text); literal != KeyTable::kAbsent) {
+      set_bits(fd, literal);
+    }
   }
   const auto found = [&](uint32_t literal) { set_bits(fd, literal); };
-  fd.prefixes.for_each_match(text, found);
-  fd.suffixes.for_each_match(text, found);
-  fd.pinned.for_each_match(text, found);
-  if (fd.db != nullptr) scan_anywhere(fd, text);
+  if ((lookups & L::kPrefixes) != 0) fd.prefixes.for_each_match(text, found);
+  if ((lookups & L::kSuffixes) != 0) fd.suffixes.for_each_match(text, found);
+  if ((lookups & L::kPinned) != 0) fd.pinned.for_each_match(text, found);
+  if ((lookups & (L::kAnywhere | L::kGrams)) != 0) scan_anywhere(fd, lookups, text);
 }
 
-void LiteralScan::scan_anywhere(const LiteralIndex::FieldDatabase& fd, std::string_view text) {
+bool LiteralScan::ensure_scratch() {
   ScanBuffers& b = *buffers_;
-  if (std::find(b.scratch_for.begin(), b.scratch_for.end(), index_.id_) == b.scratch_for.end()) {
-    for (const auto& f : index_.fields_) {
-      if (f.db != nullptr && hs_alloc_scratch(f.db, &b.scratch) != HS_SUCCESS) {
-        failed_ = true;
-        return;
-      }
-    }
-    if (b.scratch_for.size() >= 16) b.scratch_for.clear();
-    b.scratch_for.push_back(index_.id_);
+  if (std::find(b.scratch_for.begin(), b.scratch_for.end(), index_.id_) != b.scratch_for.end())
+    return true;
+  for (const auto& f : index_.fields_) {
+    if (f.db != nullptr && hs_alloc_scratch(f.db, &b.scratch) != HS_SUCCESS) return false;
   }
-  if (text.size() > UINT_MAX) {
+  if (b.scratch_for.size() >= 16) b.scratch_for.clear();
+  b.scratch_for.push_back(index_.id_);
+  return true;
+}
+
+// The literals that may occur anywhere: the long ones of a big field by
+// their grams, the rest with Hyperscan; each reported once per text.
+void LiteralScan::scan_anywhere(const LiteralIndex::FieldDatabase& fd, uint8_t lookups,
+                                std::string_view text) {
+  ScanBuffers& b = *buffers_;
+  const bool hyperscan = (lookups & LiteralIndex::kAnywhere) != 0;
+  if ((hyperscan && !ensure_scratch()) || text.size() > UINT_MAX) {
     failed_ = true;
     return;
   }
   scanning_ = &fd;
   if (b.reported.size() < fd.first.size() / 64 + 1) b.reported.resize(fd.first.size() / 64 + 1, 0);
-  if (hs_scan(fd.db, text.data(), static_cast<unsigned int>(text.size()), 0, b.scratch, on_literal,
-              this) != HS_SUCCESS) {
+  fd.grams.for_each_match(text, [this](uint32_t literal) { report_literal(literal); });
+  if (hyperscan && hs_scan(fd.db, text.data(), static_cast<unsigned int>(text.size()), 0, b.scratch,
+                           on_literal, this) != HS_SUCCESS) {
     failed_ = true;
   }
   for (uint32_t literal : b.reported_literals) b.reported[literal >> 6] = 0;
@@ -380,8 +415,8 @@ void append_texts(const Value& v, bool strings_only, JoinedTexts& out) {
 // is exactly a scan of the folded text, without folding it; other text is
 // folded first (folding is per character and the separator is ASCII, so
 // that is the join of the folded texts).
-void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd) {
-  scan_text(fd, joined_texts());
+void LiteralScan::scan_every_text(const LiteralIndex::FieldDatabase& fd, uint8_t lookups) {
+  scan_text(fd, lookups, joined_texts());
 }
 
 // The event's texts joined once, for every keyword group it scans.
@@ -405,22 +440,23 @@ void LiteralScan::scan_field(int field_id) {
   if (failed_ || f >= index_.fields_.size() || b.scanned[f] != 0) return;
   b.scanned[f] = 1;
   b.scanned_fields.push_back(static_cast<int>(f));
+  const uint8_t lookups = index_.lookups_[f];
+  if (lookups == 0) return;
   const auto& fd = index_.fields_[f];
-  if (fd.empty()) return;
   if (field_id < 0) {
-    scan_every_text(fd);
+    scan_every_text(fd, lookups);
     return;
   }
   const Value* v = fields_.value(field_id);
   if (v == nullptr) return;
   if (!v->is_array()) {
     const Subject& s = fields_.subject(field_id);
-    if (s.has_text()) scan_text(fd, s.folded());
+    if (s.has_text()) scan_text(fd, lookups, s.folded());
     return;
   }
   for (const auto& element : v->as_array()) {
     const Subject s(&element, field_id);
-    if (s.has_text()) scan_text(fd, s.folded());
+    if (s.has_text()) scan_text(fd, lookups, s.folded());
   }
 }
 

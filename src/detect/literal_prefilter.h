@@ -12,7 +12,10 @@
 // is one that must start or end the text (`startswith`, `endswith`): those
 // are found by walking a trie from that end (anchored_literals.h); nor are
 // the literals of a field whose literals all have a `=` (hash fields):
-// those are looked up at each `=` of the text (pinned_literals.h). Only
+// those are looked up at each `=` of the text (pinned_literals.h); nor,
+// on a field with thousands of literals (`CommandLine`), those of eight
+// bytes or more: each eight bytes of the text are looked up in a table of
+// the literals' rarest grams (gram_literals.h). Only
 // the patterns of rules' gates are screened on fields (the rest are checked
 // exactly when their rule is evaluated, which its gate decides): a field's
 // database is costly per literal. Rules get a gate: up to two clauses, each of literals at least
@@ -38,6 +41,7 @@
 #include "core/key_table.h"
 #include "core/strings.h"
 #include "detect/anchored_literals.h"
+#include "detect/gram_literals.h"
 #include "detect/pinned_literals.h"
 #include "detect/rule.h"
 #include "detect/string_pattern.h"
@@ -90,6 +94,7 @@ class LiteralIndex {
     size_t whole_texts = 0;  // values looked up instead of scanned for
     size_t anchored = 0;     // prefixes and suffixes looked up in tries
     size_t pinned = 0;       // literals looked up at each `=` of the text
+    size_t grams = 0;        // long literals found by their eight-byte grams
   };
   Stats stats() const;
 
@@ -106,12 +111,24 @@ class LiteralIndex {
     AnchoredLiterals prefixes{AnchoredLiterals::Anchor::kStart};
     AnchoredLiterals suffixes{AnchoredLiterals::Anchor::kEnd};
     PinnedLiterals pinned;
+    // A big field's long literals, out of its Hyperscan database.
+    GramLiterals grams;
     std::vector<uint32_t> first, bits;
-    bool empty() const {
-      return db == nullptr && whole_texts.size() == 0 && prefixes.empty() && suffixes.empty() &&
-             pinned.empty();
-    }
   };
+  // Which lookups a field's database has, by slot: a byte a field in one
+  // array, so a scan reads only the structures the field has. A database
+  // is ~600 bytes over ten cache lines, cold at every event, and asking
+  // each structure whether it is empty touched five of them on each of
+  // the ~17 fields a process_creation event scans.
+  enum Lookup : uint8_t {
+    kWholeTexts = 1,
+    kPrefixes = 2,
+    kSuffixes = 4,
+    kPinned = 8,
+    kAnywhere = 16,  // the Hyperscan database
+    kGrams = 32,
+  };
+  static uint8_t lookups_of(const FieldDatabase& fd);
   // Compile-time: literal -> the ids of the patterns requiring it.
   using LiteralIds = std::map<std::string, std::vector<uint64_t>, std::less<>>;
   struct PendingField {
@@ -133,6 +150,7 @@ class LiteralIndex {
   bool keywords_need_only_strings_ = false;
   size_t keyword_groups_ = 0;
   std::vector<FieldDatabase> fields_;                   // the keyword groups, then the fields by id
+  std::vector<uint8_t> lookups_;                        // by slot, as fields_: Lookup bits
   std::unordered_map<uint32_t, int> keyword_field_of_;  // bit -> a keyword field holding it
   uint64_t base_ = 0;                                   // pattern id of bit 0
   uint32_t bit_count_ = 0;                              // range of pattern ids
@@ -222,12 +240,14 @@ class LiteralScan {
 
  private:
   void scan_field(int field_id);
-  void scan_every_text(const LiteralIndex::FieldDatabase& fdb);
+  void scan_every_text(const LiteralIndex::FieldDatabase& fdb, uint8_t lookups);
   std::string_view joined_texts();
   Screen screen_bit(const Subject& s, const StringPattern& p, uint32_t b);
-  void scan_text(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
+  void scan_text(const LiteralIndex::FieldDatabase& fdb, uint8_t lookups, std::string_view text);
   // The Hyperscan scan of the literals that may occur anywhere in the text.
-  void scan_anywhere(const LiteralIndex::FieldDatabase& fdb, std::string_view text);
+  void scan_anywhere(const LiteralIndex::FieldDatabase& fdb, uint8_t lookups,
+                     std::string_view text);
+  bool ensure_scratch();
   void set_bits(const LiteralIndex::FieldDatabase& fdb, uint32_t literal);
   void report_literal(uint32_t literal);
   bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }

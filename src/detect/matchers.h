@@ -47,6 +47,14 @@ Result<std::shared_ptr<const ValueMatcher>> compile_value(const Modifiers& mods,
                                                           const RuleValue& value,
                                                           const MatcherOptions& options);
 
+// A test's values (OR) with those that must equal, start or end the text
+// (no other wildcard, not `cased`) merged into one matcher that looks the
+// text up once, when there are at least kMinLiteralSet of them; the others
+// are kept as they are. The same answer, and the same patterns screened.
+inline constexpr size_t kMinLiteralSet = 4;
+std::vector<std::shared_ptr<const ValueMatcher>> merge_anchored_literals(
+    std::vector<std::shared_ptr<const ValueMatcher>> values);
+
 // The `|re` values of one test, any of which may match, as one regular
 // expression (`(?:a)|(?:b)|...`): one pass over the text instead of one per
 // value, the same answer. Each pattern must already have compiled alone.

@@ -196,6 +196,7 @@ class DetectionBuilder {
       for (const auto& v : values) patterns.push_back(rule_value(v).text);
       if (auto one = compile_regex_alternation(*mods, patterns)) t.values = {std::move(*one)};
     }
+    if (!t.all) t.values = merge_anchored_literals(std::move(t.values));
     return t;
   }
 

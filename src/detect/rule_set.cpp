@@ -166,6 +166,7 @@ LiteralIndex::Stats RuleSet::literal_stats() const {
     total.whole_texts += s.whole_texts;
     total.anchored += s.anchored;
     total.pinned += s.pinned;
+    total.grams += s.grams;
   }
   return total;
 }

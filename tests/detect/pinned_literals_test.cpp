@@ -10,27 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "literal_lookup_test_util.h"
+
 namespace vigil::sigma {
 namespace {
 
-// The ids found, each once, in increasing order.
-std::vector<uint32_t> found(const PinnedLiterals& set, std::string_view text) {
-  std::vector<uint32_t> ids;
-  set.for_each_match(text, [&](uint32_t id) { ids.push_back(id); });
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
-}
-
-std::vector<uint32_t> naive(const std::map<std::string, uint32_t>& literals,
-                            std::string_view text) {
-  std::vector<uint32_t> ids;
-  for (const auto& [literal, id] : literals) {
-    if (text.find(literal) != std::string_view::npos) ids.push_back(id);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
+using testing::found;
+using testing::naive;
 
 TEST(PinnedLiterals, HashesOfASysmonEvent) {
   PinnedLiterals set;
@@ -72,28 +58,9 @@ TEST(PinnedLiterals, CanHoldOnlyLiteralsWithAPinInFewShapes) {
 // Random literals and texts over a small alphabet, so literals overlap,
 // repeat and share pins.
 TEST(PinnedLiterals, MatchesNaiveFindOnRandomTexts) {
-  std::mt19937 rng(7);
-  const std::string alphabet = "ab=";
-  const auto random_text = [&](size_t max_length) {
-    std::string s(1 + rng() % max_length, 'a');
-    for (char& c : s) c = alphabet[rng() % alphabet.size()];
-    return s;
-  };
-  for (int round = 0; round < 50; ++round) {
-    PinnedLiterals set;
-    std::map<std::string, uint32_t> literals;
-    while (literals.size() < 12) {
-      std::string literal = random_text(6);
-      if (literal.find('=') == std::string::npos || literals.contains(literal)) continue;
-      const auto id = static_cast<uint32_t>(literals.size());
-      literals.emplace(literal, id);
-      set.add(literal, id);
-    }
-    for (int t = 0; t < 40; ++t) {
-      const std::string text = random_text(20);
-      EXPECT_EQ(found(set, text), naive(literals, text)) << text;
-    }
-  }
+  testing::expect_naive_answers<PinnedLiterals>(
+      7, "ab=", 1, 6, 20, [](const std::string& l) { return l.find('=') != std::string::npos; },
+      [](PinnedLiterals&) {});
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 // specification.md) and pySigma's behaviour.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "detect/matchers.h"
+#include "detect/string_pattern.h"
 #include "detect/text_fold.h"
 #include "sigma_test_util.h"
 
@@ -266,6 +270,70 @@ TEST(SigmaSemantics, QuantifiersSkipUnderscoreIdentifiers) {
 }
 
 // 10 (correlation timespans) belongs to the correlation engine.
+
+// A list of values that each equal, start or end the field is looked up as
+// one set (merge_anchored_literals): every shape of the list still matches
+// exactly as it did alone, case-insensitively, and nothing near it does.
+TEST(SigmaSemantics, ValueListLookedUpAsOneSet) {
+  OneRule r(
+      "  sel:\n"
+      "    Image: ['C:\\Tools\\a.exe', 'b.exe*', '*\\c.exe', 'Ä.dll', '*\\d?.exe', "
+      "'e*f.exe']\n"
+      "  condition: sel\n");
+  EXPECT_TRUE(r.fires(R"({"Image": "c:\\tools\\A.EXE"})"));  // whole, folded
+  EXPECT_FALSE(r.fires(R"({"Image": "x:\\c:\\tools\\a.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c:\\tools\\a.exe "})"));
+  EXPECT_TRUE(r.fires(R"({"Image": "B.EXE --flag"})"));  // prefix
+  EXPECT_FALSE(r.fires(R"({"Image": "xb.exe"})"));
+  EXPECT_TRUE(r.fires(R"({"Image": "D:\\x\\C.exe"})"));  // suffix
+  EXPECT_FALSE(r.fires(R"({"Image": "D:\\x\\c.exe.bak"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "c.exe"})"));     // shorter than the suffix
+  EXPECT_TRUE(r.fires(R"({"Image": "ä.DLL"})"));      // whole, Unicode folding
+  EXPECT_TRUE(r.fires(R"({"Image": "x\\d1.exe"})"));  // a glob, kept apart
+  EXPECT_FALSE(r.fires(R"({"Image": "x\\d.exe"})"));
+  EXPECT_TRUE(r.fires(R"({"Image": "e--f.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "other.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"Other": "b.exe"})"));  // field absent
+}
+
+// The same list as a filter (its values are not screened: only the set
+// answers), and under `endswith`.
+TEST(SigmaSemantics, ValueListSetAsFilter) {
+  OneRule r(
+      "  sel:\n"
+      "    Image|endswith: '.exe'\n"
+      "  filter:\n"
+      "    Image|endswith: ['\\a.exe', '\\b.exe', '\\c.exe', '\\dd.exe']\n"
+      "  condition: sel and not filter\n");
+  EXPECT_FALSE(r.fires(R"({"Image": "C:\\X\\A.exe"})"));
+  EXPECT_FALSE(r.fires(R"({"Image": "C:\\X\\dd.EXE"})"));
+  EXPECT_TRUE(r.fires(R"({"Image": "C:\\X\\d.exe"})"));
+  EXPECT_TRUE(r.fires(R"({"Image": "C:\\X\\xa.exe"})"));
+  EXPECT_TRUE(r.fires(R"({"Image": "a.exe"})"));
+}
+
+// Merging keeps every value's pattern screened (the gates are built from
+// them) and leaves the other values apart.
+TEST(SigmaSemantics, ValueListSetKeepsScreenedPatterns) {
+  Modifiers mods;
+  mods.position = Modifiers::Position::kEndsWith;
+  std::vector<std::shared_ptr<const ValueMatcher>> values;
+  for (const char* v : {"\\a.exe", "\\b.exe", "\\c.exe", "\\d.exe", "\\e*.exe"}) {
+    auto m = compile_value(mods, RuleValue{RuleValue::Type::kString, v}, {});
+    ASSERT_TRUE(m.has_value());
+    values.push_back(*m);
+  }
+  std::vector<const StringPattern*> before, after;
+  for (const auto& v : values) v->screened_patterns(before);
+  const auto merged = merge_anchored_literals(values);
+  EXPECT_EQ(merged.size(), 2u);  // the glob, then the set of four
+  for (const auto& v : merged) EXPECT_TRUE(v->screened_patterns(after));
+  std::sort(before.begin(), before.end());
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(before, after);
+  values.resize(kMinLiteralSet - 1);
+  EXPECT_EQ(merge_anchored_literals(values).size(), kMinLiteralSet - 1);  // too few: apart
+}
 
 }  // namespace
 }  // namespace vigil::sigma::testing
