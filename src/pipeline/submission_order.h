@@ -1,7 +1,8 @@
 // Detector work that must see events in the order they were submitted
-// (AlertSink::in_submission_order), and the lanes' alerts, collected on the detect lanes and run
-// chunk by chunk, in chunk order, by whichever lane finishes the oldest
-// outstanding chunk. Within a chunk, work runs in the events' order.
+// (AlertSink::in_submission_order), and the lanes' alerts: collected on the
+// detect lanes and run chunk by chunk, in chunk order, by whichever lane
+// finishes the oldest outstanding chunk. Within a chunk, work runs in the
+// events' order.
 #pragma once
 
 #include <cstdint>
