@@ -47,6 +47,7 @@ Normalizer::Normalizer(const NormalizeConfig& config) {
     for (const auto& s : sources) a.sources.push_back(indexed(s));
     aliases_.push_back(std::move(a));
   }
+  timestamp_slot_ = slot_for(std::string(kTimestampField));
 }
 
 Normalizer::IndexedPath Normalizer::indexed(std::string_view dotted) {
@@ -79,19 +80,21 @@ const Value* Normalizer::find(const IndexedPath& p, const Value& doc,
 // top-level member is only ever appended: the canonical field was absent).
 uint16_t Normalizer::set(const IndexedPath& p, Value& doc, const TopLevelIndex& index,
                          Value v) const {
+  // The canonical field is absent (normalize() checked), so neither its name
+  // nor its flat dotted name is a member yet: appended without a search.
   const auto& segments = p.path.segments();
+  Object& object = doc.as_object();
   if (segments.size() == 1) {
-    doc.set(segments.front(), std::move(v));
+    object.emplace_back(segments.front(), std::move(v));
     return p.head;
   }
-  Object& object = doc.as_object();
   Value* cur = index.member(p.head, object);
   uint16_t appended = kNoSlot;
   if (cur == nullptr) {
     cur = &object.emplace_back(segments.front(), Object{}).second;
     appended = p.head;
   } else if (!cur->is_object()) {
-    doc.set(p.path.str(), std::move(v));
+    object.emplace_back(p.path.str(), std::move(v));
     return p.flat;
   }
   for (size_t i = 1; i + 1 < segments.size(); ++i) {
@@ -99,7 +102,7 @@ uint16_t Normalizer::set(const IndexedPath& p, Value& doc, const TopLevelIndex& 
     if (next == nullptr) {
       next = &cur->set(segments[i], Object{});
     } else if (!next->is_object()) {
-      doc.set(p.path.str(), std::move(v));
+      object.emplace_back(p.path.str(), std::move(v));
       return p.flat;
     }
     cur = next;
@@ -123,7 +126,12 @@ void Normalizer::normalize(Event& event) const {
       break;
     }
   }
-  event.doc.set("@timestamp", format_rfc3339(event.time));
+  Object& object = event.doc.as_object();
+  if (Value* ts = index.member(timestamp_slot_, object)) {
+    *ts = Value(format_rfc3339(event.time));
+  } else {
+    object.emplace_back(std::string(kTimestampField), format_rfc3339(event.time));
+  }
 }
 
 }  // namespace vigil

@@ -45,9 +45,13 @@ class Normalizer {
   const Value* find(const IndexedPath& p, const Value& doc, const TopLevelIndex& index) const;
   uint16_t set(const IndexedPath& p, Value& doc, const TopLevelIndex& index, Value v) const;
 
+  static constexpr std::string_view kTimestampField = "@timestamp";
+
   std::vector<Alias> aliases_;
-  // Every top-level key an alias reads -> its slot in the per-event index.
+  // Every top-level key an alias reads, and `@timestamp` -> its slot in the
+  // per-event index.
   KeyTable slots_;
+  uint16_t timestamp_slot_ = kNoSlot;
 };
 
 }  // namespace vigil

@@ -110,8 +110,10 @@ void reference_normalize(const NormalizeConfig& config, Event& e) {
 // share parents, meet scalars in their way, exist already (nested or as flat
 // dotted keys), and sources repeat, are null or are objects.
 TEST(Normalizer, MatchesFieldPathFindAndSetOnRandomDocuments) {
-  const std::vector<std::string> kPaths = {"a",     "b",   "a.x", "a.y",   "b.x",
-                                           "c.d.e", "c.d", "c",   "a.x.z", "d"};
+  // `@timestamp` too: the normalizer writes it into every event, replacing one
+  // the sender sent.
+  const std::vector<std::string> kPaths = {"a",   "b", "a.x",   "a.y", "b.x",       "c.d.e",
+                                           "c.d", "c", "a.x.z", "d",   "@timestamp"};
   std::mt19937 rng(11);
   std::uniform_int_distribution<size_t> path(0, kPaths.size() - 1), count(0, 5), kind(0, 4);
   for (int round = 0; round < 2000; ++round) {
