@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "metrics/processed_events_batch.h"
+
 namespace vigil::metrics {
 namespace {
 
@@ -56,10 +58,11 @@ size_t VigilMetrics::http_code_index(int status_code) {
   return static_cast<size_t>(status_code - kFirstHttpCode);
 }
 
+// The same staging as the pipeline's, published at once: one way to count
+// a processed event.
 void VigilMetrics::record_processed(std::string_view event_type, Severity s, Timestamp received) {
-  event_processed(event_type_index(event_type.empty() ? "unknown" : event_type), s).inc();
-  const int64_t micros = Timestamp::now().micros - received.micros;
-  event_processing_seconds.observe(micros > 0 ? static_cast<double>(micros) / 1e6 : 0.0);
+  ProcessedEventsBatch batch(*this);
+  batch.record(event_type, s, received);
 }
 
 void VigilMetrics::set_queue_depth(uint64_t depth, uint64_t capacity) {

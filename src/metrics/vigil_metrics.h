@@ -62,9 +62,9 @@ struct VigilMetrics {
   }
   static size_t http_code_index(int status_code);
 
-  // One-call helpers (intern + increment). record_processed observes the
-  // time from receipt to now in security_event_processing_seconds; an empty
-  // event type counts as "unknown", as in the seed.
+  // One-call helpers (intern + increment). record_processed is one event
+  // through a ProcessedEventsBatch (the pipeline stages them per thread):
+  // the time from receipt to now, and an empty event type as "unknown".
   void record_processed(std::string_view event_type, Severity s, Timestamp received);
   void record_accepted(uint64_t n) { ingest_events_accepted.inc(n); }
   void record_rejected(RejectReason r) { ingest_rejected(r).inc(); }
