@@ -5,11 +5,11 @@
 // the bytes scanned per event of the seed corpus.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
+
+#include "sanitize/scanned_string_cache.h"
 
 namespace vigil::sanitize_detail {
 
@@ -32,8 +32,9 @@ class RepeatedValues {
   // (each is then scanned, as without this index).
   template <typename Scanned>
   uint32_t find_or_add(std::string_view s, uint32_t segment, Scanned scanned) {
-    const uint64_t h = hash(s);
-    for (size_t i = h & kMask;; i = (i + 1) & kMask) {
+    // A match is confirmed on the whole text.
+    const uint64_t h = ScannedStringCache::ends_of(s, false).hash();
+    for (size_t i = h >> 58;; i = (i + 1) & kMask) {
       Slot& slot = slots_[i];
       if (slot.generation != generation_) {
         if (used_ == kMaxValues) return kNone;
@@ -46,7 +47,7 @@ class RepeatedValues {
   }
 
  private:
-  static constexpr size_t kSlots = 64;
+  static constexpr size_t kSlots = 64;  // indexed by a hash's top six bits
   static constexpr size_t kMask = kSlots - 1;
   static constexpr size_t kMaxValues = 48;  // the table stays a quarter empty
 
@@ -55,16 +56,6 @@ class RepeatedValues {
     uint32_t segment = kNone;
     uint32_t generation = 0;  // the document it belongs to; 0: never used
   };
-
-  // The length and up to the first and last eight bytes: enough to tell
-  // one document's values apart (a match is confirmed on the whole text).
-  static uint64_t hash(std::string_view s) {
-    uint64_t head = 0, tail = 0;
-    std::memcpy(&head, s.data(), std::min<size_t>(s.size(), 8));
-    if (s.size() > 8) std::memcpy(&tail, s.data() + s.size() - 8, 8);
-    const uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail + s.size());
-    return (h * 0xC2B2AE3D27D4EB4Full) >> 32;
-  }
 
   std::array<Slot, kSlots> slots_{};
   size_t used_ = 0;

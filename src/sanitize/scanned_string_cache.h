@@ -51,9 +51,9 @@ class ScannedStringCache {
   // stamps, messages) then neither cost a copy nor push out repeated ones.
   void offer(std::string_view s, bool is_key, const std::string* replacement);
 
- private:
   // The first and last eight bytes (or four, or three single bytes: all of
-  // a string of up to 16 bytes), the length and the kind.
+  // a string of up to 16 bytes), the length and the kind: what a slot
+  // compares, and the hash of a text (RepeatedValues hashes with it too).
   struct Ends {
     uint64_t head = 0;
     uint64_t tail = 0;
@@ -65,14 +65,6 @@ class ScannedStringCache {
     }
     size_t slot() const { return static_cast<size_t>(hash() >> 52); }  // 12 bits: kSlots
   };
-  static_assert(kSlots == size_t{1} << 12);
-  struct Slot {
-    Ends ends;
-    bool rewritten = false;
-    std::string text;  // strings longer than 16 bytes
-    std::string replacement;
-  };
-
   static Ends ends_of(std::string_view s, bool is_key) {
     const char* p = s.data();
     const size_t n = s.size();
@@ -94,6 +86,15 @@ class ScannedStringCache {
     e.size_and_kind = (uint64_t{n} << 2) | (is_key ? 2 : 0) | 1;
     return e;
   }
+
+ private:
+  static_assert(kSlots == size_t{1} << 12);
+  struct Slot {
+    Ends ends;
+    bool rewritten = false;
+    std::string text;  // strings longer than 16 bytes
+    std::string replacement;
+  };
 
   std::vector<Slot> slots_;        // allocated on first use
   std::vector<uint32_t> offered_;  // per slot, a hash of the last string offered once
