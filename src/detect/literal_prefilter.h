@@ -263,7 +263,6 @@ class LiteralScan {
   const StringPattern* absent_keyword_ = nullptr;  // the last keyword screened absent
   bool failed_ = false;  // Hyperscan could not scan: every pattern stays a candidate
   bool joined_ = false;  // the event's texts are joined (for every keyword group)
-  bool joined_ascii_ = false;
 };
 
 template <typename F>

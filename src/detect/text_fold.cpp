@@ -132,6 +132,51 @@ void fold_case_into(std::string_view s, std::string& out) {
   out.resize(w);
 }
 
+namespace {
+
+// The length of the run of ASCII bytes at the start of p[0, n).
+size_t ascii_run(const unsigned char* p, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const auto load = [p](size_t at) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+  };
+  for (; i + 64 <= n; i += 64) {  // 64 bytes a step while all are ASCII
+    const __m128i high =
+        _mm_or_si128(_mm_or_si128(load(i), load(i + 16)), _mm_or_si128(load(i + 32), load(i + 48)));
+    if (_mm_movemask_epi8(high) != 0) break;
+  }
+  for (; i + 16 <= n; i += 16) {
+    const auto high = _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
+    if (high != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(high)));
+  }
+#endif
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
+size_t fold_non_ascii_in_place(char* s, size_t size) {
+  auto* p = reinterpret_cast<unsigned char*>(s);
+  const std::string_view text(s, size);
+  size_t i = 0;
+  while (true) {
+    i += ascii_run(p + i, size - i);
+    if (i == size) return size;
+    const size_t len = utf8_length(p[i]);
+    char32_t cp = 0;
+    if (len == 1 || !decode(text, i, len, cp)) {
+      i += 1;  // invalid UTF-8: kept as it is, as fold_case_into does
+      continue;
+    }
+    char buf[4];
+    if (encode(lower(cp), buf) != len) return i;
+    std::copy(buf, buf + len, s + i);
+    i += len;
+  }
+}
+
 bool is_ascii(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0;

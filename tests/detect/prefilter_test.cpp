@@ -404,6 +404,21 @@ TEST(SigmaPrefilter, KeywordsMeetUpperCaseAsciiAndFoldedUnicode) {
   EXPECT_FALSE(r.fires(R"({"b": "c:\\ECOLE\\ПРИВЕТ", "c": "sekurlsa:"})"));
 }
 
+// Non-ASCII characters of the joined texts are folded in place, and from
+// the first whose lower case is shorter or longer in UTF-8 (the Kelvin sign
+// folds to `k`, U+023A to a three-byte letter) the rest is folded into a
+// copy: keywords in, before and after such texts all meet.
+TEST(SigmaPrefilter, KeywordsMeetTextsAfterALowerCaseOfAnotherLength) {
+  BothWays r(rule("k",
+                  "  keywords:\n    - 'kerberos'\n    - 'sekurlsa::'\n    - 'école'\n"
+                  "  condition: keywords\n"));
+  EXPECT_TRUE(r.fires(R"({"a": "\u212aERBEROS"})"));
+  EXPECT_TRUE(r.fires(R"({"a": "É", "b": "\u023a", "c": "x SEKURLSA::"})"));
+  EXPECT_TRUE(r.fires(R"({"a": "\u023a", "b": "\u212a", "c": "ÉCOLE"})"));
+  EXPECT_TRUE(r.fires(R"({"a": "ÉCOLE \u212a", "b": "\u023a"})"));
+  EXPECT_FALSE(r.fires(R"({"a": "\u023a", "b": "\u212a", "c": "ECOLE sekurlsa:"})"));
+}
+
 // `EventID: 4688` is screened as the whole text "4688": the rule gets a
 // gate, and integers, doubles, numeric strings and arrays still meet it
 // exactly as without the prefilter. 0 is not screened (-0.0 equals it but

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "detect/matchers.h"
 #include "detect/string_pattern.h"
@@ -48,6 +51,48 @@ TEST(SigmaSemantics, FoldingBlocksAndTailsAgree) {
   // bytes), an invalid byte kept as it is.
   EXPECT_EQ(fold_case("\u023a\u023aABCDEFGHIJKLMNOPQRS\u023a\xff!"),
             "\u2c65\u2c65abcdefghijklmnopqrs\u2c65\xff!");
+}
+
+// The in-place fold of non-ASCII characters (for caseless scans), against
+// fold_case: after lower-casing ASCII it gives the same text up to where it
+// stops, which is at a character whose lower case has another length (then
+// the rest must be as it was), at every length and offset around its
+// 64- and 16-byte steps, invalid bytes included.
+TEST(SigmaSemantics, InPlaceNonAsciiFoldAgreesWithFoldCase) {
+  const std::vector<std::string> pieces = {"a",    "Q",      "\u00c9", "\u00e9", "\u041f", "\xff",
+                                           "\xc3", "\u212a", "\u023a", "\u0130", "\u00ae", "\n"};
+  uint64_t state = 7;
+  const auto next = [&] {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return static_cast<size_t>(state >> 33);
+  };
+  const auto ascii_lower = [](std::string s) {
+    for (char& c : s) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    return s;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(next() % 150, 'B');
+    const size_t inserts = next() % 4;
+    for (size_t k = 0; k < inserts; ++k)
+      text.insert(next() % (text.size() + 1), pieces[next() % pieces.size()]);
+    std::string folded = text;
+    const size_t stop = fold_non_ascii_in_place(folded.data(), folded.size());
+    ASSERT_LE(stop, text.size());
+    EXPECT_EQ(folded.substr(stop), text.substr(stop)) << round;
+    EXPECT_EQ(ascii_lower(folded.substr(0, stop)) + fold_case(text.substr(stop)), fold_case(text))
+        << round;
+    if (stop < text.size()) {
+      EXPECT_NE(fold_case(folded.substr(stop, utf8_length(folded[stop]))).size(),
+                utf8_length(folded[stop]))
+          << round;
+    }
+  }
+  std::string plain(100, 'X');
+  EXPECT_EQ(fold_non_ascii_in_place(plain.data(), plain.size()), 100u);
+  EXPECT_EQ(plain, std::string(100, 'X'));  // ASCII left as it is
+  std::string kelvin = "Ab\u00c9\u212a\u00c9";
+  EXPECT_EQ(fold_non_ascii_in_place(kelvin.data(), kelvin.size()), 4u);
+  EXPECT_EQ(kelvin, "Ab\u00e9\u212a\u00c9");
 }
 
 // The ASCII test reads 64 and 16 bytes a step, then single bytes: a high
