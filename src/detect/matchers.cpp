@@ -13,6 +13,7 @@
 #include "detect/anchored_literals.h"
 #include "detect/cidr.h"
 #include "detect/literal_prefilter.h"
+#include "detect/regex_class_run.h"
 #include "detect/regex_length.h"
 #include "detect/string_pattern.h"
 #include "detect/text_fold.h"
@@ -124,7 +125,9 @@ class LiteralSet final : public ValueMatcher {
 class RegexMatcher final : public ValueMatcher {
  public:
   explicit RegexMatcher(std::unique_ptr<RE2> re)
-      : re_(std::move(re)), min_length_(regex_min_length(re_->pattern())) {
+      : re_(std::move(re)),
+        min_length_(regex_min_length(re_->pattern())),
+        run_(required_run(*re_)) {
     compile_prefilter();
   }
   bool matches(const Subject& s, const EvalContext& ctx) const override {
@@ -133,6 +136,7 @@ class RegexMatcher final : public ValueMatcher {
       return false;
     }
     const std::string_view raw = s.raw();
+    if (run_ && !run_->found_in(raw)) return false;
     return RE2::PartialMatch(re2::StringPiece(raw.data(), raw.size()), regex());
   }
   bool screened_patterns(std::vector<const StringPattern*>& out) const override {
@@ -159,6 +163,16 @@ class RegexMatcher final : public ValueMatcher {
   }
 
  private:
+  // A run shorter than kMinClassRun is in most texts of a class that
+  // common (`[a-z]{3}`): looking for it would only add to RE2's work.
+  // Null when there is none (a run is 264 bytes, most regexes have none).
+  static std::unique_ptr<const ClassRun> required_run(const RE2& re) {
+    ClassRun run = regex_class_run(re.pattern(), re.options().case_sensitive());
+    if (run.length < kMinClassRun) return nullptr;
+    return std::make_unique<const ClassRun>(run);
+  }
+  static constexpr size_t kMinClassRun = 8;
+
   // The filter compiles its own copy of the regex (the same pattern and
   // options); matching uses that copy and ours goes, which halves what the
   // compiled regexes hold (13 MB of a default replay's peak heap).
@@ -285,6 +299,7 @@ class RegexMatcher final : public ValueMatcher {
 
   std::unique_ptr<RE2> re_;                   // only when the filter refused it
   size_t min_length_;                         // no shorter text can match
+  std::unique_ptr<const ClassRun> run_;       // every match holds such a run
   std::unique_ptr<re2::FilteredRE2> filter_;  // holds the regex matched with
   std::vector<StringPattern> atoms_;
   std::vector<size_t> required_atoms_;  // indices into atoms_
