@@ -32,9 +32,10 @@ TEST(SigmaSemantics, CaseFoldingCoversNonAscii) {
   EXPECT_TRUE(cyr.fires(R"({"Path": "c:\\привет\\x"})"));
 }
 
-// Folding works on blocks of 16 ASCII bytes, then byte by byte from the
-// first non-ASCII one: every length and every position of a non-ASCII
-// letter must fold as one byte at a time would.
+// Folding works on blocks of 16 ASCII bytes (an all-ASCII tail as the 16
+// bytes that end the text), then byte by byte from the first non-ASCII
+// one: every length and every position of a non-ASCII letter must fold as
+// one byte at a time would.
 TEST(SigmaSemantics, FoldingBlocksAndTailsAgree) {
   const std::string ascii = "AbCdEfGhIjKlMnOpQrStUvWxYz@[`{09-_ \\Z";
   for (size_t n = 0; n <= ascii.size(); ++n) {
