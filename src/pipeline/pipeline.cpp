@@ -18,8 +18,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // A rough event count for queue accounting, without parsing.
-size_t estimate_events(const std::string& body) {
-  return std::max<size_t>(1, count_newlines(body));
+size_t estimate_events(const WorkItem& item) {
+  return std::max<size_t>(1, item.newlines > 0 ? item.newlines : count_newlines(item.body));
 }
 
 // Events a detect lane holds decoded (a few replay chunks): enough to keep it
@@ -109,7 +109,7 @@ Result<std::shared_ptr<BatchTicket>> Pipeline::submit(WorkItem item, SubmitMode 
     std::lock_guard lock(failure_mutex_);
     return tl::unexpected<Error>(store_error_);
   }
-  const size_t weight = estimate_events(item.body);
+  const size_t weight = estimate_events(item);
   auto ticket = std::make_shared<BatchTicket>();
   Job job{std::move(item), ticket};
   const bool queued = mode == SubmitMode::kBlock ? work_.push(std::move(job), weight)
@@ -170,7 +170,7 @@ void Pipeline::finish_here(const WorkItem& item, std::shared_ptr<ChunkProgress> 
   chunk->lanes_left.store(1, std::memory_order_relaxed);
   Processed p;
   p.chunk = std::move(chunk);
-  if (store_) p.events.reserve(estimate_events(item.body));
+  if (store_) p.events.reserve(estimate_events(item));
   preparer.prepare(item, p.chunk->outcome, [&](std::vector<Event>& slice) {
     for (Event& event : slice) {
       finisher.finish(event, store_ ? &p.events.emplace_back() : nullptr);
