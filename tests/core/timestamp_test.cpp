@@ -58,5 +58,21 @@ TEST(Timestamp, Rfc3339FormattingRoundTrips) {
   }
 }
 
+// Events of two days interleaved (late events, two sources): each time gets its
+// own day, not the one formatted just before it.
+TEST(Timestamp, Rfc3339FormattingFollowsTheDayBackAndForth) {
+  const char* texts[] = {"2023-12-31T23:59:59.999999Z", "2024-01-01T00:00:00.000000Z",
+                         "2023-12-31T08:00:00.000000Z", "2023-12-31T08:00:01.000000Z",
+                         "2024-01-01T00:00:00.000001Z", "1970-01-01T00:00:00.000000Z",
+                         "2024-01-01T23:59:59.000000Z"};
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const char* text : texts) {
+      auto t = parse_iso8601(text);
+      ASSERT_TRUE(t) << text;
+      EXPECT_EQ(format_rfc3339(*t), text);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil
