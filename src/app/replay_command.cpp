@@ -69,7 +69,7 @@ class ChunkReader {
   ChunkReader(gzFile in, std::string path, bool whole)
       : in_(in), path_(std::move(path)), chunk_bytes_(whole ? SIZE_MAX : kChunkBytes) {}
   // False at end of input.
-  bool next(std::string& chunk, size_t& first_line) {
+  bool next(std::string& chunk, size_t& first_line, size_t& newlines) {
     chunk = std::move(carry_);
     carry_.clear();
     while (!eof_) {
@@ -90,7 +90,8 @@ class ChunkReader {
       }
     }
     first_line = next_line_;
-    next_line_ += count_newlines(chunk);
+    newlines = count_newlines(chunk);
+    next_line_ += newlines;
     if (!chunk.empty() && chunk.back() != '\n') ++next_line_;
     return !chunk.empty();
   }
@@ -170,7 +171,7 @@ int run_replay(const Overrides& overrides, const ReplayArgs& args) {
   const size_t in_flight = args.no_store ? kReplayChunksInFlight : kStoredReplayChunksInFlight;
   ChunkReader reader(in, input, format == "cloudtrail" || format == "zeek");
   WorkItem item;
-  while (reader.next(item.body, item.first_line)) {
+  while (reader.next(item.body, item.first_line, item.newlines)) {
     item.format = BodyFormat::kNdjson;
     if (format != "json") item.decoder = format;
     item.received = Timestamp::now();

@@ -3,7 +3,13 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <climits>
 #include <cmath>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace vigil {
 namespace {
@@ -65,55 +71,126 @@ Timestamp Timestamp::now() {
   return {duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()};
 }
 
+bool starts_with_datetime(std::string_view s, char separator) {
+  constexpr size_t kShape = 16;  // "dddd-dd-ddTdd:dd"
+  if (s.size() < kShape) return false;
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
+  const __m128i from_zero = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(from_zero, _mm_set1_epi8(9)), from_zero);
+  const __m128i literals =
+      _mm_setr_epi8(0, 0, 0, 0, '-', 0, 0, '-', 0, 0, separator, 0, 0, ':', 0, 0);
+  const __m128i literal = _mm_cmpeq_epi8(v, literals);
+  constexpr unsigned kLiteralPositions = (1u << 4) | (1u << 7) | (1u << 10) | (1u << 13);
+  const auto digits = static_cast<unsigned>(_mm_movemask_epi8(digit));
+  const auto matched = static_cast<unsigned>(_mm_movemask_epi8(literal));
+  return ((digits & ~kLiteralPositions) | (matched & kLiteralPositions)) == 0xFFFF;
+#else
+  constexpr std::string_view kTemplate = "dddd-dd-dd?dd:dd";
+  for (size_t i = 0; i < kShape; ++i) {
+    const char want = kTemplate[i] == '?' ? separator : kTemplate[i];
+    if (want == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != want) return false;
+  }
+  return true;
+#endif
+}
+
+namespace {
+
+struct DateTimeFields {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+};
+
+int two_digits(const char* p) {
+  return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+// "YYYY-MM-DDThh:mm:ss" (or 't', or ' ') at fixed positions: nearly every
+// event's time has this shape. pos is left after the seconds.
+bool read_full_datetime(std::string_view s, size_t& pos, DateTimeFields& f) {
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+      !starts_with_datetime(s, s[10]) || s[16] != ':' || s[17] < '0' || s[17] > '9' ||
+      s[18] < '0' || s[18] > '9') {
+    return false;
+  }
+  const char* p = s.data();
+  f = {two_digits(p) * 100 + two_digits(p + 2),
+       two_digits(p + 5),
+       two_digits(p + 8),
+       two_digits(p + 11),
+       two_digits(p + 14),
+       two_digits(p + 17)};
+  pos = 19;
+  return true;
+}
+
+// Any other shape: a date alone, no seconds, or a malformed text.
+bool read_datetime(std::string_view s, size_t& pos, DateTimeFields& f) {
+  if (!read_digits(s, pos, 4, f.year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, f.month) ||
+      !expect(s, pos, '-') || !read_digits(s, pos, 2, f.day)) {
+    return false;
+  }
+  if (pos == s.size()) return true;
+  if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return false;
+  ++pos;
+  if (!read_digits(s, pos, 2, f.hour) || !expect(s, pos, ':') ||
+      !read_digits(s, pos, 2, f.minute)) {
+    return false;
+  }
+  return !expect(s, pos, ':') || read_digits(s, pos, 2, f.second);
+}
+
+// ".ffffff" or ",ffffff": microseconds (digits past six are dropped).
+bool read_fraction(std::string_view s, size_t& pos, int64_t& micros) {
+  micros = 0;
+  if (pos >= s.size() || (s[pos] != '.' && s[pos] != ',')) return true;
+  ++pos;
+  int digits = 0;
+  while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+    if (digits < 6) micros = micros * 10 + (s[pos] - '0');
+    ++digits;
+    ++pos;
+  }
+  for (int i = digits; i < 6; ++i) micros *= 10;
+  return digits > 0;
+}
+
+// "Z", "+hh:mm", "-hhmm", "+hh" or nothing (UTC): what to add to local time.
+bool read_offset(std::string_view s, size_t& pos, int64_t& to_utc) {
+  to_utc = 0;
+  if (pos >= s.size()) return true;
+  const char c = s[pos];
+  if (c == 'Z' || c == 'z') {
+    ++pos;
+    return true;
+  }
+  if (c != '+' && c != '-') return true;
+  ++pos;
+  int oh = 0, om = 0;
+  if (!read_digits(s, pos, 2, oh)) return false;
+  expect(s, pos, ':');
+  if (pos < s.size() && !read_digits(s, pos, 2, om)) return false;
+  if (oh > 23 || om > 59) return false;
+  const int64_t offset = (oh * 60 + om) * int64_t{60'000'000};
+  to_utc = c == '+' ? -offset : offset;
+  return true;
+}
+
+}  // namespace
+
 std::optional<Timestamp> parse_iso8601(std::string_view s) {
   size_t pos = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!read_digits(s, pos, 4, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) ||
-      !expect(s, pos, '-') || !read_digits(s, pos, 2, day)) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  int64_t micros_of_day = 0;
-  if (pos < s.size()) {
-    if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
-    ++pos;
-    if (!read_digits(s, pos, 2, hour) || !expect(s, pos, ':') || !read_digits(s, pos, 2, minute)) {
-      return std::nullopt;
-    }
-    if (expect(s, pos, ':') && !read_digits(s, pos, 2, second)) return std::nullopt;
-    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-    int64_t frac = 0;
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-      ++pos;
-      int digits = 0;
-      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        if (digits < 6) frac = frac * 10 + (s[pos] - '0');
-        ++digits;
-        ++pos;
-      }
-      if (digits == 0) return std::nullopt;
-      for (int i = digits; i < 6; ++i) frac *= 10;
-    }
-    micros_of_day = ((hour * 60 + minute) * 60 + second) * int64_t{1'000'000} + frac;
-    if (pos < s.size()) {
-      const char c = s[pos];
-      if (c == 'Z' || c == 'z') {
-        ++pos;
-      } else if (c == '+' || c == '-') {
-        ++pos;
-        int oh = 0, om = 0;
-        if (!read_digits(s, pos, 2, oh)) return std::nullopt;
-        expect(s, pos, ':');
-        if (pos < s.size() && !read_digits(s, pos, 2, om)) return std::nullopt;
-        if (oh > 23 || om > 59) return std::nullopt;
-        const int64_t offset = (oh * 60 + om) * int64_t{60'000'000};
-        micros_of_day += c == '+' ? -offset : offset;
-      }
-    }
-  }
+  DateTimeFields f;
+  if (!read_full_datetime(s, pos, f) && !read_datetime(s, pos, f)) return std::nullopt;
+  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31) return std::nullopt;
+  if (f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
+  int64_t frac = 0, to_utc = 0;
+  if (!read_fraction(s, pos, frac) || !read_offset(s, pos, to_utc)) return std::nullopt;
   if (pos != s.size()) return std::nullopt;
+  const int64_t micros_of_day =
+      ((f.hour * 60 + f.minute) * 60 + f.second) * int64_t{1'000'000} + frac + to_utc;
   const int64_t days =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+      days_from_civil(f.year, static_cast<unsigned>(f.month), static_cast<unsigned>(f.day));
   return Timestamp{days * kMicrosPerDay + micros_of_day};
 }
 
@@ -135,6 +212,27 @@ char* put_digits(char* end, int64_t value, int width) {
   return end;
 }
 
+// "YYYY-MM-DD" of a day count. Events arrive in time order, so the day of
+// the last call is nearly always the day of this one: civil_from_days (a tenth
+// of formatting a timestamp) runs once a day per thread instead of per event.
+const char* date_text(int64_t days) {
+  struct LastDay {
+    int64_t days = INT64_MIN;
+    char text[10];
+  };
+  thread_local LastDay last;
+  if (last.days != days) {
+    const CivilDate c = civil_from_days(days);
+    char* p = last.text;
+    p[4] = p[7] = '-';
+    put_digits(p + 4, c.year, 4);
+    put_digits(p + 7, c.month, 2);
+    put_digits(p + 10, c.day, 2);
+    last.days = days;
+  }
+  return last.text;
+}
+
 }  // namespace
 
 // Hand-rolled because it runs twice per event and fmt's format-string parsing
@@ -142,13 +240,10 @@ char* put_digits(char* end, int64_t value, int width) {
 std::string format_rfc3339(Timestamp t) {
   const int64_t days = floor_div(t.micros, kMicrosPerDay);
   const int64_t in_day = t.micros - days * kMicrosPerDay;
-  const CivilDate c = civil_from_days(days);
   const int64_t secs = in_day / 1'000'000;
   std::string out = "0000-00-00T00:00:00.000000Z";
   char* p = out.data();
-  put_digits(p + 4, c.year, 4);
-  put_digits(p + 7, c.month, 2);
-  put_digits(p + 10, c.day, 2);
+  std::memcpy(p, date_text(days), 10);
   put_digits(p + 13, secs / 3600, 2);
   put_digits(p + 16, (secs / 60) % 60, 2);
   put_digits(p + 19, secs % 60, 2);

@@ -62,6 +62,7 @@ void EventDecoder::decode_ndjson(std::string_view body, size_t first_line, Times
     pos = end + 1;
     ++line;
   }
+  out.lines += line - first_line;
 }
 
 // Returns false when the body is not an array after all (then NDJSON is tried).

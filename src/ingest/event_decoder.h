@@ -26,6 +26,7 @@ struct DecodeResult {
   std::vector<LineError> errors;
   size_t read = 0;     // events seen: accepted + rejected
   size_t flagged = 0;  // accepted, but kept as event.original with a parse-error flag
+  size_t lines = 0;    // lines of an NDJSON body read (its newlines, plus an unterminated last)
 };
 
 enum class BodyFormat {

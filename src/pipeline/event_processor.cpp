@@ -69,14 +69,14 @@ void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome, const S
       if (nl != std::string_view::npos) end = nl + 1;
     }
     const std::string_view slice = rest.substr(0, end);
-    prepare_slice(item, slice, line, outcome, take);
-    line += count_newlines(slice);
+    // A slice ends its last line, so the lines its decoding read are its newlines.
+    line += prepare_slice(item, slice, line, outcome, take);
     rest.remove_prefix(end);
   } while (!rest.empty());
 }
 
-void EventPreparer::prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
-                                  BatchOutcome& outcome, const SliceSink& take) {
+size_t EventPreparer::prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
+                                    BatchOutcome& outcome, const SliceSink& take) {
   DecodeResult decoded;
   decode(item, body, first_line, decoded);
   count_rejections(decoded);
@@ -93,6 +93,7 @@ void EventPreparer::prepare_slice(const WorkItem& item, std::string_view body, s
     if (stages_.enricher) stages_.enricher->enrich(event);
   }
   if (!decoded.events.empty()) take(decoded.events);
+  return decoded.lines;
 }
 
 void EventPreparer::count_rejections(const DecodeResult& decoded) {

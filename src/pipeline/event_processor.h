@@ -30,6 +30,9 @@ struct WorkItem {
   // Empty: vigil's JSON, read as `format` says.
   std::string decoder;
   size_t first_line = 1;
+  // The body's newlines when whoever made the item counted them already (a
+  // replay numbers its lines); 0: not counted. Only an estimate of the events.
+  size_t newlines = 0;
   Timestamp received;
 };
 
@@ -53,8 +56,9 @@ class EventPreparer {
   static constexpr size_t kSliceBytes = 16 << 10;
 
  private:
-  void prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
-                     BatchOutcome& outcome, const SliceSink& take);
+  // Returns the lines of `body` an NDJSON decoding read (0 for other decoders).
+  size_t prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
+                       BatchOutcome& outcome, const SliceSink& take);
   void count_rejections(const DecodeResult& decoded);
   void decode(const WorkItem& item, std::string_view body, size_t first_line, DecodeResult& out);
 

@@ -18,8 +18,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // A rough event count for queue accounting, without parsing.
-size_t estimate_events(const std::string& body) {
-  return std::max<size_t>(1, count_newlines(body));
+size_t estimate_events(const WorkItem& item) {
+  return std::max<size_t>(1, item.newlines > 0 ? item.newlines : count_newlines(item.body));
 }
 
 // Events a detect lane holds decoded (a few replay chunks): enough to keep it
@@ -74,7 +74,9 @@ Pipeline::Pipeline(const Config& config, Stages stages, std::unique_ptr<EventSto
       // Two store transactions' worth: one being written, one being gathered.
       written_(std::max<uint64_t>(
           std::min<uint64_t>(config.ingest.queue_capacity, 2 * config.storage.batch_max_events),
-          config.storage.batch_max_events)) {
+          config.storage.batch_max_events)),
+      // As much again: transactions committed while a sync runs wait for the next one.
+      committed_(written_.capacity()) {
   // The lanes together buffer at most as much as the ingest queue: what a
   // source or client can have in flight is bounded by twice ingest.queue_capacity.
   const size_t lane_capacity =
@@ -86,6 +88,7 @@ Pipeline::Pipeline(const Config& config, Stages stages, std::unique_ptr<EventSto
   for (auto& lane : lanes_) lane_threads_.emplace_back([this, q = lane.get()] { lane_loop(*q); });
   for (size_t i = 0; i < router_.lanes(); ++i) workers_.emplace_back([this] { worker_loop(); });
   if (store_) writer_ = std::thread([this] { writer_loop(); });
+  if (store_) syncer_ = std::thread([this] { syncer_loop(); });
 }
 
 Pipeline::~Pipeline() {
@@ -101,6 +104,8 @@ void Pipeline::shutdown() {
     for (auto& t : lane_threads_) t.join();
     written_.close();
     if (writer_.joinable()) writer_.join();
+    committed_.close();
+    if (syncer_.joinable()) syncer_.join();
   });
 }
 
@@ -109,7 +114,7 @@ Result<std::shared_ptr<BatchTicket>> Pipeline::submit(WorkItem item, SubmitMode 
     std::lock_guard lock(failure_mutex_);
     return tl::unexpected<Error>(store_error_);
   }
-  const size_t weight = estimate_events(item.body);
+  const size_t weight = estimate_events(item);
   auto ticket = std::make_shared<BatchTicket>();
   Job job{std::move(item), ticket};
   const bool queued = mode == SubmitMode::kBlock ? work_.push(std::move(job), weight)
@@ -170,7 +175,7 @@ void Pipeline::finish_here(const WorkItem& item, std::shared_ptr<ChunkProgress> 
   chunk->lanes_left.store(1, std::memory_order_relaxed);
   Processed p;
   p.chunk = std::move(chunk);
-  if (store_) p.events.reserve(estimate_events(item.body));
+  if (store_) p.events.reserve(estimate_events(item));
   preparer.prepare(item, p.chunk->outcome, [&](std::vector<Event>& slice) {
     for (Event& event : slice) {
       finisher.finish(event, store_ ? &p.events.emplace_back() : nullptr);
@@ -325,7 +330,7 @@ void Pipeline::writer_loop() {
     events += first->events.size();
     held.push_back(std::move(*first));
     // Group commit: whatever else is ready (or arrives within the delay) shares
-    // this transaction and its fsync. With nothing left upstream, nothing can
+    // this transaction and its flush. With nothing left upstream, nothing can
     // arrive: a replay waiting on this very commit would stall for the whole
     // delay (5 ms a commit held a replay with the store at 37 k events/s).
     const auto deadline = std::chrono::steady_clock::now() + delay;
@@ -373,18 +378,49 @@ void Pipeline::write_group(std::vector<Processed>& group) {
     std::move(p.events.begin(), p.events.end(), std::back_inserter(batch));
   }
   const auto start = std::chrono::steady_clock::now();
-  auto written = store_->write(batch);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (stages_.metrics)
-    stages_.metrics->record_store_write(seconds, batch.size(), written.has_value());
+  auto written = store_->write_unsynced(batch);
   if (!written) {
+    record_store_write(start, batch.size(), false);
     // Data the store cannot take is that batch's problem, not the store's.
     if (written.error().code != ErrorCode::kInvalidInput) set_store_failure(written.error());
     fail_group(group, written.error());
     return;
   }
-  for (auto& p : group) part_done(*p.chunk, nullptr);
+  const size_t events = batch.size();
+  committed_.push(CommittedGroup{std::move(group), start, events}, events);
+}
+
+void Pipeline::record_store_write(std::chrono::steady_clock::time_point start, size_t events,
+                                  bool ok) {
+  if (!stages_.metrics) return;
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  stages_.metrics->record_store_write(std::chrono::duration<double>(elapsed).count(), events, ok);
+}
+
+// Acknowledges committed groups once the disk has them: one sync covers every group
+// committed before it, so the groups that arrive while one runs share the next.
+void Pipeline::syncer_loop() {
+  while (true) {
+    auto first = committed_.pop(1000ms);
+    if (!first) {
+      if (committed_.drained()) break;
+      continue;
+    }
+    std::vector<CommittedGroup> groups;
+    groups.push_back(std::move(*first));
+    while (auto more = committed_.pop(0ms)) groups.push_back(std::move(*more));
+    auto synced = store_->sync();
+    if (!synced) set_store_failure(synced.error());
+    for (auto& group : groups) {
+      // The batch's write latency: its commit and the flush that made it durable.
+      record_store_write(group.started, group.events, synced.has_value());
+      if (synced) {
+        for (auto& p : group.parts) part_done(*p.chunk, nullptr);
+      } else {
+        fail_group(group.parts, synced.error());
+      }
+    }
+  }
 }
 
 void Pipeline::fail_group(std::vector<Processed>& group, const Error& error) {

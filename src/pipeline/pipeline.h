@@ -106,6 +106,8 @@ class Pipeline {
   // True for the chunk's last part out of the lanes.
   bool lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered);
   void writer_loop();
+  void syncer_loop();
+  void record_store_write(std::chrono::steady_clock::time_point start, size_t events, bool ok);
   static std::vector<Processed> take_whole_chunks(std::vector<Processed>& held);
   void write_group(std::vector<Processed>& group);
   void fail_group(std::vector<Processed>& group, const Error& error);
@@ -132,6 +134,14 @@ class Pipeline {
   std::vector<std::thread> workers_;
   std::vector<std::thread> lane_threads_;
   std::thread writer_;
+  // Groups the store committed, waiting for the sync that makes them durable.
+  struct CommittedGroup {
+    std::vector<Processed> parts;
+    std::chrono::steady_clock::time_point started;  // of the commit
+    size_t events = 0;
+  };
+  BoundedQueue<CommittedGroup> committed_;
+  std::thread syncer_;
   // Chunks submitted whose parts have not all left the lanes: while there
   // are none, nothing more can reach the writer, and it commits at once.
   std::atomic<size_t> chunks_upstream_{0};

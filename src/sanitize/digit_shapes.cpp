@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "core/timestamp.h"
 #include "sanitize/char_class.h"
 
 namespace vigil::sanitize_detail {
@@ -107,22 +108,13 @@ bool card_number(std::string_view digits) {
 }
 
 bool is_timestamp_text(std::string_view s) {
-  // A digit where the template has 'd', the literal character elsewhere.
-  constexpr std::string_view kDateTime = "dddd-dd-ddTdd:dd:dd";
-  constexpr std::string_view kOffset = "dd:dd";
-  auto matches = [](std::string_view text, std::string_view shape) {
-    if (text.size() != shape.size()) return false;
-    for (size_t i = 0; i < shape.size(); ++i) {
-      if (shape[i] == 'd' ? !is_digit(text[i]) : text[i] != shape[i]) return false;
-    }
-    return true;
-  };
   // Every string of an event comes here: most are turned away by two bytes.
-  if (s.size() < kDateTime.size() + 1 || s[4] != '-' || s[10] != 'T' ||
-      !matches(s.substr(0, kDateTime.size()), kDateTime)) {
+  constexpr size_t kDateTime = 19;  // "dddd-dd-ddTdd:dd:dd"
+  if (s.size() < kDateTime + 1 || s[4] != '-' || s[10] != 'T' || !starts_with_datetime(s, 'T') ||
+      s[16] != ':' || !is_digit(s[17]) || !is_digit(s[18])) {
     return false;
   }
-  size_t i = kDateTime.size();
+  size_t i = kDateTime;
   if (s[i] == '.') {
     const size_t digits_begin = ++i;
     while (i < s.size() && is_digit(s[i])) ++i;
@@ -130,7 +122,9 @@ bool is_timestamp_text(std::string_view s) {
   }
   if (i == s.size()) return false;
   if (s[i] == 'Z') return i + 1 == s.size();
-  return (s[i] == '+' || s[i] == '-') && matches(s.substr(i + 1), kOffset);
+  // "+hh:mm" / "-hh:mm"
+  return (s[i] == '+' || s[i] == '-') && s.size() - i == 6 && is_digit(s[i + 1]) &&
+         is_digit(s[i + 2]) && s[i + 3] == ':' && is_digit(s[i + 4]) && is_digit(s[i + 5]);
 }
 
 }  // namespace vigil::sanitize_detail

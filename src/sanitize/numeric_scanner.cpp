@@ -90,7 +90,10 @@ bool continues(std::string_view buf, size_t i) {
   return i + 1 < buf.size() && group_separator(buf[i]) && is_digit(buf[i + 1]);
 }
 
-size_t digits_end(std::string_view buf, size_t i) {
+// The end of a digit group after a separator: a card's four digits, an
+// address's octet. A byte loop: for so few digits it costs fewer instructions
+// than the block masks, which pay off on the long stretches between runs.
+size_t short_digits_end(std::string_view buf, size_t i) {
   while (i < buf.size() && is_digit(buf[i])) ++i;
   return i;
 }
@@ -114,7 +117,8 @@ void NumericScanner::scan(std::string_view buf, std::vector<DigitGroup>& groups,
       // shapes only an unseparated card fits in one group.
       const size_t end = masks.digits_end(i);
       const bool single = !continues(buf, end);
-      i = single && (!card_ || end - i < kMinCardDigits) ? end : digit_run(buf, i, groups, out);
+      i = single && (!card_ || end - i < kMinCardDigits) ? end
+                                                         : digit_run(buf, i, end, groups, out);
       continue;
     }
     if (ip_ && i >= ipv6_tried_until) {
@@ -131,14 +135,14 @@ void NumericScanner::scan(std::string_view buf, std::vector<DigitGroup>& groups,
   }
 }
 
-size_t NumericScanner::digit_run(std::string_view buf, size_t i, std::vector<DigitGroup>& groups,
-                                 std::vector<Finding>& out) const {
+size_t NumericScanner::digit_run(std::string_view buf, size_t i, size_t first_end,
+                                 std::vector<DigitGroup>& groups, std::vector<Finding>& out) const {
   const size_t start = i;
   groups.clear();
   size_t digits = 0;
   for (;;) {
     const size_t begin = i;
-    i = digits_end(buf, i);
+    i = groups.empty() ? first_end : short_digits_end(buf, i);
     digits += i - begin;
     groups.push_back({begin, i, 0});
     if (!continues(buf, i)) break;

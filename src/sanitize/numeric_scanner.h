@@ -24,9 +24,10 @@ class NumericScanner {
   void scan(std::string_view buf, std::vector<DigitGroup>& groups, std::vector<Finding>& out) const;
 
  private:
-  // Checks the run of digit groups starting at i; returns where it ends.
-  size_t digit_run(std::string_view buf, size_t i, std::vector<DigitGroup>& groups,
-                   std::vector<Finding>& out) const;
+  // Checks the run of digit groups starting at i (its first group ends at
+  // first_end); returns where the run ends.
+  size_t digit_run(std::string_view buf, size_t i, size_t first_end,
+                   std::vector<DigitGroup>& groups, std::vector<Finding>& out) const;
 
   bool ssn_;
   bool card_;

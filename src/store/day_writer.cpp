@@ -22,6 +22,11 @@ Result<std::unique_ptr<DayWriter>> DayWriter::open(const std::filesystem::path& 
   std::unique_ptr<DayWriter> w(new DayWriter(std::move(*db), day, settings));
   if (auto r = w->configure(); !r) return tl::unexpected(r.error());
   if (auto r = w->load_state(); !r) return tl::unexpected(r.error());
+  if (settings.hold_wal) {
+    auto wal = WalFile::open(day_file_path(dir, day));  // created by the reads above
+    if (!wal) return tl::unexpected(wal.error());
+    w->wal_ = std::move(*wal);
+  }
   return w;
 }
 

@@ -16,14 +16,18 @@
 #include "store/posting_block.h"
 #include "store/sqlite_database.h"
 #include "store/wal_checkpointer.h"
+#include "store/wal_file.h"
 
 namespace vigil::store {
 
 struct WriterSettings {
-  std::string synchronous = "FULL";  // FULL: each commit is fsync'ed; NORMAL: not power-safe
-  int cache_kib = 16 * 1024;         // holds a whole batch: no spilling mid-transaction
-  size_t block_events = 8192;        // events per posting block
-  uint32_t max_page_count = 0;       // test hook: the file cannot grow beyond this; 0 = off
+  // FULL: each commit is fsync'ed; NORMAL: not, unless the store flushes the WAL itself
+  // (hold_wal), else not power-safe.
+  std::string synchronous = "FULL";
+  bool hold_wal = false;        // keep the WAL open for SqliteEventStore::sync()
+  int cache_kib = 16 * 1024;    // holds a whole batch: no spilling mid-transaction
+  size_t block_events = 8192;   // events per posting block
+  uint32_t max_page_count = 0;  // test hook: the file cannot grow beyond this; 0 = off
   // Checkpoints the WAL off the writer's thread; null: SQLite's automatic checkpoint.
   WalCheckpointer* checkpointer = nullptr;
 };
@@ -34,6 +38,8 @@ class DayWriter {
                                                  const WriterSettings& settings);
 
   int64_t day() const { return day_; }
+  // The day file's WAL when the settings hold it (hold_wal), else null.
+  const std::shared_ptr<WalFile>& wal() const { return wal_; }
 
   Result<void> begin();
   // Inside a transaction, in this order. The events' day must be this file's day.
@@ -81,6 +87,7 @@ class DayWriter {
   static constexpr int kWalBoundFrames = 4096;
 
   Database db_;
+  std::shared_ptr<WalFile> wal_;
   std::filesystem::path path_;
   int64_t day_;
   WriterSettings settings_;

@@ -3,6 +3,9 @@
 // What it offers:
 //  * write(batch)       - stores a batch durably (one transaction per day touched); called
 //                         from one writer thread that gathers many requests into a batch.
+//  * write_unsynced(batch), sync()
+//                       - the same in two steps, the second on another thread: the next
+//                         batch is written while this one reaches the disk.
 //  * query(q)           - newest-first search by time range, event type, user, source IP and
 //                         minimum severity, paged with an opaque cursor; safe to call from
 //                         many threads at once, also while write() runs.
@@ -67,6 +70,17 @@ class EventStore {
   // store's quota) is full, kStorage otherwise; on error no event of the batch is to be
   // considered stored (the caller keeps and retries it).
   [[nodiscard]] virtual Result<void> write(std::span<const StoredEvent> batch) = 0;
+  // write() in two steps, so that one batch reaches the disk while the next is written:
+  // write_unsynced() returns once the batch is committed, sync() once every batch
+  // committed before the call is durable. A batch is acknowledged only after both
+  // succeeded. sync() may run on another thread, beside write_unsynced(). When sync()
+  // fails, the batches it covered are not to be considered stored (they may be found
+  // in the store later: a retry can duplicate them). By default write_unsynced() is
+  // write() and sync() has nothing left to do.
+  [[nodiscard]] virtual Result<void> write_unsynced(std::span<const StoredEvent> batch) {
+    return write(batch);
+  }
+  [[nodiscard]] virtual Result<void> sync() { return {}; }
   // kInvalidInput for a malformed or foreign cursor.
   [[nodiscard]] virtual Result<EventPage> query(const EventQuery& q) = 0;
   // Deletes the days older than retention_days before `now` (0 keeps everything).

@@ -40,7 +40,10 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::open(
 
 SqliteEventStore::SqliteEventStore(StorageConfig config, const SqliteStoreOptions& options)
     : config_(std::move(config)), options_(options), dir_(config_.data_dir) {
-  settings_.synchronous = config_.synchronous == "normal" ? "NORMAL" : "FULL";
+  // "full": SQLite does not sync at COMMIT; sync() flushes the WALs before a batch is
+  // acknowledged (wal_file.h). "normal": nothing flushes them until a checkpoint.
+  settings_.synchronous = "NORMAL";
+  settings_.hold_wal = config_.synchronous == "full";
   settings_.cache_kib = options_.cache_kib;
   settings_.block_events = std::max<size_t>(options_.block_events, 1);
   settings_.max_page_count = options_.max_page_count;
@@ -61,6 +64,12 @@ SqliteEventStore::~SqliteEventStore() {
 }
 
 Result<void> SqliteEventStore::write(std::span<const StoredEvent> batch) {
+  if (auto r = write_unsynced(batch); !r) return r;
+  return sync();
+}
+
+Result<void> SqliteEventStore::write_unsynced(std::span<const StoredEvent> batch) {
+  if (auto failed = sync_failure()) return tl::unexpected(*failed);
   if (batch.empty()) return {};
   for (const StoredEvent& e : batch) {
     if (!is_storable_day(day_number(e.time))) {
@@ -134,8 +143,51 @@ Result<void> SqliteEventStore::write_groups(std::span<const StoredEvent> batch,
   for (size_t i = 0; i < groups.size(); ++i) {
     if (auto r = writers[i]->commit(); !r) return fail(r.error());
     committed.push_back({groups[i].day, first_ids[i]});
+    if (writers[i]->wal()) note_unsynced(writers[i]->wal());
   }
   return {};
+}
+
+// Called after the commit that wrote to `wal`: a sync() that takes it from the list
+// flushes after that commit.
+void SqliteEventStore::note_unsynced(const std::shared_ptr<WalFile>& wal) {
+  std::lock_guard lock(sync_mutex_);
+  if (std::find(unsynced_.begin(), unsynced_.end(), wal) == unsynced_.end()) {
+    unsynced_.push_back(wal);
+  }
+}
+
+// A failed flush leaves frames of committed transactions that may never reach the disk,
+// followed by frames of later ones; after a power loss SQLite's WAL recovery would stop
+// at the first missing frame and drop the later, flushed ones too. Linux reports a
+// writeback error once and may then succeed on pages it never wrote. So nothing written
+// after a failed flush can be promised durable, and the store refuses writes until a
+// restart (SQLite's recovery then reads what is really on disk): PostgreSQL's answer to
+// the same problem.
+Result<void> SqliteEventStore::sync() {
+  std::vector<std::shared_ptr<WalFile>> files;
+  {
+    std::lock_guard lock(sync_mutex_);
+    if (sync_failure_) return tl::unexpected(*sync_failure_);
+    files.swap(unsynced_);
+  }
+  for (const auto& wal : files) {
+    auto flushed = wal->flush(options_.sync_file);
+    if (flushed) continue;
+    Error failure{
+        ErrorCode::kStorage,
+        fmt::format("{}; the store refuses writes until vigil restarts", flushed.error().message)};
+    spdlog::error("event store: {}", failure.message);
+    std::lock_guard lock(sync_mutex_);
+    sync_failure_ = failure;
+    return tl::unexpected(std::move(failure));
+  }
+  return {};
+}
+
+std::optional<Error> SqliteEventStore::sync_failure() {
+  std::lock_guard lock(sync_mutex_);
+  return sync_failure_;
 }
 
 void SqliteEventStore::undo(const std::vector<Committed>& committed) {
@@ -196,6 +248,7 @@ Result<size_t> SqliteEventStore::apply_retention(Timestamp now) {
 }
 
 Result<void> SqliteEventStore::check_health() {
+  if (auto failed = sync_failure()) return tl::unexpected(*failed);
   return check_disk_writable(dir_, config_.min_free_bytes);
 }
 

@@ -1,9 +1,10 @@
 // The embedded EventStore: one SQLite file per UTC day under data_dir (see day_file.h for
 // the schema and posting_codec.h for how events are found).
 //
-// Threads: write() and apply_retention() serialize on the writer mutex (write is meant
-// for one writer thread); query() and check_health() share no state with it and run
-// concurrently, each query on its own read-only connections.
+// Threads: write(), write_unsynced() and apply_retention() serialize on the writer mutex
+// (they are meant for one writer thread); sync() runs beside them on another thread;
+// query() and check_health() share no state with the writer and run concurrently, each
+// query on its own read-only connections.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "store/day_writer.h"
@@ -28,6 +30,8 @@ struct SqliteStoreOptions {
   // Checkpoint the day files' WALs on a thread of the store's own (else SQLite's
   // automatic checkpoint, on the writer's thread).
   bool checkpoint_thread = true;
+  // Test hook: flushes a WAL instead of fdatasync (0, or -1 with errno set).
+  FileSync sync_file;
 };
 
 class SqliteEventStore final : public EventStore {
@@ -38,6 +42,9 @@ class SqliteEventStore final : public EventStore {
   ~SqliteEventStore() override;
 
   Result<void> write(std::span<const StoredEvent> batch) override;
+  Result<void> write_unsynced(std::span<const StoredEvent> batch) override;
+  // Runs beside write_unsynced (its own mutex), on the pipeline's sync thread.
+  Result<void> sync() override;
   Result<EventPage> query(const EventQuery& q) override;
   Result<size_t> apply_retention(Timestamp now) override;
   Result<void> check_health() override;
@@ -58,6 +65,8 @@ class SqliteEventStore final : public EventStore {
   Result<void> write_groups(std::span<const StoredEvent> batch, std::span<const DayGroup> groups,
                             bool last_chunk, std::vector<Committed>& committed);
   void undo(const std::vector<Committed>& committed);
+  void note_unsynced(const std::shared_ptr<WalFile>& wal);
+  std::optional<Error> sync_failure();
   void drop_writer(int64_t day) { writers_.erase(day); }
   void trim_writers(std::span<const DayGroup> keep);
 
@@ -71,6 +80,10 @@ class SqliteEventStore final : public EventStore {
   std::map<int64_t, std::unique_ptr<DayWriter>> writers_;
   std::vector<uint32_t> order_;           // reused across batches
   std::vector<const StoredEvent*> rows_;  // one day's events of the batch, in order_
+
+  std::mutex sync_mutex_;  // guards the two below; never held while flushing
+  std::vector<std::shared_ptr<WalFile>> unsynced_;  // WALs committed to since the last sync
+  std::optional<Error> sync_failure_;               // set for good by a failed flush
 };
 
 }  // namespace vigil::store
