@@ -35,11 +35,10 @@ uint64_t key_tag(uint32_t scope, std::string_view key) {
 }
 
 // Names that agree in their words, length and scope collide; longer than
-// kInlineKey bytes they are told apart by comparing the whole key.
+// kInlineKey bytes they are told apart by comparing the whole key. A slot is
+// picked by the product's high bits, which every input bit reaches.
 uint64_t KeyTable::key_hash(Words w, uint64_t tag) {
-  uint64_t h = (w.head * 0x9E3779B97F4A7C15ull) ^ (w.tail + tag) ^ (tag >> 32 << 40);
-  h *= 0xC2B2AE3D27D4EB4Full;
-  return h ^ (h >> 29);
+  return ((w.head * 0x9E3779B97F4A7C15ull) ^ (w.tail + tag)) * 0xC2B2AE3D27D4EB4Full;
 }
 
 KeyTable::KeyTable() : slots_(16) {}
@@ -50,8 +49,7 @@ template <bool kLongKey>
 uint32_t KeyTable::probe_as(uint32_t scope, std::string_view key) const {
   const Words w = key_words(key);
   const uint64_t tag = key_tag(scope, key);
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = key_hash(w, tag) & mask;; i = (i + 1) & mask) {
+  for (size_t i = home(w, tag);; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
     if (s.entry == 0) return kAbsent;
     if (s.words.head == w.head && s.words.tail == w.tail && s.tag == tag &&
@@ -73,9 +71,8 @@ uint32_t KeyTable::insert(uint32_t scope, std::string_view key, uint32_t value) 
   filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
   const Words w = key_words(key);
   const uint64_t tag = key_tag(scope, key);
-  const size_t mask = slots_.size() - 1;
-  size_t i = key_hash(w, tag) & mask;
-  while (slots_[i].entry != 0) i = (i + 1) & mask;
+  size_t i = home(w, tag);
+  while (slots_[i].entry != 0) i = (i + 1) & mask_;
   slots_[i] = {w, tag, value, static_cast<uint32_t>(keys_.size())};
   return value;
 }
@@ -83,11 +80,12 @@ uint32_t KeyTable::insert(uint32_t scope, std::string_view key, uint32_t value) 
 void KeyTable::grow() {
   std::vector<Slot> old(slots_.size() * 2);
   old.swap(slots_);
-  const size_t mask = slots_.size() - 1;
+  mask_ = slots_.size() - 1;
+  --shift_;
   for (const Slot& s : old) {
     if (s.entry == 0) continue;
-    size_t i = key_hash(s.words, s.tag) & mask;
-    while (slots_[i].entry != 0) i = (i + 1) & mask;
+    size_t i = home(s.words, s.tag);
+    while (slots_[i].entry != 0) i = (i + 1) & mask_;
     slots_[i] = s;
   }
 }

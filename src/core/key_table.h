@@ -39,6 +39,7 @@ class KeyTable {
   static constexpr size_t kInlineKey = 16;
   static Words key_words(std::string_view key);
   static uint64_t key_hash(Words w, uint64_t tag);
+  size_t home(Words w, uint64_t tag) const { return key_hash(w, tag) >> shift_; }
 
   struct Slot {
     Words words;
@@ -63,6 +64,8 @@ class KeyTable {
 
   std::vector<std::string> keys_;
   std::vector<Slot> slots_;  // power-of-two size
+  size_t mask_ = 15;         // slots_.size() - 1
+  unsigned shift_ = 60;      // 64 - log2(slots_.size())
   uint64_t filter_[4] = {};
 };
 
