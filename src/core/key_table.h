@@ -28,10 +28,24 @@ class KeyTable {
   size_t size() const { return keys_.size(); }
 
  private:
+  // Two words read from a key (its first and last eight bytes, or four, or
+  // three single bytes) that, with its length, are the whole key when it is
+  // at most kInlineKey bytes long: such keys are compared as words in the
+  // slot, never through keys_.
+  struct Words {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+  };
+  static constexpr size_t kInlineKey = 16;
+  static Words key_words(std::string_view key);
+  static uint64_t key_hash(Words w, uint64_t tag);
+  size_t home(Words w, uint64_t tag) const { return key_hash(w, tag) >> shift_; }
+
   struct Slot {
-    uint64_t hash = 0;
-    uint32_t scope = 0;
-    uint32_t entry = 0;  // 1 + index into keys_/values_; 0: empty
+    Words words;
+    uint64_t tag = 0;  // length | scope << 32
+    uint32_t value = 0;
+    uint32_t entry = 0;  // 1 + index into keys_; 0: empty
   };
   static size_t filter_bit(std::string_view key) {
     if (key.empty()) return 0;
@@ -44,11 +58,14 @@ class KeyTable {
     return (filter_[bit >> 6] >> (bit & 63)) & 1;
   }
   uint32_t probe(uint32_t scope, std::string_view key) const;
+  template <bool kLongKey>
+  uint32_t probe_as(uint32_t scope, std::string_view key) const;
   void grow();
 
   std::vector<std::string> keys_;
-  std::vector<uint32_t> values_;
   std::vector<Slot> slots_;  // power-of-two size
+  size_t mask_ = 15;         // slots_.size() - 1
+  unsigned shift_ = 60;      // 64 - log2(slots_.size())
   uint64_t filter_[4] = {};
 };
 
