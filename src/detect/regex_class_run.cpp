@@ -203,6 +203,9 @@ class Reader {
     ++i_;
     if (negated) {
       for (auto& in : b) in = !in;
+      // Negating cleared the bytes a named non-ASCII member set, but [^é] still
+      // matches every other non-ASCII character: their bytes stay in the class.
+      set_range(b, 0x80, 0xFF);
     }
     return b;
   }

@@ -65,6 +65,9 @@ TEST(SigmaRegexClassRun, RunsReadFromPatterns) {
   EXPECT_EQ(negated.length, 100u);
   EXPECT_FALSE(negated.bytes['/']);
   EXPECT_TRUE(negated.bytes['a'] && negated.bytes['\n'] && negated.bytes[0x80]);
+  const auto not_e_acute = regex_class_run("[^\u00e9x]{8}", true);
+  EXPECT_FALSE(not_e_acute.bytes['x']);
+  EXPECT_TRUE(not_e_acute.bytes[0xC3] && not_e_acute.bytes[0xBC]);  // ü, which it matches
 
   EXPECT_EQ(regex_class_run("\\\\__1\\d{9}\\.\\d{1,7}$", true).length, 9u);
   EXPECT_EQ(regex_class_run("[a-z]{3}\\w{12,20}?", true).length, 12u);
@@ -97,6 +100,8 @@ TEST(SigmaRegexClassRun, EveryTextRe2MatchesHasTheRun) {
       {"[-/][Ee^]{1,2}[ncodema^]*\\s[A-Za-z0-9+/=]{15,}", "-e ABCDEFabcdef0123"},
       {"\\\\__1\\d{9}\\.\\d{1,7}$", "\\__1123456789.1"},
       {"(?i)k[s]{8}", "\u212aSSSS\u017fsss"},
+      // A negated class naming a non-ASCII character matches every other one.
+      {"[^\u00e9]{8}", "\u00fc\u00fc\u00fc\u00fc\u00fc\u00fc\u00fc\u00fc"},
   };
   const std::vector<std::string> pieces = {"0123456789abcdef",
                                            "ABCDEF",
