@@ -72,8 +72,11 @@ Timestamp Timestamp::now() {
 }
 
 bool starts_with_datetime(std::string_view s, char separator) {
-  constexpr size_t kShape = 16;  // "dddd-dd-ddTdd:dd"
-  if (s.size() < kShape) return false;
+  constexpr size_t kShape = 19;  // "dddd-dd-ddTdd:dd:dd": 16 bytes in a vector, then ":dd"
+  if (s.size() < kShape || s[16] != ':' || s[17] < '0' || s[17] > '9' || s[18] < '0' ||
+      s[18] > '9') {
+    return false;
+  }
 #if defined(__SSE2__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
   const __m128i from_zero = _mm_sub_epi8(v, _mm_set1_epi8('0'));
@@ -87,7 +90,7 @@ bool starts_with_datetime(std::string_view s, char separator) {
   return ((digits & ~kLiteralPositions) | (matched & kLiteralPositions)) == 0xFFFF;
 #else
   constexpr std::string_view kTemplate = "dddd-dd-dd?dd:dd";
-  for (size_t i = 0; i < kShape; ++i) {
+  for (size_t i = 0; i < kTemplate.size(); ++i) {
     const char want = kTemplate[i] == '?' ? separator : kTemplate[i];
     if (want == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != want) return false;
   }
@@ -109,8 +112,7 @@ int two_digits(const char* p) {
 // event's time has this shape. pos is left after the seconds.
 bool read_full_datetime(std::string_view s, size_t& pos, DateTimeFields& f) {
   if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !starts_with_datetime(s, s[10]) || s[16] != ':' || s[17] < '0' || s[17] > '9' ||
-      s[18] < '0' || s[18] > '9') {
+      !starts_with_datetime(s, s[10])) {
     return false;
   }
   const char* p = s.data();

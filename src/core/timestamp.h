@@ -22,8 +22,8 @@ struct Timestamp {
 // RFC 3339 / ISO 8601: "2024-03-01T12:00:00Z", "...+02:00", "2024-03-01 12:00:00"
 // (no offset = UTC), fractional seconds to microseconds.
 std::optional<Timestamp> parse_iso8601(std::string_view s);
-// Whether s starts "dddd-dd-dd?dd:dd" (a digit at each d, `separator` at ?):
-// the common shape of a date and time, checked in one vector compare.
+// Whether s starts "dddd-dd-dd?dd:dd:dd" (a digit at each d, `separator` at ?):
+// the common shape of a date and time, its first 16 bytes in one vector compare.
 bool starts_with_datetime(std::string_view s, char separator);
 // Epoch seconds or milliseconds (values above 1e11 are taken as milliseconds,
 // above 1e14 as microseconds).

@@ -387,7 +387,14 @@ void Pipeline::write_group(std::vector<Processed>& group) {
     return;
   }
   const size_t events = batch.size();
-  committed_.push(CommittedGroup{std::move(group), start, events}, events);
+  std::vector<std::shared_ptr<ChunkProgress>> chunks;
+  for (const auto& p : group) chunks.push_back(p.chunk);
+  if (!committed_.push(CommittedGroup{std::move(group), start, events}, events)) {
+    // The queue closes only after this thread has finished: never in practice,
+    // but a ticket must not wait forever, and without a flush "failed" is the truth.
+    const Error error{ErrorCode::kUnavailable, "shutting down before the flush"};
+    for (const auto& chunk : chunks) part_done(*chunk, &error);
+  }
 }
 
 void Pipeline::record_store_write(std::chrono::steady_clock::time_point start, size_t events,
@@ -411,14 +418,18 @@ void Pipeline::syncer_loop() {
     while (auto more = committed_.pop(0ms)) groups.push_back(std::move(*more));
     auto synced = store_->sync();
     if (!synced) set_store_failure(synced.error());
-    for (auto& group : groups) {
-      // The batch's write latency: its commit and the flush that made it durable.
-      record_store_write(group.started, group.events, synced.has_value());
-      if (synced) {
-        for (auto& p : group.parts) part_done(*p.chunk, nullptr);
-      } else {
-        fail_group(group.parts, synced.error());
-      }
+    acknowledge(groups, synced);
+  }
+}
+
+void Pipeline::acknowledge(std::vector<CommittedGroup>& groups, const Result<void>& synced) {
+  for (auto& group : groups) {
+    // The batch's write latency: its commit and the flush that made it durable.
+    record_store_write(group.started, group.events, synced.has_value());
+    if (synced) {
+      for (auto& p : group.parts) part_done(*p.chunk, nullptr);
+    } else {
+      fail_group(group.parts, synced.error());
     }
   }
 }
@@ -436,9 +447,18 @@ void Pipeline::apply_retention() {
   }
 }
 
+// The syncer can fail the store while this thread checks its health: the
+// failure is cleared only if none was set since the check began.
 bool Pipeline::store_healthy() {
   if (!store_failed_.load(std::memory_order_acquire)) return true;
+  uint64_t failures_before = 0;
+  {
+    std::lock_guard lock(failure_mutex_);
+    failures_before = failures_;
+  }
   if (!store_->check_health()) return false;
+  std::lock_guard lock(failure_mutex_);
+  if (failures_ != failures_before) return false;
   store_failed_.store(false, std::memory_order_release);
   spdlog::info("store recovered: accepting events again");
   return true;
@@ -448,8 +468,9 @@ void Pipeline::set_store_failure(const Error& error) {
   {
     std::lock_guard lock(failure_mutex_);
     store_error_ = error;
+    ++failures_;
+    store_failed_.store(true, std::memory_order_release);
   }
-  store_failed_.store(true, std::memory_order_release);
   spdlog::error("store write failed, refusing new events until it recovers: {}", error.message);
 }
 

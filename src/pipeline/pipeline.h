@@ -2,7 +2,9 @@
 // parallel; their events are then routed, in submission order, to detect
 // lanes by entity (EntityRouter), so every detector sees one entity's events
 // in order on one thread; the lanes detect, sanitize and serialize; one
-// writer thread group-commits their output to the store. Without detectors
+// writer thread group-commits their output to the store, and a syncer thread
+// completes the tickets once the store has flushed those commits to disk
+// (EventStore::write_unsynced, then sync). Without detectors
 // there are no lanes: each worker sanitizes and serializes the chunk it
 // decoded, while it is in that core's cache. A submitter's ticket
 // completes only after the store has made all its events durable, so an
@@ -10,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -93,6 +96,12 @@ class Pipeline {
     std::shared_ptr<ChunkProgress> chunk;
     std::vector<StoredEvent> events;
   };
+  // A group the store committed, waiting for the sync that makes it durable.
+  struct CommittedGroup {
+    std::vector<Processed> parts;
+    std::chrono::steady_clock::time_point started;  // of the commit
+    size_t events = 0;
+  };
 
   void worker_loop();
   void deliver_in_order(uint64_t ordinal, Prepared prepared);
@@ -107,6 +116,7 @@ class Pipeline {
   bool lane_part_done(ChunkProgress& chunk, std::vector<OrderedWork> ordered);
   void writer_loop();
   void syncer_loop();
+  void acknowledge(std::vector<CommittedGroup>& groups, const Result<void>& synced);
   void record_store_write(std::chrono::steady_clock::time_point start, size_t events, bool ok);
   static std::vector<Processed> take_whole_chunks(std::vector<Processed>& held);
   void write_group(std::vector<Processed>& group);
@@ -134,12 +144,6 @@ class Pipeline {
   std::vector<std::thread> workers_;
   std::vector<std::thread> lane_threads_;
   std::thread writer_;
-  // Groups the store committed, waiting for the sync that makes them durable.
-  struct CommittedGroup {
-    std::vector<Processed> parts;
-    std::chrono::steady_clock::time_point started;  // of the commit
-    size_t events = 0;
-  };
   BoundedQueue<CommittedGroup> committed_;
   std::thread syncer_;
   // Chunks submitted whose parts have not all left the lanes: while there
@@ -147,6 +151,7 @@ class Pipeline {
   std::atomic<size_t> chunks_upstream_{0};
   std::atomic<bool> store_failed_{false};
   mutable std::mutex failure_mutex_;
+  uint64_t failures_ = 0;  // failures set so far (guarded by failure_mutex_)
   Error store_error_;
   std::once_flag shutdown_once_;
 };

@@ -23,7 +23,7 @@ Result<std::unique_ptr<DayWriter>> DayWriter::open(const std::filesystem::path& 
   if (auto r = w->configure(); !r) return tl::unexpected(r.error());
   if (auto r = w->load_state(); !r) return tl::unexpected(r.error());
   if (settings.hold_wal) {
-    auto wal = WalFile::open(day_file_path(dir, day));  // created by the reads above
+    auto wal = WalFile::open(w->db_.get());  // created by the reads above
     if (!wal) return tl::unexpected(wal.error());
     w->wal_ = std::move(*wal);
   }

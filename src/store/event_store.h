@@ -73,7 +73,8 @@ class EventStore {
   // write() in two steps, so that one batch reaches the disk while the next is written:
   // write_unsynced() returns once the batch is committed, sync() once every batch
   // committed before the call is durable. A batch is acknowledged only after both
-  // succeeded. sync() may run on another thread, beside write_unsynced(). When sync()
+  // succeeded. sync() may run on another thread, beside write_unsynced(); calls to sync()
+  // wait for each other (one returns only once every flush it relies on is done). When sync()
   // fails, the batches it covered are not to be considered stored (they may be found
   // in the store later: a retry can duplicate them). By default write_unsynced() is
   // write() and sync() has nothing left to do.

@@ -165,6 +165,9 @@ void SqliteEventStore::note_unsynced(const std::shared_ptr<WalFile>& wal) {
 // restart (SQLite's recovery then reads what is really on disk): PostgreSQL's answer to
 // the same problem.
 Result<void> SqliteEventStore::sync() {
+  // One flush at a time: a second caller that found the list empty while the
+  // first still flushed its files would otherwise return before they are durable.
+  std::lock_guard flushing(flush_mutex_);
   std::vector<std::shared_ptr<WalFile>> files;
   {
     std::lock_guard lock(sync_mutex_);
@@ -185,7 +188,7 @@ Result<void> SqliteEventStore::sync() {
   return {};
 }
 
-std::optional<Error> SqliteEventStore::sync_failure() {
+std::optional<Error> SqliteEventStore::sync_failure() const {
   std::lock_guard lock(sync_mutex_);
   return sync_failure_;
 }

@@ -66,7 +66,7 @@ class SqliteEventStore final : public EventStore {
                             bool last_chunk, std::vector<Committed>& committed);
   void undo(const std::vector<Committed>& committed);
   void note_unsynced(const std::shared_ptr<WalFile>& wal);
-  std::optional<Error> sync_failure();
+  std::optional<Error> sync_failure() const;
   void drop_writer(int64_t day) { writers_.erase(day); }
   void trim_writers(std::span<const DayGroup> keep);
 
@@ -81,7 +81,8 @@ class SqliteEventStore final : public EventStore {
   std::vector<uint32_t> order_;           // reused across batches
   std::vector<const StoredEvent*> rows_;  // one day's events of the batch, in order_
 
-  std::mutex sync_mutex_;  // guards the two below; never held while flushing
+  std::mutex flush_mutex_;         // held through a whole sync()
+  mutable std::mutex sync_mutex_;  // guards the two below; never held while flushing
   std::vector<std::shared_ptr<WalFile>> unsynced_;  // WALs committed to since the last sync
   std::optional<Error> sync_failure_;               // set for good by a failed flush
 };

@@ -9,11 +9,13 @@
 
 namespace vigil::store {
 
-Result<std::shared_ptr<WalFile>> WalFile::open(const std::filesystem::path& database) {
-  std::filesystem::path path = database;
-  path += "-wal";
-  // Read-only is enough: on Linux fdatasync flushes the file, whichever descriptor asks.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+Result<std::shared_ptr<WalFile>> WalFile::open(sqlite3* db) {
+  std::filesystem::path path = sqlite3_filename_wal(sqlite3_db_filename(db, "main"));
+  // Opened once, before the writes it will flush: Linux reports a writeback error
+  // to every descriptor open when it happened, so a flush through this one sees
+  // errors even if SQLite's own descriptor saw them first. (Write access only
+  // because some systems refuse to sync a read-only descriptor.)
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
     return make_error(ErrorCode::kStorage,
                       fmt::format("opening {}: {}", path.string(), std::strerror(errno)));

@@ -9,6 +9,8 @@
 // writer already writes the next batch.
 #pragma once
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -22,8 +24,9 @@ using FileSync = std::function<int(int fd)>;
 
 class WalFile {
  public:
-  // The "-wal" file of an open WAL-mode database (it exists while a connection is open).
-  static Result<std::shared_ptr<WalFile>> open(const std::filesystem::path& database);
+  // The "-wal" file of `db`'s main database, open in WAL mode (the file exists while a
+  // connection is open and has read the database).
+  static Result<std::shared_ptr<WalFile>> open(sqlite3* db);
   ~WalFile();
   WalFile(const WalFile&) = delete;
   WalFile& operator=(const WalFile&) = delete;

@@ -59,14 +59,16 @@ TEST(Timestamp, ShortAndOddShapes) {
 }
 
 TEST(Timestamp, DateTimeShape) {
-  EXPECT_TRUE(starts_with_datetime("2024-03-01T12:34", 'T'));
-  EXPECT_TRUE(starts_with_datetime("2024-03-01 12:34:56", ' '));
+  EXPECT_TRUE(starts_with_datetime("2024-03-01T12:34:56", 'T'));
+  EXPECT_TRUE(starts_with_datetime("2024-03-01 12:34:56.5Z", ' '));
   EXPECT_FALSE(starts_with_datetime("2024-03-01 12:34:56", 'T'));
-  EXPECT_FALSE(starts_with_datetime("2024-03-01T12:3", 'T'));  // too short
-  EXPECT_FALSE(starts_with_datetime("2024-03-01T12-34", 'T'));
-  EXPECT_FALSE(starts_with_datetime("2024:03-01T12:34", 'T'));
-  for (size_t i = 0; i < 16; ++i) {
-    std::string text = "2024-03-01T12:34";
+  EXPECT_FALSE(starts_with_datetime("2024-03-01T12:34:5", 'T'));  // too short
+  EXPECT_FALSE(starts_with_datetime("2024-03-01T12:34", 'T'));
+  EXPECT_FALSE(starts_with_datetime("2024-03-01T12-34:56", 'T'));
+  EXPECT_FALSE(starts_with_datetime("2024:03-01T12:34:56", 'T'));
+  EXPECT_FALSE(starts_with_datetime("2024-03-01T12:34-56", 'T'));
+  for (size_t i = 0; i < 19; ++i) {
+    std::string text = "2024-03-01T12:34:56";
     if (text[i] < '0' || text[i] > '9') continue;
     for (char c : {'/', ':', 'a', '\0', '\x80'}) {
       text[i] = c;

@@ -125,13 +125,14 @@ TEST_F(DurableAcknowledgement, AFailedFlushFailsTheBatchAndStopsIngest) {
   const Readiness ready = pipeline_->readiness();
   EXPECT_FALSE(ready.ready);
   EXPECT_NE(ready.reason.find("restart"), std::string::npos) << ready.reason;
-  // New events are refused up front, or failed; never acknowledged.
-  auto later = submit(10);
-  if (later != nullptr) {
-    const BatchOutcome& after = later->wait();
-    EXPECT_TRUE(after.failure);
-    EXPECT_EQ(after.stored, 0u);
-  }
+  // New events are refused up front, for the store's reason.
+  WorkItem item;
+  item.body = R"({"timestamp":"2024-05-01T08:00:00Z","n":1})"
+              "\n";
+  auto later = pipeline_->submit(std::move(item), SubmitMode::kBlock);
+  ASSERT_FALSE(later) << "a batch was accepted after the store failed";
+  EXPECT_EQ(later.error().code, ErrorCode::kStorage);
+  EXPECT_NE(later.error().message.find("restart"), std::string::npos) << later.error().message;
 }
 
 }  // namespace

@@ -9,8 +9,12 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store_test_util.h"
@@ -64,7 +68,9 @@ TEST_F(StoreWalSync, CommittedBatchesAreFlushedBySyncAndOnlyThere) {
 
   ASSERT_TRUE(store->write_unsynced(events_on_days({1}, 0)));
   ASSERT_TRUE(store->write_unsynced(events_on_days({1, 2}, 10)));
-  EXPECT_EQ(flushes.calls, 0) << "a commit flushed the WAL itself";
+  // (Counts only this hook: SQLite's own syncs at COMMIT are ruled out by the
+  // connections' synchronous=NORMAL, not by this line.)
+  EXPECT_EQ(flushes.calls, 0) << "a commit flushed the WAL through the hook";
   ASSERT_TRUE(store->sync());
   EXPECT_EQ(flushes.calls, 2) << "one flush per day file written to, however many batches";
   ASSERT_TRUE(store->sync());
@@ -72,6 +78,60 @@ TEST_F(StoreWalSync, CommittedBatchesAreFlushedBySyncAndOnlyThere) {
   ASSERT_TRUE(store->write(events_on_days({2}, 20)));
   EXPECT_EQ(flushes.calls, 3) << "write() is durable: it flushes before returning";
   EXPECT_EQ(testing::query_all(*store, {}).size(), 4u);
+}
+
+// The interleaving the pipeline relies on: a batch committed while a flush of
+// the same WAL runs is flushed again by the next sync, which waits for the
+// running one instead of returning at once with nothing left to flush.
+TEST_F(StoreWalSync, ACommitDuringAFlushIsFlushedByTheNextSync) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool gate_open = false;
+  int entered = 0;
+  SqliteStoreOptions options;
+  options.sync_file = [&](int fd) {
+    std::unique_lock lock(mu);
+    ++entered;
+    cv.notify_all();
+    cv.wait(lock, [&] { return gate_open; });
+    return ::fdatasync(fd);
+  };
+  auto store = testing::open_store(dir.path(), options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->write_unsynced(events_on_days({1}, 0)));
+  std::atomic<bool> first_done{false}, idle_done{false}, second_done{false};
+  std::thread first([&] {
+    EXPECT_TRUE(store->sync());
+    first_done = true;
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered == 1; });
+  }
+  // A sync with nothing new of its own must not report the first one's files
+  // durable while they are still being flushed.
+  std::thread idle([&] {
+    EXPECT_TRUE(store->sync());
+    idle_done = true;
+  });
+  ASSERT_TRUE(store->write_unsynced(events_on_days({1}, 1)));  // while the flush is held
+  std::thread second([&] {
+    EXPECT_TRUE(store->sync());
+    second_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(first_done);
+  EXPECT_FALSE(idle_done) << "a sync returned while another still flushed";
+  EXPECT_FALSE(second_done) << "a sync returned while another still flushed";
+  {
+    std::lock_guard lock(mu);
+    gate_open = true;
+  }
+  cv.notify_all();
+  first.join();
+  idle.join();
+  second.join();
+  EXPECT_GE(entered, 2) << "the batch committed during the first flush was not flushed again";
 }
 
 TEST_F(StoreWalSync, AFailedFlushRefusesEveryWriteUntilRestart) {
