@@ -138,15 +138,15 @@ void NumericScanner::scan(std::string_view buf, std::vector<DigitGroup>& groups,
 size_t NumericScanner::digit_run(std::string_view buf, size_t i, size_t first_end,
                                  std::vector<DigitGroup>& groups, std::vector<Finding>& out) const {
   const size_t start = i;
-  groups.clear();
-  size_t digits = 0;
-  for (;;) {
+  groups.assign(1, {i, first_end, 0});
+  size_t digits = first_end - i;
+  i = first_end;
+  while (continues(buf, i)) {
+    groups.back().separator = buf[i++];
     const size_t begin = i;
-    i = groups.empty() ? first_end : short_digits_end(buf, i);
+    i = short_digits_end(buf, i);
     digits += i - begin;
     groups.push_back({begin, i, 0});
-    if (!continues(buf, i)) break;
-    groups.back().separator = buf[i++];
   }
   if (groups.size() < 3 && digits < kMinCardDigits) return i;
   const DigitRun run{buf, groups, !word_before(buf, start), !word_at(buf, i)};

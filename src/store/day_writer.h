@@ -21,10 +21,9 @@
 namespace vigil::store {
 
 struct WriterSettings {
-  // FULL: each commit is fsync'ed; NORMAL: not, unless the store flushes the WAL itself
-  // (hold_wal), else not power-safe.
-  std::string synchronous = "FULL";
-  bool hold_wal = false;        // keep the WAL open for SqliteEventStore::sync()
+  // Commits never sync (synchronous=NORMAL): with hold_wal the WAL is kept open for
+  // SqliteEventStore::sync() to flush; without it the file is not power-safe.
+  bool hold_wal = false;
   int cache_kib = 16 * 1024;    // holds a whole batch: no spilling mid-transaction
   size_t block_events = 8192;   // events per posting block
   uint32_t max_page_count = 0;  // test hook: the file cannot grow beyond this; 0 = off

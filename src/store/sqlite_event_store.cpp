@@ -40,9 +40,8 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::open(
 
 SqliteEventStore::SqliteEventStore(StorageConfig config, const SqliteStoreOptions& options)
     : config_(std::move(config)), options_(options), dir_(config_.data_dir) {
-  // "full": SQLite does not sync at COMMIT; sync() flushes the WALs before a batch is
-  // acknowledged (wal_file.h). "normal": nothing flushes them until a checkpoint.
-  settings_.synchronous = "NORMAL";
+  // "full": sync() flushes the WALs before a batch is acknowledged (wal_file.h);
+  // "normal": nothing flushes them until a checkpoint.
   settings_.hold_wal = config_.synchronous == "full";
   settings_.cache_kib = options_.cache_kib;
   settings_.block_events = std::max<size_t>(options_.block_events, 1);

@@ -30,9 +30,9 @@ WalFile::~WalFile() {
 Result<void> WalFile::flush(const FileSync& sync) const {
   const int rc = sync ? sync(fd_) : ::fdatasync(fd_);
   if (rc == 0) return {};
-  const int err = errno;
-  return make_error(err == ENOSPC || err == EDQUOT ? ErrorCode::kStorageFull : ErrorCode::kStorage,
-                    fmt::format("flushing {}: {}", path_.string(), std::strerror(err)));
+  // kStorage whatever errno says: after a failed flush only a restart helps (sync()).
+  return make_error(ErrorCode::kStorage,
+                    fmt::format("flushing {}: {}", path_.string(), std::strerror(errno)));
 }
 
 }  // namespace vigil::store
