@@ -65,9 +65,12 @@ TEST(StoreCheckpoints, MissingFileIsReportedNotFatal) {
 
 // 48 MB of events, in batches as the pipeline writes them. The writer asks for a
 // checkpoint past 1,000 frames (16 MiB) and would only checkpoint itself past 4,096
-// (64 MiB): a WAL that never got far beyond the first shows the checkpointer did it, and
-// a day file that grew while the store was open shows the frames landed there.
-TEST(StoreCheckpoints, WalStaysNearTheThresholdWhileTheStoreWrites) {
+// (64 MiB), so a day file that grew past 16 MiB while the store was open shows the
+// checkpointer copied the frames there. How far the WAL grows depends on timing: it is
+// rewound only when a checkpoint finishes between two of the writer's commits, which
+// back-to-back batches (an optimized build) may never leave time for — then it grows to
+// the writer's own bound and no further.
+TEST(StoreCheckpoints, CheckpointerFillsTheDayFileWhileTheStoreWrites) {
   TempDir dir;
   auto store = testing::open_store(dir.path());
   ASSERT_NE(store, nullptr);
@@ -87,8 +90,9 @@ TEST(StoreCheckpoints, WalStaysNearTheThresholdWhileTheStoreWrites) {
   const auto day = dir.path() / "security-events-2024.03.01.db";
   const uintmax_t wal = size_of(day.string() + "-wal");
   const uintmax_t file = size_of(day);
-  EXPECT_LT(wal, 40 * kMiB) << "the WAL grew as if nothing checkpointed it";
   EXPECT_GT(file, 16 * kMiB) << "the day file did not receive the checkpointed frames";
+  // The bound (4,096 frames of 16 KiB) plus the last batch's frames.
+  EXPECT_LT(wal, 72 * kMiB) << "the WAL grew past the writer's own bound";
   EXPECT_EQ(testing::query_all(*store, {}).size(), size_t{kBatches * kPerBatch});
 }
 
