@@ -17,9 +17,13 @@ class Normalizer::TopLevelIndex {
     std::fill_n(data_, slots.size(), 0);
     for (size_t i = 0; i < doc.size(); ++i) {
       const uint32_t slot = slots.find(0, doc[i].first);
-      if (slot != KeyTable::kAbsent && data_[slot] == 0) data_[slot] = i + 1;
+      if (slot != KeyTable::kAbsent && data_[slot] == 0) record(static_cast<uint16_t>(slot), i);
     }
   }
+
+  // Bit s set when slot s (< 64) names a top-level member: most aliases name
+  // fields an event does not have, and a bit test answers them.
+  uint64_t present() const { return present_; }
 
   const Value* member(uint16_t slot, const Object& doc) const {
     if (slot == kNoSlot || data_[slot] == 0) return nullptr;
@@ -32,10 +36,16 @@ class Normalizer::TopLevelIndex {
 
   // set() appended a top-level member at `position`, named by `slot`.
   void appended(uint16_t slot, size_t position) {
-    if (slot != kNoSlot && data_[slot] == 0) data_[slot] = position + 1;
+    if (slot != kNoSlot && data_[slot] == 0) record(slot, position);
   }
 
  private:
+  void record(uint16_t slot, size_t position) {
+    data_[slot] = position + 1;
+    if (slot < 64) present_ |= uint64_t{1} << slot;
+  }
+
+  uint64_t present_ = 0;
   std::array<size_t, 64> positions_;
   std::vector<size_t> overflow_;
   size_t* data_ = nullptr;
@@ -55,7 +65,14 @@ Normalizer::IndexedPath Normalizer::indexed(std::string_view dotted) {
   if (p.path.empty()) return p;
   p.head = slot_for(p.path.segments().front());
   if (p.path.segments().size() > 1) p.flat = slot_for(p.path.str());
+  const auto bit = [](uint16_t slot) { return slot == kNoSlot ? 0 : uint64_t{1} << slot; };
+  if (p.head < 64 && (p.flat == kNoSlot || p.flat < 64))
+    p.top_level_bits = bit(p.head) | bit(p.flat);
   return p;
+}
+
+bool Normalizer::may_be_present(const IndexedPath& p, const TopLevelIndex& index) {
+  return p.top_level_bits == 0 || (index.present() & p.top_level_bits) != 0;
 }
 
 uint16_t Normalizer::slot_for(const std::string& name) {
@@ -115,9 +132,13 @@ void Normalizer::normalize(Event& event) const {
   if (!event.doc.is_object()) event.doc = Value(Object{});
   TopLevelIndex index(slots_, event.doc.as_object());
   for (const auto& alias : aliases_) {
-    if (alias.canonical.path.empty() || find(alias.canonical, event.doc, index) != nullptr)
+    if (alias.canonical.path.empty()) continue;
+    if (may_be_present(alias.canonical, index) &&
+        find(alias.canonical, event.doc, index) != nullptr) {
       continue;
+    }
     for (const auto& source : alias.sources) {
+      if (!may_be_present(source, index)) continue;
       const Value* v = find(source, event.doc, index);
       // Objects are not a value a canonical scalar field can take ("user": {...}).
       if (v == nullptr || v->is_null() || v->is_object()) continue;

@@ -34,6 +34,9 @@ class Normalizer {
     FieldPath path;
     uint16_t head = kNoSlot;
     uint16_t flat = kNoSlot;
+    // The bits of `head` and `flat` in TopLevelIndex::present(); 0 when either
+    // slot is past the mask's 64 (then the path is always looked up).
+    uint64_t top_level_bits = 0;
   };
   struct Alias {
     IndexedPath canonical;
@@ -42,6 +45,9 @@ class Normalizer {
 
   IndexedPath indexed(std::string_view dotted);
   uint16_t slot_for(const std::string& name);
+  // False only when neither the path's first segment nor its flat dotted name
+  // is a top-level member: then find() is null without looking.
+  static bool may_be_present(const IndexedPath& p, const TopLevelIndex& index);
   const Value* find(const IndexedPath& p, const Value& doc, const TopLevelIndex& index) const;
   uint16_t set(const IndexedPath& p, Value& doc, const TopLevelIndex& index, Value v) const;
 

@@ -141,5 +141,23 @@ TEST(Normalizer, MatchesFieldPathFindAndSetOnRandomDocuments) {
   }
 }
 
+// Past 64 names the normalizer's per-event presence mask has no bit for a
+// path, which must then be looked up (not taken as absent).
+TEST(Normalizer, MoreNamesThanThePresenceMaskHolds) {
+  NormalizeConfig config;
+  for (int i = 0; i < 80; ++i) {
+    config.aliases["canonical.f" + std::to_string(i)] = {"source_" + std::to_string(i)};
+  }
+  Value doc(Object{});
+  doc.set("canonical.f75", "already there");  // a flat dotted canonical name wins
+  for (int i = 0; i < 80; ++i) doc.set("source_" + std::to_string(i), "v" + std::to_string(i));
+  Event got = event_with(doc), want = event_with(doc);
+  Normalizer(config).normalize(got);
+  reference_normalize(config, want);
+  EXPECT_EQ(got.doc, want.doc);
+  EXPECT_EQ(FieldPath("canonical.f79").find(got.doc)->as_string(), "v79");
+  EXPECT_EQ(FieldPath("canonical.f75").find(got.doc)->as_string(), "already there");
+}
+
 }  // namespace
 }  // namespace vigil
