@@ -215,4 +215,73 @@ std::optional<IpBits> parse_ip(std::string_view s) {
   return IpBits{true, *bits};
 }
 
+char* write_ipv4_text(uint32_t address, char* out) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const uint32_t octet = (address >> shift) & 0xff;
+    if (octet >= 100) *out++ = static_cast<char>('0' + octet / 100);
+    if (octet >= 10) *out++ = static_cast<char>('0' + octet / 10 % 10);
+    *out++ = static_cast<char>('0' + octet % 10);
+    if (shift > 0) *out++ = '.';
+  }
+  return out;
+}
+
+namespace {
+
+struct ZeroRun {
+  int base = -1;
+  int length = 0;
+};
+
+// The first longest run of zero groups, if it is two groups or more (a single
+// zero group is written "0", not "::").
+ZeroRun longest_zero_run(const uint16_t (&groups)[8]) {
+  ZeroRun best, current;
+  for (int i = 0; i <= 8; ++i) {
+    if (i < 8 && groups[i] == 0) {
+      if (current.base < 0) current = {i, 0};
+      ++current.length;
+    } else if (current.base >= 0) {
+      if (current.length > best.length) best = current;
+      current = {};
+    }
+  }
+  return best.length >= 2 ? best : ZeroRun{};
+}
+
+char* write_hex_group(uint16_t group, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  bool started = false;
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    const unsigned digit = (group >> shift) & 0xf;
+    if (digit == 0 && !started && shift > 0) continue;
+    started = true;
+    *out++ = kHex[digit];
+  }
+  return out;
+}
+
+}  // namespace
+
+char* write_ipv6_text(Ipv6Bits address, char* out) {
+  uint16_t groups[8];
+  for (int i = 0; i < 8; ++i) groups[i] = static_cast<uint16_t>(address >> (16 * (7 - i)));
+  const ZeroRun zeros = longest_zero_run(groups);
+  for (int i = 0; i < 8; ++i) {
+    if (zeros.base >= 0 && i >= zeros.base && i < zeros.base + zeros.length) {
+      if (i == zeros.base) *out++ = ':';
+      continue;
+    }
+    if (i != 0) *out++ = ':';
+    // inet_ntop's embedded IPv4 forms: ::a.b.c.d and ::ffff:a.b.c.d.
+    if (i == 6 && zeros.base == 0 &&
+        (zeros.length == 6 || (zeros.length == 5 && groups[5] == 0xffff))) {
+      return write_ipv4_text(static_cast<uint32_t>(address), out);
+    }
+    out = write_hex_group(groups[i], out);
+  }
+  if (zeros.base >= 0 && zeros.base + zeros.length == 8) *out++ = ':';
+  return out;
+}
+
 }  // namespace vigil

@@ -1,7 +1,5 @@
 #include "intel/ip_prefix.h"
 
-#include <arpa/inet.h>
-
 #include <charconv>
 #include <cstring>
 
@@ -39,12 +37,9 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
 }
 
 size_t IpPrefix::format(char* out) const {
-  unsigned char bytes[16] = {};
-  const int n = v6 ? 16 : 4;
-  for (int i = 0; i < n; ++i) bytes[i] = static_cast<unsigned char>(bits >> (8 * (n - 1 - i)));
-  static_assert(kMaxText >= INET6_ADDRSTRLEN + 4);
-  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, out, INET6_ADDRSTRLEN);
-  size_t len = std::strlen(out);
+  static_assert(kMaxText >= kMaxIpText + 4);
+  size_t len = static_cast<size_t>(
+      (v6 ? write_ipv6_text(bits, out) : write_ipv4_text(static_cast<uint32_t>(bits), out)) - out);
   if (!is_host()) {
     out[len++] = '/';
     if (length >= 100) out[len++] = static_cast<char>('0' + length / 100);

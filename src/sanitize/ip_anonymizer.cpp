@@ -1,7 +1,5 @@
 #include "sanitize/ip_anonymizer.h"
 
-#include <arpa/inet.h>
-
 #include <array>
 
 #include "core/ip_text.h"
@@ -11,25 +9,6 @@ namespace {
 
 uint32_t v4_mask(int prefix) {
   return prefix == 0 ? 0u : ~uint32_t{0} << (32 - prefix);
-}
-
-char* write_octet(uint32_t v, char* p) {
-  if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-  if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
-  *p++ = static_cast<char>('0' + v % 10);
-  return p;
-}
-
-// By hand into a stack buffer: fmt's format parsing, or one push_back per
-// character, cost more than the rest of the rewrite.
-void append_v4_text(uint32_t a, std::string& out) {
-  char text[16];
-  char* p = text;
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    p = write_octet((a >> shift) & 0xff, p);
-    if (shift > 0) *p++ = '.';
-  }
-  out.append(text, static_cast<size_t>(p - text));
 }
 
 // ::ffff:a.b.c.d carries an IPv4 address; it gets the IPv4 prefix.
@@ -76,7 +55,8 @@ std::string IpAnonymizer::anonymize(std::string_view ip) const {
 bool IpAnonymizer::append_v4(std::string_view ip, std::string& out) const {
   const auto addr = parse_dotted_quad(ip, LeadingZeros::kAccept);
   if (!addr) return false;
-  append_v4_text(*addr & v4_mask(v4_prefix_), out);
+  char text[kMaxIpText];
+  out.append(text, write_ipv4_text(*addr & v4_mask(v4_prefix_), text));
   return true;
 }
 
@@ -87,14 +67,15 @@ bool IpAnonymizer::append_v6(std::string_view ip, std::string& out) const {
   for (size_t i = 0; i < bytes.size(); ++i) {
     bytes[i] = static_cast<unsigned char>(*bits >> (8 * (bytes.size() - 1 - i)));
   }
-  char text[INET6_ADDRSTRLEN];
   if (is_v4_mapped(bytes)) {
     mask_bits(bytes, 12, v4_prefix_);
   } else {
     mask_bits(bytes, 0, v6_prefix_);
   }
-  if (inet_ntop(AF_INET6, bytes.data(), text, sizeof(text)) == nullptr) return false;
-  out += text;
+  Ipv6Bits masked = 0;
+  for (const unsigned char b : bytes) masked = masked << 8 | b;
+  char text[kMaxIpText];
+  out.append(text, write_ipv6_text(masked, text));
   return true;
 }
 

@@ -301,5 +301,68 @@ TEST(IpText, ReadsBothFamiliesAndMapsIpv4MappedToIpv4) {
   }
 }
 
+// Writing: what inet_ntop writes, for every pattern of zero groups (which
+// decides where "::" goes, and the embedded dotted quads) with random
+// non-zero groups, and for random addresses; the IPv4 form at every octet width.
+std::string ntop6(Ipv6Bits bits) {
+  unsigned char bytes[16];
+  for (int i = 0; i < 16; ++i) bytes[i] = static_cast<unsigned char>(bits >> (8 * (15 - i)));
+  char text[INET6_ADDRSTRLEN];
+  EXPECT_NE(inet_ntop(AF_INET6, bytes, text, sizeof text), nullptr);
+  return text;
+}
+
+std::string written6(Ipv6Bits bits) {
+  char text[kMaxIpText];
+  return std::string(text, write_ipv6_text(bits, text));
+}
+
+TEST(IpTextWriting, Ipv6AgreesWithInetNtop) {
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int> width(1, 4);
+  size_t with_quad = 0;
+  for (unsigned zeros = 0; zeros < 256; ++zeros) {
+    for (int round = 0; round < 200; ++round) {
+      Ipv6Bits bits = 0;
+      for (int g = 0; g < 8; ++g) {
+        // Non-zero groups of 1 to 4 hex digits, 0xffff now and then (::ffff:a.b.c.d).
+        uint16_t group = static_cast<uint16_t>(rng() >> (64 - 4 * width(rng)));
+        if (group == 0 || (g == 5 && round % 4 == 0)) group = 0xffff;
+        bits = bits << 16 | ((zeros >> g) & 1 ? 0 : group);
+      }
+      const std::string want = ntop6(bits);
+      with_quad += want.find('.') != std::string::npos;
+      ASSERT_EQ(written6(bits), want);
+    }
+  }
+  for (int it = 0; it < 100'000; ++it) {
+    const Ipv6Bits bits = Ipv6Bits{rng()} << 64 | rng();
+    ASSERT_EQ(written6(bits), ntop6(bits));
+  }
+  EXPECT_EQ(written6(0), "::");
+  EXPECT_EQ(written6(1), "::1");
+  EXPECT_EQ(written6(Ipv6Bits{0xffff} << 32 | 0x01020304), "::ffff:1.2.3.4");
+  EXPECT_EQ(written6(Ipv6Bits{0x20010db8} << 96 | Ipv6Bits{1} << 64 | 1), "2001:db8:0:1::1");
+  EXPECT_GT(with_quad, 100u);  // the embedded forms were reached
+}
+
+TEST(IpTextWriting, Ipv4AgreesWithInetNtop) {
+  std::mt19937 rng(8);
+  const uint32_t octets[] = {0, 7, 10, 99, 100, 255};
+  for (int it = 0; it < 20'000; ++it) {
+    uint32_t address = rng();
+    if (it % 2 == 0) {
+      for (int o = 0; o < 4; ++o) {
+        address = address << 8 | octets[rng() % std::size(octets)];
+      }
+    }
+    const uint32_t network = htonl(address);
+    char want[INET_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET, &network, want, sizeof want), nullptr);
+    char got[kMaxIpText];
+    ASSERT_EQ(std::string(got, write_ipv4_text(address, got)), want);
+  }
+}
+
 }  // namespace
 }  // namespace vigil
