@@ -6,6 +6,7 @@ void ScannedStringCache::use_for(uint64_t owner) {
   if (owner == owner_) return;
   owner_ = owner;
   slots_.assign(kSlots, Slot{});
+  short_keys_.assign(short_keys_.size(), Ends{});
   offered_.assign(kSlots, 0);
 }
 
@@ -19,6 +20,9 @@ void ScannedStringCache::offer(std::string_view s, bool is_key, const std::strin
   if (offered_[i] != tag) {
     offered_[i] = tag;
     return;
+  }
+  if (is_key && replacement == nullptr && s.size() <= 16) {
+    short_keys_[h >> (64 - kShortKeyBits)] = e;
   }
   Slot& slot = slots_[i];
   slot.ends = e;

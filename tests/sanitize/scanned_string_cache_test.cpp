@@ -61,6 +61,37 @@ TEST(ScannedStringCache, HoldsExactlyTheStringsOfferedTwice) {
   EXPECT_FALSE(cache.contains_clean(long_a, false));
 }
 
+// Short keys are answered from a small table of their own: a key is there
+// only as offered (twice, clean), exactly, and not as a value.
+TEST(ScannedStringCache, ShortKeysHeldExactlyAndApartFromValues) {
+  ScannedStringCache cache;
+  cache.use_for(1);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 300; ++i) keys.push_back("k" + std::to_string(i * 7919));  // > the table
+  for (const auto& k : keys) {
+    cache.offer(k, true, nullptr);
+    cache.offer(k, true, nullptr);
+  }
+  size_t held = 0;
+  for (const auto& k : keys) {
+    held += cache.contains_clean(k, true);
+    EXPECT_FALSE(cache.contains_clean(k, false)) << k;
+    std::string other = k;
+    other.back() = other.back() == 'x' ? 'y' : 'x';
+    EXPECT_FALSE(cache.contains_clean(other, true)) << other;
+  }
+  EXPECT_GT(held, 250u);  // the main table holds what the small one lost
+  const std::string once = "user_agent";
+  cache.offer(once, true, nullptr);
+  EXPECT_FALSE(cache.contains_clean(once, true)) << "kept only when offered again";
+  const std::string rewritten = "ip", replacement = "[REDACTED]";
+  cache.offer(rewritten, true, &replacement);
+  cache.offer(rewritten, true, &replacement);
+  EXPECT_FALSE(cache.contains_clean(rewritten, true)) << "a key with findings is not clean";
+  cache.use_for(2);
+  for (const auto& k : keys) EXPECT_FALSE(cache.contains_clean(k, true)) << k;
+}
+
 // Documents built from a small pool of keys and values, so that most strings
 // repeat; the pool mixes clean text with every kind of finding and with
 // sensitive keys.
