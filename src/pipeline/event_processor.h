@@ -50,10 +50,13 @@ class EventPreparer {
   // NDJSON item in slices of about kSliceBytes, anything else whole.
   void prepare(const WorkItem& item, BatchOutcome& outcome, const SliceSink& take);
 
-  // ~30 events: their trees (~100 KB) stay in the core's cache between
-  // decoding and whatever `take` does with them, and freeing them right after
-  // gives the allocator's thread cache back what the next slice allocates.
-  static constexpr size_t kSliceBytes = 16 << 10;
+  // ~8 events: their trees (~25 KB) stay in the core's first-level cache
+  // between decoding and whatever `take` does with them, and freeing them
+  // right after gives the allocator's thread cache back what the next slice
+  // allocates. (16 KiB, ~30 events, held ~100 KB: simulated with a 32 KiB
+  // first level, 4 KiB slices missed it 8 % less often and a 512 KiB second
+  // level 27 % less; docs/benchmarks.md, session 18.)
+  static constexpr size_t kSliceBytes = 4 << 10;
 
  private:
   // Returns the lines of `body` an NDJSON decoding read (0 for other decoders).
