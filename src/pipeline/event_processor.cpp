@@ -77,7 +77,12 @@ void EventPreparer::prepare(const WorkItem& item, BatchOutcome& outcome, const S
 
 size_t EventPreparer::prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
                                     BatchOutcome& outcome, const SliceSink& take) {
-  DecodeResult decoded;
+  // Reused slice after slice: its vector keeps the capacity a slice needs
+  // (unless `take` moved the events away).
+  DecodeResult& decoded = slice_;
+  decoded.events.clear();
+  decoded.errors.clear();
+  decoded.read = decoded.flagged = decoded.lines = 0;
   decode(item, body, first_line, decoded);
   count_rejections(decoded);
   outcome.read += decoded.read;

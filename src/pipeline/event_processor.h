@@ -69,6 +69,7 @@ class EventPreparer {
   const Stages& stages_;
   EventDecoder decoder_;
   std::map<std::string, std::unique_ptr<Decoder>, std::less<>> decoders_;  // made on first use
+  DecodeResult slice_;
 };
 
 class EventFinisher {

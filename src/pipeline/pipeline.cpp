@@ -180,9 +180,9 @@ void Pipeline::finish_here(const WorkItem& item, std::shared_ptr<ChunkProgress> 
     for (Event& event : slice) {
       finisher.finish(event, store_ ? &p.events.emplace_back() : nullptr);
     }
-    finisher.flush_metrics();
     slice.clear();  // freed by the thread that allocated them, while they are cached
   });
+  finisher.flush_metrics();  // once a chunk: slices are a few events
   hand_on(std::move(p), {});
 }
 
