@@ -163,7 +163,7 @@ void Pipeline::worker_loop() {
 
 // Without detectors no event needs its entity's lane: the worker that decodes
 // a chunk sanitizes and serializes it a slice at a time (EventPreparer's
-// slices of ~30 events), while the slice is in this core's cache, and frees it
+// slices of ~8 events), while the slice is in this core's cache, and frees it
 // on the thread that allocated it. (Handed to a lane on the other core, every
 // tree was read cold and freed remotely: a replay without detectors takes
 // 10 % less CPU this way, and slices another 6 %.) The chunk is one part;
