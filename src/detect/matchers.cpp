@@ -38,6 +38,10 @@ class AnyOf final : public ValueMatcher {
     for (const auto& m : m_) all = m->screened_patterns(out) && all;
     return all;
   }
+  void footprint(std::vector<const void*>& out) const override {
+    add_footprint(m_.data(), m_.size() * sizeof(m_[0]), out);
+    for (const auto& m : m_) add_matcher_footprint(*m, out);
+  }
 
  private:
   std::vector<std::shared_ptr<const ValueMatcher>> m_;
@@ -55,6 +59,7 @@ class StringMatcher final : public ValueMatcher {
     }
     return p_.matches(p_.cased() ? s.raw() : s.folded());
   }
+  void footprint(std::vector<const void*>& out) const override { p_.footprint(out); }
   bool screened_patterns(std::vector<const StringPattern*>& out) const override {
     if (p_.cased() || p_.required_literal().empty()) return false;
     out.push_back(&p_);
