@@ -16,16 +16,15 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
     for (auto& schema : schemas_) bind(schema, *rules_[i], i, mapped);
     if (!mapped) unmapped_.push_back(rules_[i].get());
   }
-  for (auto& schema : schemas_) {
-    index_channels(schema);
-    index_footprints(schema);
+  for (auto& schema : schemas_) index_channels(schema);
+  if (options.literal_prefilter) {
+    RuleGates gates;
+    LiteralWeights weights;
+    for (const auto& r : rules_) weights.add(*r);
+    for (const auto& r : rules_) gates.push_back(rule_gate(*r, weights));
+    for (auto& schema : schemas_) build_prefilter(schema, gates);
   }
-  if (!options.literal_prefilter) return;
-  RuleGates gates;
-  LiteralWeights weights;
-  for (const auto& r : rules_) weights.add(*r);
-  for (const auto& r : rules_) gates.push_back(rule_gate(*r, weights));
-  for (auto& schema : schemas_) build_prefilter(schema, gates);
+  for (auto& schema : schemas_) index_footprints(schema);
 }
 
 namespace {
@@ -215,6 +214,11 @@ void RuleSet::index_footprints(Schema& schema) {
       all.clear();
       add_footprint(b.slot_ids.data(), b.slot_ids.size() * sizeof(int), all);
       b.rule->footprint(all);
+      if (schema.literals) {  // the words its patterns' screens read
+        for_each_screened(*b.rule, [&](const FieldTest&, const StringPattern& p) {
+          schema.literals->footprint(p, all);
+        });
+      }
       b.lines_first = static_cast<uint32_t>(schema.lines.size());
       for (const void* line : all) {
         if (schema.lines.size() - b.lines_first == kMaxFootprintLines) break;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "detect/anchored_literals.h"
+#include "detect/literal_prefilter.h"
 #include "detect/rule_loader.h"
 #include "detect/string_pattern.h"
 
@@ -59,9 +61,44 @@ TEST(SigmaFootprint, HoldsAPatternsHeapText) {
   EXPECT_TRUE(has_line(lines, p.required_literal().data()));
 }
 
+// Every walk of a trie starts at its root and searches the root's edges.
+TEST(SigmaFootprint, AnchoredLiteralsGiveTheirRoot) {
+  AnchoredLiterals empty(AnchoredLiterals::Anchor::kEnd);
+  empty.freeze();
+  std::vector<const void*> lines;
+  empty.footprint(lines);
+  EXPECT_TRUE(lines.empty());
+  AnchoredLiterals suffixes(AnchoredLiterals::Anchor::kEnd);
+  suffixes.add("\\cmd.exe", 1);
+  suffixes.add("\\powershell.exe", 2);
+  suffixes.freeze();
+  suffixes.footprint(lines);
+  // The root node and its edge bytes: two small blocks, each on one line
+  // or straddling two.
+  EXPECT_GE(lines.size(), 2u);
+  EXPECT_LE(lines.size(), 4u);
+}
+
+// A screen reads the pattern's word of the screened bits and of the
+// one-field bits; a pattern the index does not screen has none.
+TEST(SigmaFootprint, LiteralIndexGivesAScreensWords) {
+  const StringPattern gate(SigmaString::parse("*mimikatz*"), false);
+  const StringPattern other(SigmaString::parse("*rubeus*"), false);
+  LiteralIndex index;
+  index.add_gate_pattern(gate);
+  index.add(0, gate);
+  index.add(0, other);  // not a gate's: not screened on a field
+  ASSERT_TRUE(index.compile().has_value());
+  std::vector<const void*> lines;
+  index.footprint(other, lines);
+  EXPECT_TRUE(lines.empty());
+  index.footprint(gate, lines);
+  EXPECT_EQ(lines.size(), 2u);  // two arrays
+}
+
 TEST(SigmaFootprint, BlockLinesAreCapped) {
   std::vector<const void*> lines;
-  static const char big[64 * 100] = {};
+  alignas(64) static const char big[64 * 100] = {};
   add_footprint(big, sizeof big, lines);
   EXPECT_EQ(lines.size(), kFootprintBlockLines);
   EXPECT_EQ(lines.front(), line_of(big));
