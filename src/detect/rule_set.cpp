@@ -327,6 +327,7 @@ bool conditions_hold(const LogsourceVariant& v, const EventFields& fields) {
 
 Value matched_fields(const Rule& rule, const std::vector<int>& slot_ids, const EventFields& f) {
   Object out;
+  out.reserve(rule.fields.size());
   for (size_t i = 0; i < rule.fields.size(); ++i) {
     const Value* v = slot_ids[i] < 0 ? nullptr : f.value(slot_ids[i]);
     if (v != nullptr) out.emplace_back(rule.fields[i], *v);
@@ -488,6 +489,7 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
   }
   std::sort(s.hits.begin(), s.hits.end(),
             [](const auto& a, const auto& b) { return a.order < b.order; });
+  out.reserve(s.hits.size());
   for (const auto& hit : s.hits) {
     const auto& b = *static_cast<const Bound*>(hit.bound);
     out.push_back(MatchedRule{b.rule, matched_fields(*b.rule, b.slot_ids, fields)});
