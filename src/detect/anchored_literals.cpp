@@ -1,5 +1,7 @@
 #include "detect/anchored_literals.h"
 
+#include "detect/rule.h"
+
 namespace vigil::sigma {
 
 void AnchoredLiterals::add(std::string_view literal, uint32_t id) {
@@ -49,6 +51,12 @@ uint32_t AnchoredLiterals::emit(uint32_t building, std::string label) {
     edge_targets_[e++] = child;
   }
   return index;
+}
+
+void AnchoredLiterals::footprint(std::vector<const void*>& out) const {
+  if (empty()) return;
+  add_footprint(nodes_.data(), sizeof(Node), out);
+  add_footprint(edge_bytes_.data(), nodes_[0].edge_count, out);
 }
 
 void AnchoredLiterals::freeze() {

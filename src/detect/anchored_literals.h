@@ -33,6 +33,10 @@ class AnchoredLiterals {
   bool empty() const { return literals_ == 0; }
   size_t size() const { return literals_; }
 
+  // The lines every walk reads (the root and its edges), for a matcher's
+  // footprint (Rule::footprint).
+  void footprint(std::vector<const void*>& out) const;
+
   // Calls f(id) for each literal `text` starts (ends) with, shortest first.
   template <typename F>
   void for_each_match(std::string_view text, F&& f) const;

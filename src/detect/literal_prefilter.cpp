@@ -277,6 +277,13 @@ std::optional<int> LiteralIndex::keyword_field_of(uint32_t bit) const {
   return it->second;
 }
 
+void LiteralIndex::footprint(const StringPattern& p, std::vector<const void*>& out) const {
+  const auto b = bit_of(p);
+  if (!b) return;
+  add_footprint(&screened_[*b >> 6], sizeof(uint64_t), out);
+  add_footprint(&one_field_[*b >> 6], sizeof(uint64_t), out);
+}
+
 LiteralIndex::Stats LiteralIndex::stats() const {
   Stats s;
   for (const auto& f : fields_) {

@@ -88,6 +88,8 @@ class LiteralIndex {
     return bit;
   }
   uint32_t bit_count() const { return bit_count_; }
+  // The words of the index a screen of `p` reads (Rule::footprint).
+  void footprint(const StringPattern& p, std::vector<const void*>& out) const;
 
   struct Stats {
     size_t databases = 0, literals = 0, patterns = 0, bytes = 0;

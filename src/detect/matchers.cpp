@@ -38,6 +38,10 @@ class AnyOf final : public ValueMatcher {
     for (const auto& m : m_) all = m->screened_patterns(out) && all;
     return all;
   }
+  void footprint(std::vector<const void*>& out) const override {
+    add_footprint(m_.data(), m_.size() * sizeof(m_[0]), out);
+    for (const auto& m : m_) add_matcher_footprint(*m, out);
+  }
 
  private:
   std::vector<std::shared_ptr<const ValueMatcher>> m_;
@@ -55,6 +59,7 @@ class StringMatcher final : public ValueMatcher {
     }
     return p_.matches(p_.cased() ? s.raw() : s.folded());
   }
+  void footprint(std::vector<const void*>& out) const override { p_.footprint(out); }
   bool screened_patterns(std::vector<const StringPattern*>& out) const override {
     if (p_.cased() || p_.required_literal().empty()) return false;
     out.push_back(&p_);
@@ -110,6 +115,11 @@ class LiteralSet final : public ValueMatcher {
     for (const auto& m : members_) m->screened_patterns(out);
     return true;
   }
+  void footprint(std::vector<const void*>& out) const override {
+    add_footprint(this, sizeof *this, out);
+    prefixes_.footprint(out);
+    suffixes_.footprint(out);
+  }
 
  private:
   std::vector<std::shared_ptr<const StringMatcher>> members_;
@@ -138,6 +148,13 @@ class RegexMatcher final : public ValueMatcher {
     const std::string_view raw = s.raw();
     if (run_ && !run_->found_in(raw)) return false;
     return RE2::PartialMatch(re2::StringPiece(raw.data(), raw.size()), regex());
+  }
+  // The regex object and the atoms' patterns (not RE2's compiled program).
+  void footprint(std::vector<const void*>& out) const override {
+    add_footprint(this, sizeof *this, out);
+    add_footprint(&regex(), sizeof(RE2), out);
+    add_footprint(atoms_.data(), atoms_.size() * sizeof(StringPattern), out);
+    for (const auto& a : atoms_) a.footprint(out);
   }
   bool screened_patterns(std::vector<const StringPattern*>& out) const override {
     if (atoms_.empty()) return false;

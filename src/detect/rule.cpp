@@ -1,5 +1,7 @@
 #include "detect/rule.h"
 
+#include <cstdint>
+
 namespace vigil::sigma {
 namespace {
 
@@ -48,7 +50,45 @@ bool array_search(const FieldTest& t, int field_id, const Value& array, const Ev
   return false;
 }
 
+void add_condition_footprint(const ConditionNode& node, std::vector<const void*>& out) {
+  add_footprint(node.refs.data(), node.refs.size() * sizeof(int), out);
+  add_footprint(node.children.data(), node.children.size() * sizeof(ConditionNode), out);
+  for (const auto& c : node.children) add_condition_footprint(c, out);
+}
+
 }  // namespace
+
+void add_footprint(const void* p, size_t bytes, std::vector<const void*>& out) {
+  if (p == nullptr || bytes == 0) return;
+  constexpr uintptr_t kLine = 64;
+  const auto first = reinterpret_cast<uintptr_t>(p) & ~(kLine - 1);
+  const auto last = (reinterpret_cast<uintptr_t>(p) + bytes - 1) & ~(kLine - 1);
+  for (uintptr_t line = first, n = 0; line <= last && n < kFootprintBlockLines; line += kLine, ++n)
+    out.push_back(reinterpret_cast<const void*>(line));
+}
+
+void add_matcher_footprint(const ValueMatcher& m, std::vector<const void*>& out) {
+  add_footprint(&m, 128, out);
+  m.footprint(out);
+}
+
+void Rule::footprint(std::vector<const void*>& out) const {
+  add_footprint(&identifiers, sizeof identifiers + sizeof condition + sizeof exclusions, out);
+  add_condition_footprint(condition, out);
+  add_footprint(exclusions.data(), exclusions.size() * sizeof(ConditionNode), out);
+  for (const auto& ex : exclusions) add_condition_footprint(ex, out);
+  add_footprint(identifiers.data(), identifiers.size() * sizeof(SearchIdentifier), out);
+  for (const auto& id : identifiers) {
+    add_footprint(id.alternatives.data(), id.alternatives.size() * sizeof(Conjunction), out);
+    for (const auto& alt : id.alternatives) {
+      add_footprint(alt.tests.data(), alt.tests.size() * sizeof(FieldTest), out);
+      for (const auto& t : alt.tests) {
+        add_footprint(t.values.data(), t.values.size() * sizeof(t.values[0]), out);
+        for (const auto& m : t.values) add_matcher_footprint(*m, out);
+      }
+    }
+  }
+}
 
 bool FieldTest::evaluate(const EvalContext& ctx) const {
   if (slot < 0) return keyword_search(*this, ctx);

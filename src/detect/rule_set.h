@@ -53,6 +53,9 @@ class RuleSet {
     std::vector<int> slot_ids;
     // Gate clauses (-1: none); skipped unless each clause had a literal fire.
     std::array<int, kMaxGateClauses> gates{-1, -1};
+    // Its rule's footprint and slot ids: Schema::lines[lines_first ..
+    // lines_first + lines_count), prefetched before it is evaluated.
+    uint32_t lines_first = 0, lines_count = 0;
   };
   // Variants (ascending ids) indexed by the value one of their conditions
   // requires (the field most of them test, e.g. EventID), so an event meets
@@ -80,6 +83,7 @@ class RuleSet {
     // second clauses come after them. Per variant, the ungated bindings.
     std::vector<uint32_t> first_gates, first_clause_binding;
     std::vector<std::vector<uint32_t>> ungated;
+    std::vector<const void*> lines;  // the bindings' footprints
   };
   void bind(Schema& schema, const Rule& rule, size_t order, bool& mapped);
   // By rule (load order): its gate clauses, as rule_gate() gives them.
@@ -97,6 +101,7 @@ class RuleSet {
   static void number_gates(Schema& schema, const BoundGates& clauses, uint32_t bit_count);
   static void index_opened_gates(Schema& schema, std::vector<std::vector<uint32_t>>& opened_by);
   void index_channels(Schema& schema);
+  static void index_footprints(Schema& schema);
   static void index_variants(const FieldMapping& mapping, VariantIndex& index);
   const Schema* schema_for(const Value& doc) const;
 

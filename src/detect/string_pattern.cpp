@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "detect/rule.h"
 #include "detect/text_fold.h"
 
 namespace vigil::sigma {
@@ -69,6 +70,15 @@ bool StringPattern::matches(std::string_view text) const {
       return glob(text);
   }
   return false;
+}
+
+void StringPattern::footprint(std::vector<const void*>& out) const {
+  if (shape_ != Shape::kGlob) {
+    add_footprint(literal_.data(), literal_.size(), out);
+    return;
+  }
+  add_footprint(pieces_.data(), pieces_.size() * sizeof(Piece), out);
+  for (const auto& p : pieces_) add_footprint(p.text.data(), p.text.size(), out);
 }
 
 // Iterative glob with single-star backtracking: linear for patterns with one

@@ -35,6 +35,8 @@ class StringPattern {
   // Matches exactly the texts that start (end) with required_literal().
   bool is_prefix() const { return shape_ == Shape::kPrefix; }
   bool is_suffix() const { return shape_ == Shape::kSuffix; }
+  // The heap blocks matches() reads (Rule::footprint).
+  void footprint(std::vector<const void*>& out) const;
 
  private:
   enum class Shape { kEquals, kPrefix, kSuffix, kContains, kGlob };
