@@ -1,7 +1,5 @@
 #include "sanitize/ip_anonymizer.h"
 
-#include <array>
-
 #include "core/ip_text.h"
 
 namespace vigil::sanitize_detail {
@@ -11,23 +9,9 @@ uint32_t v4_mask(int prefix) {
   return prefix == 0 ? 0u : ~uint32_t{0} << (32 - prefix);
 }
 
-// ::ffff:a.b.c.d carries an IPv4 address; it gets the IPv4 prefix.
-bool is_v4_mapped(const std::array<unsigned char, 16>& b) {
-  for (size_t i = 0; i < 10; ++i) {
-    if (b[i] != 0) return false;
-  }
-  return b[10] == 0xff && b[11] == 0xff;
-}
-
-void mask_bits(std::array<unsigned char, 16>& b, size_t first_byte, int keep_bits) {
-  for (size_t i = first_byte; i < b.size(); ++i) {
-    const int bit = static_cast<int>(i - first_byte) * 8;
-    if (bit >= keep_bits) {
-      b[i] = 0;
-    } else if (keep_bits - bit < 8) {
-      b[i] &= static_cast<unsigned char>(0xff << (8 - (keep_bits - bit)));
-    }
-  }
+// The top `keep` bits of an address set, the rest clear.
+Ipv6Bits v6_mask(int keep) {
+  return keep == 0 ? Ipv6Bits{0} : ~Ipv6Bits{0} << (128 - keep);
 }
 
 }  // namespace
@@ -63,19 +47,11 @@ bool IpAnonymizer::append_v4(std::string_view ip, std::string& out) const {
 bool IpAnonymizer::append_v6(std::string_view ip, std::string& out) const {
   const auto bits = parse_ipv6(ip);
   if (!bits) return false;
-  std::array<unsigned char, 16> bytes;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    bytes[i] = static_cast<unsigned char>(*bits >> (8 * (bytes.size() - 1 - i)));
-  }
-  if (is_v4_mapped(bytes)) {
-    mask_bits(bytes, 12, v4_prefix_);
-  } else {
-    mask_bits(bytes, 0, v6_prefix_);
-  }
-  Ipv6Bits masked = 0;
-  for (const unsigned char b : bytes) masked = masked << 8 | b;
+  // ::ffff:a.b.c.d carries an IPv4 address; it gets the IPv4 prefix.
+  const bool v4_mapped = (*bits >> 32) == 0xffff;
+  const int keep = v4_mapped ? 96 + v4_prefix_ : v6_prefix_;
   char text[kMaxIpText];
-  out.append(text, write_ipv6_text(masked, text));
+  out.append(text, write_ipv6_text(*bits & v6_mask(keep), text));
   return true;
 }
 
