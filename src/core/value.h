@@ -3,10 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace vigil {
@@ -22,22 +22,27 @@ class Value {
  public:
   enum class Kind : uint8_t { kNull, kBool, kInt, kUint, kDouble, kString, kArray, kObject };
 
-  Value() = default;
-  Value(std::nullptr_t) {}
-  Value(bool b) : v_(b) {}
-  Value(int v) : v_(int64_t{v}) {}
-  Value(int64_t v) : v_(v) {}
-  Value(uint64_t v) : v_(v) {}
-  Value(double v) : v_(v) {}
-  Value(std::string s) : v_(std::move(s)) {}
-  // In place: a temporary string moved into the variant copies short
-  // (SSO) strings twice, and most of an event's strings are short.
-  Value(std::string_view s) : v_(std::in_place_type<std::string>, s) {}
-  Value(const char* s) : v_(std::in_place_type<std::string>, s) {}
-  Value(Array a) : v_(std::move(a)) {}
-  Value(Object o) : v_(std::move(o)) {}
+  // Scalars' eight bytes are always written: moves copy them whole.
+  Value() noexcept : uint_(0) {}
+  Value(std::nullptr_t) noexcept : uint_(0) {}
+  Value(bool b) noexcept : uint_(0), kind_(Kind::kBool) { bool_ = b; }
+  Value(int v) noexcept : kind_(Kind::kInt) { int_ = v; }
+  Value(int64_t v) noexcept : kind_(Kind::kInt) { int_ = v; }
+  Value(uint64_t v) noexcept : kind_(Kind::kUint) { uint_ = v; }
+  Value(double v) noexcept : kind_(Kind::kDouble) { double_ = v; }
+  Value(std::string s) noexcept : kind_(Kind::kString) { new (&string_) std::string(std::move(s)); }
+  Value(std::string_view s) : kind_(Kind::kString) { new (&string_) std::string(s); }
+  Value(const char* s) : kind_(Kind::kString) { new (&string_) std::string(s); }
+  Value(Array a) noexcept : kind_(Kind::kArray) { new (&array_) Array(std::move(a)); }
+  Value(Object o) noexcept : kind_(Kind::kObject) { new (&object_) Object(std::move(o)); }
 
-  Kind kind() const { return static_cast<Kind>(v_.index()); }
+  Value(const Value& other) { copy_from(other); }
+  Value(Value&& other) noexcept { move_from(other); }
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept;
+  ~Value() { destroy(); }
+
+  Kind kind() const { return kind_; }
   bool is_null() const { return kind() == Kind::kNull; }
   bool is_bool() const { return kind() == Kind::kBool; }
   bool is_string() const { return kind() == Kind::kString; }
@@ -47,18 +52,50 @@ class Value {
     return kind() == Kind::kInt || kind() == Kind::kUint || kind() == Kind::kDouble;
   }
 
-  bool as_bool() const { return std::get<bool>(v_); }
-  int64_t as_int() const { return std::get<int64_t>(v_); }
-  uint64_t as_uint() const { return std::get<uint64_t>(v_); }
-  double as_double() const { return std::get<double>(v_); }
+  // Reading a value as a kind it does not hold is a bug: it throws
+  // std::logic_error.
+  bool as_bool() const {
+    expect(Kind::kBool);
+    return bool_;
+  }
+  int64_t as_int() const {
+    expect(Kind::kInt);
+    return int_;
+  }
+  uint64_t as_uint() const {
+    expect(Kind::kUint);
+    return uint_;
+  }
+  double as_double() const {
+    expect(Kind::kDouble);
+    return double_;
+  }
   // Any numeric kind as a double (for thresholds and features).
   double number() const;
-  const std::string& as_string() const { return std::get<std::string>(v_); }
-  std::string& as_string() { return std::get<std::string>(v_); }
-  const Array& as_array() const { return std::get<Array>(v_); }
-  Array& as_array() { return std::get<Array>(v_); }
-  const Object& as_object() const { return std::get<Object>(v_); }
-  Object& as_object() { return std::get<Object>(v_); }
+  const std::string& as_string() const {
+    expect(Kind::kString);
+    return string_;
+  }
+  std::string& as_string() {
+    expect(Kind::kString);
+    return string_;
+  }
+  const Array& as_array() const {
+    expect(Kind::kArray);
+    return array_;
+  }
+  Array& as_array() {
+    expect(Kind::kArray);
+    return array_;
+  }
+  const Object& as_object() const {
+    expect(Kind::kObject);
+    return object_;
+  }
+  Object& as_object() {
+    expect(Kind::kObject);
+    return object_;
+  }
 
   // Member lookup on an object; nullptr when absent or not an object.
   const Value* find(std::string_view key) const;
@@ -66,10 +103,52 @@ class Value {
   // Sets (or replaces) a member; turns a null value into an object first.
   Value& set(std::string_view key, Value v);
 
-  friend bool operator==(const Value&, const Value&) = default;
+  friend bool operator==(const Value& a, const Value& b);
 
  private:
-  std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string, Array, Object> v_;
+  // A tagged union rather than std::variant: libstdc++'s variant destroys
+  // and moves through a table of function pointers, an indirect call per
+  // value of every event tree freed (13 mispredicted an event, simulated),
+  // where the kind's branches here are predicted and scalars cost nothing.
+  void destroy() noexcept {
+    if (kind_ < Kind::kString) return;
+    if (kind_ == Kind::kString) {
+      string_.~basic_string();
+      return;
+    }
+    destroy_container();
+  }
+  // `other` keeps its kind and a moved-from member, as std::variant left it.
+  void move_from(Value& other) noexcept {
+    kind_ = other.kind_;
+    if (kind_ < Kind::kString) {
+      uint_ = other.uint_;  // every scalar's bytes
+      return;
+    }
+    if (kind_ == Kind::kString) {
+      new (&string_) std::string(std::move(other.string_));
+      return;
+    }
+    move_container(other);
+  }
+  void destroy_container() noexcept;
+  void move_container(Value& other) noexcept;
+  void copy_from(const Value& other);
+  void expect(Kind k) const {
+    if (kind_ != k) wrong_kind(k);
+  }
+  [[noreturn]] void wrong_kind(Kind wanted) const;
+
+  union {
+    bool bool_;
+    int64_t int_;
+    uint64_t uint_;
+    double double_;
+    std::string string_;
+    Array array_;
+    Object object_;
+  };
+  Kind kind_ = Kind::kNull;
 };
 
 // Calls f(scalar) for every non-null scalar under `v` (strings, numbers,

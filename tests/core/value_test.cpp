@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <stdexcept>
+#include <vector>
 
 #include "core/field_path.h"
 #include "core/json_writer.h"
@@ -18,6 +20,56 @@ TEST(FieldPath, FindsNestedAndFlatDottedKeys) {
   EXPECT_EQ(FieldPath("user.name").find(doc)->as_string(), "alice");
   EXPECT_EQ(FieldPath("source.ip").find(doc)->as_string(), "10.0.0.1");
   EXPECT_EQ(FieldPath("user.id").find(doc), nullptr);
+}
+
+// Value is a hand-written tagged union: each kind copies, moves, compares
+// and is destroyed as its own type (ASan sees any leak or double free).
+TEST(Value, EveryKindCopiesMovesAndCompares) {
+  const std::vector<Value> kinds = {Value(),
+                                    Value(true),
+                                    Value(int64_t{-7}),
+                                    Value(uint64_t{1} << 63),
+                                    Value(2.5),
+                                    Value(std::string(40, 's')),  // past the small-string buffer
+                                    Value(Array{Value("a"), Value(int64_t{1})}),
+                                    Value(Object{{"k", Value(Array{Value("nested")})}})};
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    Value copy = kinds[i];
+    EXPECT_EQ(copy, kinds[i]) << i;
+    Value moved = std::move(copy);
+    EXPECT_EQ(moved, kinds[i]) << i;
+    for (size_t j = 0; j < kinds.size(); ++j) {
+      Value target = kinds[j];
+      target = kinds[i];  // copy-assigned over every other kind
+      EXPECT_EQ(target, kinds[i]) << i << " over " << j;
+      EXPECT_EQ(kinds[i] == kinds[j], i == j) << i << " vs " << j;
+    }
+  }
+  EXPECT_EQ(Value(true).as_bool(), true);
+  EXPECT_EQ(Value(int64_t{-7}).as_int(), -7);
+  EXPECT_FALSE(Value(int64_t{1}) == Value(uint64_t{1}));  // kinds differ
+}
+
+// `v = std::move(v[0])`: the moved value lives inside the container being
+// replaced, which must not be freed before the value is out of it.
+TEST(Value, MoveAssignedFromItsOwnChild) {
+  Value array(Array{Value(std::string(40, 'x')), Value("other")});
+  array = std::move(array.as_array()[0]);
+  EXPECT_EQ(array, Value(std::string(40, 'x')));
+  Value object(Object{{"inner", Value(Object{{"leaf", Value(std::string(50, 'y'))}})}});
+  object = std::move(object.as_object()[0].second);
+  ASSERT_TRUE(object.is_object());
+  EXPECT_EQ(object.find("leaf")->as_string(), std::string(50, 'y'));
+  Value self("same");
+  Value& alias = self;
+  self = std::move(alias);
+  EXPECT_EQ(self, Value("same"));
+}
+
+TEST(Value, ReadingTheWrongKindIsABug) {
+  EXPECT_THROW((void)Value(int64_t{1}).as_string(), std::logic_error);
+  EXPECT_THROW((void)Value("text").as_object(), std::logic_error);
+  EXPECT_THROW((void)Value().as_bool(), std::logic_error);
 }
 
 TEST(JsonWriter, EscapesControlCharactersAndQuotes) {
