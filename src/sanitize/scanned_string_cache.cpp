@@ -5,7 +5,8 @@ namespace vigil::sanitize_detail {
 void ScannedStringCache::use_for(uint64_t owner) {
   if (owner == owner_) return;
   owner_ = owner;
-  slots_.assign(kSlots, Slot{});
+  held_.assign(kSlots, Ends{});
+  texts_.assign(kSlots, Texts{});
   short_keys_.assign(short_keys_.size(), Ends{});
   offered_.assign(kSlots, 0);
 }
@@ -14,7 +15,7 @@ void ScannedStringCache::offer(std::string_view s, bool is_key, const std::strin
   if (s.size() > kMaxLength) return;
   const Ends e = ends_of(s, is_key);
   const uint64_t h = e.hash();
-  const size_t i = static_cast<size_t>(h >> 52);
+  const size_t i = e.slot();
   // Low bits of the hash, so that strings of one slot rarely share them.
   const auto tag = static_cast<uint32_t>(h) | 1;
   if (offered_[i] != tag) {
@@ -24,15 +25,14 @@ void ScannedStringCache::offer(std::string_view s, bool is_key, const std::strin
   if (is_key && replacement == nullptr && s.size() <= 16) {
     short_keys_[h >> (64 - kShortKeyBits)] = e;
   }
-  Slot& slot = slots_[i];
-  slot.ends = e;
-  if (s.size() > 16) {
-    slot.text.assign(s);
-  } else {
-    slot.text.clear();
+  held_[i] = e;
+  // A short string's texts are never read (its Ends are all of it): a stale
+  // text left there costs nothing, and not touching it keeps them cold.
+  if (s.size() > 16) texts_[i].text.assign(s);
+  if (replacement != nullptr) {
+    held_[i].size_and_kind |= kRewrittenBit;
+    texts_[i].replacement.assign(*replacement);
   }
-  slot.rewritten = replacement != nullptr;
-  if (replacement != nullptr) slot.replacement.assign(*replacement);
 }
 
 }  // namespace vigil::sanitize_detail

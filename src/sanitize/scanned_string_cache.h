@@ -19,7 +19,8 @@ namespace vigil::sanitize_detail {
 class ScannedStringCache {
  public:
   // Direct-mapped: 4,096 slots held ~80 % of the seed corpus's strings.
-  static constexpr size_t kSlots = 4096;
+  static constexpr unsigned kSlotBits = 12;
+  static constexpr size_t kSlots = size_t{1} << kSlotBits;
   // Longer strings are rarely repeated and would hold memory for nothing.
   static constexpr size_t kMaxLength = 256;
 
@@ -34,12 +35,18 @@ class ScannedStringCache {
   Known find(std::string_view s, bool is_key, const std::string** replacement) const {
     if (s.size() > kMaxLength) return Known::kNo;
     const Ends e = ends_of(s, is_key);
-    const Slot& slot = slots_[e.slot()];
-    if (slot.ends != e) return Known::kNo;
+    const size_t i = e.slot();
+    const Ends& held = held_[i];
+    if (held.head != e.head || held.tail != e.tail ||
+        (held.size_and_kind & ~kRewrittenBit) != e.size_and_kind) {
+      return Known::kNo;
+    }
     // Up to 16 bytes the ends are the whole string.
-    if (s.size() > 16 && std::memcmp(slot.text.data(), s.data(), s.size()) != 0) return Known::kNo;
-    if (!slot.rewritten) return Known::kClean;
-    *replacement = &slot.replacement;
+    if (s.size() > 16 && std::memcmp(texts_[i].text.data(), s.data(), s.size()) != 0) {
+      return Known::kNo;
+    }
+    if ((held.size_and_kind & kRewrittenBit) == 0) return Known::kClean;
+    *replacement = &texts_[i].replacement;
     return Known::kRewritten;
   }
   bool contains_clean(std::string_view s, bool is_key) const {
@@ -68,7 +75,7 @@ class ScannedStringCache {
       const uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail + size_and_kind);
       return h * 0xC2B2AE3D27D4EB4Full;
     }
-    size_t slot() const { return static_cast<size_t>(hash() >> 52); }  // 12 bits: kSlots
+    size_t slot() const { return static_cast<size_t>(hash() >> (64 - kSlotBits)); }
   };
   static Ends ends_of(std::string_view s, bool is_key) {
     const char* p = s.data();
@@ -93,10 +100,13 @@ class ScannedStringCache {
   }
 
  private:
-  static_assert(kSlots == size_t{1} << 12);
-  struct Slot {
-    Ends ends;
-    bool rewritten = false;
+  // A slot's Ends apart from its texts: a lookup reads 24 bytes of a 96 KiB
+  // array, not a 96-byte slot of 384 KiB (two workers' tables and their
+  // events did not fit the second-level cache), and only a long string or a
+  // rewrite reads the texts. The Ends held carry kRewrittenBit when the
+  // string has a rewrite.
+  static constexpr uint64_t kRewrittenBit = uint64_t{1} << 63;
+  struct Texts {
     std::string text;  // strings longer than 16 bytes
     std::string replacement;
   };
@@ -106,7 +116,8 @@ class ScannedStringCache {
   // table each cost a load that had left the first-level cache.
   static constexpr unsigned kShortKeyBits = 7;
   std::vector<Ends> short_keys_ = std::vector<Ends>(size_t{1} << kShortKeyBits);
-  std::vector<Slot> slots_;        // allocated on first use
+  std::vector<Ends> held_;         // allocated on first use
+  std::vector<Texts> texts_;       // likewise
   std::vector<uint32_t> offered_;  // per slot, a hash of the last string offered once
   uint64_t owner_ = 0;
 };

@@ -63,6 +63,40 @@ TEST(ScannedStringCache, HoldsExactlyTheStringsOfferedTwice) {
 
 // Short keys are answered from a small table of their own: a key is there
 // only as offered (twice, clean), exactly, and not as a value.
+// One slot held in turn by a long rewritten string, a short clean one and a
+// long clean one: what the slot held before (its rewrite, its text) never
+// answers for what holds it now.
+TEST(ScannedStringCache, ASlotsEarlierHolderLeavesNothingBehind) {
+  const auto slot_of = [](const std::string& s) {
+    return ScannedStringCache::ends_of(s, false).slot();
+  };
+  const std::string long_rewritten = "198.51.100.200 and then some more text";
+  const size_t slot = slot_of(long_rewritten);
+  std::string short_clean, long_clean;
+  for (int i = 0; short_clean.empty() || long_clean.empty(); ++i) {
+    const std::string s = "v" + std::to_string(i);
+    if (short_clean.empty() && slot_of(s) == slot) short_clean = s;
+    const std::string l = "a long enough clean value number " + std::to_string(i);
+    if (long_clean.empty() && slot_of(l) == slot) long_clean = l;
+  }
+  ScannedStringCache cache;
+  cache.use_for(1);
+  const std::string rewrite = "[REDACTED]";
+  const std::string* replacement = nullptr;
+  cache.offer(long_rewritten, false, &rewrite);
+  cache.offer(long_rewritten, false, &rewrite);
+  EXPECT_EQ(cache.find(long_rewritten, false, &replacement), ScannedStringCache::Known::kRewritten);
+  cache.offer(short_clean, false, nullptr);
+  cache.offer(short_clean, false, nullptr);
+  EXPECT_EQ(cache.find(short_clean, false, &replacement), ScannedStringCache::Known::kClean);
+  EXPECT_EQ(cache.find(long_rewritten, false, &replacement), ScannedStringCache::Known::kNo);
+  cache.offer(long_clean, false, nullptr);
+  cache.offer(long_clean, false, nullptr);
+  EXPECT_EQ(cache.find(long_clean, false, &replacement), ScannedStringCache::Known::kClean);
+  EXPECT_EQ(cache.find(short_clean, false, &replacement), ScannedStringCache::Known::kNo);
+  EXPECT_EQ(cache.find(long_rewritten, false, &replacement), ScannedStringCache::Known::kNo);
+}
+
 TEST(ScannedStringCache, ShortKeysHeldExactlyAndApartFromValues) {
   ScannedStringCache cache;
   cache.use_for(1);
