@@ -229,6 +229,7 @@ Result<void> LiteralIndex::compile() {
     fd.prefixes.freeze();
     fd.suffixes.freeze();
     fd.first.push_back(static_cast<uint32_t>(fd.bits.size()));
+    fd.gates.assign(fd.first.begin() + 1, fd.first.end());  // none until set_opened_gates
     if (anywhere.empty()) continue;
     // The keyword database also scans raw ASCII text (scan_every_text).
     auto db = compile_literals(anywhere, f < keyword_groups_ ? HS_FLAG_CASELESS : 0);
@@ -263,6 +264,29 @@ uint32_t LiteralIndex::add_literal(FieldDatabase& fd, LiteralIds::value_type& li
     screened_[bit >> 6] |= mask;
   }
   return index;
+}
+
+void LiteralIndex::set_opened_gates(const std::vector<std::vector<uint32_t>>& opened_by) {
+  std::vector<uint32_t> first, bits, gates;
+  for (auto& fd : fields_) {
+    if (fd.first.empty()) continue;  // compile() found nothing to screen
+    first.assign(1, 0);
+    bits.clear();
+    for (size_t literal = 0; literal + 1 < fd.first.size(); ++literal) {
+      gates.clear();
+      for (uint32_t k = fd.first[literal]; k < fd.gates[literal]; ++k) {
+        bits.push_back(fd.bits[k]);
+        gates.insert(gates.end(), opened_by[fd.bits[k]].begin(), opened_by[fd.bits[k]].end());
+      }
+      std::sort(gates.begin(), gates.end());
+      gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
+      fd.gates[literal] = static_cast<uint32_t>(bits.size());
+      bits.insert(bits.end(), gates.begin(), gates.end());
+      first.push_back(static_cast<uint32_t>(bits.size()));
+    }
+    fd.first.swap(first);
+    fd.bits.swap(bits);
+  }
 }
 
 size_t LiteralIndex::slot(int field_id) const {
@@ -330,12 +354,16 @@ LiteralScan::~LiteralScan() {
 
 void LiteralScan::set_bits(const LiteralIndex::FieldDatabase& fd, uint32_t literal) {
   auto& touched = buffers_->touched_words;
-  for (uint32_t k = fd.first[literal]; k < fd.first[literal + 1]; ++k) {
+  const uint32_t gates = fd.gates[literal];
+  for (uint32_t k = fd.first[literal]; k < gates; ++k) {
     const uint32_t bit = fd.bits[k];
     uint64_t& word = bits_[bit >> 6];
     if (word == 0) touched.push_back(bit >> 6);
     word |= uint64_t{1} << (bit & 63);
   }
+  if (open_ == nullptr) return;
+  for (uint32_t k = gates; k < fd.first[literal + 1]; ++k)
+    open_[fd.bits[k] >> 6] |= uint64_t{1} << (fd.bits[k] & 63);
 }
 
 // A literal may occur many times in a text (a space in a command line):
@@ -501,10 +529,6 @@ LiteralScan::Screen LiteralScan::screen_bit(const Subject& s, const StringPatter
 
 void LiteralScan::scan_fields(const std::vector<int>& field_ids) {
   for (int f : field_ids) scan_field(f);
-}
-
-const std::vector<uint32_t>& LiteralScan::touched_words() const {
-  return buffers_->touched_words;
 }
 
 }  // namespace vigil::sigma

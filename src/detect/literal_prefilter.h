@@ -88,6 +88,13 @@ class LiteralIndex {
     return bit;
   }
   uint32_t bit_count() const { return bit_count_; }
+  // Compile time, after compile(): the gate clauses bit b's pattern opens
+  // are opened_by[b] (bit_count() lists). Each literal then lists the gates
+  // all its patterns open, so a scan opens them as it finds the literal
+  // (LiteralScan::open_gates_into) instead of a walk of the fired pattern
+  // bits reading each bit's list after the scans: those lists are cold,
+  // one more dependent miss per fired bit.
+  void set_opened_gates(const std::vector<std::vector<uint32_t>>& opened_by);
   // The words of the index a screen of `p` reads (Rule::footprint).
   void footprint(const StringPattern& p, std::vector<const void*>& out) const;
 
@@ -102,7 +109,7 @@ class LiteralIndex {
 
  private:
   friend class LiteralScan;
-  // Literal i sets bits[first[i] .. first[i+1]). The Hyperscan database
+  // Literal i sets bits[first[i] .. gates[i]). The Hyperscan database
   // (or, when they all have a pin, `pinned`) holds the literals that may
   // occur anywhere in the text (ids 0..n-1), `whole_texts` those the text
   // must equal, `prefixes` and `suffixes` those it must start or end with.
@@ -115,7 +122,10 @@ class LiteralIndex {
     PinnedLiterals pinned;
     // A big field's long literals, out of its Hyperscan database.
     GramLiterals grams;
-    std::vector<uint32_t> first, bits;
+    // Literal i sets the pattern bits bits[first[i] .. gates[i]) and opens
+    // the gate clauses bits[gates[i] .. first[i+1]): one run, one cold
+    // cache line for most literals instead of two.
+    std::vector<uint32_t> first, bits, gates;
   };
   // Which lookups a field's database has, by slot: a byte a field in one
   // array, so a scan reads only the structures the field has. A database
@@ -234,11 +244,12 @@ class LiteralScan {
     return b ? screen_bit(s, p, *b) : Screen::kMaybe;
   }
   void scan_fields(const std::vector<int>& field_ids);
+  // From now on each literal found also opens its gate clauses in `open`
+  // (bits by gate id; LiteralIndex::set_opened_gates), which must outlive
+  // the scan.
+  void open_gates_into(uint64_t* open) { open_ = open; }
   // False when Hyperscan failed: then every bit must be taken as set.
   bool ok() const { return !failed_; }
-  // Calls f(bit) for each bit set so far.
-  template <typename F>
-  void for_each_fired(F&& f) const;
 
  private:
   void scan_field(int field_id);
@@ -253,7 +264,6 @@ class LiteralScan {
   void set_bits(const LiteralIndex::FieldDatabase& fdb, uint32_t literal);
   void report_literal(uint32_t literal);
   bool bit(uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
-  const std::vector<uint32_t>& touched_words() const;
   friend int on_literal(unsigned int, unsigned long long, unsigned long long, unsigned int, void*);
 
   const LiteralIndex& index_;
@@ -261,19 +271,11 @@ class LiteralScan {
   ScanBuffers* buffers_ = nullptr;  // this thread's, or owned_ when those are busy
   std::unique_ptr<ScanBuffers> owned_;
   uint64_t* bits_ = nullptr;
+  uint64_t* open_ = nullptr;  // gate clauses opened (open_gates_into), or none
   const LiteralIndex::FieldDatabase* scanning_ = nullptr;
   const StringPattern* absent_keyword_ = nullptr;  // the last keyword screened absent
   bool failed_ = false;  // Hyperscan could not scan: every pattern stays a candidate
   bool joined_ = false;  // the event's texts are joined (for every keyword group)
 };
-
-template <typename F>
-void LiteralScan::for_each_fired(F&& f) const {
-  for (uint32_t w : touched_words()) {
-    for (uint64_t word = bits_[w]; word != 0; word &= word - 1) {
-      f(w * 64 + static_cast<uint32_t>(__builtin_ctzll(word)));
-    }
-  }
-}
 
 }  // namespace vigil::sigma

@@ -10,7 +10,7 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
                  RuleSetOptions options)
     : rules_(std::move(rules)) {
   for (auto& m : mappings)
-    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, {}, {}, 0, {}, {}, {}, {}});
+    schemas_.push_back(Schema{std::move(m), {}, {}, {}, nullptr, {}, 0, {}, {}, {}, {}});
   for (size_t i = 0; i < rules_.size(); ++i) {
     bool mapped = false;
     for (auto& schema : schemas_) bind(schema, *rules_[i], i, mapped);
@@ -70,7 +70,7 @@ void RuleSet::build_prefilter(Schema& schema, const RuleGates& gates) {
       add_rule_literals(*index, *b.rule, b.slot_ids, keyword_field(v));
   }
   if (!index->compile()) return;
-  number_gates(schema, bind_gates(schema, gates, *index), index->bit_count());
+  number_gates(schema, bind_gates(schema, gates, *index), *index);
   schema.literals = std::move(index);
 }
 
@@ -108,8 +108,8 @@ RuleSet::BoundGates RuleSet::bind_gates(const Schema& schema, const RuleGates& g
 // Gate ids: first clauses first, by variant (a variant's are the range
 // first_gates[v] .. first_gates[v + 1]), then second clauses. match() then
 // walks only the first clauses of the event's candidate variants.
-void RuleSet::number_gates(Schema& schema, const BoundGates& clauses, uint32_t bit_count) {
-  std::vector<std::vector<uint32_t>> opened_by(bit_count);
+void RuleSet::number_gates(Schema& schema, const BoundGates& clauses, LiteralIndex& index) {
+  std::vector<std::vector<uint32_t>> opened_by(index.bit_count());
   schema.gate_fields.assign(schema.by_variant.size(), {});
   schema.first_gates.assign(1, 0);
   schema.first_clause_binding.clear();
@@ -142,18 +142,7 @@ void RuleSet::number_gates(Schema& schema, const BoundGates& clauses, uint32_t b
     sort_unique(schema.gate_fields[v]);
   }
   schema.gate_count = next;
-  index_opened_gates(schema, opened_by);
-}
-
-void RuleSet::index_opened_gates(Schema& schema, std::vector<std::vector<uint32_t>>& opened_by) {
-  schema.gates_first.clear();
-  schema.gates.clear();
-  for (auto& g : opened_by) {
-    sort_unique(g);
-    schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
-    schema.gates.insert(schema.gates.end(), g.begin(), g.end());
-  }
-  schema.gates_first.push_back(static_cast<uint32_t>(schema.gates.size()));
+  index.set_opened_gates(opened_by);
 }
 
 LiteralIndex::Stats RuleSet::literal_stats() const {
@@ -382,17 +371,14 @@ bool all_open(const std::array<int, kMaxGateClauses>& gates, const std::vector<u
   return true;
 }
 
-// The gate clauses of the candidate variants whose literals occur in the event.
+// The gate clauses of the candidate variants whose literals occur in the
+// event, opened by the scans as they find the literals.
 void open_gates(LiteralScan& scan, const std::vector<int>& variants,
-                const std::vector<std::vector<int>>& gate_fields,
-                const std::vector<uint32_t>& first, const std::vector<uint32_t>& gates,
-                size_t gate_count, std::vector<uint64_t>& open) {
-  for (int v : variants) scan.scan_fields(gate_fields[static_cast<size_t>(v)]);
+                const std::vector<std::vector<int>>& gate_fields, size_t gate_count,
+                std::vector<uint64_t>& open) {
   open.assign((gate_count + 63) / 64, 0);
-  scan.for_each_fired([&](uint32_t bit) {
-    for (uint32_t k = first[bit]; k < first[bit + 1]; ++k)
-      open[gates[k] >> 6] |= uint64_t{1} << (gates[k] & 63);
-  });
+  scan.open_gates_into(open.data());
+  for (int v : variants) scan.scan_fields(gate_fields[static_cast<size_t>(v)]);
 }
 
 // Calls f(g) for each open gate g in [begin, end).
@@ -441,8 +427,7 @@ std::vector<MatchedRule> RuleSet::match(const Value& doc) const {
   std::optional<LiteralScan> scan;
   if (schema->literals) {
     scan.emplace(*schema->literals, fields);
-    open_gates(*scan, s.variants, schema->gate_fields, schema->gates_first, schema->gates,
-               schema->gate_count, s.open);
+    open_gates(*scan, s.variants, schema->gate_fields, schema->gate_count, s.open);
   }
   LiteralScan* literals = scan ? &*scan : nullptr;
   // A rule bound to several candidate variants is reported once, through

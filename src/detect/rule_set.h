@@ -73,8 +73,6 @@ class RuleSet {
     VariantIndex any_channel_variants;
     std::unique_ptr<LiteralIndex> literals;
     std::vector<std::vector<int>> gate_fields;  // by variant: fields its gates look at
-    // The gate clauses each literal bit opens: gates[first[bit] .. first[bit+1]).
-    std::vector<uint32_t> gates_first, gates;
     size_t gate_count = 0;
     // So an event walks only the bindings its literals opened, not every
     // binding of its variants: first clauses are numbered by variant
@@ -98,8 +96,7 @@ class RuleSet {
   static void add_gate_patterns(const Schema& schema, const RuleGates& gates, LiteralIndex& index);
   static BoundGates bind_gates(const Schema& schema, const RuleGates& gates,
                                const LiteralIndex& index);
-  static void number_gates(Schema& schema, const BoundGates& clauses, uint32_t bit_count);
-  static void index_opened_gates(Schema& schema, std::vector<std::vector<uint32_t>>& opened_by);
+  static void number_gates(Schema& schema, const BoundGates& clauses, LiteralIndex& index);
   void index_channels(Schema& schema);
   static void index_footprints(Schema& schema);
   static void index_variants(const FieldMapping& mapping, VariantIndex& index);
