@@ -42,7 +42,13 @@ void find_cards(const DigitRun& run, std::vector<Finding>& out);
 // one: its digit groups are 4-2-2 and 2:2:2 (no SSN, card or dotted quad), three
 // colon-joined groups and no "::" (no IPv6 address), no letters but T and Z. Every
 // event carries one or two (its own and the normalizer's @timestamp), each unique.
-bool is_timestamp_text(std::string_view s);
+// Every string value of an event is asked: most are turned away inline, by their
+// length or two bytes, without a call.
+bool is_timestamp_rest(std::string_view s);  // the rest of the shape, after those
+inline bool is_timestamp_text(std::string_view s) {
+  constexpr size_t kShortest = 20;  // "dddd-dd-ddTdd:dd:ddZ"
+  return s.size() >= kShortest && s[4] == '-' && s[10] == 'T' && is_timestamp_rest(s);
+}
 
 // Luhn checksum over the digits of s (other characters are skipped).
 bool luhn_valid(std::string_view s);
