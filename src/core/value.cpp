@@ -20,8 +20,9 @@ void Value::move_container(Value& other) noexcept {
   }
 }
 
+// Only the copy constructor calls this (assignment copies into a temporary
+// first): if a copy throws, no Value was constructed.
 void Value::copy_from(const Value& other) {
-  kind_ = Kind::kNull;  // until the copy succeeded: a throwing copy leaves a null
   if (other.kind_ < Kind::kString) {
     uint_ = other.uint_;
   } else if (other.kind_ == Kind::kString) {

@@ -109,7 +109,7 @@ bool card_number(std::string_view digits) {
 
 bool is_timestamp_rest(std::string_view s) {
   constexpr size_t kDateTime = 19;  // "dddd-dd-ddTdd:dd:dd"
-  if (s.size() < kDateTime + 1 || !starts_with_datetime(s, 'T')) return false;
+  if (s.size() < kShortestTimestamp || !starts_with_datetime(s, 'T')) return false;
   size_t i = kDateTime;
   if (s[i] == '.') {
     const size_t digits_begin = ++i;

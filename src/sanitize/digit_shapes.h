@@ -44,10 +44,10 @@ void find_cards(const DigitRun& run, std::vector<Finding>& out);
 // event carries one or two (its own and the normalizer's @timestamp), each unique.
 // Every string value of an event is asked: most are turned away inline, by their
 // length or two bytes, without a call.
-bool is_timestamp_rest(std::string_view s);  // the rest of the shape, after those
+constexpr size_t kShortestTimestamp = 20;    // "dddd-dd-ddTdd:dd:ddZ"
+bool is_timestamp_rest(std::string_view s);  // the whole test, called after those
 inline bool is_timestamp_text(std::string_view s) {
-  constexpr size_t kShortest = 20;  // "dddd-dd-ddTdd:dd:ddZ"
-  return s.size() >= kShortest && s[4] == '-' && s[10] == 'T' && is_timestamp_rest(s);
+  return s.size() >= kShortestTimestamp && s[4] == '-' && s[10] == 'T' && is_timestamp_rest(s);
 }
 
 // Luhn checksum over the digits of s (other characters are skipped).
