@@ -30,7 +30,7 @@ EventDecoder::EventDecoder(const IngestConfig& config)
       timestamp_field_(config.timestamp_field) {}
 
 void EventDecoder::decode(std::string_view body, BodyFormat format, size_t first_line,
-                          Timestamp received, DecodeResult& out) {
+                          Timestamp received, DecodeResult& out, size_t readable_after) {
   if (format == BodyFormat::kAuto) {
     const std::string_view t = trim(body);
     if (!t.empty() && t.front() == '[') {
@@ -46,11 +46,11 @@ void EventDecoder::decode(std::string_view body, BodyFormat format, size_t first
       }
     }
   }
-  decode_ndjson(body, first_line, received, out);
+  decode_ndjson(body, readable_after, first_line, received, out);
 }
 
-void EventDecoder::decode_ndjson(std::string_view body, size_t first_line, Timestamp received,
-                                 DecodeResult& out) {
+void EventDecoder::decode_ndjson(std::string_view body, size_t readable_after, size_t first_line,
+                                 Timestamp received, DecodeResult& out) {
   size_t line = first_line;
   size_t pos = 0;
   while (pos < body.size()) {
@@ -58,7 +58,9 @@ void EventDecoder::decode_ndjson(std::string_view body, size_t first_line, Times
     const size_t end =
         nl ? static_cast<size_t>(static_cast<const char*>(nl) - body.data()) : body.size();
     const std::string_view text = body.substr(pos, end - pos);
-    if (!trim(text).empty()) decode_one(text, line, received, out);
+    if (!trim(text).empty()) {
+      decode_one(text, body.size() - text.size() - pos + readable_after, line, received, out);
+    }
     pos = end + 1;
     ++line;
   }
@@ -96,15 +98,15 @@ bool EventDecoder::decode_array(std::string_view body, size_t first_line, Timest
       continue;
     }
     --out.read;  // decode_one counts it
-    decode_one(raw, line, received, out);
+    decode_one(raw, 0, line, received, out);
   }
   return true;
 }
 
-void EventDecoder::decode_one(std::string_view text, size_t line, Timestamp received,
-                              DecodeResult& out) {
+void EventDecoder::decode_one(std::string_view text, size_t readable_after, size_t line,
+                              Timestamp received, DecodeResult& out) {
   ++out.read;
-  auto doc = parser_.parse(text);
+  auto doc = parser_.parse(text, readable_after);
   if (!doc) {
     out.errors.push_back({line, doc.error().reason, std::move(doc.error().message)});
     return;

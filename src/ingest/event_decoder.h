@@ -40,15 +40,19 @@ class EventDecoder {
   explicit EventDecoder(const IngestConfig& config);
 
   // `first_line` is the line number of the body's first line (for chunks of a file).
+  // `readable_after`: bytes of the caller's buffer after `body` (a slice of a
+  // chunk is followed by the rest of it), which the JSON parser may read past
+  // a line's end instead of copying the line (JsonEventParser::parse).
   void decode(std::string_view body, BodyFormat format, size_t first_line, Timestamp received,
-              DecodeResult& out);
+              DecodeResult& out, size_t readable_after = 0);
 
  private:
-  void decode_ndjson(std::string_view body, size_t first_line, Timestamp received,
-                     DecodeResult& out);
+  void decode_ndjson(std::string_view body, size_t readable_after, size_t first_line,
+                     Timestamp received, DecodeResult& out);
   bool decode_array(std::string_view body, size_t first_line, Timestamp received,
                     DecodeResult& out);
-  void decode_one(std::string_view text, size_t line, Timestamp received, DecodeResult& out);
+  void decode_one(std::string_view text, size_t readable_after, size_t line, Timestamp received,
+                  DecodeResult& out);
   Event make_event(Value doc, Timestamp received) const;
 
   JsonEventParser parser_;

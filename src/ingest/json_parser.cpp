@@ -157,21 +157,27 @@ class Converter {
 
 }  // namespace
 
-tl::expected<Value, ParseFailure> JsonEventParser::parse(std::string_view text) {
+tl::expected<Value, ParseFailure> JsonEventParser::parse(std::string_view text,
+                                                         size_t readable_after) {
   if (text.size() > limits_.max_event_bytes) {
     return fail(RejectReason::kTooLarge,
                 fmt::format("event larger than {} bytes", limits_.max_event_bytes));
   }
-  // simdjson reads up to SIMDJSON_PADDING bytes past the input: copy into a
-  // reused padded buffer rather than trusting what follows the caller's bytes.
-  if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) {
-    buffer_ = simdjson::padded_string(text.size() * 2 + simdjson::SIMDJSON_PADDING);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the input (what they hold
+  // does not change the parse). A line of a chunk has the next lines there;
+  // any other text is copied into a reused padded buffer.
+  const char* input = text.data();
+  size_t capacity = text.size() + readable_after;
+  if (readable_after < simdjson::SIMDJSON_PADDING) {
+    if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) {
+      buffer_ = simdjson::padded_string(text.size() * 2 + simdjson::SIMDJSON_PADDING);
+    }
+    std::memcpy(buffer_.data(), text.data(), text.size());
+    input = buffer_.data();
+    capacity = buffer_.size();
   }
-  std::memcpy(buffer_.data(), text.data(), text.size());
   od::document doc;
-  if (auto e = parser_.iterate(buffer_.data(), text.size(), buffer_.size()).get(doc)) {
-    return from_simdjson(e);
-  }
+  if (auto e = parser_.iterate(input, text.size(), capacity).get(doc)) return from_simdjson(e);
   od::json_type type;
   if (auto e = doc.type().get(type)) return from_simdjson(e);
   if (type != od::json_type::object) {

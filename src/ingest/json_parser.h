@@ -30,13 +30,16 @@ class JsonEventParser {
  public:
   explicit JsonEventParser(ParseLimits limits) : limits_(limits) {}
 
-  // Parses `text` (one JSON document) into an object Value.
-  tl::expected<Value, ParseFailure> parse(std::string_view text);
+  // Parses `text` (one JSON document) into an object Value. `readable_after`
+  // is how many bytes of the caller's buffer follow `text` (read, never
+  // changed): with simdjson's padding there, the text is parsed where it is
+  // instead of being copied into a padded buffer first.
+  tl::expected<Value, ParseFailure> parse(std::string_view text, size_t readable_after = 0);
 
  private:
   ParseLimits limits_;
   simdjson::ondemand::parser parser_;
-  simdjson::padded_string buffer_;  // reused: simdjson needs padding after the input
+  simdjson::padded_string buffer_;  // reused for texts without padding after them
 };
 
 }  // namespace vigil

@@ -25,7 +25,10 @@ EventPreparer::EventPreparer(const DecoderCatalog& catalog, const Stages& stages
 void EventPreparer::decode(const WorkItem& item, std::string_view body, size_t first_line,
                            DecodeResult& out) {
   if (item.decoder.empty()) {
-    decoder_.decode(body, item.format, first_line, item.received, out);
+    // `body` is a slice of the item's: the rest of the item follows it.
+    const size_t readable_after =
+        static_cast<size_t>(item.body.data() + item.body.size() - (body.data() + body.size()));
+    decoder_.decode(body, item.format, first_line, item.received, out, readable_after);
     return;
   }
   auto it = decoders_.find(item.decoder);

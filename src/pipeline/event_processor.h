@@ -63,6 +63,7 @@ class EventPreparer {
   size_t prepare_slice(const WorkItem& item, std::string_view body, size_t first_line,
                        BatchOutcome& outcome, const SliceSink& take);
   void count_rejections(const DecodeResult& decoded);
+  // `body` is a slice of item.body.
   void decode(const WorkItem& item, std::string_view body, size_t first_line, DecodeResult& out);
 
   const DecoderCatalog& catalog_;

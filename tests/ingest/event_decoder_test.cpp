@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+
 #include "core/field_path.h"
 
 namespace vigil {
@@ -110,6 +113,46 @@ TEST_F(DecoderTest, LineNumbersContinueFromFirstLine) {
   decoder_.decode("{\"a\":1}\nnope\n", BodyFormat::kNdjson, 101, kReceived, r);
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].line, 102u);
+}
+
+// A chunk's lines are parsed where they are, with the next lines as the
+// parser's padding: what follows a line must never complete it. The chunk sits
+// at the end of an exact-size allocation, so that reading past what the caller
+// declared readable is an overflow under AddressSanitizer.
+TEST_F(DecoderTest, LinesParsedInPlaceNeverReadIntoTheNextLine) {
+  const std::string filler(100, ' ');
+  const std::string body =
+      "{\"a\":1,\n"     // completed by the next line's text
+      "\"b\":2}\n"      // not an object
+      "{\"s\":\"abc\n"  // an unterminated string
+      "def\"}\n"        //
+      "{\"n\":12\n"     // a number the next line continues
+      "34}\n"           //
+      "{\"ok\":\"yes\",\"pad\":\"" +
+      filler + "\"}\n";
+  const std::string tail = "{\"after\":true}\n" + filler + "\n";
+  const size_t size = body.size() + tail.size();
+  std::unique_ptr<char[]> chunk(new char[size]);
+  std::memcpy(chunk.get(), body.data(), body.size());
+  std::memcpy(chunk.get() + body.size(), tail.data(), tail.size());
+
+  DecodeResult in_place;
+  decoder_.decode(std::string_view(chunk.get(), body.size()), BodyFormat::kNdjson, 1, kReceived,
+                  in_place, tail.size());
+  ASSERT_EQ(in_place.events.size(), 1u);
+  EXPECT_EQ(in_place.events[0].doc.find("ok")->as_string(), "yes");
+  ASSERT_EQ(in_place.errors.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(in_place.errors[i].line, i + 1) << i;
+
+  // The same lines copied (nothing readable after them) decode the same.
+  const DecodeResult copied = decode(body, BodyFormat::kNdjson);
+  ASSERT_EQ(copied.events.size(), 1u);
+  EXPECT_EQ(copied.events[0].doc, in_place.events[0].doc);
+  ASSERT_EQ(copied.errors.size(), in_place.errors.size());
+  for (size_t i = 0; i < copied.errors.size(); ++i) {
+    EXPECT_EQ(copied.errors[i].reason, in_place.errors[i].reason) << i;
+    EXPECT_EQ(copied.errors[i].error, in_place.errors[i].error) << i;
+  }
 }
 
 TEST_F(DecoderTest, BigIntegersAndUnicodeEscapesSurvive) {
