@@ -90,12 +90,13 @@ void DocumentSanitizer::collect(Value& v, int depth, ScanState& st) const {
 void DocumentSanitizer::collect_object(Object& object, int depth, ScanState& st) const {
   for (size_t i = 0; i < object.size(); ++i) {
     // A key known clean is neither scanned nor sensitive: it needs no segment.
-    if (st.known.contains_clean(object[i].first, true)) {
+    const auto key_ends = ScannedStringCache::ends_of(object[i].first, true);
+    if (st.known.contains_clean(key_ends, object[i].first)) {
       collect(object[i].second, depth, st);
       continue;
     }
     const size_t key_segment = st.segments.size();
-    add_string(object[i].first, SegmentKind::kKey, st);
+    add_string(object[i].first, SegmentKind::kKey, key_ends.hash(), st);
     st.segments[key_segment].object = &object;
     st.segments[key_segment].member = static_cast<uint32_t>(i);
     collect(object[i].second, depth, st);
@@ -105,8 +106,9 @@ void DocumentSanitizer::collect_object(Object& object, int depth, ScanState& st)
 
 void DocumentSanitizer::add_value(std::string& s, ScanState& st) {
   if (is_timestamp_text(s)) return;  // clean by its shape, and never in the cache (unique)
+  const auto ends = ScannedStringCache::ends_of(s, false);
   const std::string* replacement = nullptr;
-  switch (st.known.find(s, false, &replacement)) {
+  switch (st.known.find(ends, s, &replacement)) {
     case ScannedStringCache::Known::kClean:
       return;
     case ScannedStringCache::Known::kRewritten:
@@ -118,19 +120,21 @@ void DocumentSanitizer::add_value(std::string& s, ScanState& st) {
       break;
   }
   const auto segment = static_cast<uint32_t>(st.segments.size());
-  const uint32_t first = st.repeated.find_or_add(s, segment, [&st](uint32_t i) {
+  const uint64_t hash = ends.hash();
+  const uint32_t first = st.repeated.find_or_add(hash, s, segment, [&st](uint32_t i) {
     return std::string_view(st.buffer).substr(st.segments[i].begin, st.segments[i].size);
   });
   if (first == RepeatedValues::kNone) {
-    add_string(s, SegmentKind::kValue, st);
+    add_string(s, SegmentKind::kValue, hash, st);
     return;
   }
   st.segments.emplace_back(st.buffer.size(), 0, SegmentKind::kRepeat, &s, nullptr);
   st.segments.back().first = first;
 }
 
-void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, ScanState& st) {
+void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, uint64_t hash, ScanState& st) {
   st.segments.emplace_back(st.buffer.size(), s.size(), kind, &s, nullptr);
+  st.segments.back().hash = hash;
   // The string's own terminator is the separator: no pattern spans a '\0',
   // so strings never join.
   st.buffer.append(s.c_str(), s.size() + 1);
@@ -147,9 +151,9 @@ void DocumentSanitizer::remember_scanned(ScanState& st) {
     if (s.kind != SegmentKind::kValue && s.kind != SegmentKind::kKey) continue;
     const std::string_view scanned = buffer.substr(s.begin, s.size);
     if (s.finding_count == 0 && !s.sensitive) {
-      st.known.offer(scanned, s.kind == SegmentKind::kKey, nullptr);
+      st.known.offer(s.hash, scanned, s.kind == SegmentKind::kKey, nullptr);
     } else if (s.kind == SegmentKind::kValue && !s.skipped) {
-      st.known.offer(scanned, false, s.text);
+      st.known.offer(s.hash, scanned, false, s.text);
     }
   }
 }

@@ -31,7 +31,8 @@ class DocumentSanitizer {
   void collect(Value& v, int depth, ScanState& st) const;
   void collect_object(Object& object, int depth, ScanState& st) const;
   static void add_value(std::string& s, ScanState& st);
-  static void add_string(std::string& s, SegmentKind kind, ScanState& st);
+  // `hash`: ScannedStringCache::ends_of(s).hash(), remembered for offer().
+  static void add_string(std::string& s, SegmentKind kind, uint64_t hash, ScanState& st);
   static void remember_scanned(ScanState& st);
   void rewrite_segments(ScanState& st) const;
   void rewrite_repeat(Segment& s, ScanState& st) const;

@@ -28,12 +28,12 @@ class RepeatedValues {
 
   // The segment an earlier value with the text of `s` was copied to (its
   // text in the buffer is `scanned(segment)`), or kNone after remembering
-  // `segment` for it. Past kMaxValues a document's values are not remembered
-  // (each is then scanned, as without this index).
+  // `segment` for it. `h` is ScannedStringCache::ends_of(s, false).hash().
+  // Past kMaxValues a document's values are not remembered (each is then
+  // scanned, as without this index).
   template <typename Scanned>
-  uint32_t find_or_add(std::string_view s, uint32_t segment, Scanned scanned) {
+  uint32_t find_or_add(uint64_t h, std::string_view s, uint32_t segment, Scanned scanned) {
     // A match is confirmed on the whole text.
-    const uint64_t h = ScannedStringCache::ends_of(s, false).hash();
     for (size_t i = h >> 58;; i = (i + 1) & kMask) {
       Slot& slot = slots_[i];
       if (slot.generation != generation_) {

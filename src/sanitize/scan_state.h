@@ -39,6 +39,7 @@ struct Segment {
   uint32_t first = 0;        // kRepeat: the earlier segment with the same text
   uint32_t first_finding = 0;
   uint32_t finding_count = 0;
+  uint64_t hash = 0;  // kValue, kKey: ScannedStringCache::ends_of(*text).hash()
   SegmentKind kind;
   bool sensitive = false;  // kKey: a sensitive-key rule matched
   bool skipped = false;    // inside the value of a sensitive member

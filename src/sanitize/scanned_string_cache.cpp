@@ -11,17 +11,18 @@ void ScannedStringCache::use_for(uint64_t owner) {
   offered_.assign(kSlots, 0);
 }
 
-void ScannedStringCache::offer(std::string_view s, bool is_key, const std::string* replacement) {
+void ScannedStringCache::offer(uint64_t h, std::string_view s, bool is_key,
+                               const std::string* replacement) {
   if (s.size() > kMaxLength) return;
-  const Ends e = ends_of(s, is_key);
-  const uint64_t h = e.hash();
-  const size_t i = e.slot();
+  const auto i = static_cast<size_t>(h >> (64 - kSlotBits));  // Ends::slot()
   // Low bits of the hash, so that strings of one slot rarely share them.
   const auto tag = static_cast<uint32_t>(h) | 1;
   if (offered_[i] != tag) {
     offered_[i] = tag;
     return;
   }
+  // Offered again: worth keeping, and worth its Ends (most strings stop above).
+  const Ends e = ends_of(s, is_key);
   if (is_key && replacement == nullptr && s.size() <= 16) {
     short_keys_[h >> (64 - kShortKeyBits)] = e;
   }

@@ -30,38 +30,29 @@ class ScannedStringCache {
   // owner's verdicts do not hold under this one's patterns.
   void use_for(uint64_t owner);
 
+  struct Ends;
+
   // kRewritten sets *replacement to what `s` becomes; valid until the next
-  // offer().
+  // offer(). `e` is ends_of(s, is_key): a document's string is looked up,
+  // checked for repeats and offered with the Ends and hash computed once.
+  Known find(const Ends& e, std::string_view s, const std::string** replacement) const;
+  bool contains_clean(const Ends& e, std::string_view s) const;
+  // `s` scanned and found clean (replacement null), or rewritten to
+  // *replacement; `hash` is ends_of(s, is_key).hash(). Kept the second time
+  // it is offered: one-off strings (time stamps, messages) then neither cost
+  // a copy nor push out repeated ones.
+  void offer(uint64_t hash, std::string_view s, bool is_key, const std::string* replacement);
+
+  // The same for a string whose Ends are not at hand.
   Known find(std::string_view s, bool is_key, const std::string** replacement) const {
-    if (s.size() > kMaxLength) return Known::kNo;
-    const Ends e = ends_of(s, is_key);
-    const size_t i = e.slot();
-    const Ends& held = held_[i];
-    if (held.head != e.head || held.tail != e.tail ||
-        (held.size_and_kind & ~kRewrittenBit) != e.size_and_kind) {
-      return Known::kNo;
-    }
-    // Up to 16 bytes the ends are the whole string.
-    if (s.size() > 16 && std::memcmp(texts_[i].text.data(), s.data(), s.size()) != 0) {
-      return Known::kNo;
-    }
-    if ((held.size_and_kind & kRewrittenBit) == 0) return Known::kClean;
-    *replacement = &texts_[i].replacement;
-    return Known::kRewritten;
+    return find(ends_of(s, is_key), s, replacement);
   }
   bool contains_clean(std::string_view s, bool is_key) const {
-    if (is_key && s.size() <= 16) {
-      // Up to 16 bytes the ends are the whole key.
-      const Ends e = ends_of(s, true);
-      if (short_keys_[e.hash() >> (64 - kShortKeyBits)] == e) return true;
-    }
-    const std::string* unused = nullptr;
-    return find(s, is_key, &unused) == Known::kClean;
+    return contains_clean(ends_of(s, is_key), s);
   }
-  // `s` scanned and found clean (replacement null), or rewritten to
-  // *replacement. Kept the second time it is offered: one-off strings (time
-  // stamps, messages) then neither cost a copy nor push out repeated ones.
-  void offer(std::string_view s, bool is_key, const std::string* replacement);
+  void offer(std::string_view s, bool is_key, const std::string* replacement) {
+    offer(ends_of(s, is_key).hash(), s, is_key, replacement);
+  }
 
   // The first and last eight bytes (or four, or three single bytes: all of
   // a string of up to 16 bytes), the length and the kind: what a slot
@@ -95,7 +86,7 @@ class ScannedStringCache {
                uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
                uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
     }
-    e.size_and_kind = (uint64_t{n} << 2) | (is_key ? 2 : 0) | 1;
+    e.size_and_kind = (uint64_t{n} << 2) | (is_key ? kKeyBit : 0) | 1;
     return e;
   }
 
@@ -106,6 +97,7 @@ class ScannedStringCache {
   // rewrite reads the texts. The Ends held carry kRewrittenBit when the
   // string has a rewrite.
   static constexpr uint64_t kRewrittenBit = uint64_t{1} << 63;
+  static constexpr uint64_t kKeyBit = 2;  // of Ends::size_and_kind
   struct Texts {
     std::string text;  // strings longer than 16 bytes
     std::string replacement;
@@ -121,5 +113,33 @@ class ScannedStringCache {
   std::vector<uint32_t> offered_;  // per slot, a hash of the last string offered once
   uint64_t owner_ = 0;
 };
+
+inline ScannedStringCache::Known ScannedStringCache::find(const Ends& e, std::string_view s,
+                                                          const std::string** replacement) const {
+  if (s.size() > kMaxLength) return Known::kNo;
+  const size_t i = e.slot();
+  const Ends& held = held_[i];
+  if (held.head != e.head || held.tail != e.tail ||
+      (held.size_and_kind & ~kRewrittenBit) != e.size_and_kind) {
+    return Known::kNo;
+  }
+  // Up to 16 bytes the ends are the whole string.
+  if (s.size() > 16 && std::memcmp(texts_[i].text.data(), s.data(), s.size()) != 0) {
+    return Known::kNo;
+  }
+  if ((held.size_and_kind & kRewrittenBit) == 0) return Known::kClean;
+  *replacement = &texts_[i].replacement;
+  return Known::kRewritten;
+}
+
+inline bool ScannedStringCache::contains_clean(const Ends& e, std::string_view s) const {
+  // Up to 16 bytes the ends are the whole key.
+  if ((e.size_and_kind & kKeyBit) != 0 && s.size() <= 16 &&
+      short_keys_[e.hash() >> (64 - kShortKeyBits)] == e) {
+    return true;
+  }
+  const std::string* unused = nullptr;
+  return find(e, s, &unused) == Known::kClean;
+}
 
 }  // namespace vigil::sanitize_detail
