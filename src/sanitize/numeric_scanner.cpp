@@ -14,17 +14,22 @@ namespace vigil::sanitize_detail {
 namespace {
 
 // The digits and colons of a scan buffer as bit masks, one 64-byte block at a
-// time: finding the next digit or ':' and the end of a digit run are a
+// time: finding the next place worth a look and the end of a digit run are a
 // count-trailing-zeros on the block's masks, not a byte loop. Text such as
-// session ids and hashes holds a short digit run every few bytes, each of
-// which cost a loop and its mispredicted exit.
+// session ids and hashes holds a short digit run every few bytes, which no
+// shape can start: a run shorter than a card number that no separator joins
+// to a next group. Those runs are left out of the block's mask of places to
+// look at, so that the scanner never visits them.
 class DigitColonMasks {
  public:
   explicit DigitColonMasks(std::string_view buf) : buf_(buf) {}
 
-  // The first digit or ':' at or after i; buf.size() when none.
+  // The first place at or after i that can start a shape: a ':' or a digit
+  // of a run that is long enough for a card, or joined to a next group, or
+  // reaching the block's end (the scanner then judges the run itself);
+  // buf.size() when none.
   size_t next_interesting(size_t i) {
-    return next_set(i, [](const DigitColonMasks& m) { return m.digit_ | m.colon_; });
+    return next_set(i, [](const DigitColonMasks& m) { return m.interesting_; });
   }
   // The first byte at or after i that is not a digit (buf.size() at the end).
   size_t digits_end(size_t i) {
@@ -56,6 +61,7 @@ class DigitColonMasks {
       std::memcpy(tail, p, buf_.size() - base);
       p = tail;
     }
+    uint64_t separator = 0;
     digit_ = colon_ = 0;
 #if defined(__SSE2__)
     const __m128i below = _mm_set1_epi8('0' - 1);
@@ -64,21 +70,51 @@ class DigitColonMasks {
     for (size_t k = 0; k < kBlock; k += 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
       const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
+      const __m128i sep = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
       digit_ |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(digit))} << k;
       colon_ |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon)))} << k;
+      separator |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(sep))} << k;
     }
 #else
     for (size_t k = 0; k < kBlock; ++k) {
       digit_ |= uint64_t{is_digit(p[k])} << k;
       colon_ |= uint64_t{p[k] == ':'} << k;
+      separator |= uint64_t{p[k] == ' ' || p[k] == '-' || p[k] == '.'} << k;
     }
 #endif
+    interesting_ = colon_ | (digit_ & runs_worth_a_look(separator));
+  }
+
+  // Bit k (byte base + k) of the mask is the k-th byte. A superset of the
+  // first digits of the runs the scanner must see: runs ending at a
+  // separator followed by a digit (the byte after the block counts as a
+  // digit), runs reaching the block's last byte, and every run of
+  // kMinCardDigits or more digits (whether cards are looked for or not).
+  uint64_t runs_worth_a_look(uint64_t separator) const {
+    const uint64_t d = digit_;
+    const uint64_t joined = separator & (d << 1) & ((d >> 1) | (uint64_t{1} << 63));
+    // Bit k set when bytes k .. k+1, k .. k+3, k .. k+7, k .. k+12 are digits.
+    const uint64_t d2 = d & (d >> 1);
+    const uint64_t d4 = d2 & (d2 >> 2);
+    const uint64_t d8 = d4 & (d4 >> 4);
+    const uint64_t long_run = d8 & (d4 >> 8) & (d >> 12);
+    // The last digit of each marked run spread back through up to 15 digits
+    // before it (longer runs are long_run's); marks every digit on the way.
+    uint64_t marked = ((joined >> 1) | (uint64_t{1} << 63)) & d;
+    marked |= (marked >> 1) & d;
+    marked |= (marked >> 2) & d2;
+    marked |= (marked >> 4) & d4;
+    marked |= (marked >> 8) & d8;
+    return marked | long_run;
   }
 
   std::string_view buf_;
   size_t base_ = SIZE_MAX;
   uint64_t digit_ = 0;
   uint64_t colon_ = 0;
+  uint64_t interesting_ = 0;
 };
 
 bool group_separator(char c) {

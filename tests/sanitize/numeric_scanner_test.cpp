@@ -1,5 +1,5 @@
 // The digit-shape scanner against a reference that visits every byte in order
-// (the scanner jumps through 64-byte masks of digits and ':'), on random
+// (the scanner jumps through 64-byte masks of the places worth a look), on random
 // buffers made of the characters the shapes are built from, across 16- and
 // 64-byte boundaries and with each pattern switched off.
 #include "sanitize/numeric_scanner.h"
