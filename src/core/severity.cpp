@@ -1,7 +1,6 @@
 #include "core/severity.h"
 
 #include <array>
-#include <string>
 
 #include "core/strings.h"
 
@@ -13,18 +12,32 @@ std::string_view to_string(Severity s) {
   return kNames[static_cast<size_t>(s)];
 }
 
+// Compared without lower-casing into a new string: every event's severity is
+// parsed, and the copy cost more than the compares.
 std::optional<Severity> parse_severity(std::string_view s) {
-  const std::string lower = ascii_lower(s);
-  if (lower == "info" || lower == "informational" || lower == "debug" || lower == "notice") {
-    return Severity::kInfo;
-  }
-  if (lower == "low") return Severity::kLow;
-  if (lower == "medium" || lower == "moderate" || lower == "warning" || lower == "warn") {
-    return Severity::kMedium;
-  }
-  if (lower == "high" || lower == "error") return Severity::kHigh;
-  if (lower == "critical" || lower == "crit" || lower == "alert" || lower == "emergency") {
-    return Severity::kCritical;
+  struct Name {
+    std::string_view text;
+    Severity severity;
+  };
+  static constexpr std::array<Name, 15> kNames = {{
+      {"info", Severity::kInfo},
+      {"informational", Severity::kInfo},
+      {"debug", Severity::kInfo},
+      {"notice", Severity::kInfo},
+      {"low", Severity::kLow},
+      {"medium", Severity::kMedium},
+      {"moderate", Severity::kMedium},
+      {"warning", Severity::kMedium},
+      {"warn", Severity::kMedium},
+      {"high", Severity::kHigh},
+      {"error", Severity::kHigh},
+      {"critical", Severity::kCritical},
+      {"crit", Severity::kCritical},
+      {"alert", Severity::kCritical},
+      {"emergency", Severity::kCritical},
+  }};
+  for (const Name& name : kNames) {
+    if (iequals_ascii(s, name.text)) return name.severity;
   }
   return std::nullopt;
 }

@@ -133,5 +133,30 @@ TEST(Severity, IsOrderedNotAlphabetical) {
   EXPECT_FALSE(parse_severity("bogus"));
 }
 
+TEST(Severity, EveryNameInAnyCaseAndNothingNearIt) {
+  const std::pair<std::string_view, Severity> names[] = {{"Informational", Severity::kInfo},
+                                                         {"DEBUG", Severity::kInfo},
+                                                         {"notice", Severity::kInfo},
+                                                         {"Info", Severity::kInfo},
+                                                         {"LOW", Severity::kLow},
+                                                         {"Medium", Severity::kMedium},
+                                                         {"moderate", Severity::kMedium},
+                                                         {"Warning", Severity::kMedium},
+                                                         {"WARN", Severity::kMedium},
+                                                         {"high", Severity::kHigh},
+                                                         {"Error", Severity::kHigh},
+                                                         {"CRITICAL", Severity::kCritical},
+                                                         {"crit", Severity::kCritical},
+                                                         {"Alert", Severity::kCritical},
+                                                         {"emergency", Severity::kCritical}};
+  for (const auto& [text, severity] : names) {
+    ASSERT_TRUE(parse_severity(text).has_value()) << text;
+    EXPECT_EQ(*parse_severity(text), severity) << text;
+  }
+  for (const std::string_view text : {"", "inf", "infos", "lo", "critical ", "wärn", "higher"}) {
+    EXPECT_FALSE(parse_severity(text).has_value()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace vigil
