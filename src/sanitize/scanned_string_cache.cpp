@@ -8,17 +8,18 @@ void ScannedStringCache::use_for(uint64_t owner) {
   held_.assign(kSlots, Ends{});
   texts_.assign(kSlots, Texts{});
   short_keys_.assign(short_keys_.size(), Ends{});
-  offered_.assign(kSlots, 0);
 }
 
 void ScannedStringCache::offer(uint64_t h, std::string_view s, bool is_key,
                                const std::string* replacement) {
   if (s.size() > kMaxLength) return;
   const auto i = static_cast<size_t>(h >> (64 - kSlotBits));  // Ends::slot()
-  // Low bits of the hash, so that strings of one slot rarely share them.
-  const auto tag = static_cast<uint32_t>(h) | 1;
-  if (offered_[i] != tag) {
-    offered_[i] = tag;
+  // Bits 21..51 of the hash: apart from the slot's top bits, and not its low
+  // bits, which depend only on the low bytes of the string's ends (all the
+  // "user-NNN" of a slot had one tag, and each was kept on its first offer).
+  const uint64_t tag = (((h >> 21) | 1) << kOfferedShift) & kOfferedBits;
+  if ((held_[i].size_and_kind & kOfferedBits) != tag) {
+    held_[i].size_and_kind = (held_[i].size_and_kind & ~kOfferedBits) | tag;
     return;
   }
   // Offered again: worth keeping, and worth its Ends (most strings stop above).

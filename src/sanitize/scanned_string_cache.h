@@ -60,7 +60,7 @@ class ScannedStringCache {
   struct Ends {
     uint64_t head = 0;
     uint64_t tail = 0;
-    uint64_t size_and_kind = 0;  // 0 in an empty slot: no string has it
+    uint64_t size_and_kind = 0;  // its length bits 0 in an empty slot: no string has it
     bool operator==(const Ends&) const = default;
     uint64_t hash() const {
       const uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail + size_and_kind);
@@ -95,8 +95,13 @@ class ScannedStringCache {
   // array, not a 96-byte slot of 384 KiB (two workers' tables and their
   // events did not fit the second-level cache), and only a long string or a
   // rewrite reads the texts. The Ends held carry kRewrittenBit when the
-  // string has a rewrite.
+  // string has a rewrite, and in kOfferedBits a tag of the last string
+  // offered once for the slot (offer() reads the line the lookup before it
+  // loaded, not a table of its own).
   static constexpr uint64_t kRewrittenBit = uint64_t{1} << 63;
+  static constexpr unsigned kOfferedShift = 32;
+  static constexpr uint64_t kOfferedBits = ((uint64_t{1} << 31) - 1) << kOfferedShift;
+  static constexpr uint64_t kHeldBits = ~(kRewrittenBit | kOfferedBits);
   static constexpr uint64_t kKeyBit = 2;  // of Ends::size_and_kind
   struct Texts {
     std::string text;  // strings longer than 16 bytes
@@ -108,9 +113,8 @@ class ScannedStringCache {
   // table each cost a load that had left the first-level cache.
   static constexpr unsigned kShortKeyBits = 7;
   std::vector<Ends> short_keys_ = std::vector<Ends>(size_t{1} << kShortKeyBits);
-  std::vector<Ends> held_;         // allocated on first use
-  std::vector<Texts> texts_;       // likewise
-  std::vector<uint32_t> offered_;  // per slot, a hash of the last string offered once
+  std::vector<Ends> held_;    // allocated on first use
+  std::vector<Texts> texts_;  // likewise
   uint64_t owner_ = 0;
 };
 
@@ -120,7 +124,7 @@ inline ScannedStringCache::Known ScannedStringCache::find(const Ends& e, std::st
   const size_t i = e.slot();
   const Ends& held = held_[i];
   if (held.head != e.head || held.tail != e.tail ||
-      (held.size_and_kind & ~kRewrittenBit) != e.size_and_kind) {
+      (held.size_and_kind & kHeldBits) != e.size_and_kind) {
     return Known::kNo;
   }
   // Up to 16 bytes the ends are the whole string.

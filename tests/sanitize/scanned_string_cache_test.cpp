@@ -97,6 +97,38 @@ TEST(ScannedStringCache, ASlotsEarlierHolderLeavesNothingBehind) {
   EXPECT_EQ(cache.find(long_rewritten, false, &replacement), ScannedStringCache::Known::kNo);
 }
 
+// The slot's holder stays found while other strings of its slot are offered
+// once (their tag is kept in the holder's own entry), and a string offered
+// once, then pushed out of the slot's tag by another, starts over.
+TEST(ScannedStringCache, OneTimeOffersOfASlotKeepItsHolder) {
+  const auto slot_of = [](const std::string& s) {
+    return ScannedStringCache::ends_of(s, false).slot();
+  };
+  const std::string holder = "198.51.100.200 and then some more text";
+  std::vector<std::string> others;
+  for (int i = 0; others.size() < 3; ++i) {
+    std::string s = "user-" + std::to_string(i);
+    if (slot_of(s) == slot_of(holder)) others.push_back(std::move(s));
+  }
+  ScannedStringCache cache;
+  cache.use_for(1);
+  const std::string rewrite = "[REDACTED]";
+  const std::string* replacement = nullptr;
+  cache.offer(holder, false, &rewrite);
+  cache.offer(holder, false, &rewrite);
+  for (const std::string& other : others) {
+    cache.offer(other, false, nullptr);
+    ASSERT_EQ(cache.find(holder, false, &replacement), ScannedStringCache::Known::kRewritten);
+    EXPECT_EQ(*replacement, rewrite);
+    EXPECT_EQ(cache.find(other, false, &replacement), ScannedStringCache::Known::kNo);
+  }
+  cache.offer(others[0], false, nullptr);  // its tag was replaced: a first offer again
+  EXPECT_EQ(cache.find(others[0], false, &replacement), ScannedStringCache::Known::kNo);
+  cache.offer(others[0], false, nullptr);
+  EXPECT_EQ(cache.find(others[0], false, &replacement), ScannedStringCache::Known::kClean);
+  EXPECT_EQ(cache.find(holder, false, &replacement), ScannedStringCache::Known::kNo);
+}
+
 TEST(ScannedStringCache, ShortKeysHeldExactlyAndApartFromValues) {
   ScannedStringCache cache;
   cache.use_for(1);
