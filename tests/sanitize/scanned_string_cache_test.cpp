@@ -19,6 +19,10 @@ using sanitize_detail::ScannedStringCache;
 using testing::keyed_config;
 using testing::make_sanitizer;
 
+size_t slot_of(const std::string& value) {
+  return ScannedStringCache::ends_of(value, false).slot();
+}
+
 TEST(ScannedStringCache, HoldsExactlyTheStringsOfferedTwice) {
   ScannedStringCache cache;
   cache.use_for(1);
@@ -67,9 +71,6 @@ TEST(ScannedStringCache, HoldsExactlyTheStringsOfferedTwice) {
 // long clean one: what the slot held before (its rewrite, its text) never
 // answers for what holds it now.
 TEST(ScannedStringCache, ASlotsEarlierHolderLeavesNothingBehind) {
-  const auto slot_of = [](const std::string& s) {
-    return ScannedStringCache::ends_of(s, false).slot();
-  };
   const std::string long_rewritten = "198.51.100.200 and then some more text";
   const size_t slot = slot_of(long_rewritten);
   std::string short_clean, long_clean;
@@ -101,9 +102,6 @@ TEST(ScannedStringCache, ASlotsEarlierHolderLeavesNothingBehind) {
 // once (their tag is kept in the holder's own entry), and a string offered
 // once, then pushed out of the slot's tag by another, starts over.
 TEST(ScannedStringCache, OneTimeOffersOfASlotKeepItsHolder) {
-  const auto slot_of = [](const std::string& s) {
-    return ScannedStringCache::ends_of(s, false).slot();
-  };
   const std::string holder = "198.51.100.200 and then some more text";
   std::vector<std::string> others;
   for (int i = 0; others.size() < 3; ++i) {
