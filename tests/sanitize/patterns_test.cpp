@@ -1,5 +1,9 @@
 // Each pattern in free text, with the default policy: what is found, what is
 // left alone, and that the text around a finding is kept byte for byte.
+#include <random>
+#include <string>
+
+#include "sanitize/finders.h"
 #include "sanitize_test_util.h"
 
 namespace vigil {
@@ -144,6 +148,36 @@ TEST(SanitizePatterns, Jwt) {
   EXPECT_EQ(clean("jws eyJhbGciOiJIUzI1NiJ9.cGF5bG9hZA.c2ln"), "jws [REDACTED_JWT]");
   EXPECT_EQ(clean("eyJhbGciOiJIUzI1NiJ9 only"), "eyJhbGciOiJIUzI1NiJ9 only");
   EXPECT_EQ(clean("eyJhbG.a.b"), "eyJhbG.a.b");  // too short for a JSON header
+}
+
+// A JWT's parts are read 16 bytes at a time: each part's end must be found
+// wherever it falls in a block, whatever byte ends it (neighbours of the
+// character ranges, bytes above 0x7f), and at the end of the text.
+TEST(SanitizePatterns, JwtPartsEndWhereverTheyEnd) {
+  const std::string b64url = "abcXYZ019_-";
+  const std::string enders = std::string("/:@[`{.+= \x80\xff\"") + '\0';
+  std::mt19937 rng(20261128);
+  const auto part = [&](size_t n) {
+    std::string p;
+    for (size_t i = 0; i < n; ++i) p += b64url[rng() % b64url.size()];
+    return p;
+  };
+  for (size_t header = 7; header < 40; ++header) {
+    for (size_t signature = 0; signature < 40; ++signature) {
+      const std::string jwt =
+          "eyJ" + part(header) + "." + part(header % 21) + "." + part(signature);
+      for (const char ender : enders) {
+        for (const std::string& tail : {std::string(1, ender) + "rest", std::string()}) {
+          const std::string text = "x " + jwt + tail;
+          const auto found = sanitize_detail::find_jwt(text, 2, 5);
+          ASSERT_TRUE(found.has_value()) << text;
+          EXPECT_EQ(found->begin, 2u);
+          // (An empty signature ends the token right after its second dot.)
+          EXPECT_EQ(found->end, 2 + jwt.size()) << text;
+        }
+      }
+    }
+  }
 }
 
 TEST(SanitizePatterns, AwsAccessKeyId) {
