@@ -112,7 +112,7 @@ std::optional<Span> find_bearer(std::string_view s, size_t begin, size_t end) {
   size_t i = end;
   while (i < s.size() && is_blank(s[i])) ++i;
   const size_t token = i;
-  while (i < s.size() && is_token_char(s[i])) ++i;
+  i = token_run(s, i);
   if (i - token < kMinBearerToken) return std::nullopt;
   return Span{token, i};
 }

@@ -1,9 +1,5 @@
 // Finders for self-delimiting tokens: e-mail addresses, JWTs, AWS access key
 // ids and PEM private-key blocks.
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <algorithm>
 
 #include "sanitize/char_class.h"
@@ -21,34 +17,6 @@ bool is_local_part(char c) {
 }
 bool is_domain(char c) {
   return is_digit(c) || is_alpha(c) || c == '.' || c == '-';
-}
-
-#if defined(__SSE2__)
-// Bit k set when byte k of the 16 at p is in [A-Za-z0-9_-].
-unsigned b64url_mask16(const char* p) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const auto in = [&v](char lo, char hi) {
-    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
-                         _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
-  };
-  const __m128i word =
-      _mm_or_si128(_mm_or_si128(in('0', '9'), in('A', 'Z')),
-                   _mm_or_si128(in('a', 'z'), _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
-  return static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(word, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')))));
-}
-#endif
-
-// A JWT's parts run 20 to 500+ bytes: 16 at a time where the text allows.
-size_t b64url_run(std::string_view s, size_t i) {
-#if defined(__SSE2__)
-  for (; i + 16 <= s.size(); i += 16) {
-    const unsigned mask = b64url_mask16(s.data() + i);
-    if (mask != 0xFFFF) return i + static_cast<size_t>(__builtin_ctz(~mask));
-  }
-#endif
-  while (i < s.size() && is_b64url(s[i])) ++i;
-  return i;
 }
 
 // The domain is the longest prefix of [at+1, run_end) ending in ".<letters>{2,}"

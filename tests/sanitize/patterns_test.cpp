@@ -180,6 +180,26 @@ TEST(SanitizePatterns, JwtPartsEndWhereverTheyEnd) {
   }
 }
 
+// The same for a bearer credential's run of b64token characters.
+TEST(SanitizePatterns, BearerTokensEndWhereverTheyEnd) {
+  const std::string token_chars = "aZ09_-.~+/=";
+  const std::string enders = std::string(":@[`{,;\x80\xff\"") + '\0';
+  std::mt19937 rng(20261128);
+  for (size_t length = 8; length < 70; ++length) {
+    std::string token;
+    for (size_t i = 0; i < length; ++i) token += token_chars[rng() % token_chars.size()];
+    for (const char ender : enders) {
+      for (const std::string& tail : {std::string(1, ender) + "rest", std::string()}) {
+        const std::string text = "Bearer " + token + tail;
+        const auto found = sanitize_detail::find_bearer(text, 0, 6);
+        ASSERT_TRUE(found.has_value()) << text;
+        EXPECT_EQ(found->begin, 7u);
+        EXPECT_EQ(found->end, 7 + length) << text;
+      }
+    }
+  }
+}
+
 TEST(SanitizePatterns, AwsAccessKeyId) {
   EXPECT_EQ(clean("key AKIAIOSFODNN7EXAMPLE used"), "key [REDACTED_AWS_ACCESS_KEY] used");
   EXPECT_EQ(clean("ASIAY34FZKBOKMUTVV7A"), "[REDACTED_AWS_ACCESS_KEY]");
