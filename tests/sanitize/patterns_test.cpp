@@ -1,7 +1,9 @@
 // Each pattern in free text, with the default policy: what is found, what is
 // left alone, and that the text around a finding is kept byte for byte.
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include "sanitize/finders.h"
 #include "sanitize_test_util.h"
@@ -150,53 +152,56 @@ TEST(SanitizePatterns, Jwt) {
   EXPECT_EQ(clean("eyJhbG.a.b"), "eyJhbG.a.b");  // too short for a JSON header
 }
 
-// A JWT's parts are read 16 bytes at a time: each part's end must be found
-// wherever it falls in a block, whatever byte ends it (neighbours of the
-// character ranges, bytes above 0x7f), and at the end of the text.
-TEST(SanitizePatterns, JwtPartsEndWhereverTheyEnd) {
-  const std::string b64url = "abcXYZ019_-";
-  const std::string enders = std::string("/:@[`{.+= \x80\xff\"") + '\0';
-  std::mt19937 rng(20261128);
-  const auto part = [&](size_t n) {
-    std::string p;
-    for (size_t i = 0; i < n; ++i) p += b64url[rng() % b64url.size()];
-    return p;
-  };
-  for (size_t header = 7; header < 40; ++header) {
-    for (size_t signature = 0; signature < 40; ++signature) {
-      const std::string jwt =
-          "eyJ" + part(header) + "." + part(header % 21) + "." + part(signature);
-      for (const char ender : enders) {
-        for (const std::string& tail : {std::string(1, ender) + "rest", std::string()}) {
-          const std::string text = "x " + jwt + tail;
-          const auto found = sanitize_detail::find_jwt(text, 2, 5);
-          ASSERT_TRUE(found.has_value()) << text;
-          EXPECT_EQ(found->begin, 2u);
-          // (An empty signature ends the token right after its second dot.)
-          EXPECT_EQ(found->end, 2 + jwt.size()) << text;
-        }
-      }
+// `find` on prefix + token + an ender and more text, and on prefix + token
+// alone, finds exactly the token.
+template <typename Find>
+void expect_token_found(const std::string& prefix, const std::string& token,
+                        std::string_view enders, Find find) {
+  for (const char ender : enders) {
+    for (const std::string& tail : {std::string(1, ender) + "rest", std::string()}) {
+      const std::string text = prefix + token + tail;
+      const std::optional<sanitize_detail::Span> found = find(text);
+      ASSERT_TRUE(found.has_value()) << text;
+      EXPECT_EQ(found->begin, prefix.size());
+      EXPECT_EQ(found->end, prefix.size() + token.size()) << text;
     }
   }
 }
 
-// The same for a bearer credential's run of b64token characters.
+std::string random_token(std::mt19937& rng, std::string_view chars, size_t length) {
+  std::string token;
+  for (size_t i = 0; i < length; ++i) token += chars[rng() % chars.size()];
+  return token;
+}
+
+// Token runs are read 16 bytes at a time: each must end wherever it falls in
+// a block, whatever byte ends it (neighbours of the character ranges, bytes
+// above 0x7f), and at the end of the text.
+TEST(SanitizePatterns, JwtPartsEndWhereverTheyEnd) {
+  const std::string b64url = "abcXYZ019_-";
+  const std::string enders = std::string("/:@[`{.+= \x80\xff\"") + '\0';
+  std::mt19937 rng(20261128);
+  for (size_t header = 7; header < 40; ++header) {
+    for (size_t signature = 0; signature < 40; ++signature) {
+      // (An empty signature ends the token right after its second dot.)
+      const std::string jwt = "eyJ" + random_token(rng, b64url, header) + "." +
+                              random_token(rng, b64url, header % 21) + "." +
+                              random_token(rng, b64url, signature);
+      expect_token_found("x ", jwt, enders, [](std::string_view text) {
+        return sanitize_detail::find_jwt(text, 2, 5);
+      });
+    }
+  }
+}
+
 TEST(SanitizePatterns, BearerTokensEndWhereverTheyEnd) {
   const std::string token_chars = "aZ09_-.~+/=";
   const std::string enders = std::string(":@[`{,;\x80\xff\"") + '\0';
   std::mt19937 rng(20261128);
   for (size_t length = 8; length < 70; ++length) {
-    std::string token;
-    for (size_t i = 0; i < length; ++i) token += token_chars[rng() % token_chars.size()];
-    for (const char ender : enders) {
-      for (const std::string& tail : {std::string(1, ender) + "rest", std::string()}) {
-        const std::string text = "Bearer " + token + tail;
-        const auto found = sanitize_detail::find_bearer(text, 0, 6);
-        ASSERT_TRUE(found.has_value()) << text;
-        EXPECT_EQ(found->begin, 7u);
-        EXPECT_EQ(found->end, 7 + length) << text;
-      }
-    }
+    expect_token_found(
+        "Bearer ", random_token(rng, token_chars, length), enders,
+        [](std::string_view text) { return sanitize_detail::find_bearer(text, 0, 6); });
   }
 }
 
