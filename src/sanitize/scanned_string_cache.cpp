@@ -6,7 +6,9 @@ void ScannedStringCache::use_for(uint64_t owner) {
   if (owner == owner_) return;
   owner_ = owner;
   held_.assign(kSlots, Ends{});
-  texts_.assign(kSlots, Texts{});
+  // Not value-initialized: a slot's text is written before a lookup reads it.
+  if (!long_texts_) long_texts_.reset(new char[kSlots * kMaxLength]);
+  replacements_.assign(kSlots, std::string());
   short_keys_.assign(short_keys_.size(), Ends{});
 }
 
@@ -28,12 +30,13 @@ void ScannedStringCache::offer(uint64_t h, std::string_view s, bool is_key,
     short_keys_[h >> (64 - kShortKeyBits)] = e;
   }
   held_[i] = e;
-  // A short string's texts are never read (its Ends are all of it): a stale
-  // text left there costs nothing, and not touching it keeps them cold.
-  if (s.size() > 16) texts_[i].text.assign(s);
+  // A short string's text is never read (its Ends are all of it): a stale
+  // long text left in the slot costs nothing, and is never compared (sizes
+  // differ).
+  if (s.size() > 16) std::memcpy(long_texts_.get() + i * kMaxLength, s.data(), s.size());
   if (replacement != nullptr) {
     held_[i].size_and_kind |= kRewrittenBit;
-    texts_[i].replacement.assign(*replacement);
+    replacements_[i].assign(*replacement);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,18 +104,20 @@ class ScannedStringCache {
   static constexpr uint64_t kOfferedBits = ((uint64_t{1} << 31) - 1) << kOfferedShift;
   static constexpr uint64_t kHeldBits = ~(kRewrittenBit | kOfferedBits);
   static constexpr uint64_t kKeyBit = 2;  // of Ends::size_and_kind
-  struct Texts {
-    std::string text;  // strings longer than 16 bytes
-    std::string replacement;
-  };
 
   // Clean keys of up to 16 bytes again, in a table of 3 KiB: an event's ~25
   // keys are a few dozen names, looked up in every event, and in the main
   // table each cost a load that had left the first-level cache.
   static constexpr unsigned kShortKeyBits = 7;
   std::vector<Ends> short_keys_ = std::vector<Ends>(size_t{1} << kShortKeyBits);
-  std::vector<Ends> held_;    // allocated on first use
-  std::vector<Texts> texts_;  // likewise
+  // The text of a slot's string longer than 16 bytes, at slot * kMaxLength
+  // of one block (1 MiB, allocated on first use and touched only where long
+  // strings are held): a hit compares it after one load, where a std::string
+  // per slot cost a second, dependent one for its heap buffer.
+  const char* long_text(size_t slot) const { return long_texts_.get() + slot * kMaxLength; }
+  std::vector<Ends> held_;  // allocated on first use
+  std::unique_ptr<char[]> long_texts_;
+  std::vector<std::string> replacements_;  // of rewritten strings; allocated on first use
   uint64_t owner_ = 0;
 };
 
@@ -128,11 +131,11 @@ inline ScannedStringCache::Known ScannedStringCache::find(const Ends& e, std::st
     return Known::kNo;
   }
   // Up to 16 bytes the ends are the whole string.
-  if (s.size() > 16 && std::memcmp(texts_[i].text.data(), s.data(), s.size()) != 0) {
+  if (s.size() > 16 && std::memcmp(long_text(i), s.data(), s.size()) != 0) {
     return Known::kNo;
   }
   if ((held.size_and_kind & kRewrittenBit) == 0) return Known::kClean;
-  *replacement = &texts_[i].replacement;
+  *replacement = &replacements_[i];
   return Known::kRewritten;
 }
 
