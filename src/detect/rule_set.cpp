@@ -142,7 +142,21 @@ void RuleSet::number_gates(Schema& schema, const BoundGates& clauses, LiteralInd
     sort_unique(schema.gate_fields[v]);
   }
   schema.gate_count = next;
-  index.set_opened_gates(opened_by);
+  index.set_opened_gates(opened_by, evaluated_bits(schema, index));
+}
+
+// By bit: whether a matcher of a bound rule screens its pattern when the
+// rule is evaluated.
+std::vector<bool> RuleSet::evaluated_bits(const Schema& schema, const LiteralIndex& index) {
+  std::vector<bool> evaluated(index.bit_count(), false);
+  for (const auto& bounds : schema.by_variant) {
+    for (const auto& b : bounds) {
+      for_each_evaluation_screen(*b.rule, [&](const FieldTest&, const StringPattern& p) {
+        if (const auto bit = index.bit_of(p)) evaluated[*bit] = true;
+      });
+    }
+  }
+  return evaluated;
 }
 
 LiteralIndex::Stats RuleSet::literal_stats() const {

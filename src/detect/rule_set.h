@@ -97,6 +97,7 @@ class RuleSet {
   static BoundGates bind_gates(const Schema& schema, const RuleGates& gates,
                                const LiteralIndex& index);
   static void number_gates(Schema& schema, const BoundGates& clauses, LiteralIndex& index);
+  static std::vector<bool> evaluated_bits(const Schema& schema, const LiteralIndex& index);
   void index_channels(Schema& schema);
   static void index_footprints(Schema& schema);
   static void index_variants(const FieldMapping& mapping, VariantIndex& index);
