@@ -315,6 +315,23 @@ void LiteralIndex::footprint(const StringPattern& p, std::vector<const void*>& o
   add_footprint(&one_field_[*b >> 6], sizeof(uint64_t), out);
 }
 
+void LiteralIndex::heap_blocks(std::vector<HeapBlock>& out) const {
+  out.push_back({fields_.data(), fields_.size() * sizeof(FieldDatabase)});
+  out.push_back({screened_.data(), screened_.size() * sizeof(uint64_t)});
+  out.push_back({one_field_.data(), one_field_.size() * sizeof(uint64_t)});
+  for (const auto& fd : fields_) {
+    out.push_back({fd.first.data(), fd.first.size() * sizeof(uint32_t)});
+    out.push_back({fd.bits.data(), fd.bits.size() * sizeof(uint32_t)});
+    out.push_back({fd.gates.data(), fd.gates.size() * sizeof(uint32_t)});
+    size_t bytes = 0;
+    if (fd.db != nullptr && hs_database_size(fd.db, &bytes) == HS_SUCCESS)
+      out.push_back({fd.db, bytes});
+    fd.prefixes.heap_blocks(out);
+    fd.suffixes.heap_blocks(out);
+    fd.grams.heap_blocks(out);
+  }
+}
+
 LiteralIndex::Stats LiteralIndex::stats() const {
   Stats s;
   for (const auto& f : fields_) {

@@ -105,6 +105,10 @@ class LiteralIndex {
   // The words of the index a screen of `p` reads (Rule::footprint).
   void footprint(const StringPattern& p, std::vector<const void*>& out) const;
 
+  // The blocks a scan reads (not the lookup tables' own): the databases,
+  // the tries and gram filters, the literals' bits and gates (huge_pages.h).
+  void heap_blocks(std::vector<HeapBlock>& out) const;
+
   struct Stats {
     size_t databases = 0, literals = 0, patterns = 0, bytes = 0;
     size_t whole_texts = 0;  // values looked up instead of scanned for

@@ -25,6 +25,21 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
     for (auto& schema : schemas_) build_prefilter(schema, gates);
   }
   for (auto& schema : schemas_) index_footprints(schema);
+  if (options.huge_pages) huge_pages_ = back_with_huge_pages(hot_blocks());
+}
+
+// What match() reads of the set: the bindings, their footprints (rules,
+// matchers, pattern texts) and the prefilter's scan structures.
+std::vector<HeapBlock> RuleSet::hot_blocks() const {
+  std::vector<HeapBlock> out;
+  for (const auto& schema : schemas_) {
+    out.push_back({schema.lines.data(), schema.lines.size() * sizeof(const void*)});
+    for (const void* line : schema.lines) out.push_back({line, 64});
+    for (const auto& bounds : schema.by_variant)
+      out.push_back({bounds.data(), bounds.size() * sizeof(Bound)});
+    if (schema.literals) schema.literals->heap_blocks(out);
+  }
+  return out;
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "core/strings.h"
 #include "core/value.h"
 #include "detect/field_mapping.h"
+#include "detect/huge_pages.h"
 #include "detect/literal_prefilter.h"
 #include "detect/rule.h"
 
@@ -28,6 +29,9 @@ struct RuleSetOptions {
   // The Hyperscan literal prefilter (literal_prefilter.h). Off only to
   // measure or cross-check it: results are the same either way.
   bool literal_prefilter = true;
+  // The blocks match() reads at every event backed by huge pages
+  // (huge_pages.h). Off only to measure it.
+  bool huge_pages = true;
 };
 
 class RuleSet {
@@ -45,6 +49,9 @@ class RuleSet {
   LiteralIndex::Stats literal_stats() const;
   // Rules (per log-source variant) that have a literal gate, of all bound.
   std::pair<size_t, size_t> gated_rules() const;
+  // The 2 MiB regions of the blocks match() reads, and how many of them
+  // are backed by huge pages (none when the option is off).
+  HugePageRegions huge_page_regions() const { return huge_pages_; }
 
  private:
   struct Bound {
@@ -100,12 +107,14 @@ class RuleSet {
   static std::vector<bool> evaluated_bits(const Schema& schema, const LiteralIndex& index);
   void index_channels(Schema& schema);
   static void index_footprints(Schema& schema);
+  std::vector<HeapBlock> hot_blocks() const;
   static void index_variants(const FieldMapping& mapping, VariantIndex& index);
   const Schema* schema_for(const Value& doc) const;
 
   std::vector<std::shared_ptr<const Rule>> rules_;
   std::vector<Schema> schemas_;
   std::vector<const Rule*> unmapped_;
+  HugePageRegions huge_pages_;
 };
 
 }  // namespace vigil::sigma
