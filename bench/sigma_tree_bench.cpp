@@ -11,10 +11,12 @@
 // count, title) to FILE, for comparing two builds rule by rule; --per-event
 // writes every match of one pass (event number, rule id, the matched fields
 // as JSON), for comparing them event by event; --no-huge-pages builds the
-// set without huge pages (RuleSetOptions::huge_pages), to measure them.
+// set without huge pages (RuleSetOptions::huge_pages_from_lines), to
+// measure them.
 #include <malloc.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -103,7 +105,7 @@ int main(int argc, char** argv) {
     } else if (a == "--per-event" && i + 1 < argc) {
       per_event = argv[++i];
     } else if (a == "--no-huge-pages") {
-      options.huge_pages = false;
+      options.huge_pages_from_lines = SIZE_MAX;
     } else if (a == "--passes" && i + 1 < argc) {
       passes = std::atoi(argv[++i]);
     } else {

@@ -25,7 +25,9 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
     for (auto& schema : schemas_) build_prefilter(schema, gates);
   }
   for (auto& schema : schemas_) index_footprints(schema);
-  if (options.huge_pages) huge_pages_ = back_with_huge_pages(hot_blocks());
+  size_t lines = 0;
+  for (const auto& schema : schemas_) lines += schema.lines.size();
+  if (lines >= options.huge_pages_from_lines) huge_pages_ = back_with_huge_pages(hot_blocks());
 }
 
 // What match() reads of the set: the bindings, their footprints (rules,

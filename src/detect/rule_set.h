@@ -30,8 +30,11 @@ struct RuleSetOptions {
   // measure or cross-check it: results are the same either way.
   bool literal_prefilter = true;
   // The blocks match() reads at every event backed by huge pages
-  // (huge_pages.h). Off only to measure it.
-  bool huge_pages = true;
+  // (huge_pages.h) when their footprints hold at least this many cache
+  // lines (SigmaHQ's tree: ~153 k): a small set's few pages stay in the
+  // TLB anyway, and each region costs up to 2 MiB of resident memory.
+  // SIZE_MAX: never (to measure it).
+  size_t huge_pages_from_lines = 16384;
 };
 
 class RuleSet {
@@ -50,7 +53,7 @@ class RuleSet {
   // Rules (per log-source variant) that have a literal gate, of all bound.
   std::pair<size_t, size_t> gated_rules() const;
   // The 2 MiB regions of the blocks match() reads, and how many of them
-  // are backed by huge pages (none when the option is off).
+  // are backed by huge pages (none below huge_pages_from_lines).
   HugePageRegions huge_page_regions() const { return huge_pages_; }
 
  private:

@@ -59,16 +59,18 @@ TEST(SigmaHugePages, RuleSetMatchesTheSameWithAndWithout) {
       "  sel:\n    A|contains: 'needle'\n  filter:\n    B: 'ok'\n  condition: sel and not filter\n",
       "inline.yml", {});
   ASSERT_TRUE(loaded.errors.empty());
-  const auto make = [&](bool huge) {
+  const auto make = [&](size_t from_lines) {
     std::vector<FieldMapping> mappings;
     mappings.push_back(paths_mapping());
     return std::make_unique<RuleSet>(loaded.rules, std::move(mappings),
-                                     RuleSetOptions{.huge_pages = huge});
+                                     RuleSetOptions{.huge_pages_from_lines = from_lines});
   };
-  const auto with = make(true);
-  const auto without = make(false);
+  const auto with = make(0);
+  const auto without = make(SIZE_MAX);
+  const auto small = make(RuleSetOptions{}.huge_pages_from_lines);  // one rule: a few lines
   EXPECT_GT(with->huge_page_regions().regions, 0u);
   EXPECT_EQ(without->huge_page_regions().regions, 0u);
+  EXPECT_EQ(small->huge_page_regions().regions, 0u);
   for (const char* json :
        {R"({"A": "a NEEDLE"})", R"({"A": "needle", "B": "ok"})", R"({"A": "x"})"}) {
     const Value doc = event(json);
