@@ -2,7 +2,7 @@
 // rules/) over Windows events, one thread, for profiling and for the
 // throughput figures of docs/benchmarks.md.
 //   sigma_tree_bench --rules DIR --thor FILE [--passes N] [--per-rule FILE] [--per-event FILE]
-//                    EVENTS...
+//                    [--no-huge-pages] EVENTS...
 // EVENTS are files (NDJSON, arrays or concatenated objects; `.gz` through
 // gzip -dc) or directories (their `.json` files, recursively). Prints one
 // JSON line: rules, build time and memory, events per CPU second (best
@@ -10,10 +10,13 @@
 // made faster); --per-rule writes each rule's matches of one pass (id,
 // count, title) to FILE, for comparing two builds rule by rule; --per-event
 // writes every match of one pass (event number, rule id, the matched fields
-// as JSON), for comparing them event by event.
+// as JSON), for comparing them event by event; --no-huge-pages builds the
+// set without huge pages (RuleSetOptions::huge_pages_from_lines), to
+// measure them.
 #include <malloc.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
   vigil::tune_allocator();  // as vigil runs
   fs::path rules, thor, per_rule, per_event;
   int passes = 3;
+  vigil::sigma::RuleSetOptions options;
   std::vector<fs::path> inputs;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -100,6 +104,8 @@ int main(int argc, char** argv) {
       per_rule = argv[++i];
     } else if (a == "--per-event" && i + 1 < argc) {
       per_event = argv[++i];
+    } else if (a == "--no-huge-pages") {
+      options.huge_pages_from_lines = SIZE_MAX;
     } else if (a == "--passes" && i + 1 < argc) {
       passes = std::atoi(argv[++i]);
     } else {
@@ -109,7 +115,7 @@ int main(int argc, char** argv) {
   if (rules.empty() || inputs.empty()) {
     std::fprintf(stderr,
                  "usage: sigma_tree_bench --rules DIR [--thor FILE] [--passes N] [--per-rule FILE] "
-                 "[--per-event FILE] EVENTS...\n");
+                 "[--per-event FILE] [--no-huge-pages] EVENTS...\n");
     return 2;
   }
   std::vector<vigil::Value> events;
@@ -134,7 +140,7 @@ int main(int argc, char** argv) {
   }
   const size_t rss1 = vigil::bench::resident_bytes();
   const double b0 = vigil::bench::thread_cpu_s();
-  const vigil::sigma::RuleSet set(loaded.rules, std::move(*mappings));
+  const vigil::sigma::RuleSet set(loaded.rules, std::move(*mappings), options);
   const double build_s = vigil::bench::thread_cpu_s() - b0;
   ::malloc_trim(0);
   const size_t rss2 = vigil::bench::resident_bytes();
@@ -155,13 +161,14 @@ int main(int argc, char** argv) {
       "\"rules_rss_mib\":%.1f,\"set_rss_mib_after_trim\":%.1f,\"events_per_cpu_s\":%.0f,"
       "\"matches_per_pass\":%zu,\"gated_bindings\":%zu,\"bindings\":%zu,\"literals\":%zu,"
       "\"whole_text_literals\":%zu,\"anchored_literals\":%zu,\"pinned_literals\":%zu,"
-      "\"gram_literals\":%zu,\"hs_mib\":%.1f}\n",
+      "\"gram_literals\":%zu,\"hs_mib\":%.1f,\"huge_regions\":%zu,\"huge_collapsed\":%zu}\n",
       set.rule_count(), events.size(), load_s, build_s,
       (static_cast<double>(rss1) - static_cast<double>(rss0)) / kMiB,
       (static_cast<double>(rss2) - static_cast<double>(rss1)) / kMiB,
       static_cast<double>(events.size()) / best, matches, set.gated_rules().first,
       set.gated_rules().second, set.literal_stats().literals, set.literal_stats().whole_texts,
       set.literal_stats().anchored, set.literal_stats().pinned, set.literal_stats().grams,
-      set.literal_stats().bytes / kMiB);
+      set.literal_stats().bytes / kMiB, set.huge_page_regions().regions,
+      set.huge_page_regions().collapsed);
   return 0;
 }

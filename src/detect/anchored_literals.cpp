@@ -59,6 +59,13 @@ void AnchoredLiterals::footprint(std::vector<const void*>& out) const {
   add_footprint(edge_bytes_.data(), nodes_[0].edge_count, out);
 }
 
+void AnchoredLiterals::heap_blocks(std::vector<HeapBlock>& out) const {
+  out.push_back({nodes_.data(), nodes_.size() * sizeof(Node)});
+  out.push_back({edge_bytes_.data(), edge_bytes_.size()});
+  out.push_back({edge_targets_.data(), edge_targets_.size() * sizeof(uint32_t)});
+  out.push_back({labels_.data(), labels_.size()});
+}
+
 void AnchoredLiterals::freeze() {
   nodes_.clear();
   edge_bytes_.clear();

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "detect/huge_pages.h"
+
 namespace vigil::sigma {
 
 class AnchoredLiterals {
@@ -36,6 +38,8 @@ class AnchoredLiterals {
   // The lines every walk reads (the root and its edges), for a matcher's
   // footprint (Rule::footprint).
   void footprint(std::vector<const void*>& out) const;
+  // Every block a walk may read (huge_pages.h).
+  void heap_blocks(std::vector<HeapBlock>& out) const;
 
   // Calls f(id) for each literal `text` starts (ends) with, shortest first.
   template <typename F>

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/key_table.h"
+#include "detect/huge_pages.h"
 
 namespace vigil::sigma {
 
@@ -32,6 +33,13 @@ class GramLiterals {
   void freeze();
 
   bool empty() const { return entries_.empty(); }
+  // The filter, the literals' entries and texts (huge_pages.h).
+  void heap_blocks(std::vector<HeapBlock>& out) const {
+    out.push_back({filter_.data(), filter_.size() * sizeof(uint64_t)});
+    out.push_back({first_.data(), first_.size() * sizeof(uint32_t)});
+    out.push_back({entries_.data(), entries_.size() * sizeof(Entry)});
+    out.push_back({text_.data(), text_.size()});
+  }
   size_t size() const { return entries_.size(); }
 
   // Calls f(id) for each occurrence of a literal in `text` (a literal found

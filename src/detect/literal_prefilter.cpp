@@ -266,7 +266,8 @@ uint32_t LiteralIndex::add_literal(FieldDatabase& fd, LiteralIds::value_type& li
   return index;
 }
 
-void LiteralIndex::set_opened_gates(const std::vector<std::vector<uint32_t>>& opened_by) {
+void LiteralIndex::set_opened_gates(const std::vector<std::vector<uint32_t>>& opened_by,
+                                    const std::vector<bool>& evaluated) {
   std::vector<uint32_t> first, bits, gates;
   for (auto& fd : fields_) {
     if (fd.first.empty()) continue;  // compile() found nothing to screen
@@ -275,7 +276,7 @@ void LiteralIndex::set_opened_gates(const std::vector<std::vector<uint32_t>>& op
     for (size_t literal = 0; literal + 1 < fd.first.size(); ++literal) {
       gates.clear();
       for (uint32_t k = fd.first[literal]; k < fd.gates[literal]; ++k) {
-        bits.push_back(fd.bits[k]);
+        if (evaluated[fd.bits[k]]) bits.push_back(fd.bits[k]);
         gates.insert(gates.end(), opened_by[fd.bits[k]].begin(), opened_by[fd.bits[k]].end());
       }
       std::sort(gates.begin(), gates.end());
@@ -286,6 +287,12 @@ void LiteralIndex::set_opened_gates(const std::vector<std::vector<uint32_t>>& op
     }
     fd.first.swap(first);
     fd.bits.swap(bits);
+  }
+  // A pattern no longer screened answers kMaybe, never a stale kAbsent.
+  for (uint32_t b = 0; b < bit_count_; ++b) {
+    if (evaluated[b]) continue;
+    screened_[b >> 6] &= ~(uint64_t{1} << (b & 63));
+    one_field_[b >> 6] &= ~(uint64_t{1} << (b & 63));
   }
 }
 
@@ -306,6 +313,23 @@ void LiteralIndex::footprint(const StringPattern& p, std::vector<const void*>& o
   if (!b) return;
   add_footprint(&screened_[*b >> 6], sizeof(uint64_t), out);
   add_footprint(&one_field_[*b >> 6], sizeof(uint64_t), out);
+}
+
+void LiteralIndex::heap_blocks(std::vector<HeapBlock>& out) const {
+  out.push_back({fields_.data(), fields_.size() * sizeof(FieldDatabase)});
+  out.push_back({screened_.data(), screened_.size() * sizeof(uint64_t)});
+  out.push_back({one_field_.data(), one_field_.size() * sizeof(uint64_t)});
+  for (const auto& fd : fields_) {
+    out.push_back({fd.first.data(), fd.first.size() * sizeof(uint32_t)});
+    out.push_back({fd.bits.data(), fd.bits.size() * sizeof(uint32_t)});
+    out.push_back({fd.gates.data(), fd.gates.size() * sizeof(uint32_t)});
+    size_t bytes = 0;
+    if (fd.db != nullptr && hs_database_size(fd.db, &bytes) == HS_SUCCESS)
+      out.push_back({fd.db, bytes});
+    fd.prefixes.heap_blocks(out);
+    fd.suffixes.heap_blocks(out);
+    fd.grams.heap_blocks(out);
+  }
 }
 
 LiteralIndex::Stats LiteralIndex::stats() const {

@@ -38,6 +38,9 @@ class AnyOf final : public ValueMatcher {
     for (const auto& m : m_) all = m->screened_patterns(out) && all;
     return all;
   }
+  void evaluation_screens(std::vector<const StringPattern*>& out) const override {
+    for (const auto& m : m_) m->evaluation_screens(out);
+  }
   void footprint(std::vector<const void*>& out) const override {
     add_footprint(m_.data(), m_.size() * sizeof(m_[0]), out);
     for (const auto& m : m_) add_matcher_footprint(*m, out);
@@ -115,6 +118,8 @@ class LiteralSet final : public ValueMatcher {
     for (const auto& m : members_) m->screened_patterns(out);
     return true;
   }
+  // matches() looks the text up itself: the members' bits are never read.
+  void evaluation_screens(std::vector<const StringPattern*>&) const override {}
   void footprint(std::vector<const void*>& out) const override {
     add_footprint(this, sizeof *this, out);
     prefixes_.footprint(out);
@@ -369,6 +374,8 @@ class NumberMatcher final : public ValueMatcher {
     out.push_back(&*as_text_);
     return true;
   }
+  // matches() compares the number: the text only opens the rule's gate.
+  void evaluation_screens(std::vector<const StringPattern*>&) const override {}
 
  private:
   bool is_canonical_integer() const {

@@ -39,6 +39,14 @@ class ValueMatcher {
   // Appends the string patterns the literal prefilter can screen; true when
   // the matcher cannot match unless one of them does.
   virtual bool screened_patterns(std::vector<const StringPattern*>& /*out*/) const { return false; }
+  // Appends the screened patterns matches() asks the prefilter about
+  // (LiteralScan::screen): only their bits need setting when a scan finds
+  // their literal. By default all of screened_patterns; a matcher that
+  // screens them only to open its rule's gate (a value set's members, an
+  // event id's text) appends none.
+  virtual void evaluation_screens(std::vector<const StringPattern*>& out) const {
+    screened_patterns(out);
+  }
   // Clauses of screened patterns, each holding one that must occur for the
   // matcher to match (none: no such clause). By default the one clause of
   // screened_patterns; a regex may know tighter ones.

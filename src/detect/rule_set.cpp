@@ -25,6 +25,23 @@ RuleSet::RuleSet(std::vector<std::shared_ptr<const Rule>> rules, std::vector<Fie
     for (auto& schema : schemas_) build_prefilter(schema, gates);
   }
   for (auto& schema : schemas_) index_footprints(schema);
+  size_t lines = 0;
+  for (const auto& schema : schemas_) lines += schema.lines.size();
+  if (lines >= options.huge_pages_from_lines) huge_pages_ = back_with_huge_pages(hot_blocks());
+}
+
+// What match() reads of the set: the bindings, their footprints (rules,
+// matchers, pattern texts) and the prefilter's scan structures.
+std::vector<HeapBlock> RuleSet::hot_blocks() const {
+  std::vector<HeapBlock> out;
+  for (const auto& schema : schemas_) {
+    out.push_back({schema.lines.data(), schema.lines.size() * sizeof(const void*)});
+    for (const void* line : schema.lines) out.push_back({line, 64});
+    for (const auto& bounds : schema.by_variant)
+      out.push_back({bounds.data(), bounds.size() * sizeof(Bound)});
+    if (schema.literals) schema.literals->heap_blocks(out);
+  }
+  return out;
 }
 
 namespace {
@@ -142,7 +159,21 @@ void RuleSet::number_gates(Schema& schema, const BoundGates& clauses, LiteralInd
     sort_unique(schema.gate_fields[v]);
   }
   schema.gate_count = next;
-  index.set_opened_gates(opened_by);
+  index.set_opened_gates(opened_by, evaluated_bits(schema, index));
+}
+
+// By bit: whether a matcher of a bound rule screens its pattern when the
+// rule is evaluated.
+std::vector<bool> RuleSet::evaluated_bits(const Schema& schema, const LiteralIndex& index) {
+  std::vector<bool> evaluated(index.bit_count(), false);
+  for (const auto& bounds : schema.by_variant) {
+    for (const auto& b : bounds) {
+      for_each_evaluation_screen(*b.rule, [&](const FieldTest&, const StringPattern& p) {
+        if (const auto bit = index.bit_of(p)) evaluated[*bit] = true;
+      });
+    }
+  }
+  return evaluated;
 }
 
 LiteralIndex::Stats RuleSet::literal_stats() const {

@@ -14,6 +14,7 @@
 #include "core/strings.h"
 #include "core/value.h"
 #include "detect/field_mapping.h"
+#include "detect/huge_pages.h"
 #include "detect/literal_prefilter.h"
 #include "detect/rule.h"
 
@@ -28,6 +29,12 @@ struct RuleSetOptions {
   // The Hyperscan literal prefilter (literal_prefilter.h). Off only to
   // measure or cross-check it: results are the same either way.
   bool literal_prefilter = true;
+  // The blocks match() reads at every event backed by huge pages
+  // (huge_pages.h) when their footprints hold at least this many cache
+  // lines (SigmaHQ's tree: ~153 k): a small set's few pages stay in the
+  // TLB anyway, and each region costs up to 2 MiB of resident memory.
+  // SIZE_MAX: never (to measure it).
+  size_t huge_pages_from_lines = 16384;
 };
 
 class RuleSet {
@@ -45,6 +52,9 @@ class RuleSet {
   LiteralIndex::Stats literal_stats() const;
   // Rules (per log-source variant) that have a literal gate, of all bound.
   std::pair<size_t, size_t> gated_rules() const;
+  // The 2 MiB regions of the blocks match() reads, and how many of them
+  // are backed by huge pages (none below huge_pages_from_lines).
+  HugePageRegions huge_page_regions() const { return huge_pages_; }
 
  private:
   struct Bound {
@@ -97,14 +107,17 @@ class RuleSet {
   static BoundGates bind_gates(const Schema& schema, const RuleGates& gates,
                                const LiteralIndex& index);
   static void number_gates(Schema& schema, const BoundGates& clauses, LiteralIndex& index);
+  static std::vector<bool> evaluated_bits(const Schema& schema, const LiteralIndex& index);
   void index_channels(Schema& schema);
   static void index_footprints(Schema& schema);
+  std::vector<HeapBlock> hot_blocks() const;
   static void index_variants(const FieldMapping& mapping, VariantIndex& index);
   const Schema* schema_for(const Value& doc) const;
 
   std::vector<std::shared_ptr<const Rule>> rules_;
   std::vector<Schema> schemas_;
   std::vector<const Rule*> unmapped_;
+  HugePageRegions huge_pages_;
 };
 
 }  // namespace vigil::sigma

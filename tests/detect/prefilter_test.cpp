@@ -423,6 +423,25 @@ TEST(SigmaPrefilter, KeywordsMeetTextsAfterALowerCaseOfAnotherLength) {
 // gate, and integers, doubles, numeric strings and arrays still meet it
 // exactly as without the prefilter. 0 is not screened (-0.0 equals it but
 // is written "-0").
+// A pattern evaluation never screens (a value set's member, looked up by
+// the set itself; an event id's text, compared as a number) only opens its
+// rule's gate: it keeps no bit. A literal that another rule's `contains`
+// also requires keeps that pattern's bit and opens both gates.
+TEST(SigmaPrefilter, OnlyPatternsEvaluationScreensKeepTheirBits) {
+  BothWays r(rule("set",
+                  "  sel:\n    A|endswith:\n      - '\\a.exe'\n      - '\\b.exe'\n"
+                  "      - '\\c.exe'\n      - '\\shared.exe'\n  condition: sel\n") +
+             "---\n" + rule("id", "  sel:\n    EventID: 4688\n  condition: sel\n") + "---\n" +
+             rule("has", "  sel:\n    A|contains: '\\shared.exe'\n  condition: sel\n"));
+  EXPECT_EQ(r.with().gated_rules().first, 3u);
+  EXPECT_EQ(r.with().literal_stats().patterns, 1u);  // only `has`'s
+  EXPECT_EQ(r.fired(R"({"A": "x\\B.exe"})"), std::vector<std::string>{"set"});
+  EXPECT_EQ(r.fired(R"({"A": "x\\Shared.exe"})"), (std::vector<std::string>{"set", "has"}));
+  EXPECT_EQ(r.fired(R"({"A": "x\\shared.exe /y"})"), std::vector<std::string>{"has"});
+  EXPECT_EQ(r.fired(R"({"EventID": 4688, "A": "c.exe"})"), std::vector<std::string>{"id"});
+  EXPECT_TRUE(r.fired(R"({"EventID": 4689, "A": "x\\d.exe"})").empty());
+}
+
 TEST(SigmaPrefilter, IntegerValuesAreScreenedAsWholeTexts) {
   BothWays r(rule("id", "  sel:\n    EventID: 4688\n  condition: sel\n") + "---\n" +
              rule("zero", "  sel:\n    EventID: 0\n  condition: sel\n"));
