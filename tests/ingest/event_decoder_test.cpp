@@ -155,6 +155,30 @@ TEST_F(DecoderTest, LinesParsedInPlaceNeverReadIntoTheNextLine) {
   }
 }
 
+// Strings with and without escapes, blanks around them, escaped quotes and
+// backslashes, strings in arrays and as the last member all come out exact,
+// and the values after them are still read; a raw control character or a bad
+// escape is an error.
+TEST_F(DecoderTest, StringsWithAndWithoutEscapesComeOutExact) {
+  auto r = decode(
+      "{\"a\" :  \"plain text\"  , \"b\":\"say \\\"hi\\\"\",\"c\":\"back\\\\slash\","
+      "\"d\":[\"x\" , \"\",\"y\\u0041\"],\"e\":\"\",\"n\":7,\"z\":\"last\"  }\n",
+      BodyFormat::kNdjson);
+  ASSERT_EQ(r.events.size(), 1u) << (r.errors.empty() ? "" : r.errors[0].error);
+  const Value& doc = r.events[0].doc;
+  EXPECT_EQ(doc.find("a")->as_string(), "plain text");
+  EXPECT_EQ(doc.find("b")->as_string(), "say \"hi\"");
+  EXPECT_EQ(doc.find("c")->as_string(), "back\\slash");
+  EXPECT_EQ(*doc.find("d"), Value(Array{Value("x"), Value(""), Value("yA")}));
+  EXPECT_EQ(doc.find("e")->as_string(), "");
+  EXPECT_EQ(doc.find("n")->as_int(), 7);
+  EXPECT_EQ(doc.find("z")->as_string(), "last");
+  // An unterminated or badly escaped string is still an error.
+  EXPECT_EQ(decode("{\"a\":\"open}\n", BodyFormat::kNdjson).errors.size(), 1u);
+  EXPECT_EQ(decode("{\"a\":\"bad \\q\"}\n", BodyFormat::kNdjson).errors.size(), 1u);
+  EXPECT_EQ(decode("{\"a\":\"tab\there\"}\n", BodyFormat::kNdjson).errors.size(), 1u);
+}
+
 TEST_F(DecoderTest, BigIntegersAndUnicodeEscapesSurvive) {
   auto r =
       decode(R"({"big":123456789012345678901234567890,"u":"caf\u00e9","n":18446744073709551615})"
