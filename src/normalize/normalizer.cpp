@@ -107,6 +107,16 @@ uint16_t Normalizer::set(const IndexedPath& p, Value& doc, const TopLevelIndex& 
   }
   Value* cur = index.member(p.head, object);
   uint16_t appended = kNoSlot;
+  if (cur == nullptr && segments.size() == 2) {
+    // A new canonical object, built holding its one member (event.action,
+    // source.ip, session.id, ...): most never get a second, and an object
+    // grown member by member reserves room for four.
+    Object holder;
+    holder.reserve(1);
+    holder.emplace_back(segments.back(), std::move(v));
+    object.emplace_back(segments.front(), std::move(holder));
+    return p.head;
+  }
   if (cur == nullptr) {
     cur = &object.emplace_back(segments.front(), Object{}).second;
     appended = p.head;
