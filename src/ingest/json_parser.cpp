@@ -8,6 +8,7 @@ namespace vigil {
 namespace {
 
 constexpr size_t kTypicalTopLevelFields = 32;
+constexpr size_t kTypicalNestedFields = 4;
 
 namespace od = simdjson::ondemand;
 
@@ -39,7 +40,11 @@ class Converter {
     if (auto e = std::move(result).get(obj)) return from_simdjson(e);
     // An event carries a dozen or two top-level fields (plus the ones the
     // normalizer adds); growing from zero reallocated five times per event.
-    if (depth == 1) out.reserve(kTypicalTopLevelFields);
+    // A nested object ({"user": {"name", "id", "email"}}) holds a few: room
+    // for four at once (growing from one reallocated two or three times; a
+    // test of the capacity at every member cost more than the rare empty
+    // object's allocation).
+    out.reserve(depth == 1 ? kTypicalTopLevelFields : kTypicalNestedFields);
     for (auto field : obj) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key)) return from_simdjson(e);
