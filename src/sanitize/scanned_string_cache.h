@@ -105,10 +105,12 @@ class ScannedStringCache {
   static constexpr uint64_t kHeldBits = ~(kRewrittenBit | kOfferedBits);
   static constexpr uint64_t kKeyBit = 2;  // of Ends::size_and_kind
 
-  // Clean keys of up to 16 bytes again, in a table of 3 KiB: an event's ~25
+  // Clean keys of up to 16 bytes again, in a table of 12 KiB: an event's ~25
   // keys are a few dozen names, looked up in every event, and in the main
-  // table each cost a load that had left the first-level cache.
-  static constexpr unsigned kShortKeyBits = 7;
+  // table each cost a load that had left the first-level cache. Direct-mapped:
+  // the seed corpus's 60 short key names share 128 slots 8 times (each loser
+  // went to the main table at every event), 512 slots once.
+  static constexpr unsigned kShortKeyBits = 9;
   std::vector<Ends> short_keys_ = std::vector<Ends>(size_t{1} << kShortKeyBits);
   // The text of a slot's string longer than 16 bytes, at slot * kMaxLength
   // of one block (1 MiB, allocated on first use and touched only where long
