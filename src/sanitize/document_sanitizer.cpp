@@ -60,7 +60,7 @@ void DocumentSanitizer::sanitize(Value& doc) const {
 void DocumentSanitizer::collect(Value& v, int depth, ScanState& st) const {
   switch (v.kind()) {
     case Value::Kind::kString:
-      add_value(v.as_string(), st);
+      add_value(v.as_string(), Lookup::kPlain, 0, st);
       return;
     case Value::Kind::kArray:
       if (depth >= kMaxDepth) {
@@ -91,24 +91,44 @@ void DocumentSanitizer::collect_object(Object& object, int depth, ScanState& st)
   for (size_t i = 0; i < object.size(); ++i) {
     // A key known clean is neither scanned nor sensitive: it needs no segment.
     const auto key_ends = ScannedStringCache::ends_of(object[i].first, true);
+    const uint64_t key_hash = key_ends.hash();
     if (st.known.contains_clean(key_ends, object[i].first)) {
-      collect(object[i].second, depth, st);
+      collect_member(object[i].second, key_hash, depth, st);
       continue;
     }
     const size_t key_segment = st.segments.size();
-    add_string(object[i].first, SegmentKind::kKey, key_ends.hash(), st);
+    add_string(object[i].first, SegmentKind::kKey, key_hash, st);
     st.segments[key_segment].object = &object;
     st.segments[key_segment].member = static_cast<uint32_t>(i);
-    collect(object[i].second, depth, st);
+    collect_member(object[i].second, key_hash, depth, st);
     st.segments[key_segment].subtree_end = static_cast<uint32_t>(st.segments.size());
   }
 }
 
-void DocumentSanitizer::add_value(std::string& s, ScanState& st) {
+// A member's string value is looked up in the cache unless values under its
+// key have stopped repeating (messages, request ids: the lookup then only
+// costs a cold load and an offer).
+void DocumentSanitizer::collect_member(Value& v, uint64_t key_hash, int depth,
+                                       ScanState& st) const {
+  if (!v.is_string()) {
+    collect(v, depth, st);
+    return;
+  }
+  const Lookup lookup =
+      st.known.values_repeat(key_hash) ? Lookup::kCountedForKey : Lookup::kSkipped;
+  add_value(v.as_string(), lookup, key_hash, st);
+}
+
+void DocumentSanitizer::add_value(std::string& s, Lookup lookup, uint64_t key_hash, ScanState& st) {
   if (is_timestamp_text(s)) return;  // clean by its shape, and never in the cache (unique)
   const auto ends = ScannedStringCache::ends_of(s, false);
   const std::string* replacement = nullptr;
-  switch (st.known.find(ends, s, &replacement)) {
+  const auto known = lookup == Lookup::kSkipped ? ScannedStringCache::Known::kNo
+                                                : st.known.find(ends, s, &replacement);
+  if (lookup == Lookup::kCountedForKey) {
+    st.known.record_value_lookup(key_hash, known != ScannedStringCache::Known::kNo);
+  }
+  switch (known) {
     case ScannedStringCache::Known::kClean:
       return;
     case ScannedStringCache::Known::kRewritten:
@@ -126,6 +146,7 @@ void DocumentSanitizer::add_value(std::string& s, ScanState& st) {
   });
   if (first == RepeatedValues::kNone) {
     add_string(s, SegmentKind::kValue, hash, st);
+    st.segments.back().unlisted = lookup == Lookup::kSkipped;
     return;
   }
   st.segments.emplace_back(st.buffer.size(), 0, SegmentKind::kRepeat, &s, nullptr);
@@ -148,7 +169,7 @@ void DocumentSanitizer::add_string(std::string& s, SegmentKind kind, uint64_t ha
 void DocumentSanitizer::remember_scanned(ScanState& st) {
   const std::string_view buffer(st.buffer);
   for (const Segment& s : st.segments) {
-    if (s.kind != SegmentKind::kValue && s.kind != SegmentKind::kKey) continue;
+    if ((s.kind != SegmentKind::kValue && s.kind != SegmentKind::kKey) || s.unlisted) continue;
     const std::string_view scanned = buffer.substr(s.begin, s.size);
     if (s.finding_count == 0 && !s.sensitive) {
       st.known.offer(s.hash, scanned, s.kind == SegmentKind::kKey, nullptr);

@@ -30,7 +30,12 @@ class DocumentSanitizer {
  private:
   void collect(Value& v, int depth, ScanState& st) const;
   void collect_object(Object& object, int depth, ScanState& st) const;
-  static void add_value(std::string& s, ScanState& st);
+  void collect_member(Value& v, uint64_t key_hash, int depth, ScanState& st) const;
+  // How add_value() treats a string with the cache: looked up, and the
+  // lookup counted for the member's key; looked up (an array's item); or
+  // neither looked up nor offered (its key's values have stopped repeating).
+  enum class Lookup : uint8_t { kCountedForKey, kPlain, kSkipped };
+  static void add_value(std::string& s, Lookup lookup, uint64_t key_hash, ScanState& st);
   // `hash`: ScannedStringCache::ends_of(s).hash(), remembered for offer().
   static void add_string(std::string& s, SegmentKind kind, uint64_t hash, ScanState& st);
   static void remember_scanned(ScanState& st);

@@ -43,6 +43,7 @@ struct Segment {
   SegmentKind kind;
   bool sensitive = false;  // kKey: a sensitive-key rule matched
   bool skipped = false;    // inside the value of a sensitive member
+  bool unlisted = false;   // kValue: not offered to the cache (its key's values do not repeat)
 };
 
 struct ScanState {

@@ -10,6 +10,7 @@ void ScannedStringCache::use_for(uint64_t owner) {
   if (!long_texts_) long_texts_.reset(new char[kSlots * kMaxLength]);
   replacements_.assign(kSlots, std::string());
   short_keys_.assign(short_keys_.size(), Ends{});
+  value_misses_.assign(value_misses_.size(), 0);
 }
 
 void ScannedStringCache::offer(uint64_t h, std::string_view s, bool is_key,

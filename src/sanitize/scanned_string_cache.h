@@ -44,6 +44,21 @@ class ScannedStringCache {
   // a copy nor push out repeated ones.
   void offer(uint64_t hash, std::string_view s, bool is_key, const std::string* replacement);
 
+  // Whether the values of the key with this hash are worth looking up: not
+  // after kGiveUp misses in a row, then once every ~200 values again (a key
+  // whose values start repeating is looked up again).
+  bool values_repeat(uint64_t key_hash) {
+    uint8_t& misses = value_misses_[key_hash >> (64 - kShortKeyBits)];
+    if (misses < kGiveUp) return true;
+    if (++misses != 0) return false;
+    misses = kGiveUp - 1;  // one lookup decides
+    return true;
+  }
+  void record_value_lookup(uint64_t key_hash, bool found) {
+    uint8_t& misses = value_misses_[key_hash >> (64 - kShortKeyBits)];
+    misses = found ? 0 : static_cast<uint8_t>(misses + (misses < kGiveUp));
+  }
+
   // The same for a string whose Ends are not at hand.
   Known find(std::string_view s, bool is_key, const std::string** replacement) const {
     return find(ends_of(s, is_key), s, replacement);
@@ -112,6 +127,10 @@ class ScannedStringCache {
   // went to the main table at every event), 512 slots once.
   static constexpr unsigned kShortKeyBits = 9;
   std::vector<Ends> short_keys_ = std::vector<Ends>(size_t{1} << kShortKeyBits);
+  // Per key (by the same hash bits as short_keys_): values missed in a row,
+  // or past kGiveUp a count of values not looked up.
+  static constexpr uint8_t kGiveUp = 32;
+  std::vector<uint8_t> value_misses_ = std::vector<uint8_t>(size_t{1} << kShortKeyBits);
   // The text of a slot's string longer than 16 bytes, at slot * kMaxLength
   // of one block (1 MiB, allocated on first use and touched only where long
   // strings are held): a hit compares it after one load, where a std::string

@@ -127,6 +127,38 @@ TEST(ScannedStringCache, OneTimeOffersOfASlotKeepItsHolder) {
   EXPECT_EQ(cache.find(holder, false, &replacement), ScannedStringCache::Known::kNo);
 }
 
+// A key whose values keep missing the cache stops being looked up after 32
+// misses in a row, is tried again after 223 values left out, and a hit puts it
+// back; other keys are not affected.
+TEST(ScannedStringCache, KeysWhoseValuesNeverRepeatStopBeingLookedUp) {
+  ScannedStringCache cache;
+  cache.use_for(1);
+  const uint64_t message = ScannedStringCache::ends_of("message", true).hash();
+  const uint64_t host = ScannedStringCache::ends_of("host", true).hash();
+  for (int i = 0; i < 31; ++i) {
+    ASSERT_TRUE(cache.values_repeat(message)) << i;
+    cache.record_value_lookup(message, false);
+  }
+  ASSERT_TRUE(cache.values_repeat(message));
+  cache.record_value_lookup(message, false);  // the 32nd miss in a row
+  int skipped = 0;
+  while (!cache.values_repeat(message)) ++skipped;
+  EXPECT_EQ(skipped, 223);  // then one lookup decides
+  cache.record_value_lookup(message, false);
+  EXPECT_FALSE(cache.values_repeat(message));
+  EXPECT_TRUE(cache.values_repeat(host));
+
+  // Back to looking up once a probe finds a value.
+  while (!cache.values_repeat(message)) {
+  }
+  cache.record_value_lookup(message, true);
+  for (int i = 0; i < 31; ++i) {
+    ASSERT_TRUE(cache.values_repeat(message)) << i;
+    cache.record_value_lookup(message, i % 2 == 0);
+  }
+  EXPECT_TRUE(cache.values_repeat(message));
+}
+
 TEST(ScannedStringCache, ShortKeysHeldExactlyAndApartFromValues) {
   ScannedStringCache cache;
   cache.use_for(1);
