@@ -4,7 +4,8 @@
 // Strings this thread has already scanned (ScannedStringCache) are left out of
 // the buffer: clean ones are skipped, rewritten ones get their known rewrite;
 // so is a value the document already holds (RepeatedValues), which gets what
-// its first occurrence got.
+// its first occurrence got. Values under a key whose values have stopped
+// repeating (messages) are scanned without asking the cache.
 #pragma once
 
 #include "core/value.h"
