@@ -23,6 +23,15 @@ size_t slot_of(const std::string& value) {
   return ScannedStringCache::ends_of(value, false).slot();
 }
 
+// A cache that holds `text` as a value rewritten to `rewrite` (offered twice).
+ScannedStringCache holding_rewritten(const std::string& text, const std::string& rewrite) {
+  ScannedStringCache cache;
+  cache.use_for(1);
+  cache.offer(text, false, &rewrite);
+  cache.offer(text, false, &rewrite);
+  return cache;
+}
+
 TEST(ScannedStringCache, HoldsExactlyTheStringsOfferedTwice) {
   ScannedStringCache cache;
   cache.use_for(1);
@@ -80,12 +89,9 @@ TEST(ScannedStringCache, ASlotsEarlierHolderLeavesNothingBehind) {
     const std::string l = "a long enough clean value number " + std::to_string(i);
     if (long_clean.empty() && slot_of(l) == slot) long_clean = l;
   }
-  ScannedStringCache cache;
-  cache.use_for(1);
   const std::string rewrite = "[REDACTED]";
+  ScannedStringCache cache = holding_rewritten(long_rewritten, rewrite);
   const std::string* replacement = nullptr;
-  cache.offer(long_rewritten, false, &rewrite);
-  cache.offer(long_rewritten, false, &rewrite);
   EXPECT_EQ(cache.find(long_rewritten, false, &replacement), ScannedStringCache::Known::kRewritten);
   cache.offer(short_clean, false, nullptr);
   cache.offer(short_clean, false, nullptr);
@@ -108,12 +114,9 @@ TEST(ScannedStringCache, OneTimeOffersOfASlotKeepItsHolder) {
     std::string s = "user-" + std::to_string(i);
     if (slot_of(s) == slot_of(holder)) others.push_back(std::move(s));
   }
-  ScannedStringCache cache;
-  cache.use_for(1);
   const std::string rewrite = "[REDACTED]";
+  ScannedStringCache cache = holding_rewritten(holder, rewrite);
   const std::string* replacement = nullptr;
-  cache.offer(holder, false, &rewrite);
-  cache.offer(holder, false, &rewrite);
   for (const std::string& other : others) {
     cache.offer(other, false, nullptr);
     ASSERT_EQ(cache.find(holder, false, &replacement), ScannedStringCache::Known::kRewritten);
