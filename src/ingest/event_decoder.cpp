@@ -1,6 +1,7 @@
 #include "ingest/event_decoder.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cstring>
@@ -71,10 +72,13 @@ void EventDecoder::decode_ndjson(std::string_view body, size_t readable_after, s
 bool EventDecoder::decode_array(std::string_view body, size_t first_line, Timestamp received,
                                 DecodeResult& out) {
   namespace od = simdjson::ondemand;
+  // Arrays arrive only as request bodies, each already copied into padding:
+  // a parser per body costs nothing the copy does not.
   simdjson::padded_string padded(body);
+  od::parser outer_parser;
   od::document doc;
   od::array arr;
-  if (outer_parser_.iterate(padded).get(doc) || doc.get_array().get(arr)) return false;
+  if (outer_parser.iterate(padded).get(doc) || doc.get_array().get(arr)) return false;
   auto line_of = [&](const char* at) {
     return first_line +
            count_newlines(std::string_view(padded.data(), static_cast<size_t>(at - padded.data())));

@@ -34,7 +34,7 @@ enum class BodyFormat {
   kNdjson,  // one object per line, always
 };
 
-// One decoder per thread (it owns a simdjson parser).
+// One decoder per thread (it owns a JSON parser and its buffers).
 class EventDecoder {
  public:
   explicit EventDecoder(const IngestConfig& config);
@@ -56,7 +56,6 @@ class EventDecoder {
   Event make_event(Value doc, Timestamp received) const;
 
   JsonEventParser parser_;
-  simdjson::ondemand::parser outer_parser_;  // for top-level arrays
   FieldPath timestamp_field_;
   FieldPath fallback_timestamp_field_{"@timestamp"};
   FieldPath severity_field_{"severity"};

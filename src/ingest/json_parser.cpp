@@ -1,6 +1,7 @@
 #include "ingest/json_parser.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <cstring>
 
@@ -162,6 +163,17 @@ class Converter {
 
 }  // namespace
 
+struct JsonEventParser::Simdjson {
+  od::parser parser;
+  simdjson::padded_string buffer;  // reused for texts without padding after them
+};
+
+JsonEventParser::JsonEventParser(ParseLimits limits)
+    : limits_(limits), simdjson_(std::make_unique<Simdjson>()) {}
+JsonEventParser::~JsonEventParser() = default;
+JsonEventParser::JsonEventParser(JsonEventParser&&) noexcept = default;
+JsonEventParser& JsonEventParser::operator=(JsonEventParser&&) noexcept = default;
+
 tl::expected<Value, ParseFailure> JsonEventParser::parse(std::string_view text,
                                                          size_t readable_after) {
   if (text.size() > limits_.max_event_bytes) {
@@ -174,15 +186,17 @@ tl::expected<Value, ParseFailure> JsonEventParser::parse(std::string_view text,
   const char* input = text.data();
   size_t capacity = text.size() + readable_after;
   if (readable_after < simdjson::SIMDJSON_PADDING) {
-    if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) {
-      buffer_ = simdjson::padded_string(text.size() * 2 + simdjson::SIMDJSON_PADDING);
+    simdjson::padded_string& buffer = simdjson_->buffer;
+    if (buffer.size() < text.size() + simdjson::SIMDJSON_PADDING) {
+      buffer = simdjson::padded_string(text.size() * 2 + simdjson::SIMDJSON_PADDING);
     }
-    std::memcpy(buffer_.data(), text.data(), text.size());
-    input = buffer_.data();
-    capacity = buffer_.size();
+    std::memcpy(buffer.data(), text.data(), text.size());
+    input = buffer.data();
+    capacity = buffer.size();
   }
   od::document doc;
-  if (auto e = parser_.iterate(input, text.size(), capacity).get(doc)) return from_simdjson(e);
+  if (auto e = simdjson_->parser.iterate(input, text.size(), capacity).get(doc))
+    return from_simdjson(e);
   od::json_type type;
   if (auto e = doc.type().get(type)) return from_simdjson(e);
   if (type != od::json_type::object) {

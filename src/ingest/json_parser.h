@@ -3,9 +3,8 @@
 // size of one string and of the whole event. One parser per thread.
 #pragma once
 
-#include <simdjson.h>
-
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,7 +27,10 @@ struct ParseFailure {
 
 class JsonEventParser {
  public:
-  explicit JsonEventParser(ParseLimits limits) : limits_(limits) {}
+  explicit JsonEventParser(ParseLimits limits);
+  ~JsonEventParser();
+  JsonEventParser(JsonEventParser&&) noexcept;
+  JsonEventParser& operator=(JsonEventParser&&) noexcept;
 
   // Parses `text` (one JSON document) into an object Value. `readable_after`
   // is how many bytes of the caller's buffer follow `text` (read, never
@@ -37,9 +39,15 @@ class JsonEventParser {
   tl::expected<Value, ParseFailure> parse(std::string_view text, size_t readable_after = 0);
 
  private:
+  // simdjson stays out of this header: its 1.2 MB header cost every
+  // translation unit that decodes events a second of compiling, and its
+  // classes change layout with the optimization level (development checks
+  // when __OPTIMIZE__ is undefined), which broke tests built at -O0 against
+  // the library's -O1 objects.
+  struct Simdjson;
+
   ParseLimits limits_;
-  simdjson::ondemand::parser parser_;
-  simdjson::padded_string buffer_;  // reused for texts without padding after them
+  std::unique_ptr<Simdjson> simdjson_;
 };
 
 }  // namespace vigil
