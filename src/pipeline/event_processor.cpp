@@ -153,33 +153,21 @@ StoredEvent EventFinisher::to_stored(const Event& event) {
   s.event_type = string_or_empty(event_type_.find(event.doc));
   s.user = string_or_empty(user_.find(event.doc));
   s.source_ip = string_or_empty(source_ip_.find(event.doc));
-  write_document(event, received_text(event.received));
+  write_document(event);
   s.json.assign(json_.data(), json_.size());
   return s;
 }
 
-const std::string& EventFinisher::received_text(Timestamp received) {
-  if (last_received_text_.empty() || received != last_received_) {
-    last_received_ = received;
-    last_received_text_ = format_rfc3339(received);
-  }
-  return last_received_text_;
-}
-
-// The sanitized document plus vigil's own facts about the event under
-// "vigil" (replacing any "vigil" the sender wrote). They are written here
-// rather than added to the document because they hold nothing to sanitize.
-void EventFinisher::write_document(const Event& event, std::string_view received) {
+// The sanitized document without any "vigil" the sender wrote: that name is
+// vigil's own facts about the event (severity, time source, receive time),
+// which the store keeps in columns and adds back under "vigil" whenever it
+// hands the document out (store/document_facts.h).
+void EventFinisher::write_document(const Event& event) {
   json_.clear();
   JsonObjectWriter doc(json_);
   for (const auto& [key, value] : event.doc.as_object()) {
     if (key != "vigil") doc.field(key, value);
   }
-  JsonObjectWriter meta(doc.raw_field("vigil"));
-  meta.field("severity", to_string(event.severity));
-  meta.field("time_source", event.time_from_receive ? "received" : "event");
-  meta.field("received", received);
-  meta.close();
   doc.close();
 }
 

@@ -91,8 +91,7 @@ class EventFinisher {
 
  private:
   StoredEvent to_stored(const Event& event);
-  void write_document(const Event& event, std::string_view received);
-  const std::string& received_text(Timestamp received);
+  void write_document(const Event& event);
 
   std::string_view event_type_text(const Event& event);
 
@@ -104,9 +103,6 @@ class EventFinisher {
   FieldPath user_{canonical::kUser};
   FieldPath source_ip_{canonical::kSourceIp};
   fmt::memory_buffer json_;
-  // The last receive time formatted: the events of one chunk share it.
-  Timestamp last_received_;
-  std::string last_received_text_;
 };
 
 }  // namespace vigil

@@ -41,7 +41,7 @@ CREATE TABLE postings(
   term INTEGER NOT NULL,
   entries BLOB NOT NULL,
   PRIMARY KEY(block, term)) WITHOUT ROWID;
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 COMMIT;
 PRAGMA journal_mode = WAL;
 )sql";
@@ -169,18 +169,20 @@ Result<int> schema_version(Database& db) {
   return static_cast<int>(version);
 }
 
-Result<void> upgrade_schema(Database& db) {
+Result<int> upgrade_schema(Database& db) {
   auto version = schema_version(db);
   if (!version) return tl::unexpected(version.error());
-  if (*version == kSchemaVersion) return {};
+  if (*version != 1) return *version;
   // 1 -> 2: blocks written from now on keep their lists in buckets; the blocks already
   // written keep one row per term and say so with buckets = 0. ADD COLUMN with a
-  // default rewrites nothing.
+  // default rewrites nothing. (2 -> 3 would mean documents with and without facts in
+  // one file: a version-2 file stays version 2.)
   auto r = db.exec(
       "BEGIN IMMEDIATE; ALTER TABLE blocks ADD COLUMN buckets INTEGER NOT NULL DEFAULT 0; "
       "PRAGMA user_version = 2; COMMIT;");
   if (!r && sqlite3_get_autocommit(db.get()) == 0) (void)db.exec("ROLLBACK");
-  return r;
+  if (!r) return tl::unexpected(r.error());
+  return 2;
 }
 
 Result<bool> remove_day_file(const std::filesystem::path& dir, int64_t day) {

@@ -1,7 +1,7 @@
 // Day files: one SQLite database per UTC day, `security-events-YYYY.MM.DD.db` (the seed's
 // daily indices). Names sort chronologically; retention deletes whole files.
 //
-// Schema (version 2), in every day file:
+// Schema (version 3), in every day file:
 //   events(id INTEGER PRIMARY KEY, time, received, time_from_receive, severity,
 //          event_type, user, source_ip, doc)          -- append-only, id = arrival order
 //   blocks(first_id INTEGER PRIMARY KEY, last_id, min_time, max_time, buckets)
@@ -10,6 +10,9 @@
 // A block with buckets > 0 keeps its lists in that many rows, `term` holding the bucket
 // number and `entries` an encoded bucket (posting_codec.h); with buckets = 0 (every
 // block of version 1, which had no such column) a row per term holds that term's list.
+// `doc` is the sanitized document; up to version 2 it ends with vigil's facts about the
+// event ("vigil"), from version 3 on they are only in the row's columns
+// (document_facts.h).
 #pragma once
 
 #include <cstdint>
@@ -26,9 +29,15 @@
 namespace vigil::store {
 
 inline constexpr int64_t kMicrosPerDay = 86'400'000'000;
-inline constexpr int kSchemaVersion = 2;
-// Files of older versions are still read; a writer opening one upgrades it.
+inline constexpr int kSchemaVersion = 3;  // what new files get
+// Files of older versions are still read; a writer opening a version-1 file upgrades it
+// to 2 and keeps writing a version-2 file's documents with their facts.
 inline constexpr int kOldestReadableSchema = 1;
+
+// Whether a file of this version keeps vigil's facts inside each document.
+constexpr bool documents_hold_facts(int version) {
+  return version < 3;
+}
 
 // Days since 1970-01-01 (UTC) of the day containing t.
 int64_t day_number(Timestamp t);
@@ -46,8 +55,8 @@ Result<void> ensure_day_file(const std::filesystem::path& dir, int64_t day);
 
 // The open file's schema version; kStorage unless it is one this vigil reads.
 Result<int> schema_version(Database& db);
-// Brings a readable file to kSchemaVersion (a writer's first step).
-Result<void> upgrade_schema(Database& db);
+// Brings a version-1 file to version 2 (a writer's first step); the file's version after.
+Result<int> upgrade_schema(Database& db);
 
 // Removes the file and its -wal/-shm companions; true if the main file existed.
 Result<bool> remove_day_file(const std::filesystem::path& dir, int64_t day);

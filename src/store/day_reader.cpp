@@ -9,6 +9,7 @@
 #include <queue>
 
 #include "store/day_file.h"
+#include "store/document_facts.h"
 
 namespace vigil::store {
 
@@ -52,7 +53,8 @@ Result<void> DayReader::search(const QueryFilter& filter, const Range& range, si
   if (!blocks) return tl::unexpected(blocks.error());
   auto list = db_.prepare("SELECT entries FROM postings WHERE block = ? AND term = ?");
   auto row = db_.prepare(
-      "SELECT time, severity, event_type, user, source_ip, doc FROM events WHERE id = ?");
+      "SELECT time, severity, event_type, user, source_ip, doc, received, time_from_receive "
+      "FROM events WHERE id = ?");
   if (!list) return tl::unexpected(list.error());
   if (!row) return tl::unexpected(row.error());
   list_stmt_ = std::move(*list);
@@ -91,6 +93,11 @@ Result<void> DayReader::search(const QueryFilter& filter, const Range& range, si
         filter.matches_row(row_stmt_.int64(1), row_stmt_.text(2), row_stmt_.text(3),
                            row_stmt_.text(4))) {
       out.push_back({day_, pos, std::string(row_stmt_.text(5))});
+      if (!documents_hold_facts(*schema)) {
+        add_document_facts(out.back().json,
+                           {static_cast<Severity>(row_stmt_.int64(1)), row_stmt_.int64(7) != 0,
+                            Timestamp{row_stmt_.int64(6)}});
+      }
     }
     row_stmt_.reset();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)

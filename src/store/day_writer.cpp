@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "store/day_file.h"
+#include "store/document_facts.h"
 
 namespace vigil::store {
 
@@ -18,8 +19,9 @@ Result<std::unique_ptr<DayWriter>> DayWriter::open(const std::filesystem::path& 
   if (auto r = ensure_day_file(dir, day); !r) return tl::unexpected(r.error());
   auto db = Database::open(day_file_path(dir, day), SQLITE_OPEN_READWRITE);
   if (!db) return tl::unexpected(db.error());
-  if (auto r = upgrade_schema(*db); !r) return tl::unexpected(r.error());
-  std::unique_ptr<DayWriter> w(new DayWriter(std::move(*db), day, settings));
+  auto schema = upgrade_schema(*db);
+  if (!schema) return tl::unexpected(schema.error());
+  std::unique_ptr<DayWriter> w(new DayWriter(std::move(*db), day, settings, *schema));
   if (auto r = w->configure(); !r) return tl::unexpected(r.error());
   if (auto r = w->load_state(); !r) return tl::unexpected(r.error());
   if (settings.hold_wal) {
@@ -152,7 +154,14 @@ void DayWriter::bind_row(Statement& stmt, int row, const StoredEvent& e) {
   stmt.bind(at + 6, e.event_type);
   stmt.bind(at + 7, e.user);
   stmt.bind(at + 8, e.source_ip);
-  stmt.bind(at + 9, e.json);
+  if (!documents_hold_facts_) {
+    stmt.bind(at + 9, e.json);
+    return;
+  }
+  std::string& doc = documents_with_facts_[static_cast<size_t>(row)];
+  doc = e.json;
+  add_document_facts(doc, {e.severity, e.time_from_receive, e.received});
+  stmt.bind(at + 9, doc);
 }
 
 Result<void> DayWriter::insert(std::span<const StoredEvent* const> events) {

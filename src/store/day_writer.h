@@ -5,6 +5,7 @@
 // which rebuilds it from the file (next id, the tail's posting block).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "store/day_file.h"
 #include "store/event_store.h"
 #include "store/posting_block.h"
 #include "store/sqlite_database.h"
@@ -66,15 +68,19 @@ class DayWriter {
   Result<void> flush_block();
 
  private:
-  DayWriter(Database db, int64_t day, const WriterSettings& settings)
-      : db_(std::move(db)), day_(day), settings_(settings) {}
+  DayWriter(Database db, int64_t day, const WriterSettings& settings, int schema)
+      : db_(std::move(db)),
+        day_(day),
+        settings_(settings),
+        documents_hold_facts_(documents_hold_facts(schema)) {}
   Result<void> configure();
   // SQLite's WAL hook, after each commit: `frames` is the WAL's length.
   static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
   Result<void> load_state();
   Result<void> run(Statement& stmt, const char* what);
   Result<void> write_block();
-  // Binds e as the row'th row of a statement that inserts several.
+  // Binds e as the row'th row of a statement that inserts several (with its facts
+  // added to the document in a file that keeps them there).
   void bind_row(Statement& stmt, int row, const StoredEvent& e);
   // SQLite's work per statement (opening the cursor, seeking from the root, halting)
   // is ~40 % of a single-row insert's; a statement of this many rows pays it once.
@@ -95,6 +101,10 @@ class DayWriter {
   int64_t next_id_ = 1;
   bool block_written_ = false;  // in the open transaction
   uint64_t tx_bytes_ = 0;       // about what the open transaction writes
+  // A version-2 file's documents end with vigil's facts (day_file.h): the rows of one
+  // statement, bound as they are until it runs.
+  bool documents_hold_facts_;
+  std::array<std::string, kRowsPerInsert> documents_with_facts_;
 };
 
 }  // namespace vigil::store

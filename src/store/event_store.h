@@ -40,7 +40,10 @@ struct StoredEvent {
   std::string event_type;  // may be empty
   std::string user;        // sanitized/pseudonymized value, may be empty
   std::string source_ip;   // sanitized value, may be empty
-  std::string json;        // the sanitized event document
+  // The sanitized event document without vigil's facts about it (severity, time
+  // source, receive time: the fields above): a store adds them back under "vigil"
+  // when it hands the document out (store/document_facts.h).
+  std::string json;
 };
 
 inline constexpr size_t kDefaultQueryLimit = 100;

@@ -60,7 +60,7 @@ TEST(StoreFiles, OneFilePerUtcDayWithTheSchema) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir.path() / "security-events-2024.03.01.db").c_str(), &db), SQLITE_OK);
   EXPECT_EQ(pragma_text(db, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(pragma_text(db, "PRAGMA user_version"), "2");
+  EXPECT_EQ(pragma_text(db, "PRAGMA user_version"), "3");
   EXPECT_EQ(pragma_text(db, "PRAGMA page_size"), "16384");
   EXPECT_EQ(pragma_text(db, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"),
             "blocks,events,postings");
@@ -69,7 +69,18 @@ TEST(StoreFiles, OneFilePerUtcDayWithTheSchema) {
   EXPECT_EQ(pragma_text(db, "SELECT count(*) FROM blocks"), "1");
   EXPECT_EQ(pragma_text(db, "SELECT time FROM events"),
             std::to_string(at(2024, 3, 1, 23, 59, 59, 999'999).micros));
+  // The document as the pipeline serialized it: vigil's facts are only columns.
+  EXPECT_EQ(pragma_text(db, "SELECT doc FROM events"), batch[0].json);
   sqlite3_close(db);
+}
+
+// A document as vigil stored it up to schema version 2: its facts its last member.
+std::string document_with_facts(const StoredEvent& e) {
+  std::string doc = e.json;
+  doc.pop_back();
+  return doc +
+         fmt::format(R"(,"vigil":{{"severity":"{}","time_source":"event","received":"{}"}}}})",
+                     to_string(e.severity), format_rfc3339(e.received));
 }
 
 // Version 1 as vigil wrote it up to session 12: no `buckets` column, a posting row per term.
@@ -94,9 +105,10 @@ PRAGMA journal_mode = WAL;
   int64_t id = 0;
   for (const StoredEvent& e : events) {
     ++id;
-    const std::string row = fmt::format(
-        "INSERT INTO events VALUES({}, {}, {}, 0, {}, '{}', '{}', '{}', '{}')", id, e.time.micros,
-        e.received.micros, static_cast<int>(e.severity), e.event_type, e.user, e.source_ip, e.json);
+    const std::string row =
+        fmt::format("INSERT INTO events VALUES({}, {}, {}, 0, {}, '{}', '{}', '{}', '{}')", id,
+                    e.time.micros, e.received.micros, static_cast<int>(e.severity), e.event_type,
+                    e.user, e.source_ip, document_with_facts(e));
     ASSERT_EQ(sqlite3_exec(db, row.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << row;
     for (int64_t term :
          {all_term(), term_of(TermField::kEventType, e.event_type),
@@ -143,12 +155,12 @@ TEST(StoreFiles, ReadsAndUpgradesAVersion1File) {
   };
   const std::filesystem::path path = dir.path() / "security-events-2024.03.01.db";
   write_version_1_file(path, old_events);
+  std::vector<StoredEvent> batch;
   {
     auto store = open_store(dir.path());
     ASSERT_TRUE(store);
     EXPECT_EQ(seqs_of_user(*store, "alice"), (std::vector<int>{3, 1}));  // newest first
     // 40 more users make the new block's 44 terms spread over two buckets.
-    std::vector<StoredEvent> batch;
     for (int i = 0; i < 80; ++i) {
       batch.push_back(make_event(10 + i, at(2024, 3, 1, 11, i), "login",
                                  i % 2 == 0 ? "alice" : fmt::format("user{}", i), "10.0.2.0"));
@@ -166,12 +178,25 @@ TEST(StoreFiles, ReadsAndUpgradesAVersion1File) {
   EventQuery by_ip;
   by_ip.source_ip = "10.0.1.0";
   EXPECT_EQ(testing::query_all(*store, by_ip), (std::vector<int>{3, 2}));
+  // Old and new rows alike come back with their facts once: a version-2 file keeps
+  // them in its documents, so its writer goes on adding them there.
+  EventQuery all;
+  all.limit = 100;
+  auto page = store->query(all);
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->events_json.size(), 83u);
+  for (const std::string& doc : page->events_json) {
+    const int seq = testing::seq_of(doc);
+    const StoredEvent& written = seq < 10 ? old_events[seq - 1] : batch[seq - 10];
+    EXPECT_EQ(doc, document_with_facts(written));
+  }
   store.reset();
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   EXPECT_EQ(pragma_text(db, "PRAGMA user_version"), "2");
   EXPECT_EQ(pragma_text(db, "SELECT buckets FROM blocks ORDER BY first_id"), "0,2");
+  EXPECT_EQ(pragma_text(db, "SELECT doc FROM events WHERE id = 4"), document_with_facts(batch[0]));
   sqlite3_close(db);
 }
 
