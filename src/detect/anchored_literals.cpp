@@ -1,5 +1,7 @@
 #include "detect/anchored_literals.h"
 
+#include <cstring>
+
 #include "detect/rule.h"
 
 namespace vigil::sigma {
@@ -21,24 +23,23 @@ void AnchoredLiterals::add(std::string_view literal, uint32_t id) {
   building_[node].id = id;
 }
 
-// The node for `building` (reached through its edge byte and then `label`),
-// and below it, depth-first, its children with their single-child runs
-// folded into their labels.
-uint32_t AnchoredLiterals::emit(uint32_t building, std::string label) {
-  const auto index = static_cast<uint32_t>(nodes_.size());
-  nodes_.emplace_back();
-  nodes_[index].label_begin = static_cast<uint32_t>(labels_.size());
-  nodes_[index].label_size = static_cast<uint32_t>(label.size());
-  nodes_[index].id = building_[building].id;
-  labels_ += label;
+// The record of `building` (reached through its edge byte and then
+// `label`), and below it, depth-first, its children's with their
+// single-child runs folded into their labels. Returns its offset.
+uint32_t AnchoredLiterals::emit(uint32_t building, const std::string& label) {
   const auto& children = building_[building].children;
-  const auto first_edge = static_cast<uint32_t>(edge_bytes_.size());
-  nodes_[index].first_edge = first_edge;
-  nodes_[index].edge_count = static_cast<uint32_t>(children.size());
-  edge_bytes_.resize(first_edge + children.size());
-  edge_targets_.resize(first_edge + children.size());
-  uint32_t e = first_edge;
-  for (const auto& [byte, target] : children) {  // std::map: sorted by byte
+  const auto node = static_cast<uint32_t>(records_.size());
+  const auto edges = static_cast<uint32_t>(children.size());
+  const uint32_t targets = node + kHeaderWords + words_for(label.size() + edges);
+  records_.resize(targets + edges, 0);
+  records_[node + kId] = building_[building].id;
+  records_[node + kLabelSize] = static_cast<uint32_t>(label.size());
+  records_[node + kEdgeCount] = edges;
+  std::string bytes = label;
+  for (const auto& child : children) bytes += static_cast<char>(child.first);  // sorted (std::map)
+  std::memcpy(records_.data() + node + kHeaderWords, bytes.data(), bytes.size());
+  uint32_t e = 0;
+  for (const auto& [byte, target] : children) {
     uint32_t end = target;
     std::string run;
     while (building_[end].id == kNone && building_[end].children.size() == 1) {
@@ -46,32 +47,26 @@ uint32_t AnchoredLiterals::emit(uint32_t building, std::string label) {
       run += static_cast<char>(only.first);
       end = only.second;
     }
-    edge_bytes_[e] = byte;
-    const uint32_t child = emit(end, std::move(run));
-    edge_targets_[e++] = child;
+    const uint32_t child = emit(end, run);  // grows records_: index, never point
+    records_[targets + e++] = child;
   }
-  return index;
+  return node;
 }
 
+// The root's header and edge bytes (its label is empty).
 void AnchoredLiterals::footprint(std::vector<const void*>& out) const {
   if (empty()) return;
-  add_footprint(nodes_.data(), sizeof(Node), out);
-  add_footprint(edge_bytes_.data(), nodes_[0].edge_count, out);
+  add_footprint(records_.data(), kHeaderWords * sizeof(uint32_t) + records_[kEdgeCount], out);
 }
 
 void AnchoredLiterals::heap_blocks(std::vector<HeapBlock>& out) const {
-  out.push_back({nodes_.data(), nodes_.size() * sizeof(Node)});
-  out.push_back({edge_bytes_.data(), edge_bytes_.size()});
-  out.push_back({edge_targets_.data(), edge_targets_.size() * sizeof(uint32_t)});
-  out.push_back({labels_.data(), labels_.size()});
+  out.push_back({records_.data(), records_.size() * sizeof(uint32_t)});
 }
 
 void AnchoredLiterals::freeze() {
-  nodes_.clear();
-  edge_bytes_.clear();
-  edge_targets_.clear();
-  labels_.clear();
+  records_.clear();
   emit(0, {});
+  records_.shrink_to_fit();
   building_.clear();
   building_.shrink_to_fit();
 }

@@ -7,7 +7,9 @@
 // many bytes as the longest literal matching at that end. The frozen trie is
 // path-compressed (a run of nodes with one child and no literal is one node
 // whose label is the run's bytes) and laid out depth-first, so a walk
-// compares runs of bytes in place instead of chasing a node per byte.
+// compares runs of bytes in place instead of chasing a node per byte. Each
+// node is one record (its label, edge bytes and children together), so a
+// step of a walk reads one place, most often one cache line.
 #pragma once
 
 #include <cstdint>
@@ -47,38 +49,42 @@ class AnchoredLiterals {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
-  struct Node {
-    uint32_t first_edge = 0;  // into edge_bytes_ / edge_targets_
-    uint32_t edge_count = 0;
-    uint32_t label_begin = 0;  // into labels_: the bytes after the edge byte
-    uint32_t label_size = 0;
-    uint32_t id = kNone;
-  };
+  // A frozen node's record in records_, at a word offset: its id, its
+  // label's size and its edge count, then its label's bytes and its edges'
+  // bytes (sorted), then, from the next word, its children's offsets.
+  // Records are laid out depth-first, so a node's first child follows it.
+  // (Four arrays — nodes, edge bytes, edge targets, labels — cost up to four
+  // cold lines a step: on the SigmaHQ regression events one record a node
+  // cut the walks' first-level misses by a third, ~2 % of match()'s cycles.)
+  static constexpr uint32_t kId = 0, kLabelSize = 1, kEdgeCount = 2, kHeaderWords = 3;
   struct Building {
     std::map<unsigned char, uint32_t> children;
     uint32_t id = kNone;
   };
-  uint32_t child(const Node& n, unsigned char byte) const;
-  uint32_t emit(uint32_t building, std::string label);
+  static uint32_t words_for(size_t bytes) { return static_cast<uint32_t>((bytes + 3) / 4); }
+  const unsigned char* bytes_of(uint32_t node) const {
+    return reinterpret_cast<const unsigned char*>(records_.data() + node + kHeaderWords);
+  }
+  uint32_t child(uint32_t node, unsigned char byte) const;
+  uint32_t emit(uint32_t building, const std::string& label);
 
   Anchor anchor_;
   size_t literals_ = 0;
-  std::vector<Node> nodes_;  // depth-first; nodes_[0] is the root
-  // Edges of each node, sorted by byte.
-  std::vector<unsigned char> edge_bytes_;
-  std::vector<uint32_t> edge_targets_;
-  std::string labels_;              // in walk order (reversed for kEnd)
+  std::vector<uint32_t> records_;   // the root's record first
   std::vector<Building> building_;  // compile time only
 };
 
-inline uint32_t AnchoredLiterals::child(const Node& n, unsigned char byte) const {
-  const unsigned char* first = edge_bytes_.data() + n.first_edge;
-  const unsigned char* last = first + n.edge_count;
+inline uint32_t AnchoredLiterals::child(uint32_t node, unsigned char byte) const {
+  const uint32_t label_size = records_[node + kLabelSize];
+  const uint32_t edges = records_[node + kEdgeCount];
+  const unsigned char* base = bytes_of(node) + label_size;
+  const unsigned char* first = base;
+  const unsigned char* last = first + edges;
   // Below the root a node has one or two children: a linear scan is the
   // fastest search there.
-  if (n.edge_count > 8) {
+  if (edges > 8) {
     const unsigned char* it = first;
-    for (size_t len = n.edge_count; len > 0;) {
+    for (size_t len = edges; len > 0;) {
       const size_t half = len / 2;
       if (it[half] < byte) {
         it += half + 1;
@@ -90,32 +96,35 @@ inline uint32_t AnchoredLiterals::child(const Node& n, unsigned char byte) const
     first = it;
   }
   for (; first != last && *first <= byte; ++first) {
-    if (*first == byte) return edge_targets_[static_cast<size_t>(first - edge_bytes_.data())];
+    if (*first == byte) {
+      const uint32_t targets = node + kHeaderWords + words_for(label_size + edges);
+      return records_[targets + static_cast<uint32_t>(first - base)];
+    }
   }
   return kNone;
 }
 
 template <typename F>
 void AnchoredLiterals::for_each_match(std::string_view text, F&& f) const {
-  if (nodes_.empty()) return;
+  if (records_.empty()) return;
   const size_t n = text.size();
   const bool from_start = anchor_ == Anchor::kStart;
   // The i-th byte of the text in walk order.
   const auto at = [&](size_t i) {
     return static_cast<unsigned char>(from_start ? text[i] : text[n - 1 - i]);
   };
-  const Node* node = &nodes_[0];
+  uint32_t node = 0;
   for (size_t i = 0; i < n;) {
-    const uint32_t next = child(*node, at(i));
-    if (next == kNone) return;
-    node = &nodes_[next];
+    node = child(node, at(i));
+    if (node == kNone) return;
     ++i;
-    if (node->label_size > n - i) return;
-    const char* label = labels_.data() + node->label_begin;
-    for (uint32_t k = 0; k < node->label_size; ++k, ++i) {
-      if (at(i) != static_cast<unsigned char>(label[k])) return;
+    const uint32_t label_size = records_[node + kLabelSize];
+    if (label_size > n - i) return;
+    const unsigned char* label = bytes_of(node);
+    for (uint32_t k = 0; k < label_size; ++k, ++i) {
+      if (at(i) != label[k]) return;
     }
-    if (node->id != kNone) f(node->id);
+    if (records_[node + kId] != kNone) f(records_[node + kId]);
   }
 }
 
