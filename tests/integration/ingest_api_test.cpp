@@ -1,5 +1,6 @@
 // Events in over HTTP, read back, health and metrics, against the real daemon.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdio>
 #include <fstream>
@@ -32,6 +33,50 @@ TEST(IngestApi, NdjsonWithABadLineKeepsTheGoodOnes) {
   EXPECT_EQ(page["events"][1]["event"]["action"], "authentication_failure");
   EXPECT_EQ(page["events"][1]["user_id"], "alice");
   EXPECT_EQ(page["events"][1]["@timestamp"], "2024-03-01T10:00:00.000000Z");
+}
+
+// vigil's facts about an event are row columns in the store; the API hands them out as
+// the document's "vigil" member, and a sender cannot forge them.
+TEST(IngestApi, VigilsFactsComeBackAndASendersAreReplaced) {
+  Daemon d;
+  ASSERT_TRUE(d.started()) << d.process().log();
+  const std::string body =
+      R"({"timestamp":"2024-03-01T10:00:00Z","event_type":"x","severity":"high",)"
+      R"("vigil":{"severity":"low","time_source":"forged","note":"sender's"}})"
+      "\n"
+      R"({"event_type":"y"})"
+      "\n";
+  auto [status, reply] = d.post_ndjson(body);
+  ASSERT_EQ(status, 200) << reply.dump();
+  ASSERT_EQ(reply["accepted"], 2);
+  auto page = d.get_json("/api/v1/events?limit=10");
+  ASSERT_EQ(page["events"].size(), 2u) << page.dump();
+  for (const auto& e : page["events"]) {
+    const auto& facts = e["vigil"];
+    ASSERT_TRUE(facts.is_object()) << e.dump();
+    EXPECT_EQ(facts.size(), 3u) << e.dump();  // severity, time_source, received: nothing else
+    const std::string received = facts["received"].get<std::string>();
+    EXPECT_TRUE(received.size() == 27 && received.ends_with("Z")) << received;
+    if (e["event_type"] == "x") {
+      EXPECT_EQ(facts["severity"], "high");
+      EXPECT_EQ(facts["time_source"], "event");
+    } else {
+      EXPECT_EQ(facts["severity"], "info");
+      EXPECT_EQ(facts["time_source"], "received");
+    }
+  }
+  // The documents at rest do not hold them.
+  sqlite3* db = nullptr;
+  const auto file = d.data_dir() / "security-events-2024.03.01.db";
+  ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT doc FROM events", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const std::string doc = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  EXPECT_EQ(doc.find("vigil"), std::string::npos) << doc;
+  EXPECT_EQ(doc.find("sender's"), std::string::npos) << doc;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 TEST(IngestApi, JsonArrayAndSingleObjectBodies) {
