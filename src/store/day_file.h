@@ -34,9 +34,12 @@ inline constexpr int kSchemaVersion = 3;  // what new files get
 // to 2 and keeps writing a version-2 file's documents with their facts.
 inline constexpr int kOldestReadableSchema = 1;
 
+// From this version on, vigil's facts about an event are only the row's columns.
+inline constexpr int kFirstSchemaWithoutFacts = 3;
+
 // Whether a file of this version keeps vigil's facts inside each document.
 constexpr bool documents_hold_facts(int version) {
-  return version < 3;
+  return version < kFirstSchemaWithoutFacts;
 }
 
 // Days since 1970-01-01 (UTC) of the day containing t.

@@ -21,7 +21,8 @@ Result<std::unique_ptr<DayWriter>> DayWriter::open(const std::filesystem::path& 
   if (!db) return tl::unexpected(db.error());
   auto schema = upgrade_schema(*db);
   if (!schema) return tl::unexpected(schema.error());
-  std::unique_ptr<DayWriter> w(new DayWriter(std::move(*db), day, settings, *schema));
+  std::unique_ptr<DayWriter> w(
+      new DayWriter(std::move(*db), day, settings, documents_hold_facts(*schema)));
   if (auto r = w->configure(); !r) return tl::unexpected(r.error());
   if (auto r = w->load_state(); !r) return tl::unexpected(r.error());
   if (settings.hold_wal) {

@@ -13,7 +13,6 @@
 #include <string>
 
 #include "core/error.h"
-#include "store/day_file.h"
 #include "store/event_store.h"
 #include "store/posting_block.h"
 #include "store/sqlite_database.h"
@@ -68,11 +67,11 @@ class DayWriter {
   Result<void> flush_block();
 
  private:
-  DayWriter(Database db, int64_t day, const WriterSettings& settings, int schema)
+  DayWriter(Database db, int64_t day, const WriterSettings& settings, bool documents_hold_facts)
       : db_(std::move(db)),
         day_(day),
         settings_(settings),
-        documents_hold_facts_(documents_hold_facts(schema)) {}
+        documents_hold_facts_(documents_hold_facts) {}
   Result<void> configure();
   // SQLite's WAL hook, after each commit: `frames` is the WAL's length.
   static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
